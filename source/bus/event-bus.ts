@@ -1,0 +1,67 @@
+/**
+ * A synchronous, typed event bus with one topic per event kind.
+ *
+ * Nobody pays for what nobody listens to (Parnas): producers ask `wants(kind)`
+ * (a field read) before building an event, and the CPU picks its per-instruction
+ * path once per batch, so with no `instruction` subscriber no event object is
+ * allocated and no per-instruction work is done.
+ */
+import {type EventKind, type EventOf, type VmEvent, eventKinds} from './events.js';
+
+type Handler<K extends EventKind> = (event: EventOf<K>) => void;
+type AnyHandler = (event: VmEvent) => void;
+
+export class EventBus {
+	/** Per-kind "has at least one listener", read by producers on the hot path. */
+	readonly wanted: Record<EventKind, boolean>;
+	private readonly handlers = new Map<EventKind, Array<Handler<any>>>();
+	/** Bumped on every (un)subscription so batch loops can notice a change cheaply. */
+	version = 0;
+
+	constructor() {
+		this.wanted = Object.fromEntries(eventKinds.map((k) => [k, false])) as Record<EventKind, boolean>;
+	}
+
+	wants(kind: EventKind): boolean {
+		return this.wanted[kind];
+	}
+
+	/** Subscribe to one kind. Returns the unsubscribe function. */
+	on<K extends EventKind>(kind: K, handler: Handler<K>): () => void {
+		const list = [...(this.handlers.get(kind) ?? []), handler];
+		this.handlers.set(kind, list);
+		this.refresh(kind);
+		return () => {
+			const current = this.handlers.get(kind) ?? [];
+			this.handlers.set(
+				kind,
+				current.filter((h) => h !== handler),
+			);
+			this.refresh(kind);
+		};
+	}
+
+	/** Subscribe to several kinds (default: all but `instruction`) with one handler. */
+	onMany(kinds: readonly EventKind[], handler: AnyHandler): () => void {
+		const offs = kinds.map((k) => this.on(k, handler as Handler<typeof k>));
+		return () => {
+			for (const off of offs) off();
+		};
+	}
+
+	/** Deliver an event to the listeners of its kind, in subscription order. */
+	emit(event: VmEvent): void {
+		const list = this.handlers.get(event.kind);
+		if (list === undefined) return;
+		// The array is replaced, never mutated, on (un)subscribe: iterating a snapshot is safe.
+		for (const h of list) h(event);
+	}
+
+	private refresh(kind: EventKind): void {
+		this.wanted[kind] = (this.handlers.get(kind)?.length ?? 0) > 0;
+		this.version++;
+	}
+}
+
+/** Every kind except the per-instruction one. */
+export const kindsExceptInstruction: EventKind[] = eventKinds.filter((k) => k !== 'instruction');

@@ -1,0 +1,114 @@
+/**
+ * The events of every level of the machine, one topic per kind.
+ *
+ * Data flows one way: the core (CPU, OS observer, VMM) emits, subscribers
+ * (dashboard store, recorder, statistics) listen. Every event carries when it
+ * happened (`cycle`, `instret`) and which guest it belongs to (`guest`: -1 for
+ * the real machine / host, 0.. for a guest under a VMM).
+ */
+
+/** The columns of the dashboard: the levels of the lecture's multilevel machine. */
+export type Level = 'cpu' | 'exception' | 'os' | 'vmm' | 'host';
+
+interface Base {
+	/** Cycles since reset (cost model, spec §8). */
+	cycle: number;
+	/** Instructions executed since reset. */
+	instret: number;
+	/** Guest index under a VMM, -1 for the real machine. */
+	guest: number;
+}
+
+/** Why the machine stopped. */
+export type StopReason =
+	| 'poweroff'
+	| 'triple-fault'
+	| 'halt-interrupts-disabled'
+	| 'halt-nothing-can-wake'
+	| 'instruction-limit';
+
+export interface EventMap {
+	/** One fetch-execute cycle of the CPU, emitted after the instruction ran (or faulted). */
+	instruction: Base & {pc: number; phys: number; supervisor: boolean; header: number};
+	/** The CPU detected an exception (fault, trap or abort) while executing. */
+	'exception.raised': Base & {vector: number; pc: number; badaddr: number; supervisor: boolean};
+	/** The CPU delivered an exception or interrupt through the IDT. */
+	'exception.delivered': Base & {vector: number; epc: number; handler: number; fromSupervisor: boolean};
+	/** Return from exception. */
+	iret: Base & {pc: number; to: number; toSupervisor: boolean};
+	/** A device raised an interrupt line (IRQ 0 timer, IRQ 1 console). */
+	'interrupt.raised': Base & {irq: number; vector: number};
+	/** The CPU took an interrupt between instructions. */
+	'interrupt.taken': Base & {irq: number; vector: number; pc: number};
+	/** `in` / `out` on a device port. */
+	io: Base & {port: number; direction: 'in' | 'out'; value: number};
+	/** `hlt` started waiting (`waiting`) or an interrupt woke the CPU (`woke`). */
+	halt: Base & {state: 'waiting' | 'woke'; pc: number};
+	/** The machine stopped. `code` is the power-off code, or 1 for the other reasons. */
+	stop: Base & {reason: StopReason; code: number; message: string};
+	/** Console output byte(s) written by the machine (port 0x10). */
+	console: Base & {text: string};
+
+	// OS level (derived from execution and the kernel's symbols, source/os/)
+	'os.handler': Base & {vector: number; handler: number; symbol: string};
+	'os.syscall': Base & {pid: number; number: number; name: string; args: [number, number, number]};
+	'os.switch': Base & {from: number; to: number};
+	'os.return': Base & {pid: number; pc: number};
+	'os.kill': Base & {pid: number; vector: number; epc: number};
+	'os.exit': Base & {pid: number; code: number};
+
+	// VMM level (source/vmm/)
+	'vmm.intercept': Base & {reason: string; category: ExitCategory; pc: number};
+	'vmm.emulate': Base & {mnemonic: string; pc: number; effect: string};
+	'vmm.reflect': Base & {vector: number; handler: number; symbol: string};
+	'vmm.translate': Base & {block: number; length: number; patches: number};
+	'vmm.hypercall': Base & {number: number; name: string};
+	'vmm.resume': Base & {pc: number; cost: number};
+	'vmm.worldswitch': Base & {from: number; to: number};
+	'host.enter': Base & {reason: string};
+	'host.exit': Base & {cost: number};
+}
+
+/** Exit-reason categories, as kvm_stat groups them. */
+export type ExitCategory = 'privileged' | 'exception' | 'hypercall' | 'bt' | 'timer' | 'host';
+
+export type EventKind = keyof EventMap;
+export type VmEvent = {[K in EventKind]: {kind: K} & EventMap[K]}[EventKind];
+export type EventOf<K extends EventKind> = {kind: K} & EventMap[K];
+
+export const eventKinds: EventKind[] = [
+	'instruction',
+	'exception.raised',
+	'exception.delivered',
+	'iret',
+	'interrupt.raised',
+	'interrupt.taken',
+	'io',
+	'halt',
+	'stop',
+	'console',
+	'os.handler',
+	'os.syscall',
+	'os.switch',
+	'os.return',
+	'os.kill',
+	'os.exit',
+	'vmm.intercept',
+	'vmm.emulate',
+	'vmm.reflect',
+	'vmm.translate',
+	'vmm.hypercall',
+	'vmm.resume',
+	'vmm.worldswitch',
+	'host.enter',
+	'host.exit',
+];
+
+/** The dashboard column an event belongs in. */
+export function levelOf(kind: EventKind): Level {
+	if (kind === 'instruction' || kind === 'io' || kind === 'halt' || kind === 'stop' || kind === 'console') return 'cpu';
+	if (kind.startsWith('os.')) return 'os';
+	if (kind.startsWith('vmm.')) return 'vmm';
+	if (kind.startsWith('host.')) return 'host';
+	return 'exception';
+}

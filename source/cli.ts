@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+/**
+ * vmtop's entry point: picks the command and hands it the rest of argv.
+ * Each command parses its own flags (source/cli/*.ts) and returns an exit code.
+ */
+import process from 'node:process';
+import {UsageError} from './cli/args.js';
+import {commands, mainHelp, version} from './cli/commands.js';
+
+async function main(argv: string[]): Promise<number> {
+	const [first, ...rest] = argv;
+	if (first === '--version' || first === '-v') {
+		process.stdout.write(version + '\n');
+		return 0;
+	}
+	if (first === '--help' || first === '-h' || first === 'help') {
+		process.stdout.write(mainHelp + '\n');
+		return 0;
+	}
+	if (first !== undefined && !first.startsWith('-') && first in commands) {
+		return commands[first]!(rest);
+	}
+	// `vmtop [SCENARIO | PROGRAM.s] [flags]`: the dashboard. A bare word that is
+	// not a file-like argument is an unknown command.
+	if (first !== undefined && !first.startsWith('-') && !/[./]/.test(first)) {
+		throw new UsageError(`Unknown command '${first}'\n\n${mainHelp}`);
+	}
+	return commands['dashboard']!(argv);
+}
+
+try {
+	process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+	if (error instanceof UsageError) {
+		process.stderr.write(error.message + '\n');
+		process.exitCode = 2;
+	} else {
+		process.stderr.write(`vmtop: ${(error as Error).stack ?? String(error)}\n`);
+		process.exitCode = 1;
+	}
+}

@@ -1,0 +1,141 @@
+/** `vmtop run`: run a scenario, user programs on the sample kernel, or a bare program, without the dashboard. */
+import process from 'node:process';
+import {runHeadless} from '../cpu/headless.js';
+import {formatSummary, summarize} from '../cpu/summary.js';
+import {assembleFile} from '../isa/assembler/index.js';
+import {AssemblyFailed, formatAsmError} from '../isa/program.js';
+import {LoaderError} from '../os/loader.js';
+import {KernelLayoutError, type ProcessInfo} from '../os/observer.js';
+import {KernelSimulation, buildBareSimulation, buildSimulation} from '../scenario/build.js';
+import {type Scenario, ScenarioError, defaultScenarioFile, loadScenario, scenarioFromFlags} from '../scenario/scenario.js';
+import type {Simulation} from '../scenario/simulation.js';
+import {loadProfile} from './profile-flag.js';
+import {UsageError, parseArgs, positiveInteger} from './args.js';
+
+const help = `
+Usage
+  $ vmtop run [SCENARIO.json] --headless [flags]
+  $ vmtop run --user A.s [--user B.s …] --headless [flags]
+  $ vmtop run PROGRAM.s --headless [flags]
+
+Runs without the dashboard: streams the console output, then prints a summary.
+
+  SCENARIO.json   the kernel and user programs a scenario names (docs/scenarios.md);
+                  with no argument, the package's samples/scenarios/default.json
+  --user A.s      these user programs as processes (pid 1, 2, … in order) on the
+                  sample kernel samples/os/kernel.s, or on --kernel
+  PROGRAM.s       a bare program: loaded at 0, started at reset in supervisor
+                  mode, no kernel
+
+The exit code is the machine's power-off code; a triple fault, hlt with
+interrupts disabled, or the instruction limit end with a message and a nonzero
+code. A scenario or program that is not valid is reported (assembler errors as
+file:line:col) and nothing runs.
+
+Flags
+  --headless              run without the dashboard (the only mode of 'run')
+  --user FILE.s           a user program; repeat for more (not with an argument)
+  --kernel FILE.s         the kernel (replaces the scenario's)
+  --input TEXT            console input available from reset (replaces the scenario's)
+  --isa classic|pentium|FILE.json   ISA profile (replaces the scenario's; default classic)
+  --max-instructions N    stop after N instructions
+  --memory BYTES          physical memory size (default 1048576)
+  --json                  print the summary as one JSON object
+`;
+
+const flags = {
+	headless: {type: 'boolean'},
+	user: {type: 'string', isMultiple: true},
+	kernel: {type: 'string'},
+	isa: {type: 'string'},
+	maxInstructions: {type: 'number'},
+	input: {type: 'string'},
+	memory: {type: 'number'},
+	json: {type: 'boolean'},
+} as const;
+
+export async function runCommand(argv: string[]): Promise<number> {
+	const parsed = parseArgs(help, argv, flags, import.meta);
+	if ('done' in parsed) return parsed.done;
+	const {input, flags: f} = parsed;
+	if (input.length > 1) throw new UsageError(`expected one scenario or program, got ${input.length}: ${input.join(' ')}\n${help}`);
+	const users = f.user ?? [];
+	const file = input[0];
+	if (file !== undefined && users.length > 0) {
+		throw new UsageError(`--user runs programs on the sample kernel; it does not go with ${file}`);
+	}
+	const maxInstructions = positiveInteger(f.maxInstructions, 'max-instructions');
+	const memory = positiveInteger(f.memory, 'memory');
+	const profile = loadProfile(f.isa); // validates --isa now, with the flag's own messages
+
+	let sim: Simulation;
+	let label: Record<string, string>;
+	let limit = maxInstructions;
+	try {
+		if (file !== undefined && !file.endsWith('.json')) {
+			if (f.kernel !== undefined) throw new UsageError(`--kernel needs user programs or a scenario; ${file} is a bare program`);
+			const result = assembleFile(file);
+			if (!result.ok) throw new AssemblyFailed(result.errors);
+			sim = buildBareSimulation(result.program, {profile, memory, input: f.input});
+			label = {program: file};
+		} else {
+			const scenario: Scenario =
+				users.length > 0
+					? scenarioFromFlags({programs: users, kernel: f.kernel, input: f.input, isa: f.isa, memory, maxInstructions})
+					: override(loadScenario(file ?? defaultScenarioFile()), f, memory, maxInstructions);
+			limit = scenario.maxInstructions;
+			sim = buildSimulation(scenario);
+			label = {scenario: scenario.file || 'flags'};
+		}
+	} catch (error) {
+		if (error instanceof AssemblyFailed) {
+			for (const e of error.errors) process.stderr.write(formatAsmError(e) + '\n');
+			return 1;
+		}
+		if (error instanceof ScenarioError || error instanceof LoaderError || error instanceof KernelLayoutError) {
+			process.stderr.write(`vmtop: ${error.message}\n`);
+			return 1;
+		}
+		throw error;
+	}
+
+	const {stop, elapsedMs} = runHeadless(sim, {
+		maxInstructions: limit,
+		onOutput: f.json ? undefined : (text) => process.stdout.write(text),
+	});
+	const summary = summarize(sim.machine, elapsedMs, stop);
+	const processes = sim instanceof KernelSimulation ? sim.observer.processes() : undefined;
+	if (f.json) {
+		const os = sim instanceof KernelSimulation ? {processes, ...sim.observer.counts} : undefined;
+		process.stdout.write(JSON.stringify({...label, ...summary, os}) + '\n');
+	} else {
+		const lines = [formatSummary(summary)];
+		if (sim instanceof KernelSimulation) lines.push(formatOs(processes!, sim.observer.counts));
+		process.stdout.write(`${sim.takeOutput()}\n${lines.join('\n')}\n`);
+	}
+	if (stop.reason !== 'poweroff') process.stderr.write(`vmtop: ${stop.message}\n`);
+	return summary.exitCode;
+}
+
+/** Flags given with a scenario replace its values. */
+function override(
+	scenario: Scenario,
+	f: {kernel?: string; input?: string; isa?: string},
+	memory: number | undefined,
+	maxInstructions: number | undefined,
+): Scenario {
+	const s = {...scenario};
+	if (f.kernel !== undefined) s.kernel = f.kernel;
+	if (f.input !== undefined) s.input = f.input;
+	if (f.isa !== undefined) s.isa = f.isa;
+	if (memory !== undefined) s.memory = memory;
+	if (maxInstructions !== undefined) s.maxInstructions = maxInstructions;
+	return s;
+}
+
+function formatOs(processes: ProcessInfo[], counts: {syscalls: number; switches: number}): string {
+	const states = new Map<string, number>();
+	for (const p of processes) states.set(p.state, (states.get(p.state) ?? 0) + 1);
+	const byState = [...states].map(([state, n]) => `${n} ${state}`).join(', ');
+	return `processes:    ${processes.length} (${byState || 'none'}); ${counts.syscalls} system calls, ${counts.switches} switches`;
+}

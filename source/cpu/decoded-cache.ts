@@ -1,0 +1,108 @@
+/**
+ * The decoded form of the code in memory: one slot per 4-byte-aligned physical
+ * word, in parallel typed arrays (structure of arrays, as v86 keeps its state),
+ * so the fetch-execute loop reads plain numbers and allocates nothing.
+ *
+ * Operands are normalised so the hot loop never branches on operand kind:
+ * an immediate source or target is `regs[16] (always 0) + imm`, a register one
+ * is `regs[c] + 0`; a memory operand without a base uses base register 16.
+ */
+import {decodeInto, emptyInstruction} from '../isa/encoding.js';
+import {formats, mnemonicOf} from '../isa/opcodes.js';
+
+/** Slot not decoded yet. */
+export const UNDECODED = 0;
+/** Not a valid encoding: executing it raises #UD. */
+export const UNDEFINED_OP = 255;
+/** The instruction's immediate words lie outside physical memory: fetching it raises #GP. */
+export const FETCH_FAULT = 254;
+/** A binary-translation patch: behaves as `int n` (n in the slot) handed to the VMM. */
+export const PATCHED = 253;
+
+const ZERO = 16;
+
+export class DecodedCache {
+	readonly op: Uint8Array;
+	readonly a: Uint8Array;
+	readonly b: Uint8Array;
+	readonly c: Uint8Array;
+	readonly n: Uint8Array;
+	readonly imm: Int32Array;
+	readonly imm2: Int32Array;
+	readonly size: Uint8Array;
+	private readonly scratch = emptyInstruction();
+	private readonly words: number;
+
+	constructor(memorySize: number) {
+		this.words = memorySize >>> 2;
+		this.op = new Uint8Array(this.words);
+		this.a = new Uint8Array(this.words);
+		this.b = new Uint8Array(this.words);
+		this.c = new Uint8Array(this.words);
+		this.n = new Uint8Array(this.words);
+		this.imm = new Int32Array(this.words);
+		this.imm2 = new Int32Array(this.words);
+		this.size = new Uint8Array(this.words);
+	}
+
+	/** Decode the word at physical address `phys` (4-aligned, in memory) into its slot. */
+	decode(mem32: Int32Array, phys: number): number {
+		const w = phys >>> 2;
+		const words = this.words;
+		const ins = decodeInto(mem32[w]!, (k) => (w + k < words ? mem32[w + k]! : undefined), this.scratch);
+		this.size[w] = 4;
+		this.a[w] = 0;
+		this.b[w] = ZERO;
+		this.c[w] = ZERO;
+		this.n[w] = 0;
+		this.imm[w] = 0;
+		this.imm2[w] = 0;
+		if (ins === undefined) {
+			// Distinguish "bytes are not an instruction" from "its operand words are off the end of memory".
+			const op = mnemonicOf[mem32[w]! & 0xff];
+			const longEnough = op !== undefined && w + 3 > words;
+			this.op[w] = longEnough && decodeInto(mem32[w]!, () => 0, emptyInstruction()) ? FETCH_FAULT : UNDEFINED_OP;
+			return this.op[w]!;
+		}
+		const format = formats[mnemonicOf[ins.op]!];
+		this.op[w] = ins.op;
+		this.a[w] = ins.a;
+		this.n[w] = ins.n;
+		this.size[w] = ins.size;
+		if (format === 'rd_mem' || format === 'rs_mem') {
+			this.b[w] = ins.hasBase ? ins.b : ZERO;
+			this.imm[w] = ins.imm;
+		} else if (format === 'port_src') {
+			this.imm[w] = ins.imm;
+			if (ins.isImm) this.imm2[w] = ins.imm2;
+			else this.c[w] = ins.c;
+		} else if (format === 'rd_port') {
+			this.imm[w] = ins.imm;
+		} else {
+			this.b[w] = format === 'rd_rs_src' ? ins.b : ZERO;
+			if (ins.isImm) this.imm[w] = ins.imm;
+			else this.c[w] = ins.c;
+		}
+		return ins.op;
+	}
+
+	/** A store to physical address `p`: drop every slot whose instruction could cover it (up to 12 bytes back). */
+	invalidate(p: number): void {
+		const w = p >>> 2;
+		this.op[w] = UNDECODED;
+		if (w >= 1) this.op[w - 1] = UNDECODED;
+		if (w >= 2) this.op[w - 2] = UNDECODED;
+	}
+
+	invalidateRange(from: number, length: number): void {
+		const first = Math.max(0, (from >>> 2) - 2);
+		const last = Math.min(this.words, ((from + length + 3) >>> 2) + 1);
+		this.op.fill(UNDECODED, first, last);
+	}
+
+	/** Replace the decoded slot at `phys` with a patch that traps to vector `n` (binary translation). */
+	patch(phys: number, vector: number): void {
+		this.op[phys >>> 2] = PATCHED;
+		this.n[phys >>> 2] = vector;
+	}
+}

@@ -1,0 +1,931 @@
+/**
+ * The V32 machine: CPU state, memory with the base/limit MMU, devices, and the
+ * fetch-execute loop (spec §1–§6).
+ *
+ * Decode once: each 4-byte-aligned physical word has a slot in the decoded
+ * cache (typed arrays, see decoded-cache.ts); a store invalidates the slots
+ * that could hold an instruction covering it, so self-modifying code and the
+ * binary translator's patches stay correct.
+ *
+ * Run in batches: `run(n)` executes up to n instructions and returns. The hot
+ * loop (`slice`) keeps pc, flags and the instruction count in locals; every
+ * instruction that touches machine-wide state (exceptions, `iret`, `out`,
+ * control registers …) leaves the slice so the outer loop can take interrupts
+ * and account time. Exceptions are values: an instruction that faults sets
+ * `pc` and calls `raise`, it never throws.
+ */
+import type {EventBus} from '../bus/event-bus.js';
+import type {StopReason} from '../bus/events.js';
+import {Cr, Flag, Op, Port, Vector} from '../isa/opcodes.js';
+import {type Profile, classic, privilegeTable} from '../isa/profiles.js';
+import {type CostModel, defaultCosts} from './costs.js';
+import {DecodedCache, FETCH_FAULT, PATCHED, UNDECODED, UNDEFINED_OP} from './decoded-cache.js';
+
+export interface MachineConfig {
+	/** Bytes of physical memory, a multiple of 4 (default 1 MiB). */
+	memorySize?: number;
+	profile?: Profile;
+	costs?: CostModel;
+	/** Console input available from reset (headless runs). */
+	input?: string;
+	/** More console input may arrive later (live dashboard): `hlt` may then wait for it. */
+	inputOpen?: boolean;
+	bus?: EventBus | null;
+}
+
+export interface StopInfo {
+	reason: StopReason;
+	code: number;
+	message: string;
+}
+
+/**
+ * Host code that takes exceptions instead of the IDT: the VMM. Returns after
+ * it has set the CPU state to continue with.
+ */
+export type TrapHook = (vector: number, epc: number, badaddr: number, instructionPc: number) => void;
+
+/** Called when an instruction is decoded into an empty slot (the binary translator). */
+export type DecodeHook = (phys: number) => void;
+
+const DEFAULT_MEMORY = 1 << 20;
+const EXIT_COUNT = 0;
+const EXIT_GP = 1;
+const EXIT_DE = 2;
+const EXIT_SYSTEM = 3;
+/** regs[16] is always 0: absolute memory operands and immediate sources use it as their base. */
+export const ZERO_REG = 16;
+
+export class Machine {
+	readonly memorySize: number;
+	readonly mem: Uint8Array;
+	readonly mem32: Int32Array;
+	readonly code: DecodedCache;
+	/** r0–r14, sp (current mode's), and the zero register. */
+	readonly regs = new Int32Array(17);
+	/** The banked stack pointer of the mode not running. */
+	otherSp = 0;
+	pc = 0;
+	c = false;
+	z = false;
+	n = false;
+	v = false;
+	intEnabled = false;
+	supervisor = true;
+	epc = 0;
+	eflags = 0;
+	cause = 0;
+	badaddr = 0;
+	idt = 0;
+	ubase = 0;
+	ulimit = 0;
+
+	/** Instructions executed (retired) since reset. */
+	instret = 0;
+	/** Cycles other than 1-per-instruction: exceptions, `iret`, VMM work, idle time. */
+	extraCycles = 0;
+	/** Idle slots spent in `hlt` (counted by the timer and in cycles, not in instret). */
+	idle = 0;
+	timerPeriod = 0;
+	timerCountdown = 0;
+	/** Pending interrupt lines, bit i = IRQ i. */
+	irqPending = 0;
+	halted = false;
+	stopped: StopInfo | null = null;
+	/** Exceptions delivered (through the IDT or to the trap hook), by vector. */
+	readonly exceptionCounts = new Float64Array(256);
+
+	profile: Profile;
+	private priv: Uint8Array;
+	readonly costs: CostModel;
+	bus: EventBus | null;
+	/** Guest index stamped on events (set by the VMM), -1 for the real machine. */
+	guest = -1;
+	trapHook: TrapHook | null = null;
+	decodeHook: DecodeHook | null = null;
+
+	private readonly input: number[] = [];
+	private inputHead = 0;
+	inputOpen: boolean;
+	/** Console output not yet taken by `takeOutput`. */
+	private output: number[] = [];
+
+	constructor(config: MachineConfig = {}) {
+		const size = config.memorySize ?? DEFAULT_MEMORY;
+		if (!Number.isInteger(size) || size <= 0 || size % 4 !== 0 || size > 1 << 30) {
+			throw new RangeError(`memory size must be a positive multiple of 4 up to 1 GiB, got ${size}`);
+		}
+		this.memorySize = size;
+		this.mem = new Uint8Array(size);
+		this.mem32 = new Int32Array(this.mem.buffer);
+		this.code = new DecodedCache(size);
+		this.profile = config.profile ?? classic;
+		this.priv = privilegeTable(this.profile);
+		this.costs = {...defaultCosts, ...config.costs};
+		this.bus = config.bus ?? null;
+		this.inputOpen = config.inputOpen ?? false;
+		if (config.input) this.pushInput(config.input);
+	}
+
+	// ---- configuration and loading ----------------------------------------------
+
+	setProfile(profile: Profile): void {
+		this.profile = profile;
+		this.priv = privilegeTable(profile);
+	}
+
+	/** Copy bytes into physical memory (loader), invalidating decoded code there. */
+	load(bytes: Uint8Array, at = 0): void {
+		if (at < 0 || at + bytes.length > this.memorySize) {
+			throw new RangeError(`image of ${bytes.length} bytes at ${at} does not fit in ${this.memorySize} bytes of memory`);
+		}
+		this.mem.set(bytes, at);
+		this.code.invalidateRange(at, bytes.length);
+	}
+
+	get cycles(): number {
+		return this.instret * this.costs.instruction + this.extraCycles + this.idle;
+	}
+
+	/** FLAGS as a word (spec §1). */
+	get flags(): number {
+		return (
+			(this.c ? Flag.C : 0) |
+			(this.z ? Flag.Z : 0) |
+			(this.n ? Flag.N : 0) |
+			(this.v ? Flag.V : 0) |
+			(this.intEnabled ? Flag.IF : 0) |
+			(this.supervisor ? Flag.S : 0)
+		);
+	}
+
+	/** Load all of FLAGS, switching the banked `sp` if S changes. */
+	setFlags(value: number): void {
+		this.c = (value & Flag.C) !== 0;
+		this.z = (value & Flag.Z) !== 0;
+		this.n = (value & Flag.N) !== 0;
+		this.v = (value & Flag.V) !== 0;
+		this.intEnabled = (value & Flag.IF) !== 0;
+		this.setMode((value & Flag.S) !== 0);
+	}
+
+	/** Switch mode, banking `sp`. */
+	setMode(supervisor: boolean): void {
+		if (supervisor === this.supervisor) return;
+		const sp = this.regs[15]!;
+		this.regs[15] = this.otherSp;
+		this.otherSp = sp;
+		this.supervisor = supervisor;
+	}
+
+	/** The user-mode stack pointer, whichever mode is running. */
+	get usp(): number {
+		return this.supervisor ? this.otherSp : this.regs[15]!;
+	}
+
+	set usp(value: number) {
+		if (this.supervisor) this.otherSp = value | 0;
+		else this.regs[15] = value;
+	}
+
+	/** The supervisor stack pointer, whichever mode is running. */
+	get ssp(): number {
+		return this.supervisor ? this.regs[15]! : this.otherSp;
+	}
+
+	readControl(cr: number): number {
+		switch (cr) {
+			case Cr.epc:
+				return this.epc;
+			case Cr.eflags:
+				return this.eflags;
+			case Cr.cause:
+				return this.cause;
+			case Cr.badaddr:
+				return this.badaddr;
+			case Cr.idt:
+				return this.idt;
+			case Cr.ubase:
+				return this.ubase;
+			case Cr.ulimit:
+				return this.ulimit;
+			default:
+				return this.usp;
+		}
+	}
+
+	writeControl(cr: number, value: number): void {
+		value |= 0;
+		switch (cr) {
+			case Cr.epc:
+				this.epc = value;
+				break;
+			case Cr.eflags:
+				this.eflags = value;
+				break;
+			case Cr.cause:
+				this.cause = value;
+				break;
+			case Cr.badaddr:
+				this.badaddr = value;
+				break;
+			case Cr.idt:
+				this.idt = value;
+				break;
+			case Cr.ubase:
+				// The base register is word-granular (docs/machine.md): the low two bits read as 0.
+				this.ubase = value & ~3;
+				break;
+			case Cr.ulimit:
+				this.ulimit = value;
+				break;
+			default:
+				this.usp = value;
+		}
+	}
+
+	// ---- devices -------------------------------------------------------------------
+
+	/** Append console input; raises IRQ 1. */
+	pushInput(text: string | Uint8Array): void {
+		const bytes = typeof text === 'string' ? new TextEncoder().encode(text) : text;
+		if (bytes.length === 0) return;
+		for (const b of bytes) this.input.push(b);
+		this.raiseIrq(1);
+	}
+
+	/** No more console input will come (so `hlt` with the timer stopped cannot wake). */
+	closeInput(): void {
+		this.inputOpen = false;
+	}
+
+	get pendingInput(): number {
+		return this.input.length - this.inputHead;
+	}
+
+	/** Console output written since the last call. */
+	takeOutput(): string {
+		if (this.output.length === 0) return '';
+		const text = Buffer.from(this.output).toString('latin1');
+		this.output = [];
+		return text;
+	}
+
+	raiseIrq(irq: number): void {
+		this.irqPending |= 1 << irq;
+		const bus = this.bus;
+		if (bus?.wanted['interrupt.raised']) {
+			bus.emit({kind: 'interrupt.raised', irq, vector: 32 + irq, ...this.stamp()});
+		}
+	}
+
+	/** `in rd, port`. Unknown ports read as 0xFFFFFFFF (an open bus). */
+	portIn(port: number): number {
+		let value = -1;
+		if (port === Port.CONSOLE_IN) {
+			if (this.inputHead < this.input.length) value = this.input[this.inputHead++]!;
+		} else if (port === Port.INSTRET) {
+			value = this.instret | 0;
+		}
+		const bus = this.bus;
+		if (bus?.wanted.io) bus.emit({kind: 'io', port, direction: 'in', value, ...this.stamp()});
+		return value;
+	}
+
+	/** `out port, value`. Writes to unknown ports are ignored. */
+	portOut(port: number, value: number): void {
+		const bus = this.bus;
+		if (bus?.wanted.io) bus.emit({kind: 'io', port, direction: 'out', value, ...this.stamp()});
+		switch (port) {
+			case Port.CONSOLE_OUT:
+				this.output.push(value & 0xff);
+				if (bus?.wanted.console) {
+					bus.emit({kind: 'console', text: String.fromCharCode(value & 0xff), ...this.stamp()});
+				}
+				break;
+			case Port.TIMER:
+				this.timerPeriod = value >>> 0;
+				this.timerCountdown = this.timerPeriod;
+				break;
+			case Port.POWER:
+				this.stop('poweroff', value | 0, `powered off with code ${value | 0}`);
+				break;
+			default:
+				break;
+		}
+	}
+
+	stop(reason: StopReason, code: number, message: string): void {
+		if (this.stopped) return;
+		this.stopped = {reason, code, message};
+		this.halted = false;
+		const bus = this.bus;
+		if (bus?.wanted.stop) bus.emit({kind: 'stop', reason, code, message, ...this.stamp()});
+	}
+
+	/** When, and for whom, an event happens. */
+	stamp(): {cycle: number; instret: number; guest: number} {
+		return {cycle: this.cycles, instret: this.instret, guest: this.guest};
+	}
+
+	// ---- exceptions ----------------------------------------------------------------
+
+	/**
+	 * Raise an exception: deliver it through the IDT (spec §4), or hand it to the
+	 * trap hook (the VMM). `epc` is already chosen by the caller by the table's rule.
+	 */
+	raise(vector: number, epc: number, instructionPc: number): void {
+		this.exceptionCounts[vector]!++;
+		const bus = this.bus;
+		if (bus?.wanted['exception.raised']) {
+			bus.emit({
+				kind: 'exception.raised',
+				vector,
+				pc: instructionPc,
+				badaddr: this.badaddr,
+				supervisor: this.supervisor,
+				...this.stamp(),
+			});
+		}
+		if (this.trapHook) {
+			this.halted = false;
+			this.trapHook(vector, epc, this.badaddr, instructionPc);
+			return;
+		}
+		this.deliver(vector, epc);
+	}
+
+	/** IDT delivery with double and triple fault. */
+	deliver(vector: number, epc: number): void {
+		let handler = this.idtEntry(vector);
+		if (handler === 0) {
+			if (vector === Vector.DF) {
+				this.stop('triple-fault', 1, `triple fault: no usable #DF handler (while delivering vector ${vector})`);
+				return;
+			}
+			const df = this.idtEntry(Vector.DF);
+			if (df === 0) {
+				this.stop(
+					'triple-fault',
+					1,
+					`triple fault: vector ${vector} could not be delivered, and neither could #DF (idt = 0x${(this.idt >>> 0).toString(16)})`,
+				);
+				return;
+			}
+			this.exceptionCounts[Vector.DF]!++;
+			vector = Vector.DF;
+			handler = df;
+		}
+		this.eflags = this.flags;
+		this.epc = epc | 0;
+		this.cause = vector;
+		this.setMode(true);
+		this.intEnabled = false;
+		this.halted = false;
+		this.pc = handler >>> 0;
+		this.extraCycles += this.costs.exception;
+		const bus = this.bus;
+		if (bus?.wanted['exception.delivered']) {
+			bus.emit({
+				kind: 'exception.delivered',
+				vector,
+				epc: epc >>> 0,
+				handler: handler >>> 0,
+				fromSupervisor: (this.eflags & Flag.S) !== 0,
+				...this.stamp(),
+			});
+		}
+	}
+
+	/** The IDT entry for a vector, or 0 when it is 0 or cannot be read (a fault while delivering). */
+	private idtEntry(vector: number): number {
+		const at = (this.idt >>> 0) + 4 * vector;
+		if (at % 4 !== 0 || at + 4 > this.memorySize) return 0;
+		return this.mem32[at >>> 2]!;
+	}
+
+	/** A #GP caused by a memory access or a privileged instruction. */
+	private gp(badaddr: number, pc: number): void {
+		this.badaddr = badaddr | 0;
+		this.raise(Vector.GP, pc, pc);
+	}
+
+	// ---- running ------------------------------------------------------------------
+
+	/**
+	 * Run up to `budget` instructions (fewer if the machine stops or `hlt`
+	 * must wait for input). Returns the number executed.
+	 */
+	run(budget: number): number {
+		const start = this.instret;
+		const end = start + budget;
+		while (!this.stopped && this.instret < end) {
+			if (this.irqPending !== 0 && this.intEnabled) this.takeInterrupt();
+			if (this.halted) {
+				if (!this.idleUntilInterrupt()) break;
+				continue;
+			}
+			let slice = end - this.instret;
+			if (this.timerPeriod > 0 && this.timerCountdown < slice) slice = this.timerCountdown;
+			const before = this.instret;
+			if (this.bus?.wanted.instruction) {
+				// The traced path: one instruction at a time, so the hot loop carries no event code.
+				this.emitFetch();
+				this.execute(1);
+			} else this.execute(slice);
+			this.tick(this.instret - before);
+		}
+		return this.instret - start;
+	}
+
+	/** Advance the timer by `count` executed (or idle) instruction slots. */
+	private tick(count: number): void {
+		if (this.timerPeriod === 0 || count === 0) return;
+		this.timerCountdown -= count;
+		if (this.timerCountdown <= 0) {
+			this.timerCountdown = this.timerPeriod;
+			this.raiseIrq(0);
+		}
+	}
+
+	private takeInterrupt(): void {
+		const irq = this.irqPending & 1 ? 0 : 1;
+		this.irqPending &= ~(1 << irq);
+		const vector = 32 + irq;
+		const bus = this.bus;
+		if (bus?.wanted['interrupt.taken']) bus.emit({kind: 'interrupt.taken', irq, vector, pc: this.pc, ...this.stamp()});
+		if (this.halted && bus?.wanted.halt) bus.emit({kind: 'halt', state: 'woke', pc: this.pc, ...this.stamp()});
+		this.halted = false;
+		this.raise(vector, this.pc, this.pc);
+	}
+
+	/**
+	 * `hlt`: let time pass until an interrupt can be taken. Returns false when
+	 * the CPU must wait for input from outside (live console), after stopping the
+	 * machine if nothing can ever wake it.
+	 */
+	private idleUntilInterrupt(): boolean {
+		if (!this.intEnabled) {
+			this.stop('halt-interrupts-disabled', 1, `halted with interrupts disabled at pc 0x${this.haltPc()}`);
+			return false;
+		}
+		if (this.irqPending !== 0) return true;
+		if (this.timerPeriod > 0) {
+			// Idle slots count for the timer as executed instructions would.
+			const wait = this.timerCountdown;
+			this.idle += wait;
+			this.tick(wait);
+			return true;
+		}
+		if (this.inputOpen) return false;
+		this.stop('halt-nothing-can-wake', 1, `halted: nothing can wake it (timer stopped, no console input to come) at pc 0x${this.haltPc()}`);
+		return false;
+	}
+
+	private haltPc(): string {
+		return (this.pc >>> 0).toString(16).padStart(8, '0');
+	}
+
+	/** Decode the instruction at a physical address into its cache slot. */
+	private decode(phys: number): number {
+		this.code.decode(this.mem32, phys);
+		if (this.decodeHook) this.decodeHook(phys);
+		return this.code.op[phys >>> 2]!;
+	}
+
+	/** The `instruction` event for the instruction at `pc`, if it can be fetched. */
+	private emitFetch(): void {
+		const pc = this.pc >>> 0;
+		const phys = this.supervisor ? pc : (this.ubase >>> 0) + pc;
+		if ((pc & 3) !== 0 || phys + 4 > this.memorySize || (!this.supervisor && pc >= this.ulimit >>> 0)) return;
+		this.bus!.emit({
+			kind: 'instruction',
+			pc,
+			phys,
+			supervisor: this.supervisor,
+			header: this.mem32[phys >>> 2]!,
+			...this.stamp(),
+		});
+	}
+
+	/**
+	 * The fetch-execute loop. Runs up to `count` instructions; returns early
+	 * after any instruction that changes machine-wide state or raises an
+	 * exception, so `run` can take interrupts and account time.
+	 */
+	private execute(count: number): void {
+		const r = this.regs;
+		const m32 = this.mem32;
+		const m8 = this.mem;
+		const code = this.code;
+		const dOp = code.op;
+		const dA = code.a;
+		const dB = code.b;
+		const dC = code.c;
+		const dImm = code.imm;
+		const dSize = code.size;
+		const size = this.memorySize;
+		const user = !this.supervisor;
+		const base = user ? this.ubase >>> 0 : 0;
+		// Kept below 2^31 so V8 compares small integers, not doubles; fetches past
+		// the end of memory fault on `phys + 4 > size` anyway.
+		const limit = user ? Math.min(this.ulimit >>> 0, size) : size;
+		const ulimit = limit;
+		const ubase = base;
+		const start = this.instret;
+		const priv = this.priv;
+		let pc = this.pc >>> 0;
+		let c = this.c;
+		let z = this.z;
+		let n = this.n;
+		let v = this.v;
+		let done = 0;
+		// How the slice ends. Leaving through one exit keeps pc and the flags in
+		// registers: a closure over them would force V8 to keep them in memory.
+		let exit = EXIT_COUNT;
+		let exitAddr = 0;
+		let w = 0;
+		let op = 0;
+		let next = 0;
+
+		loop: while (done < count) {
+			// ---- fetch ----
+			// In supervisor mode base = 0 and the limit is the end of memory.
+			const phys = base + pc;
+			if ((pc & 3) !== 0 || pc >= limit || phys + 4 > size) {
+				exit = EXIT_GP;
+				exitAddr = pc;
+				break loop;
+			}
+			w = phys >>> 2;
+			op = dOp[w]!;
+			if (op === UNDECODED) op = this.decode(phys);
+			const len = dSize[w]!;
+			if (pc + len > limit) {
+				exit = EXIT_GP;
+				exitAddr = limit;
+				break loop;
+			}
+			if (user && priv[op] !== 0) {
+				exit = EXIT_GP;
+				exitAddr = pc;
+				break loop;
+			}
+			next = (pc + len) >>> 0;
+			// ---- execute ----
+			// Case labels are literals (opcodes.ts) so V8 builds a jump table.
+			switch (op) {
+				case 1: // nop
+					pc = next;
+					break;
+				case 2: // mov
+					r[dA[w]!] = r[dC[w]!]! + dImm[w]!;
+					pc = next;
+					break;
+				case 3: { // add
+					const x = r[dB[w]!]!;
+					const y = (r[dC[w]!]! + dImm[w]!) | 0;
+					const res = (x + y) | 0;
+					c = (x >>> 0) + (y >>> 0) > 0xffffffff;
+					v = ((x ^ res) & (y ^ res)) < 0;
+					z = res === 0;
+					n = res < 0;
+					r[dA[w]!] = res;
+					pc = next;
+					break;
+				}
+				case 4: { // sub
+					const x = r[dB[w]!]!;
+					const y = (r[dC[w]!]! + dImm[w]!) | 0;
+					const res = (x - y) | 0;
+					c = x >>> 0 < y >>> 0;
+					v = ((x ^ y) & (x ^ res)) < 0;
+					z = res === 0;
+					n = res < 0;
+					r[dA[w]!] = res;
+					pc = next;
+					break;
+				}
+				case 14: { // cmp
+					const x = r[dA[w]!]!;
+					const y = (r[dC[w]!]! + dImm[w]!) | 0;
+					const res = (x - y) | 0;
+					c = x >>> 0 < y >>> 0;
+					v = ((x ^ y) & (x ^ res)) < 0;
+					z = res === 0;
+					n = res < 0;
+					pc = next;
+					break;
+				}
+				case 5: // mul
+				case 6: // and
+				case 7: // or
+				case 8: { // xor
+					const x = r[dB[w]!]!;
+					const y = (r[dC[w]!]! + dImm[w]!) | 0;
+					const res = op === 5 /* mul */ ? Math.imul(x, y) : op === 6 /* and */ ? x & y : op === 7 /* or */ ? x | y : x ^ y;
+					c = false;
+					v = false;
+					z = res === 0;
+					n = res < 0;
+					r[dA[w]!] = res;
+					pc = next;
+					break;
+				}
+				case 9: // shl
+				case 10: // shr
+				case 11: { // sar
+					const x = r[dB[w]!]!;
+					const k = (r[dC[w]!]! + dImm[w]!) & 31;
+					let res: number;
+					if (op === 9 /* shl */) {
+						res = x << k;
+						c = k !== 0 && ((x >>> (32 - k)) & 1) !== 0;
+					} else if (op === 10 /* shr */) {
+						res = (x >>> k) | 0;
+						c = k !== 0 && ((x >>> (k - 1)) & 1) !== 0;
+					} else {
+						res = x >> k;
+						c = k !== 0 && ((x >> (k - 1)) & 1) !== 0;
+					}
+					v = false;
+					z = res === 0;
+					n = res < 0;
+					r[dA[w]!] = res;
+					pc = next;
+					break;
+				}
+				case 12: // div
+				case 13: { // rem
+					const x = r[dB[w]!]!;
+					const y = (r[dC[w]!]! + dImm[w]!) | 0;
+					if (y === 0) {
+						exit = EXIT_DE;
+						break loop;
+					}
+					let res: number;
+					if (x === -0x80000000 && y === -1) res = op === 12 /* div */ ? x : 0;
+					else res = op === 12 /* div */ ? (x / y) | 0 : x % y | 0;
+					c = false;
+					v = false;
+					z = res === 0;
+					n = res < 0;
+					r[dA[w]!] = res;
+					pc = next;
+					break;
+				}
+				case 15: // ld
+				case 17: // ldb
+				case 16: // st
+				case 18: { // stb
+					const a = (r[dB[w]!]! + dImm[w]!) >>> 0;
+					const word = op === 15 /* ld */ || op === 16 /* st */;
+					let p = a;
+					if (user) {
+						if (a >= ulimit || (word && a + 3 >= ulimit)) {
+							exit = EXIT_GP;
+							exitAddr = a;
+							break loop;
+						}
+						p = ubase + a;
+					}
+					if ((word && (a & 3) !== 0) || p + (word ? 4 : 1) > size) {
+						exit = EXIT_GP;
+						exitAddr = a;
+						break loop;
+					}
+					if (op === 15 /* ld */) r[dA[w]!] = m32[p >>> 2]!;
+					else if (op === 17 /* ldb */) r[dA[w]!] = m8[p]!;
+					else {
+						if (op === 16 /* st */) m32[p >>> 2] = r[dA[w]!]!;
+						else m8[p] = r[dA[w]!]!;
+						code.invalidate(p);
+					}
+					pc = next;
+					break;
+				}
+				case 19: // push
+				case 32: { // call
+					const value = op === 19 /* push */ ? r[dC[w]!]! + dImm[w]! : next;
+					const a = (r[15]! - 4) >>> 0;
+					let p = a;
+					if (user) {
+						if (a + 3 >= ulimit) {
+							exit = EXIT_GP;
+							exitAddr = a;
+							break loop;
+						}
+						p = ubase + a;
+					}
+					if ((a & 3) !== 0 || p + 4 > size) {
+						exit = EXIT_GP;
+						exitAddr = a;
+						break loop;
+					}
+					m32[p >>> 2] = value;
+					code.invalidate(p);
+					r[15] = a;
+					pc = op === 19 /* push */ ? next : (r[dC[w]!]! + dImm[w]!) >>> 0;
+					break;
+				}
+				case 20: // pop
+				case 33: { // ret
+					const a = r[15]! >>> 0;
+					let p = a;
+					if (user) {
+						if (a + 3 >= ulimit) {
+							exit = EXIT_GP;
+							exitAddr = a;
+							break loop;
+						}
+						p = ubase + a;
+					}
+					if ((a & 3) !== 0 || p + 4 > size) {
+						exit = EXIT_GP;
+						exitAddr = a;
+						break loop;
+					}
+					const value = m32[p >>> 2]!;
+					r[15] = a + 4;
+					if (op === 20 /* pop */) {
+						r[dA[w]!] = value;
+						pc = next;
+					} else pc = value >>> 0;
+					break;
+				}
+				case 21: // jmp
+					pc = (r[dC[w]!]! + dImm[w]!) >>> 0;
+					break;
+				case 22: // jz
+					pc = z ? (r[dC[w]!]! + dImm[w]!) >>> 0 : next;
+					break;
+				case 23: // jnz
+					pc = z ? next : (r[dC[w]!]! + dImm[w]!) >>> 0;
+					break;
+				case 24: // jl
+					pc = n !== v ? (r[dC[w]!]! + dImm[w]!) >>> 0 : next;
+					break;
+				case 25: // jle
+					pc = z || n !== v ? (r[dC[w]!]! + dImm[w]!) >>> 0 : next;
+					break;
+				case 26: // jg
+					pc = !z && n === v ? (r[dC[w]!]! + dImm[w]!) >>> 0 : next;
+					break;
+				case 27: // jge
+					pc = n === v ? (r[dC[w]!]! + dImm[w]!) >>> 0 : next;
+					break;
+				case 28: // jb
+					pc = c ? (r[dC[w]!]! + dImm[w]!) >>> 0 : next;
+					break;
+				case 29: // jbe
+					pc = c || z ? (r[dC[w]!]! + dImm[w]!) >>> 0 : next;
+					break;
+				case 30: // ja
+					pc = !c && !z ? (r[dC[w]!]! + dImm[w]!) >>> 0 : next;
+					break;
+				case 31: // jae
+					pc = c ? next : (r[dC[w]!]! + dImm[w]!) >>> 0;
+					break;
+				default:
+					// Everything else touches machine-wide state: run it out of line.
+					exit = EXIT_SYSTEM;
+					break loop;
+			}
+			done++;
+		}
+		this.pc = pc;
+		this.c = c;
+		this.z = z;
+		this.n = n;
+		this.v = v;
+		this.instret = start + done;
+		if (exit === EXIT_GP) this.gp(exitAddr, pc);
+		else if (exit === EXIT_DE) this.raise(Vector.DE, pc, pc);
+		else if (exit === EXIT_SYSTEM) {
+			this.pc = next;
+			// A system instruction that faults does not retire.
+			if (this.system(op, w, pc, next)) this.instret++;
+		}
+	}
+
+	/**
+	 * System instructions, traps and undefined opcodes. `this.pc` is already
+	 * `next`; returns false if the instruction faulted (and did not retire).
+	 */
+	private system(op: number, w: number, at: number, next: number): boolean {
+		const code = this.code;
+		const r = this.regs;
+		switch (op) {
+			case Op.int: {
+				const vector = code.n[w]!;
+				if (!this.supervisor && vector < 32) {
+					this.pc = at;
+					this.gp(at, at);
+					return false;
+				}
+				this.raise(vector, next, at);
+				return true;
+			}
+			case Op.brk:
+				this.raise(Vector.BP, next, at);
+				return true;
+			case Op.iret: {
+				const to = this.epc >>> 0;
+				this.pc = to;
+				this.setFlags(this.eflags);
+				this.extraCycles += this.costs.iret;
+				const bus = this.bus;
+				if (bus?.wanted.iret) {
+					bus.emit({kind: 'iret', pc: at, to, toSupervisor: this.supervisor, ...this.stamp()});
+				}
+				return true;
+			}
+			case Op.cli:
+				this.intEnabled = false;
+				return true;
+			case Op.sti:
+				this.intEnabled = true;
+				return true;
+			case Op.hlt:
+				this.halted = true;
+				if (this.bus?.wanted.halt) this.bus.emit({kind: 'halt', state: 'waiting', pc: next, ...this.stamp()});
+				return true;
+			case Op.lidt:
+				this.idt = r[code.a[w]!]!;
+				return true;
+			case Op.sidt:
+				r[code.a[w]!] = this.idt;
+				return true;
+			case Op.smsw:
+				r[code.a[w]!] = this.supervisor ? 1 : 0;
+				return true;
+			case Op.mfcr:
+				r[code.a[w]!] = this.readControl(code.n[w]!);
+				return true;
+			case Op.mtcr:
+				this.writeControl(code.n[w]!, r[code.a[w]!]!);
+				return true;
+			case Op.in:
+				r[code.a[w]!] = this.portIn(code.imm[w]! >>> 0);
+				return true;
+			case Op.out: {
+				// `out port, src`: the source is register c, or imm2 when immediate.
+				const value = code.c[w] === 16 ? code.imm2[w]! : r[code.c[w]!]!;
+				this.portOut(code.imm[w]! >>> 0, value);
+				return true;
+			}
+			case Op.pushf:
+			case Op.popf:
+				return this.pushfPopf(op, at);
+			case PATCHED:
+				// A binary-translation patch behaves as `int n` to the VMM.
+				this.raise(code.n[w]!, next, at);
+				return true;
+			case FETCH_FAULT:
+				// The instruction's immediate words lie beyond physical memory.
+				this.pc = at;
+				this.gp(this.memorySize, at);
+				return false;
+			case UNDEFINED_OP:
+			default:
+				this.pc = at;
+				this.raise(Vector.UD, at, at);
+				return false;
+		}
+	}
+
+	/** `pushf`/`popf`: full in supervisor mode; the Pentium's lossy user-mode form when unprivileged. */
+	private pushfPopf(op: number, at: number): boolean {
+		const r = this.regs;
+		const a = op === Op.pushf ? (r[15]! - 4) >>> 0 : r[15]! >>> 0;
+		let p = a;
+		if (!this.supervisor) {
+			if (a + 3 >= this.ulimit >>> 0) {
+				this.pc = at;
+				this.gp(a, at);
+				return false;
+			}
+			p = (this.ubase >>> 0) + a;
+		}
+		if ((a & 3) !== 0 || p + 4 > this.memorySize) {
+			this.pc = at;
+			this.gp(a, at);
+			return false;
+		}
+		if (op === Op.pushf) {
+			this.mem32[p >>> 2] = this.flags;
+			this.code.invalidate(p);
+			r[15] = a;
+			return true;
+		}
+		const value = this.mem32[p >>> 2]!;
+		r[15] = a + 4;
+		this.c = (value & Flag.C) !== 0;
+		this.z = (value & Flag.Z) !== 0;
+		this.n = (value & Flag.N) !== 0;
+		this.v = (value & Flag.V) !== 0;
+		// In user mode (pentium) IF and S are silently unchanged; in supervisor mode IF loads, S never.
+		if (this.supervisor) this.intEnabled = (value & Flag.IF) !== 0;
+		return true;
+	}
+}

@@ -1,0 +1,53 @@
+/**
+ * The V32 assembler (spec §3, extensions in docs/assembly.md): two passes over
+ * the source. Pass 1 lays out every statement, pass 2 fills in values.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {type AsmError, AssemblyFailed, type Program} from '../program.js';
+import {Context} from './context.js';
+import {emit} from './emit.js';
+import {assembleText, describeFsError} from './pass1.js';
+
+export type AssembleResult = {ok: true; program: Program} | {ok: false; errors: AsmError[]};
+
+export interface AssembleOptions {
+	/** Used in error messages and as Program.file; `.include` paths are relative to it. */
+	file: string;
+	/** Predefined symbols, for `.ifdef` and as values (like `-D`). */
+	defines?: Record<string, number>;
+	/** Reads an included file (path already resolved against the including file). Default: fs, utf8. */
+	readFile?: (path: string) => string;
+}
+
+const readUtf8 = (p: string): string => fs.readFileSync(p, 'utf8');
+
+export function assemble(source: string, options: AssembleOptions): AssembleResult {
+	const ctx = new Context(options.defines);
+	const readFile = options.readFile ?? readUtf8;
+	assembleText(ctx, {file: options.file, chain: [path.resolve(options.file)], readFile}, source);
+	return emit(ctx, options.file);
+}
+
+export function assembleFile(file: string, options: Omit<AssembleOptions, 'file'> = {}): AssembleResult {
+	let source: string;
+	try {
+		source = (options.readFile ?? readUtf8)(file);
+	} catch (e) {
+		return {ok: false, errors: [{file, line: 1, col: 1, message: `cannot read '${file}': ${describeFsError(e)}`}]};
+	}
+	return assemble(source, {...options, file});
+}
+
+/** Like `assemble`, but throws AssemblyFailed (with every error) instead of returning them. */
+export function assembleOrThrow(source: string, options: AssembleOptions): Program {
+	const r = assemble(source, options);
+	if (!r.ok) throw new AssemblyFailed(r.errors);
+	return r.program;
+}
+
+export function assembleFileOrThrow(file: string, options: Omit<AssembleOptions, 'file'> = {}): Program {
+	const r = assembleFile(file, options);
+	if (!r.ok) throw new AssemblyFailed(r.errors);
+	return r.program;
+}

@@ -1,0 +1,178 @@
+/**
+ * Scenario → Simulation. `buildSimulation` is the one seam where a run is
+ * chosen: the kernel on the bare machine (`vmm: "none"`, here) or the VMM
+ * with its guests (`source/vmm/`). `buildBareSimulation` runs one program
+ * with no kernel at all (`vmtop PROGRAM.s`).
+ */
+import {readFileSync} from 'node:fs';
+import * as path from 'node:path';
+import {EventBus} from '../bus/event-bus.js';
+import {type CostModel, defaultCosts} from '../cpu/costs.js';
+import {Machine} from '../cpu/machine.js';
+import {assembleFile} from '../isa/assembler/index.js';
+import {type Profile, ProfileError, builtinProfiles, parseProfile} from '../isa/profiles.js';
+import {type AsmError, AssemblyFailed, type Program, Symbolizer} from '../isa/program.js';
+import {buildImage} from '../os/loader.js';
+import {OsObserver} from '../os/observer.js';
+import {MachineSimulation} from './machine-simulation.js';
+import {DEFAULT_MEMORY, type Scenario, ScenarioError} from './scenario.js';
+import type {Simulation} from './simulation.js';
+
+export interface BuildOptions {
+	/** The bus to emit on (default: a new one). */
+	bus?: EventBus;
+	/** More console input may come later (the live dashboard): `hlt` then waits for it. */
+	live?: boolean;
+}
+
+/**
+ * Build what a scenario describes. Throws ScenarioError (bad profile, a VMM
+ * not available), AssemblyFailed (with every assembler error of every file),
+ * or LoaderError (memory too small, too many programs).
+ */
+export function buildSimulation(scenario: Scenario, options: BuildOptions = {}): Simulation {
+	// The VMM level plugs in here: vmm ≠ none → source/vmm/.
+	if (scenario.vmm !== 'none') {
+		throw new ScenarioError(`${scenario.file || 'the scenario'}: key "vmm": "${scenario.vmm}" is not available yet; expected "none"`);
+	}
+	return buildKernelSimulation(scenario, options);
+}
+
+/** The sample kernel and its processes on the bare machine. */
+export function buildKernelSimulation(scenario: Scenario, options: BuildOptions = {}): KernelSimulation {
+	const guest = Array.isArray(scenario.vms) ? scenario.vms[0]! : undefined;
+	const kernelFile = guest?.kernel ?? scenario.kernel;
+	const programFiles = guest?.programs ?? scenario.programs;
+	const input = guest?.input ?? scenario.input;
+	const profile = scenarioProfile(scenario);
+	const [kernel, ...programs] = assembleAll([kernelFile, ...programFiles]);
+	const boot = buildImage(kernel!, programs, scenario.memory);
+	const bus = options.bus ?? new EventBus();
+	const costs: CostModel = {...defaultCosts, ...scenario.costs};
+	const machine = new Machine({memorySize: scenario.memory, profile, costs, input, inputOpen: options.live ?? false, bus});
+	machine.load(boot.image);
+	machine.pc = boot.entry;
+	const observer = new OsObserver({
+		bus,
+		guest: -1,
+		readWord: (address) => machine.mem32[address >>> 2] ?? 0,
+		readRegister: (index) => machine.regs[index] ?? 0,
+		kernel: kernel!,
+		programs,
+	});
+	const description = {name: scenario.name, isa: profile.name, vmm: 'none' as const, type: 1 as const, guests: 1, costs};
+	return new KernelSimulation(machine, bus, description, scenario, kernel!, programs, observer);
+}
+
+export class KernelSimulation extends MachineSimulation {
+	private readonly kernelSymbols: Symbolizer;
+
+	constructor(
+		machine: Machine,
+		bus: EventBus,
+		description: Simulation['description'],
+		spec: Scenario,
+		readonly kernel: Program,
+		readonly programs: readonly Program[],
+		readonly observer: OsObserver,
+	) {
+		super(machine, bus, description, spec);
+		this.kernelSymbols = observer.kernelSymbols;
+	}
+
+	/** Kernel code by the kernel's labels; user code by the labels of the process running. */
+	symbolize(_guest: number, supervisor: boolean, pc: number): string {
+		return supervisor ? this.kernelSymbols.name(pc) : this.observer.symbolizeUser(pc);
+	}
+
+	symbolTables(): Record<string, Record<string, number>> {
+		const tables: Record<string, Record<string, number>> = {};
+		for (const p of [this.kernel, ...this.programs]) tables[p.file] = Object.fromEntries(p.labels);
+		return tables;
+	}
+}
+
+export interface BareOptions {
+	/** Shown as the run's name (default: the program's file name). */
+	name?: string;
+	profile?: Profile;
+	memory?: number;
+	input?: string;
+	costs?: Partial<CostModel>;
+	bus?: EventBus;
+	live?: boolean;
+}
+
+/** One program on the bare machine: loaded at 0, started at its entry in supervisor mode. */
+export function buildBareSimulation(program: Program, options: BareOptions = {}): Simulation {
+	const bus = options.bus ?? new EventBus();
+	const costs: CostModel = {...defaultCosts, ...options.costs};
+	const profile = options.profile ?? builtinProfiles['classic']!;
+	const machine = new Machine({
+		memorySize: options.memory ?? DEFAULT_MEMORY,
+		profile,
+		costs,
+		input: options.input,
+		inputOpen: options.live ?? false,
+		bus,
+	});
+	machine.load(program.bytes);
+	machine.pc = program.entry;
+	const name = options.name ?? path.basename(program.file);
+	const spec = {program: program.file, isa: profile.name, memory: machine.memorySize, input: options.input ?? ''};
+	return new BareSimulation(machine, bus, {name, isa: profile.name, vmm: 'none', type: 1, guests: 1, costs}, spec, program);
+}
+
+class BareSimulation extends MachineSimulation {
+	private readonly symbols: Symbolizer;
+
+	constructor(machine: Machine, bus: EventBus, description: Simulation['description'], spec: unknown, readonly program: Program) {
+		super(machine, bus, description, spec);
+		this.symbols = new Symbolizer(program.labels);
+	}
+
+	symbolize(_guest: number, _supervisor: boolean, pc: number): string {
+		return this.symbols.name(pc);
+	}
+
+	symbolTables(): Record<string, Record<string, number>> {
+		return {[this.program.file]: Object.fromEntries(this.program.labels)};
+	}
+}
+
+/**
+ * Assemble every file, collecting the errors of all of them; throws
+ * AssemblyFailed when any fails, so nothing runs. A file named twice is
+ * assembled once.
+ */
+export function assembleAll(files: readonly string[], defines?: Record<string, number>): Program[] {
+	const done = new Map<string, Program>();
+	const errors: AsmError[] = [];
+	for (const file of files) {
+		if (done.has(file)) continue;
+		const r = assembleFile(file, {defines});
+		if (r.ok) done.set(file, r.program);
+		else errors.push(...r.errors);
+	}
+	if (errors.length > 0) throw new AssemblyFailed(errors);
+	return files.map((f) => done.get(f)!);
+}
+
+/** The scenario's ISA profile: built in, or a profile file. */
+export function scenarioProfile(scenario: Scenario): Profile {
+	const builtin = builtinProfiles[scenario.isa];
+	if (builtin) return builtin;
+	const where = scenario.file || 'the scenario';
+	let text: string;
+	try {
+		text = readFileSync(scenario.isa, 'utf8');
+	} catch (error) {
+		throw new ScenarioError(`${where}: key "isa": cannot read ${scenario.isa}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+	}
+	try {
+		return parseProfile(text, scenario.isa);
+	} catch (error) {
+		if (error instanceof ProfileError) throw new ScenarioError(`${where}: key "isa": ${error.message}`);
+		throw error;
+	}
+}

@@ -1,0 +1,58 @@
+/**
+ * A Simulation is what a scenario builds and every front end drives: the
+ * headless runner, `vmtop stats`, the live dashboard, the recorder. It is the
+ * machine (bare, with the sample kernel, or under the VMM with its guests)
+ * plus what is needed to show it: names for code, a description, consoles.
+ */
+import type {EventBus} from '../bus/event-bus.js';
+import type {Runnable} from '../cpu/headless.js';
+import type {Machine} from '../cpu/machine.js';
+import type {CostModel} from '../cpu/costs.js';
+
+export type VmmTechnique = 'none' | 'trap' | 'bt' | 'pv';
+export const vmmTechniques: readonly VmmTechnique[] = ['none', 'trap', 'bt', 'pv'];
+
+/** What the status line and trace header say about a run. */
+export interface RunDescription {
+	/** Scenario name (file base name) or the program's file name. */
+	name: string;
+	/** `classic`, `pentium`, or a profile file's name. */
+	isa: string;
+	vmm: VmmTechnique;
+	/** VMM type (1 = bare metal, 2 = hosted); 1 when vmm is none. */
+	type: 1 | 2;
+	/** Number of guests (1 without a VMM). */
+	guests: number;
+	costs: CostModel;
+}
+
+/** A guest's (or the bare machine's) state for the guests table. */
+export interface GuestInfo {
+	index: number;
+	name: string;
+	state: 'running' | 'halted' | 'stopped';
+	/** Guest instructions executed (directly or emulated). */
+	instructions: number;
+	/** Exit code when stopped. */
+	exitCode?: number;
+}
+
+export interface Simulation extends Runnable {
+	readonly machine: Machine;
+	readonly bus: EventBus;
+	readonly description: RunDescription;
+	/** Everything needed to rebuild this run (for trace headers and `replay --verify`). */
+	readonly spec: unknown;
+	/**
+	 * Name code: `sys_write+0x8`, using the kernel's or the program's symbols.
+	 * `guest` is -1 for the real machine; `supervisor` is the (virtual) mode
+	 * the code ran in; `pc` is the address that mode sees.
+	 */
+	symbolize(guest: number, supervisor: boolean, pc: number): string;
+	/** Label tables by program, for trace headers: name → {label → address}. */
+	symbolTables(): Record<string, Record<string, number>>;
+	/** Console input from the keyboard or the scenario (to guest `guest`, default 0). */
+	pushInput(text: string, guest?: number): void;
+	/** Per-guest state, for the guests table. */
+	guests(): GuestInfo[];
+}

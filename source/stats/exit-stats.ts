@@ -1,0 +1,130 @@
+/**
+ * VMM exit statistics, as kvm_stat and `perf kvm stat` show them: every VMM
+ * entry counted by reason, per guest, with its mean cost in cycles. A bus
+ * subscriber: it sees `vmm.intercept` (an entry and its reason) and
+ * `vmm.resume` (back to the guest, with the cycles the entry cost).
+ */
+import type {EventBus} from '../bus/event-bus.js';
+import type {EventOf, ExitCategory} from '../bus/events.js';
+
+export interface ExitRow {
+	reason: string;
+	category: ExitCategory;
+	/** Guest index, or -1 for all guests together. */
+	guest: number;
+	count: number;
+	/** Share of all entries (0–1) within the same guest scope. */
+	share: number;
+	/** Entries per simulated second (nominal clock: 1 cycle = 1 ns). */
+	perSecond: number;
+	/** Mean cycles per entry, from intercept to resume. */
+	meanCycles: number;
+	totalCycles: number;
+}
+
+/** Simulated clock used for rates, so headless output is deterministic. */
+export const CYCLES_PER_SECOND = 1e9;
+
+interface Cell {
+	category: ExitCategory;
+	count: number;
+	cycles: number;
+}
+
+export class ExitStats {
+	private readonly byGuest = new Map<number, Map<string, Cell>>();
+	private readonly open = new Map<number, {reason: string; cycle: number}>();
+	private lastCycle = 0;
+	private firstCycle = -1;
+	private readonly offs: Array<() => void> = [];
+
+	constructor(bus?: EventBus) {
+		if (bus) this.attach(bus);
+	}
+
+	attach(bus: EventBus): void {
+		this.offs.push(
+			bus.on('vmm.intercept', (e) => this.intercept(e)),
+			bus.on('vmm.resume', (e) => this.resume(e)),
+		);
+	}
+
+	detach(): void {
+		for (const off of this.offs.splice(0)) off();
+	}
+
+	intercept(e: EventOf<'vmm.intercept'>): void {
+		const cells = this.byGuest.get(e.guest) ?? new Map<string, Cell>();
+		this.byGuest.set(e.guest, cells);
+		const cell = cells.get(e.reason) ?? {category: e.category, count: 0, cycles: 0};
+		cells.set(e.reason, cell);
+		cell.count++;
+		this.open.set(e.guest, {reason: e.reason, cycle: e.cycle});
+		if (this.firstCycle < 0) this.firstCycle = e.cycle;
+		this.lastCycle = Math.max(this.lastCycle, e.cycle);
+	}
+
+	resume(e: EventOf<'vmm.resume'>): void {
+		const open = this.open.get(e.guest);
+		if (!open) return;
+		this.open.delete(e.guest);
+		const cell = this.byGuest.get(e.guest)?.get(open.reason);
+		if (cell) cell.cycles += e.cycle - open.cycle;
+		this.lastCycle = Math.max(this.lastCycle, e.cycle);
+	}
+
+	reset(): void {
+		this.byGuest.clear();
+		this.open.clear();
+		this.firstCycle = -1;
+		this.lastCycle = 0;
+	}
+
+	/** Total entries (all guests, or one). */
+	total(guest?: number): number {
+		let sum = 0;
+		for (const [g, cells] of this.byGuest) {
+			if (guest !== undefined && g !== guest) continue;
+			for (const cell of cells.values()) sum += cell.count;
+		}
+		return sum;
+	}
+
+	/**
+	 * Rows per reason, most frequent first. `guest` undefined: all guests
+	 * merged (guest = -1 in the rows); a number: that guest only. `elapsedCycles`
+	 * sets the rate's time base (default: the cycles the run has seen).
+	 */
+	rows(guest?: number, elapsedCycles?: number): ExitRow[] {
+		const merged = new Map<string, Cell>();
+		for (const [g, cells] of this.byGuest) {
+			if (guest !== undefined && g !== guest) continue;
+			for (const [reason, cell] of cells) {
+				const m = merged.get(reason) ?? {category: cell.category, count: 0, cycles: 0};
+				m.count += cell.count;
+				m.cycles += cell.cycles;
+				merged.set(reason, m);
+			}
+		}
+		const total = [...merged.values()].reduce((s, c) => s + c.count, 0);
+		const span = elapsedCycles ?? this.lastCycle;
+		const seconds = span > 0 ? span / CYCLES_PER_SECOND : 0;
+		return [...merged.entries()]
+			.map(([reason, c]) => ({
+				reason,
+				category: c.category,
+				guest: guest ?? -1,
+				count: c.count,
+				share: total > 0 ? c.count / total : 0,
+				perSecond: seconds > 0 ? c.count / seconds : 0,
+				meanCycles: c.count > 0 ? c.cycles / c.count : 0,
+				totalCycles: c.cycles,
+			}))
+			.sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
+	}
+
+	/** Guests seen, in order. */
+	guests(): number[] {
+		return [...this.byGuest.keys()].sort((a, b) => a - b);
+	}
+}

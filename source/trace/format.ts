@@ -1,0 +1,201 @@
+/**
+ * The vmtop trace format, version 1: JSON Lines (gzip-compressed when the
+ * file name ends in `.gz`). Every field is documented here and in
+ * docs/trace-format.md; keep the two in step.
+ *
+ *   line 1        header  {"type":"header", …}
+ *   lines 2..n-1  events  {"kind":"…", …, "cycle":…, "instret":…, "guest":…}
+ *   line n        footer  {"type":"footer", …}
+ *
+ * Event number k (0-based) is on line k + 2. Header and footer carry `type`,
+ * events carry `kind`: a reader tells them apart by the first key, and `jq`
+ * users can filter with `select(.kind)`.
+ */
+import type {EventKind, VmEvent} from '../bus/events.js';
+import {eventKinds} from '../bus/events.js';
+import type {CostModel} from '../cpu/costs.js';
+import type {VmmTechnique} from '../scenario/simulation.js';
+
+export const TRACE_FORMAT = 'vmtop-trace';
+export const TRACE_VERSION = 1;
+
+/** `exceptions`: every event except `instruction`, plus periodic `cpu.sample`s. `full`: every instruction too. */
+export type Detail = 'exceptions' | 'full';
+export const details: readonly Detail[] = ['exceptions', 'full'];
+
+/** Default instructions between two `cpu.sample` events. */
+export const DEFAULT_SAMPLE_EVERY = 10_000;
+
+export interface TraceHeader {
+	type: 'header';
+	/** Always `vmtop-trace`: how a reader knows this is a trace at all. */
+	format: typeof TRACE_FORMAT;
+	/** Format version; a reader refuses versions it does not know. */
+	version: number;
+	/** The vmtop version that wrote the file (package.json). */
+	vmtop: string;
+	/** When the file was written, ISO 8601. */
+	created: string;
+	/** `record` (a simulation) or `import` (converted from another tool's trace). */
+	source: 'record' | 'import';
+	detail: Detail;
+	/** Instructions between `cpu.sample` events (0: no samples). */
+	sampleEvery: number;
+	scenario: {
+		/** Scenario or program name (RunDescription.name). */
+		name: string;
+		/** Everything needed to rebuild the run (Simulation.spec); null for imports. */
+		spec: unknown;
+		/** The --max-instructions limit of the recording, null if none. */
+		maxInstructions: number | null;
+		/**
+		 * Where the recording started: 0 for `vmtop record`; the live dashboard
+		 * may start recording mid-run (`R`), after `instret` instructions.
+		 */
+		startInstret: number;
+	};
+	/** ISA profile: `classic`, `pentium` or a profile file's name. */
+	isa: string;
+	vmm: {technique: VmmTechnique; type: 1 | 2; guests: number};
+	/** The cost model the cycles were counted with (spec §8). */
+	costs: CostModel;
+	/** Label tables by program, name → {label → address}, for naming code in the dashboard. */
+	symbols: Record<string, Record<string, number>>;
+	/** Imports only: where the events came from. */
+	import?: ImportInfo;
+}
+
+export interface ImportInfo {
+	/** `kvm-ftrace`. */
+	from: string;
+	/** The input file's base name. */
+	file: string;
+	/** Lines read / converted into events / that could not be parsed. */
+	lines: number;
+	converted: number;
+	skipped: number;
+}
+
+/** How a recording ended. */
+export type TraceEnd = 'stopped' | 'instruction-limit' | 'recording-stopped' | 'SIGINT' | 'SIGTERM' | 'imported';
+
+export interface TraceFooter {
+	type: 'footer';
+	/** Number of event lines between header and footer. */
+	events: number;
+	/** Events by kind. */
+	counts: Partial<Record<TraceEventKind, number>>;
+	/** `instret` and `cycle` of the machine when the recording ended. */
+	instret: number;
+	cycle: number;
+	/** `crc32:xxxxxxxx`: CRC-32 (zlib's) of the bytes of all event lines, each with its `\n`, uncompressed. */
+	checksum: string;
+	end: TraceEnd;
+	/** Why the machine stopped, when it did. */
+	stop: {reason: string; code: number; message: string} | null;
+}
+
+/**
+ * A periodic snapshot of the CPU, written every `sampleEvery` instructions so
+ * that a replay at `exceptions` detail can still show where the CPU was.
+ * Not a bus event: it exists only in traces.
+ */
+export interface CpuSample {
+	kind: 'cpu.sample';
+	cycle: number;
+	instret: number;
+	guest: number;
+	pc: number;
+	supervisor: boolean;
+	/** FLAGS as a word (spec §1). */
+	flags: number;
+	/** r0–r14 and the current mode's sp. */
+	regs: number[];
+}
+
+export type TraceEvent = VmEvent | CpuSample;
+export type TraceEventKind = EventKind | 'cpu.sample';
+export const traceEventKinds: readonly TraceEventKind[] = [...eventKinds, 'cpu.sample'];
+const knownKinds = new Set<string>(traceEventKinds);
+
+/**
+ * What `[` / `]` jump between: `exception.raised` (the CPU raises every fault,
+ * trap and interrupt through it); in a trace without any (a KVM import), VMM exits.
+ */
+export function exceptionKindsFor(counts: Partial<Record<TraceEventKind, number>>): TraceEventKind[] {
+	return (counts['exception.raised'] ?? 0) > 0 ? ['exception.raised'] : ['vmm.intercept'];
+}
+
+// ---- encoding -------------------------------------------------------------------
+
+/**
+ * One event as one line (without `\n`). `instruction` events dominate a
+ * `full` trace, so they get a hand-written template (several times faster
+ * than JSON.stringify); the key order matches what the CPU emits.
+ */
+export function encodeEvent(e: TraceEvent): string {
+	if (e.kind === 'instruction') {
+		return `{"kind":"instruction","pc":${e.pc},"phys":${e.phys},"supervisor":${e.supervisor},"header":${e.header},"cycle":${e.cycle},"instret":${e.instret},"guest":${e.guest}}`;
+	}
+	return JSON.stringify(e);
+}
+
+export function checksumString(crc: number): string {
+	return `crc32:${(crc >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+// ---- validation -------------------------------------------------------------------
+
+/** What is wrong with a line, or null. Messages are phrased to follow `FILE:LINE: `. */
+export function checkEvent(value: unknown): string | null {
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
+	const e = value as Record<string, unknown>;
+	if (typeof e['kind'] !== 'string') return 'no "kind"';
+	if (!knownKinds.has(e['kind'])) return `unknown event kind '${e['kind']}'`;
+	for (const field of ['cycle', 'instret', 'guest'] as const) {
+		if (typeof e[field] !== 'number' || !Number.isFinite(e[field])) return `${e['kind']} event without a numeric "${field}"`;
+	}
+	return null;
+}
+
+/** Parse one event line: the event, or what is wrong with it. */
+export function parseEventLine(line: string): TraceEvent | string {
+	let value: unknown;
+	try {
+		value = JSON.parse(line);
+	} catch (error) {
+		return `malformed event line (${(error as Error).message})`;
+	}
+	const problem = checkEvent(value);
+	return problem === null ? (value as TraceEvent) : `malformed event line: ${problem}`;
+}
+
+/** Header problems; a header that fails here means the file is not a usable trace. */
+export function checkHeader(value: unknown): {header: TraceHeader} | {fatal: string} {
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) return {fatal: 'not a vmtop trace (line 1 is not a JSON object)'};
+	const h = value as Record<string, unknown>;
+	if (h['type'] !== 'header' || h['format'] !== TRACE_FORMAT) {
+		return {fatal: `not a vmtop trace (line 1 is not a "${TRACE_FORMAT}" header)`};
+	}
+	if (h['version'] !== TRACE_VERSION) {
+		return {fatal: `unknown trace format version ${JSON.stringify(h['version'])} (this vmtop reads version ${TRACE_VERSION})`};
+	}
+	if (!details.includes(h['detail'] as Detail)) return {fatal: `header: unknown detail ${JSON.stringify(h['detail'])}`};
+	const scenario = h['scenario'] as Record<string, unknown> | undefined;
+	if (typeof scenario !== 'object' || scenario === null || typeof scenario['name'] !== 'string') {
+		return {fatal: 'header: no scenario name'};
+	}
+	if (typeof h['costs'] !== 'object' || h['costs'] === null) return {fatal: 'header: no cost model'};
+	if (typeof h['symbols'] !== 'object' || h['symbols'] === null) return {fatal: 'header: no symbol tables'};
+	return {header: value as TraceHeader};
+}
+
+export function isFooter(value: unknown): value is TraceFooter {
+	return (
+		typeof value === 'object' &&
+		value !== null &&
+		(value as Record<string, unknown>)['type'] === 'footer' &&
+		typeof (value as Record<string, unknown>)['events'] === 'number' &&
+		typeof (value as Record<string, unknown>)['checksum'] === 'string'
+	);
+}

@@ -1,0 +1,111 @@
+/**
+ * Layout only: picks the panels for the terminal size and hands each its
+ * slice of the snapshot. No state, no effects.
+ */
+import {Box} from 'ink';
+import {ConsolePanel} from './components/ConsolePanel.js';
+import {ExitReasonTable} from './components/ExitReasonTable.js';
+import {FilterBar} from './components/FilterBar.js';
+import {GuestsTable} from './components/GuestsTable.js';
+import {HelpOverlay} from './components/HelpOverlay.js';
+import {LevelColumns} from './components/LevelColumns.js';
+import {PropertiesPanel} from './components/PropertiesPanel.js';
+import {ReportScreen} from './components/ReportScreen.js';
+import {Sparkline} from './components/Sparkline.js';
+import {StatusLine} from './components/StatusLine.js';
+import {TooSmall} from './components/TooSmall.js';
+import {VerticalCooperation} from './components/VerticalCooperation.js';
+import {type Layout, MIN_COLUMNS, MIN_ROWS, rightColumn} from './layout.js';
+import type {Snapshot} from './store/snapshot.js';
+
+export interface AppProps {
+	snapshot: Snapshot;
+	layout: Layout;
+}
+
+function historyTitle(s: Snapshot): string {
+	const parts = [s.status.detail ? 'every instruction' : 'instructions sampled at events'];
+	if (s.filter.active) parts.push(`filter: ${s.filter.active}`);
+	if (s.history.cursor !== null) parts.push('scrolled (End follows)');
+	return `History — ${parts.join(' — ')}`;
+}
+
+function Bottom({s, layout}: {s: Snapshot; layout: Extract<Layout, {kind: 'full' | 'compact'}>}) {
+	const following = s.history.cursor === null;
+	const coop = <VerticalCooperation cooperation={s.cooperation} width={layout.left} following={following} />;
+	const guests = (width: number, height?: number) => (
+		<GuestsTable guests={s.guests} width={width} height={height} focused={s.focus === 'guests'} sort={s.sort} />
+	);
+	const exits = (width: number, height: number) => (
+		<ExitReasonTable
+			exits={s.exits}
+			total={s.exitTotal}
+			width={width}
+			height={height}
+			focused={s.focus === 'exits'}
+			sort={s.sort}
+			noVmm={s.status.description.vmm === 'none'}
+		/>
+	);
+	const console = (width: number, height: number) => (
+		<ConsolePanel consoles={s.consoles} selected={s.consoleGuest} width={width} height={height} focused={s.focus === 'console'} />
+	);
+	if (layout.kind === 'compact') {
+		const h = layout.bottom;
+		if (s.focus === 'exits') return exits(layout.columns, h);
+		if (s.focus === 'guests') return guests(layout.columns, h);
+		if (s.focus === 'console') return console(layout.columns, h);
+		return coop;
+	}
+	const guestRows = 2 + Math.min(4, Math.max(1, s.guests.length));
+	const props = Math.max(2, layout.bottom - 6 - guestRows - 2);
+	const right = rightColumn(layout.bottom);
+	return (
+		<Box flexDirection="row" height={layout.bottom}>
+			<Box flexDirection="column" width={layout.left}>
+				{coop}
+				{guests(layout.left, guestRows)}
+				<Sparkline label={s.spark.label} values={s.spark.values} width={layout.left} />
+				<PropertiesPanel properties={s.properties} width={layout.left} height={props} />
+			</Box>
+			<Box width={1} />
+			<Box flexDirection="column" width={layout.right}>
+				{exits(layout.right, right.exits)}
+				{console(layout.right, right.console)}
+			</Box>
+		</Box>
+	);
+}
+
+export function App({snapshot: s, layout}: AppProps) {
+	if (layout.kind === 'too-small') {
+		return <TooSmall columns={layout.columns} rows={layout.rows} minColumns={MIN_COLUMNS} minRows={MIN_ROWS} />;
+	}
+	const body = layout.history + layout.bottom;
+	let main;
+	if (s.help) main = <HelpOverlay width={layout.columns} height={body} />;
+	else if (s.screen !== 'dashboard' && s.screenState) main = <ReportScreen state={s.screenState} width={layout.columns} height={body} />;
+	else {
+		main = (
+			<Box flexDirection="column" height={body}>
+				<LevelColumns
+					history={s.history}
+					width={layout.columns}
+					height={layout.history}
+					focused={s.focus === 'history'}
+					detail={s.status.detail}
+					multiGuest={s.guests.length > 1}
+					title={historyTitle(s)}
+				/>
+				<Bottom s={s} layout={layout} />
+			</Box>
+		);
+	}
+	return (
+		<Box flexDirection="column" width={layout.columns} height={layout.rows}>
+			<StatusLine status={s.status} width={layout.columns} flash={s.flash} />
+			{main}
+			<FilterBar filter={s.filter} width={layout.columns} />
+		</Box>
+	);
+}

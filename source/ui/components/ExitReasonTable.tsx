@@ -1,0 +1,59 @@
+/**
+ * VMM exits by reason, kvm_stat style, drawn with the ink-table component:
+ * reason, total, share, per second and mean cycles, sorted by `o`.
+ */
+import {Table} from '@alcalzone/ink-table';
+import {Text} from 'ink';
+import type {ExitView, SortKey} from '../store/snapshot.js';
+import {Panel} from './Panel.js';
+import {compact, count, fit, percent} from './text.js';
+
+export interface ExitReasonTableProps {
+	exits: ExitView[];
+	total: number;
+	width: number;
+	/** Rows including the title; the table shows as many reasons as fit. */
+	height: number;
+	focused?: boolean;
+	sort: SortKey;
+	/** No VMM in this run: say so instead of an empty table. */
+	noVmm?: boolean;
+}
+
+const headers: Record<SortKey, string> = {count: 'total', rate: '/s', cycles: 'mean cyc', name: 'reason'};
+
+/** Reasons that fit: the table draws a rule between rows, so each takes two lines. */
+export function exitRowsThatFit(height: number): number {
+	return Math.max(0, Math.floor((height - 4) / 2));
+}
+
+export function ExitReasonTable({exits, total, width, height, focused = false, sort, noVmm = false}: ExitReasonTableProps) {
+	const title = `Exit reasons — ${count(total)} VMM entries, by ${headers[sort]}`;
+	if (exits.length === 0) {
+		return (
+			<Panel title={title} width={width} height={height} focused={focused}>
+				<Text color="gray" wrap="truncate">
+					{noVmm ? 'No VMM in this run (press v to add one).' : 'No VMM entries yet.'}
+				</Text>
+			</Panel>
+		);
+	}
+	const fits = exitRowsThatFit(height);
+	const shown = exits.slice(0, fits);
+	const key = (k: SortKey) => (k === sort ? `${headers[k]}↓` : headers[k]);
+	// Columns other than the reason take ~40 columns with their rules.
+	const reasonWidth = Math.max(6, width - 44);
+	const data = shown.map((e) => ({
+		[key('name')]: fit(e.reason, Math.min(reasonWidth, e.reason.length)),
+		[key('count')]: count(e.count),
+		'%': percent(e.share),
+		[key('rate')]: compact(e.perSecond),
+		[key('cycles')]: compact(e.meanCycles),
+	}));
+	return (
+		<Panel title={title} width={width} height={height} focused={focused}>
+			<Table data={data} />
+			{exits.length > shown.length ? <Text color="gray">{`  +${exits.length - shown.length} more reasons`}</Text> : null}
+		</Panel>
+	);
+}

@@ -1,0 +1,34 @@
+/**
+ * The bottom line: the filter being typed (with its error, if any), or the
+ * filter in force and the most used keys.
+ */
+import {Text} from 'ink';
+import type {FilterView} from '../store/snapshot.js';
+
+export interface FilterBarProps {
+	filter: FilterView;
+	width: number;
+}
+
+const hints = 'space pause  s step  n next exception  +/- speed  f filter  o sort  tab focus  ? help  q quit';
+
+export function FilterBar({filter, width}: FilterBarProps) {
+	if (filter.editing) {
+		return (
+			<Text wrap="truncate">
+				<Text bold color="cyan">
+					filter›{' '}
+				</Text>
+				<Text>{filter.draft}</Text>
+				<Text inverse> </Text>
+				{filter.error ? <Text color="red">{`  ${filter.error}`}</Text> : <Text color="gray">{'  enter applies, esc cancels'}</Text>}
+			</Text>
+		);
+	}
+	return (
+		<Text wrap="truncate" color="gray">
+			{filter.active ? <Text color="cyan">{`filter: ${filter.active}  │  `}</Text> : null}
+			{hints.length > width ? hints.slice(0, Math.max(0, width - 1)) : hints}
+		</Text>
+	);
+}

@@ -1,0 +1,55 @@
+/**
+ * The guests, virt-top / xentop style: one line each with state, CPU share,
+ * instructions, VMM entries per second and the most frequent exit reason.
+ */
+import {Box, Text} from 'ink';
+import type {GuestView, SortKey} from '../store/snapshot.js';
+import {Panel} from './Panel.js';
+import {compact, fit, percent} from './text.js';
+
+export interface GuestsTableProps {
+	guests: GuestView[];
+	width: number;
+	/** Rows including title and header. */
+	height?: number;
+	focused?: boolean;
+	sort: SortKey;
+}
+
+const sortColumn: Record<SortKey, string> = {count: 'INSTR', rate: 'ENTRIES/S', cycles: 'CPU%', name: 'GUEST'};
+
+export function GuestsTable({guests, width, height, focused = false, sort}: GuestsTableProps) {
+	const w = {state: 12, cpu: 7, instr: 9, rate: 10};
+	const fixed = w.state + w.cpu + w.instr + w.rate;
+	const name = Math.max(6, Math.floor((width - fixed) * 0.45));
+	const top = Math.max(4, width - fixed - name);
+	const mark = (h: string) => (sortColumn[sort] === h ? h + '↓' : h);
+	const header =
+		fit(mark('GUEST'), name) +
+		fit('STATE', w.state) +
+		fit(mark('CPU%'), w.cpu, 'right') +
+		fit(mark('INSTR'), w.instr, 'right') +
+		fit(mark('ENTRIES/S'), w.rate, 'right') +
+		' ' +
+		fit('TOP EXIT', top - 1);
+	const shown = height === undefined ? guests : guests.slice(0, Math.max(0, height - 2));
+	return (
+		<Panel title={`Guests (${guests.length})`} width={width} height={height} focused={focused}>
+			<Text bold wrap="truncate">
+				{header}
+			</Text>
+			<Box flexDirection="column">
+				{shown.map((g) => (
+					<Text key={g.index} wrap="truncate">
+						{fit(g.name, name)}
+						<Text color={g.state.startsWith('running') ? 'green' : 'yellow'}>{fit(g.state, w.state)}</Text>
+						{fit(percent(g.cpuShare), w.cpu, 'right')}
+						{fit(compact(g.instructions), w.instr, 'right')}
+						{fit(compact(g.entriesPerSecond), w.rate, 'right')}
+						{' ' + fit(g.topExit, top - 1)}
+					</Text>
+				))}
+			</Box>
+		</Panel>
+	);
+}

@@ -1,0 +1,48 @@
+/**
+ * The lecture's vertical cooperation for the selected exception: the five
+ * steps, what ran at each level, and what it cost.
+ */
+import {Box, Text} from 'ink';
+import type {CooperationView} from '../store/cooperation.js';
+import {Panel} from './Panel.js';
+import {fit} from './text.js';
+
+export interface VerticalCooperationProps {
+	cooperation: CooperationView | null;
+	width: number;
+	/** The selection follows the newest exception (else: the one at the cursor). */
+	following: boolean;
+}
+
+export function VerticalCooperation({cooperation, width, following}: VerticalCooperationProps) {
+	const title = cooperation
+		? `Vertical cooperation — ${cooperation.vector}${cooperation.guest >= 0 ? ` in guest ${cooperation.guest}` : ''}${following ? ' (newest)' : ' (selected)'}`
+		: 'Vertical cooperation';
+	if (!cooperation) {
+		return (
+			<Panel title={title} width={width}>
+				<Text color="gray" wrap="truncate">
+					No exception yet. Press n to run to the next one.
+				</Text>
+			</Panel>
+		);
+	}
+	const inner = width - 2;
+	const label = Math.min(24, Math.floor(inner * 0.3));
+	const cost = Math.min(26, Math.floor(inner * 0.25));
+	const what = Math.max(4, inner - label - cost - 3);
+	return (
+		<Panel title={title} width={width}>
+			<Box flexDirection="column">
+				{cooperation.steps.map((step) => (
+					<Text key={step.n} wrap="truncate" color={step.done ? undefined : 'gray'}>
+						<Text bold>{`${step.n} `}</Text>
+						<Text color="cyan">{fit(step.title, label)}</Text>
+						<Text>{' ' + fit(step.what, what)}</Text>
+						<Text color="yellow">{' ' + fit(step.cost, cost, 'right')}</Text>
+					</Text>
+				))}
+			</Box>
+		</Panel>
+	);
+}

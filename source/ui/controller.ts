@@ -1,0 +1,152 @@
+/**
+ * Keys → effects. One input source, handled in priority order: Ctrl-C, the
+ * filter bar while it is open, the help overlay, the console while it has
+ * the focus, then the keymap. Pure TypeScript (no React), so key handling is
+ * tested without rendering.
+ */
+import {vmmTechniques} from '../scenario/simulation.js';
+import type {DashboardSource} from './driver/source.js';
+import type {ScreenRegistry} from './screens/registry.js';
+import {faster, formatSpeed, slower} from './driver/speed.js';
+import {type CommandName, commandFor} from './keymap.js';
+import type {DashboardStore} from './store/dashboard-store.js';
+import * as act from './store/store-actions.js';
+import {cycle} from './store/ui-state.js';
+
+export interface ControllerOptions {
+	/** Leave the dashboard (restores the terminal). */
+	quit: () => void;
+	/** Full-screen reports (`check`, `pvm`). */
+	screens?: ScreenRegistry;
+	/** ISA profiles `i` cycles through. */
+	isaProfiles?: readonly string[];
+}
+
+export class Controller {
+	constructor(
+		private readonly store: DashboardStore,
+		private readonly options: ControllerOptions,
+	) {}
+
+	private get source(): DashboardSource {
+		return this.store.source;
+	}
+
+	/** Handle one key press, by its `keyName`; `input` is the raw text (for typing). */
+	key(name: string, input: string): void {
+		const ui = this.store.ui;
+		if (name === 'ctrl-c') return this.run('quit');
+		if (ui.filterEditing) return this.filterKey(name, input);
+		if (ui.help) {
+			if (name === '?' || name === 'escape') act.toggleHelp(this.store, false);
+			else if (name === 'q') this.run('quit');
+			return;
+		}
+		if (ui.focus === 'console' && ui.screen === 'dashboard' && this.consoleKey(name, input)) return;
+		const command = commandFor(name);
+		if (command) this.run(command);
+	}
+
+	private filterKey(name: string, input: string): void {
+		const draft = this.store.ui.filterDraft;
+		if (name === 'return') act.applyFilter(this.store);
+		else if (name === 'escape') act.cancelFilter(this.store);
+		else if (name === 'backspace') act.editFilter(this.store, draft.slice(0, -1));
+		else if (input.length > 0 && !/[\x00-\x1f]/.test(input)) act.editFilter(this.store, draft + input);
+	}
+
+	/** Typing goes to the guest; returns false for keys that keep their meaning. */
+	private consoleKey(name: string, input: string): boolean {
+		if (['tab', 'shift-tab', 'escape', 'left', 'right', 'up', 'down', 'pageup', 'pagedown'].includes(name)) {
+			if (name === 'escape') act.setFocus(this.store, 'history');
+			return name === 'escape';
+		}
+		const push = this.source.pushInput?.bind(this.source);
+		if (!push) return false;
+		const text = name === 'return' ? '\n' : name === 'backspace' ? '\b' : name === 'space' ? ' ' : input;
+		if (text.length === 0) return true;
+		const snap = this.store.getSnapshot();
+		push(text, Math.max(0, snap.consoles[snap.consoleGuest]?.guest ?? 0));
+		return true;
+	}
+
+	run(command: CommandName): void {
+		const {store, source} = this;
+		const state = source.state;
+		switch (command) {
+			case 'quit':
+				return this.options.quit();
+			case 'togglePause':
+				if (state.mode === 'paused') source.resume();
+				else source.pause();
+				return store.invalidate();
+			case 'step':
+				return source.step();
+			case 'nextException':
+				return source.nextException();
+			case 'faster':
+			case 'slower': {
+				const speed = command === 'faster' ? faster(state.speed) : slower(state.speed);
+				source.setSpeed(speed);
+				return act.flash(store, `speed ${formatSpeed(speed)}`);
+			}
+			case 'switchVmm':
+			case 'switchIsa':
+				return this.restart(command);
+			case 'scrollUp':
+				return act.scroll(store, -1);
+			case 'scrollDown':
+				return act.scroll(store, 1);
+			case 'pageUp':
+				return act.scroll(store, -Math.max(1, store.ui.viewport - 1));
+			case 'pageDown':
+				return act.scroll(store, Math.max(1, store.ui.viewport - 1));
+			case 'oldest':
+				return act.scrollToOldest(store);
+			case 'follow':
+				return act.follow(store);
+			case 'filter':
+				return act.openFilter(store);
+			case 'sort':
+				return act.cycleSort(store);
+			case 'resetCounters':
+				return act.resetCounters(store);
+			case 'focusNext':
+				return act.focusNext(store, 1);
+			case 'focusPrev':
+				return act.focusNext(store, -1);
+			case 'consolePrev':
+				return act.switchConsole(store, -1);
+			case 'consoleNext':
+				return act.switchConsole(store, 1);
+			case 'screenCheck':
+			case 'screenPvm': {
+				const id = command === 'screenCheck' ? 'check' : 'pvm';
+				const screens = this.options.screens;
+				if (!screens?.has(id)) return act.flash(store, `no ${id} screen in this build`);
+				return screens.toggle(store, id);
+			}
+			case 'back':
+				if (store.ui.screen !== 'dashboard') return act.setScreen(store, 'dashboard');
+				if (store.ui.cursor !== null) return act.follow(store);
+				return;
+			case 'help':
+				return act.toggleHelp(store);
+		}
+	}
+
+	private restart(command: 'switchVmm' | 'switchIsa'): void {
+		const {store, source} = this;
+		if (!source.restart) return act.flash(store, 'this source cannot restart');
+		const d = source.description;
+		if (command === 'switchVmm') {
+			const vmm = cycle(vmmTechniques, d.vmm, 1);
+			source.restart({vmm});
+			return act.flash(store, `restarted with VMM technique ${vmm}`);
+		}
+		const profiles = this.options.isaProfiles ?? ['classic', 'pentium'];
+		const isa = cycle(profiles, d.isa, 1);
+		source.restart({isa});
+		act.flash(store, `restarted with ISA profile ${isa}`);
+	}
+}

@@ -1,0 +1,252 @@
+/**
+ * The live driver: runs a Simulation in batches on the event loop, at a pace
+ * from a few hundred instructions per second up to as fast as the host goes.
+ *
+ * Every turn runs for at most `sliceMs` of wall time and then yields, so key
+ * presses are read between turns however fast the core runs (the style
+ * guide's "run in batches, yield between"). The core never awaits; the UI
+ * never runs inside a batch.
+ */
+import type {StopInfo} from '../../cpu/machine.js';
+import {decodeBytes} from '../../isa/encoding.js';
+import {disassembleInstruction} from '../../isa/disassembler.js';
+import type {GuestInfo, Simulation} from '../../scenario/simulation.js';
+import {type Scheduler, realScheduler} from './scheduler.js';
+import type {DashboardSource, DriverMode, PropertyLine, RestartChange, SourceState, Speed} from './source.js';
+import {defaultSpeed, showsInstructions} from './speed.js';
+import {runFlatOut, runPaced, runUntilException} from './turns.js';
+
+/** Builds the run again with another VMM technique or ISA profile (`v`, `i`). */
+export type SimulationFactory = (change: RestartChange) => Simulation;
+
+export interface LiveDriverOptions {
+	speed?: Speed;
+	/** Start paused (tests, `--paused`). */
+	paused?: boolean;
+	/** Longest stretch of core work before yielding to the event loop (ms). */
+	sliceMs?: number;
+	/** Turn period at finite speeds (ms). */
+	frameMs?: number;
+	scheduler?: Scheduler;
+	/** Rebuilds the run for `restart`; without it `v` / `i` are unavailable. */
+	factory?: SimulationFactory;
+	/** Popek–Goldberg lines for the properties panel, asked at frame rate. */
+	properties?: (sim: Simulation) => PropertyLine[] | undefined;
+}
+
+export class LiveDriver implements DashboardSource {
+	private sim: Simulation;
+	generation = 0;
+	private speedValue: Speed;
+	/** The user wants it to run (space toggles this). */
+	private wantRun: boolean;
+	/** Running to the next exception. */
+	private seeking = false;
+	/** After `s`: show instructions even at a high speed, until resumed. */
+	private stepping = false;
+	/** The core is waiting for console input. */
+	private waiting = false;
+	private cancel: (() => void) | null = null;
+	private lastTurn = 0;
+	private credit = 0;
+	private readonly listeners = new Set<() => void>();
+	private readonly sched: Scheduler;
+	private readonly sliceMs: number;
+	private readonly frameMs: number;
+	private disposed = false;
+	/** Chunk size for flat-out running, adapted so one chunk takes ~1–3 ms. */
+	readonly chunk = {size: 10_000};
+
+	constructor(
+		sim: Simulation,
+		private readonly options: LiveDriverOptions = {},
+	) {
+		this.sim = sim;
+		this.speedValue = options.speed ?? defaultSpeed;
+		this.wantRun = !(options.paused ?? false);
+		this.sched = options.scheduler ?? realScheduler;
+		this.sliceMs = options.sliceMs ?? 12;
+		this.frameMs = options.frameMs ?? 16;
+		this.lastTurn = this.sched.now();
+		this.schedule();
+	}
+
+	/** The simulation being driven (replaced by `restart`). */
+	get simulation(): Simulation {
+		return this.sim;
+	}
+
+	get description() {
+		return this.sim.description;
+	}
+
+	get bus() {
+		return this.sim.bus;
+	}
+
+	get instret(): number {
+		return this.sim.instret;
+	}
+
+	get cycle(): number {
+		return this.sim.machine.cycles;
+	}
+
+	get stopped(): StopInfo | null {
+		return this.sim.stopped;
+	}
+
+	get state(): SourceState {
+		return {mode: this.mode(), speed: this.speedValue, detail: this.stepping || showsInstructions(this.speedValue)};
+	}
+
+	private mode(): DriverMode {
+		if (this.sim.stopped) return 'stopped';
+		if (this.seeking) return this.waiting ? 'waiting' : 'seeking';
+		if (!this.wantRun) return 'paused';
+		return this.waiting ? 'waiting' : 'running';
+	}
+
+	symbolize(guest: number, supervisor: boolean, pc: number): string {
+		return this.sim.symbolize(guest, supervisor, pc);
+	}
+
+	disassemble(phys: number): string | undefined {
+		if (!Number.isFinite(phys)) return undefined;
+		const ins = decodeBytes(this.sim.machine.mem, phys);
+		return ins ? disassembleInstruction(ins) : undefined;
+	}
+
+	physical(supervisor: boolean, pc: number): number {
+		return supervisor ? pc >>> 0 : (this.sim.machine.ubase >>> 0) + (pc >>> 0);
+	}
+
+	guests(): GuestInfo[] {
+		return this.sim.guests();
+	}
+
+	properties(): PropertyLine[] | undefined {
+		return this.options.properties?.(this.sim);
+	}
+
+	onChange(listener: () => void): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+
+	pause(): void {
+		this.wantRun = false;
+		this.seeking = false;
+		this.changed();
+	}
+
+	resume(): void {
+		if (this.sim.stopped) return;
+		this.wantRun = true;
+		this.seeking = false;
+		this.stepping = false;
+		this.lastTurn = this.sched.now();
+		this.credit = 0;
+		this.changed();
+	}
+
+	step(): void {
+		if (this.sim.stopped) return;
+		this.wantRun = false;
+		this.seeking = false;
+		// Detail first, so the store subscribes to `instruction` before it runs.
+		this.stepping = true;
+		this.changed();
+		const ran = this.sim.run(1);
+		this.waiting = ran === 0 && !this.sim.stopped;
+		this.changed();
+	}
+
+	nextException(): void {
+		if (this.sim.stopped) return;
+		this.wantRun = false;
+		this.seeking = true;
+		this.changed();
+	}
+
+	setSpeed(speed: Speed): void {
+		this.speedValue = speed;
+		this.credit = 0;
+		this.changed();
+	}
+
+	restart(change: RestartChange): void {
+		const factory = this.options.factory;
+		if (!factory) return;
+		this.cancelTurn();
+		this.sim = factory(change);
+		this.generation++;
+		this.seeking = false;
+		this.waiting = false;
+		this.credit = 0;
+		this.lastTurn = this.sched.now();
+		this.changed();
+	}
+
+	pushInput(text: string, guest: number): void {
+		this.sim.pushInput(text, guest);
+		this.waiting = false;
+		this.changed();
+	}
+
+	dispose(): void {
+		this.disposed = true;
+		this.cancelTurn();
+		this.listeners.clear();
+	}
+
+	/** Tell listeners, then make sure a turn is scheduled if there is work. */
+	private changed(): void {
+		for (const listener of [...this.listeners]) listener();
+		this.cancelTurn();
+		this.schedule();
+	}
+
+	private cancelTurn(): void {
+		this.cancel?.();
+		this.cancel = null;
+	}
+
+	private schedule(): void {
+		if (this.disposed || this.cancel || this.sim.stopped) return;
+		if (!this.wantRun && !this.seeking) return;
+		const flatOut = this.seeking || this.speedValue === 'max';
+		// Waiting for a key: poll slowly (pushInput wakes it at once anyway).
+		if (this.waiting) this.cancel = this.sched.after(50, () => this.turn());
+		else if (flatOut) this.cancel = this.sched.soon(() => this.turn());
+		else this.cancel = this.sched.after(this.frameMs, () => this.turn());
+	}
+
+	private turn(): void {
+		this.cancel = null;
+		const now = this.sched.now();
+		const deadline = now + this.sliceMs;
+		let ran: number;
+		if (this.seeking) {
+			const result = runUntilException(this.sim, this.sched, deadline);
+			ran = result.ran;
+			if (result.hit) {
+				this.seeking = false;
+				this.wantRun = false;
+			}
+		} else if (this.speedValue === 'max') {
+			ran = runFlatOut(this.sim, this.sched, deadline, this.chunk);
+		} else {
+			// Catch up at most a quarter second after a stall, never in a burst of more.
+			this.credit = Math.min(this.credit + (this.speedValue * (now - this.lastTurn)) / 1000, this.speedValue / 4 + 1);
+			const budget = Math.floor(this.credit);
+			ran = budget > 0 ? runPaced(this.sim, this.sched, deadline, budget) : -1;
+			if (ran > 0) this.credit -= ran;
+		}
+		this.lastTurn = now;
+		// Console text reaches the store as `console` events; drop the copy the core keeps.
+		this.sim.takeOutput();
+		this.waiting = ran === 0 && !this.sim.stopped;
+		this.changed();
+	}
+}

@@ -1,0 +1,122 @@
+/**
+ * The boundary between the dashboard and whatever produces events.
+ *
+ * The dashboard (store + views) never touches a Simulation directly: it reads
+ * a DashboardSource. The live driver (live-driver.ts) is one implementation —
+ * it runs the core in batches. A replay driver is another: it reads a trace
+ * and emits the recorded events on its own EventBus at the chosen speed.
+ *
+ * Contract for implementers:
+ * - `bus` carries the events (events.ts). The store subscribes to every kind
+ *   except `instruction`, and to `instruction` only while `state.detail` is
+ *   true (per-instruction events are costly for the live core; a replay may
+ *   keep `detail` true all the time).
+ * - When the run is replaced (restart with another VMM technique / ISA
+ *   profile, or a replay seek that rewinds), bump `generation` and call the
+ *   change listeners: the store drops its history and resubscribes to `bus`.
+ * - Call the change listeners whenever `state`, `instret` or `stopped` changed
+ *   (after every batch is fine: the store throttles to frame rate).
+ * - Control operations return at once; the work happens on the event loop.
+ *   Optional ones the store hides when absent (`restart`, `stepBack`, `seek`,
+ *   `pushInput`).
+ */
+import type {EventBus} from '../../bus/event-bus.js';
+import type {StopInfo} from '../../cpu/machine.js';
+import type {GuestInfo, RunDescription, VmmTechnique} from '../../scenario/simulation.js';
+
+/** Instructions per second, or as fast as the host allows. */
+export type Speed = number | 'max';
+
+/** What the driver is doing right now. */
+export type DriverMode =
+	/** Running at `speed`. */
+	| 'running'
+	/** Paused by the user (or by `step` / `nextException` when they finished). */
+	| 'paused'
+	/** Running flat out until the next exception, then pausing. */
+	| 'seeking'
+	/** Waiting for console input the guest asked for (`hlt` with nothing to wake it but a key). */
+	| 'waiting'
+	/** The machine stopped (power-off, triple fault, …) or the trace ended. */
+	| 'stopped';
+
+export interface SourceState {
+	mode: DriverMode;
+	speed: Speed;
+	/**
+	 * Per-instruction events wanted: true at human speed (≤ 10,000/s) and while
+	 * stepping. The store subscribes to `instruction` only then.
+	 */
+	detail: boolean;
+}
+
+/** What `restart` may change. */
+export interface RestartChange {
+	vmm?: VmmTechnique;
+	isa?: string;
+}
+
+/** One line of the Popek–Goldberg panel. */
+export interface PropertyLine {
+	label: string;
+	value: string;
+	/** true: holds, false: violated, undefined: informative. */
+	ok?: boolean;
+}
+
+export interface DashboardSource {
+	/** Scenario, ISA profile, VMM technique and type (status line). */
+	readonly description: RunDescription;
+	/** Where the events come from. Replaced on restart (see `generation`). */
+	readonly bus: EventBus;
+	/** Bumped whenever the run is replaced; the store resets its history. */
+	readonly generation: number;
+	/** Instructions retired so far (the replay: at the current position). */
+	readonly instret: number;
+	/** Cycles so far. */
+	readonly cycle: number;
+	/**
+	 * Replay: the current event number in the trace. Live: absent — the store
+	 * shows how many events it has received instead.
+	 */
+	readonly events?: number;
+	/** Why the run ended, or null while it can go on. */
+	readonly stopped: StopInfo | null;
+	readonly state: SourceState;
+
+	/** Name code: `sys_write+0x8`. */
+	symbolize(guest: number, supervisor: boolean, pc: number): string;
+	/** Disassemble the instruction at a physical address (`out 0x10, r2`), if known. */
+	disassemble(phys: number): string | undefined;
+	/**
+	 * The physical address of `pc` as the CPU sees it *now* (called by the store
+	 * while it receives an `exception.raised`, so the faulting instruction can be
+	 * disassembled later). NaN when unknown.
+	 */
+	physical(supervisor: boolean, pc: number): number;
+	/** Per-guest state for the guests table (one entry without a VMM). */
+	guests(): GuestInfo[];
+	/** The Popek–Goldberg properties of this run, when a VMM reports them. */
+	properties?(): PropertyLine[] | undefined;
+
+	/** Called after state/progress changes; returns the unsubscribe function. */
+	onChange(listener: () => void): () => void;
+
+	pause(): void;
+	resume(): void;
+	/** Execute exactly one instruction, then pause. */
+	step(): void;
+	/** Run until the next exception is raised, then pause just after it. */
+	nextException(): void;
+	setSpeed(speed: Speed): void;
+	/** Live only: rebuild the run with another VMM technique or ISA profile. */
+	restart?(change: RestartChange): void;
+	/** Live only: keyboard input for a guest's console. */
+	pushInput?(text: string, guest: number): void;
+	/** Replay only: one event back. */
+	stepBack?(): void;
+	/** Replay only: jump to an event number. */
+	seek?(event: number): void;
+	/** Stop timers and let go of the run. */
+	dispose(): void;
+}

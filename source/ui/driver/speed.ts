@@ -1,0 +1,54 @@
+/**
+ * The speed ladder `+` and `-` climb: from a pace a person can follow up to
+ * unlimited. Pure functions, shared by the live and the replay driver.
+ */
+import type {Speed} from './source.js';
+
+/** Instructions per second; the rung above the last is `max`. */
+export const speedLadder: readonly number[] = [
+	30, 100, 300, 1000, 3000, 10_000, 30_000, 100_000, 300_000, 1_000_000, 3_000_000, 10_000_000,
+];
+
+/** Where a new dashboard starts: a few hundred instructions per second. */
+export const defaultSpeed: Speed = 300;
+
+/**
+ * Above this the store stops listening to `instruction` (the CPU then runs
+ * whole slices instead of one instruction per slice) and shows sampled rows.
+ */
+export const detailLimit = 10_000;
+
+export function faster(speed: Speed): Speed {
+	if (speed === 'max') return 'max';
+	return speedLadder.find((s) => s > speed) ?? 'max';
+}
+
+export function slower(speed: Speed): Speed {
+	if (speed === 'max') return speedLadder[speedLadder.length - 1]!;
+	const below = speedLadder.filter((s) => s < speed);
+	return below.length > 0 ? below[below.length - 1]! : speedLadder[0]!;
+}
+
+/** True when per-instruction rows are shown at this speed. */
+export function showsInstructions(speed: Speed): boolean {
+	return speed !== 'max' && speed <= detailLimit;
+}
+
+/** `300/s`, `10k/s`, `3M/s`, `max`. */
+export function formatSpeed(speed: Speed): string {
+	if (speed === 'max') return 'max';
+	if (speed >= 1e6) return `${trim(speed / 1e6)}M/s`;
+	if (speed >= 1e3) return `${trim(speed / 1e3)}k/s`;
+	return `${speed}/s`;
+}
+
+function trim(n: number): string {
+	return Number.isInteger(n) ? String(n) : n.toFixed(1);
+}
+
+/** `--speed N|max` → a Speed, or undefined when it is neither. */
+export function parseSpeed(text: string): Speed | undefined {
+	if (text === 'max') return 'max';
+	const n = Number(text);
+	return Number.isFinite(n) && n > 0 ? n : undefined;
+}

@@ -1,0 +1,107 @@
+/**
+ * Every key binding of the dashboard, as named commands with their keys and
+ * help text (the help overlay is generated from this list). One input source:
+ * `keyName` turns Ink's (input, key) into a name, `commandFor` looks it up.
+ */
+import type {Key} from 'ink';
+
+export type CommandName =
+	| 'togglePause'
+	| 'step'
+	| 'nextException'
+	| 'faster'
+	| 'slower'
+	| 'switchVmm'
+	| 'switchIsa'
+	| 'scrollUp'
+	| 'scrollDown'
+	| 'pageUp'
+	| 'pageDown'
+	| 'oldest'
+	| 'follow'
+	| 'filter'
+	| 'sort'
+	| 'resetCounters'
+	| 'focusNext'
+	| 'focusPrev'
+	| 'consolePrev'
+	| 'consoleNext'
+	| 'screenCheck'
+	| 'screenPvm'
+	| 'back'
+	| 'help'
+	| 'quit';
+
+export interface Binding {
+	command: CommandName;
+	/** Key names as `keyName` returns them. */
+	keys: readonly string[];
+	/** How the help overlay writes the keys. */
+	label: string;
+	help: string;
+	group: 'Run' | 'History' | 'Tables' | 'Panels' | 'General';
+}
+
+export const keymap: readonly Binding[] = [
+	{command: 'togglePause', keys: ['space'], label: 'space', help: 'pause / resume', group: 'Run'},
+	{command: 'step', keys: ['s'], label: 's', help: 'execute one instruction', group: 'Run'},
+	{command: 'nextException', keys: ['n'], label: 'n', help: 'run to the next exception', group: 'Run'},
+	{command: 'faster', keys: ['+', '='], label: '+', help: 'faster (up to max)', group: 'Run'},
+	{command: 'slower', keys: ['-', '_'], label: '-', help: 'slower', group: 'Run'},
+	{command: 'switchVmm', keys: ['v'], label: 'v', help: 'next VMM technique (restarts the run)', group: 'Run'},
+	{command: 'switchIsa', keys: ['i'], label: 'i', help: 'next ISA profile (restarts the run)', group: 'Run'},
+	{command: 'scrollUp', keys: ['up', 'k'], label: '↑ k', help: 'select an older row', group: 'History'},
+	{command: 'scrollDown', keys: ['down', 'j'], label: '↓ j', help: 'select a newer row', group: 'History'},
+	{command: 'pageUp', keys: ['pageup'], label: 'PgUp', help: 'a page older', group: 'History'},
+	{command: 'pageDown', keys: ['pagedown'], label: 'PgDn', help: 'a page newer', group: 'History'},
+	{command: 'oldest', keys: ['home', 'g'], label: 'Home g', help: 'the oldest row kept', group: 'History'},
+	{command: 'follow', keys: ['end', 'G'], label: 'End G', help: 'follow the newest row', group: 'History'},
+	{
+		command: 'filter',
+		keys: ['f', '/'],
+		label: 'f /',
+		help: 'filter rows: level:cpu,os kind:vmm guest:0 or a regex',
+		group: 'History',
+	},
+	{command: 'sort', keys: ['o'], label: 'o', help: 'sort the tables (count, rate, cycles, name)', group: 'Tables'},
+	{command: 'resetCounters', keys: ['r'], label: 'r', help: 'reset counters and rates', group: 'Tables'},
+	{command: 'focusNext', keys: ['tab'], label: 'tab', help: 'focus the next panel', group: 'Panels'},
+	{command: 'focusPrev', keys: ['shift-tab'], label: 'shift-tab', help: 'focus the previous panel', group: 'Panels'},
+	{command: 'consolePrev', keys: ['left'], label: '←', help: 'console: previous guest', group: 'Panels'},
+	{command: 'consoleNext', keys: ['right'], label: '→', help: 'console: next guest', group: 'Panels'},
+	{command: 'screenCheck', keys: ['c'], label: 'c', help: 'Popek–Goldberg check screen', group: 'Panels'},
+	{command: 'screenPvm', keys: ['p'], label: 'p', help: 'process VM screen', group: 'Panels'},
+	{command: 'back', keys: ['escape'], label: 'esc', help: 'back to the dashboard / close', group: 'Panels'},
+	{command: 'help', keys: ['?'], label: '?', help: 'this help', group: 'General'},
+	{command: 'quit', keys: ['q', 'ctrl-c'], label: 'q Ctrl-C', help: 'quit (restores the terminal)', group: 'General'},
+];
+
+const byKey = new Map<string, CommandName>(keymap.flatMap((b) => b.keys.map((k) => [k, b.command] as const)));
+
+/** A stable name for a key press: `space`, `tab`, `shift-tab`, `up`, `ctrl-c`, `escape`, or the character. */
+export function keyName(input: string, key: Key): string {
+	if (key.ctrl && input.length === 1) return `ctrl-${input.toLowerCase()}`;
+	if (key.tab) return key.shift ? 'shift-tab' : 'tab';
+	if (key.upArrow) return 'up';
+	if (key.downArrow) return 'down';
+	if (key.leftArrow) return 'left';
+	if (key.rightArrow) return 'right';
+	if (key.pageUp) return 'pageup';
+	if (key.pageDown) return 'pagedown';
+	if (key.home) return 'home';
+	if (key.end) return 'end';
+	if (key.return) return 'return';
+	if (key.escape) return 'escape';
+	if (key.backspace || key.delete) return 'backspace';
+	if (input === ' ') return 'space';
+	return input;
+}
+
+export function commandFor(name: string): CommandName | undefined {
+	return byKey.get(name);
+}
+
+/** The keys of a command as the help writes them (for hints in panels). */
+export function keysOf(command: CommandName): string {
+	return keymap.find((b) => b.command === command)?.label ?? '';
+}

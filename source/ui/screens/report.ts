@@ -1,0 +1,39 @@
+/**
+ * Full-screen reports the dashboard can switch to (`c` check, `p` process VM).
+ *
+ * A screen is a ScreenDefinition: an id, a title, and `load`, which produces a
+ * ScreenReport — plain data (lines and tables) that ReportScreen draws. The
+ * producers (source/check/, source/pvm/) know nothing of Ink: they return
+ * data, and screens.ts adapts their reports.
+ */
+export interface ReportTable {
+	title?: string;
+	columns: string[];
+	/** Cells; numbers are right-aligned. */
+	rows: Array<Array<string | number>>;
+	/** Column indexes to colour: a cell `yes`/`✓` green, `no`/`✗` red. */
+	verdictColumns?: number[];
+}
+
+export interface ScreenReport {
+	title: string;
+	/** Paragraph lines above the tables. */
+	lines?: string[];
+	tables?: ReportTable[];
+	/** Lines below the tables (conclusions, notes). */
+	notes?: string[];
+}
+
+export interface ScreenDefinition {
+	/** `check`, `pvm`. */
+	id: string;
+	title: string;
+	/** Runs once when the screen is first opened (may take a moment: it shows "computing…"). */
+	load: () => ScreenReport | Promise<ScreenReport>;
+}
+
+/** What a screen shows right now. */
+export type ScreenState =
+	| {status: 'loading'; title: string}
+	| {status: 'ready'; report: ScreenReport}
+	| {status: 'error'; title: string; message: string};

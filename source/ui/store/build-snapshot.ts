@@ -1,0 +1,161 @@
+/**
+ * Store internals → one immutable Snapshot. Runs once per frame at most, so
+ * this is where the formatting, sorting and rate arithmetic live.
+ */
+import type {DashboardSource, PropertyLine} from '../driver/source.js';
+import type {ConsoleBuffers} from './consoles.js';
+import {type CooperationView, cooperation} from './cooperation.js';
+import type {Counters} from './counters.js';
+import type {Namer} from './format-row.js';
+import {windowRows} from './history-window.js';
+import type {EventRing} from './ring.js';
+import type {ConsoleView, ExitView, GuestView, Snapshot, SortKey} from './snapshot.js';
+import type {UiState} from './ui-state.js';
+
+export interface StoreParts {
+	source: DashboardSource;
+	ring: EventRing;
+	counters: Counters;
+	consoles: ConsoleBuffers;
+	ui: UiState;
+	namer: Namer;
+	/** Events received since the run began. */
+	received: number;
+	/** Sequence number of the newest `exception.raised`, or -1. */
+	lastException: number;
+	now: number;
+	frame: number;
+}
+
+export function buildSnapshot(p: StoreParts, previousCooperation: CooperationView | null): Snapshot {
+	const {source, ring, counters, ui} = p;
+	const guests = source.guests();
+	counters.sample(p.now, source.instret, new Map(guests.map((g) => [g.index, g.instructions])));
+	const d = source.description;
+	const state = source.state;
+	const bottom = ui.cursor ?? ring.end - 1;
+	return {
+		frame: p.frame,
+		status: {
+			description: d,
+			mode: state.mode,
+			speed: state.speed,
+			detail: state.detail,
+			instret: source.instret,
+			cycle: source.cycle,
+			mips: counters.rates.rate('instret') / 1e6,
+			event: source.events ?? p.received,
+			stopped: source.stopped?.message,
+			canRestart: source.restart !== undefined,
+		},
+		history: {
+			rows: windowRows(ring, bottom, ui.viewport, ui.filter, p.namer),
+			cursor: ui.cursor,
+			kept: ring.size,
+			showHost: d.type === 2,
+			showVmm: d.vmm !== 'none',
+		},
+		cooperation: selectedCooperation(p, previousCooperation),
+		exits: exitViews(counters, ui.sort),
+		exitTotal: counters.exits.total(),
+		guests: guestViews(p, guests, ui.sort),
+		spark: {label: d.vmm === 'none' ? 'exceptions/s' : 'VMM entries/s', values: counters.series.values()},
+		properties: source.properties?.() ?? defaultProperties(p),
+		consoles: consoleViews(p, guests),
+		consoleGuest: ui.consoleGuest,
+		focus: ui.focus,
+		sort: ui.sort,
+		help: ui.help,
+		screen: ui.screen,
+		screenState: ui.screenStates[ui.screen],
+		filter: {editing: ui.filterEditing, draft: ui.filterDraft, active: ui.filter?.text ?? '', error: ui.filterError},
+		flash: ui.flash && ui.flash.until > p.now ? ui.flash.text : undefined,
+	};
+}
+
+/** The exception at or above the cursor, or the newest one when following. */
+function selectedCooperation(p: StoreParts, previous: CooperationView | null): CooperationView | null {
+	let seq = p.lastException;
+	if (p.ui.cursor !== null) {
+		seq = -1;
+		for (let s = p.ui.cursor; s >= p.ring.first && s > p.ui.cursor - 10_000; s--) {
+			if (p.ring.get(s)?.kind === 'exception.raised') {
+				seq = s;
+				break;
+			}
+		}
+	}
+	if (seq < 0 || !p.ring.has(seq)) return null;
+	// A finished exception never changes: reuse it instead of scanning again.
+	if (previous?.seq === seq && previous.complete) return previous;
+	return cooperation(p.ring, seq, p.namer, p.source.description.costs);
+}
+
+function exitViews(counters: Counters, sort: SortKey): ExitView[] {
+	const rows = counters.exits.rows().map((r) => ({
+		reason: r.reason,
+		category: r.category,
+		count: r.count,
+		share: r.share,
+		perSecond: counters.rates.rate(`x:${r.reason}`),
+		meanCycles: r.meanCycles,
+	}));
+	const by: Record<SortKey, (a: ExitView, b: ExitView) => number> = {
+		count: (a, b) => b.count - a.count,
+		rate: (a, b) => b.perSecond - a.perSecond,
+		cycles: (a, b) => b.meanCycles - a.meanCycles,
+		name: (a, b) => a.reason.localeCompare(b.reason),
+	};
+	return rows.sort((a, b) => by[sort](a, b) || a.reason.localeCompare(b.reason));
+}
+
+function guestViews(p: StoreParts, guests: ReturnType<DashboardSource['guests']>, sort: SortKey): GuestView[] {
+	const rates = p.counters.rates;
+	const rateSum = guests.reduce((s, g) => s + rates.rate(`gi:${g.index}`), 0);
+	const total = guests.reduce((s, g) => s + g.instructions, 0);
+	const views = guests.map((g) => ({
+		index: g.index,
+		name: g.name,
+		state: g.exitCode === undefined ? g.state : `${g.state} (${g.exitCode})`,
+		cpuShare: rateSum > 0 ? rates.rate(`gi:${g.index}`) / rateSum : total > 0 ? g.instructions / total : 0,
+		instructions: g.instructions,
+		entriesPerSecond: rates.rate(`g:${g.index}`),
+		topExit: p.counters.exits.rows(g.index)[0]?.reason ?? '—',
+	}));
+	const by: Record<SortKey, (a: GuestView, b: GuestView) => number> = {
+		count: (a, b) => b.instructions - a.instructions,
+		rate: (a, b) => b.entriesPerSecond - a.entriesPerSecond,
+		cycles: (a, b) => b.cpuShare - a.cpuShare,
+		name: (a, b) => a.index - b.index,
+	};
+	return views.sort((a, b) => by[sort](a, b) || a.index - b.index);
+}
+
+function consoleViews(p: StoreParts, guests: ReturnType<DashboardSource['guests']>): ConsoleView[] {
+	if (p.source.description.vmm === 'none') {
+		// One machine, one console, whatever guest number its events carry.
+		const text = p.consoles.guests().map((g) => p.consoles.text(g)).join('');
+		return [{guest: guests[0]?.index ?? 0, name: guests[0]?.name ?? p.source.description.name, text}];
+	}
+	const seen = new Set([...guests.map((g) => g.index), ...p.consoles.guests().filter((g) => g >= 0)]);
+	return [...seen]
+		.sort((a, b) => a - b)
+		.map((g) => ({guest: g, name: guests.find((x) => x.index === g)?.name ?? `guest ${g}`, text: p.consoles.text(g)}));
+}
+
+/** Without a VMM report: what can be said from the counters. */
+function defaultProperties(p: StoreParts): PropertyLine[] {
+	const d = p.source.description;
+	if (d.vmm === 'none') {
+		return [
+			{label: 'VMM', value: 'none: the OS runs on the real machine'},
+			{label: 'exceptions', value: p.counters.exceptions.toLocaleString('en-US')},
+		];
+	}
+	const executed = Math.max(1, p.source.instret - p.counters.instretBase);
+	const direct = Math.max(0, 1 - p.counters.emulated / executed);
+	return [
+		{label: 'efficiency', value: `${(direct * 100).toFixed(2)}% of instructions ran directly`},
+		{label: 'VMM entries', value: p.counters.exits.total().toLocaleString('en-US')},
+	];
+}

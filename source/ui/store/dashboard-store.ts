@@ -1,0 +1,190 @@
+/**
+ * The one store of the dashboard. It subscribes to the source's bus, keeps
+ * the history ring and the counters, holds the UI state, and publishes an
+ * immutable Snapshot for `useSyncExternalStore`.
+ *
+ * Render at frame rate, not event rate: an event only records itself and
+ * marks the store dirty; one timer per frame builds the snapshot and tells
+ * the listeners. A burst of 100k events costs one snapshot.
+ */
+import type {VmEvent} from '../../bus/events.js';
+import {kindsExceptInstruction} from '../../bus/event-bus.js';
+import {type Scheduler, realScheduler} from '../driver/scheduler.js';
+import type {DashboardSource} from '../driver/source.js';
+import {buildSnapshot} from './build-snapshot.js';
+import {ConsoleBuffers} from './consoles.js';
+import type {CooperationView} from './cooperation.js';
+import {Counters} from './counters.js';
+import type {Namer} from './format-row.js';
+import {EventRing} from './ring.js';
+import type {Snapshot} from './snapshot.js';
+import {type UiState, initialUiState} from './ui-state.js';
+
+export interface StoreOptions {
+	/** History rows kept (default 10,000). */
+	historySize?: number;
+	/** Shortest time between two snapshots (default 33 ms, ~30 per second). */
+	frameMs?: number;
+	scheduler?: Scheduler;
+}
+
+export class DashboardStore {
+	readonly ring: EventRing;
+	readonly counters = new Counters();
+	readonly consoles = new ConsoleBuffers();
+	/** Mutated by the actions (store-actions.ts), copied into snapshots. */
+	readonly ui: UiState = initialUiState();
+	readonly namer: Namer;
+	/** Snapshots built so far (tests count these). */
+	snapshots = 0;
+	received = 0;
+	lastException = -1;
+	private snapshot: Snapshot;
+	private readonly listeners = new Set<() => void>();
+	private offs: Array<() => void> = [];
+	private offInstruction: (() => void) | null = null;
+	private generation: number;
+	private cancelFlush: (() => void) | null = null;
+	private lastFlush = Number.NEGATIVE_INFINITY;
+	private readonly frameMs: number;
+	private readonly sched: Scheduler;
+	private readonly offSource: () => void;
+	private sparkKind: 'exception.raised' | 'vmm.intercept';
+
+	constructor(
+		readonly source: DashboardSource,
+		options: StoreOptions = {},
+	) {
+		this.ring = new EventRing(options.historySize ?? 10_000);
+		this.frameMs = options.frameMs ?? 33;
+		this.sched = options.scheduler ?? realScheduler;
+		this.namer = {
+			symbolize: (guest, supervisor, pc) => this.source.symbolize(guest, supervisor, pc),
+			disassemble: (phys) => this.source.disassemble(phys),
+		};
+		this.generation = source.generation;
+		this.sparkKind = source.description.vmm === 'none' ? 'exception.raised' : 'vmm.intercept';
+		this.attach();
+		this.offSource = source.onChange(() => this.sourceChanged());
+		this.snapshot = this.build();
+	}
+
+	// ---- useSyncExternalStore ----------------------------------------------------
+
+	subscribe = (listener: () => void): (() => void) => {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	};
+
+	getSnapshot = (): Snapshot => this.snapshot;
+
+	/** The store's clock (ms). */
+	now(): number {
+		return this.sched.now();
+	}
+
+	/** Something changed: publish a snapshot within a frame (at most one per frame). */
+	invalidate(): void {
+		if (this.cancelFlush) return;
+		const wait = Math.max(0, this.lastFlush + this.frameMs - this.sched.now());
+		this.cancelFlush = this.sched.after(wait, () => this.flush());
+	}
+
+	/** Build and publish now (tests; the final frame before quitting). */
+	flush(): void {
+		this.cancelFlush?.();
+		this.cancelFlush = null;
+		this.lastFlush = this.sched.now();
+		this.snapshot = this.build();
+		for (const listener of [...this.listeners]) listener();
+	}
+
+	dispose(): void {
+		this.cancelFlush?.();
+		this.cancelFlush = null;
+		this.detach();
+		this.offSource();
+		this.listeners.clear();
+	}
+
+	// ---- the bus -------------------------------------------------------------------
+
+	private readonly onEvent = (e: VmEvent): void => {
+		this.received++;
+		if (e.kind === 'console') {
+			this.consoles.append(e.guest, e.text);
+		} else if (e.kind === 'instruction') {
+			this.ring.push(e, e.phys);
+		} else if (e.kind === 'exception.raised') {
+			// Where the faulting instruction is, now: by the time a frame shows it the mapping may have changed.
+			this.lastException = this.ring.push(e, this.source.physical(e.supervisor, e.pc));
+			this.counters.exceptions++;
+		} else {
+			this.ring.push(e, Number.NaN);
+			if (e.kind === 'vmm.emulate') this.counters.emulated++;
+		}
+		if (e.kind === this.sparkKind) this.counters.series.pending++;
+		this.invalidate();
+	};
+
+	private attach(): void {
+		const bus = this.source.bus;
+		this.offs = [bus.onMany(kindsExceptInstruction, this.onEvent)];
+		this.counters.attach(bus);
+		this.syncDetail();
+	}
+
+	private detach(): void {
+		for (const off of this.offs.splice(0)) off();
+		this.offInstruction?.();
+		this.offInstruction = null;
+		this.counters.detach();
+	}
+
+	/** Listen to `instruction` only while the source wants per-instruction rows. */
+	private syncDetail(): void {
+		const want = this.source.state.detail;
+		if (want && !this.offInstruction) this.offInstruction = this.source.bus.on('instruction', this.onEvent);
+		else if (!want && this.offInstruction) {
+			this.offInstruction();
+			this.offInstruction = null;
+		}
+	}
+
+	private sourceChanged(): void {
+		if (this.source.generation !== this.generation) {
+			// A new run (restart or rewind): start over on the new bus.
+			this.detach();
+			this.generation = this.source.generation;
+			this.ring.clear();
+			this.consoles.clear();
+			this.counters.reset(0);
+			this.received = 0;
+			this.lastException = -1;
+			this.ui.cursor = null;
+			this.sparkKind = this.source.description.vmm === 'none' ? 'exception.raised' : 'vmm.intercept';
+			this.attach();
+		} else this.syncDetail();
+		this.invalidate();
+	}
+
+	private build(): Snapshot {
+		this.snapshots++;
+		const previous: CooperationView | null = this.snapshot?.cooperation ?? null;
+		return buildSnapshot(
+			{
+				source: this.source,
+				ring: this.ring,
+				counters: this.counters,
+				consoles: this.consoles,
+				ui: this.ui,
+				namer: this.namer,
+				received: this.received,
+				lastException: this.lastException,
+				now: this.sched.now(),
+				frame: this.snapshots,
+			},
+			previous,
+		);
+	}
+}

@@ -1,0 +1,123 @@
+/**
+ * One event → the text of its row, one cell per level, so an exception's
+ * journey reads across the columns: the faulting instruction under CPU, the
+ * exception under Exceptions, the handler under OS or VMM.
+ */
+import type {Level, VmEvent} from '../../bus/events.js';
+import {vectorName} from '../../isa/opcodes.js';
+
+export type RowCells = Record<Level, string>;
+
+/** What formatting needs from the source: names and disassembly. */
+export interface Namer {
+	symbolize(guest: number, supervisor: boolean, pc: number): string;
+	disassemble(phys: number): string | undefined;
+}
+
+export function shortHex(value: number): string {
+	return '0x' + (value >>> 0).toString(16);
+}
+
+const empty = (): RowCells => ({cpu: '', exception: '', os: '', vmm: '', host: ''});
+
+/** `U main+0x8  add r1, r1, 0x1`: mode, symbol, disassembly. */
+export function instructionText(namer: Namer, guest: number, supervisor: boolean, pc: number, phys: number): string {
+	const where = namer.symbolize(guest, supervisor, pc);
+	const text = namer.disassemble(phys);
+	return `${supervisor ? 'S' : 'U'} ${where}${text ? '  ' + text : ''}`;
+}
+
+function printable(value: number): string {
+	const c = value & 0xff;
+	if (c === 10) return " '\\n'";
+	return c >= 32 && c < 127 ? ` '${String.fromCharCode(c)}'` : '';
+}
+
+export function formatRow(e: VmEvent, phys: number, namer: Namer): RowCells {
+	const cells = empty();
+	switch (e.kind) {
+		case 'instruction':
+			cells.cpu = instructionText(namer, e.guest, e.supervisor, e.pc, e.phys);
+			break;
+		case 'exception.raised':
+			cells.cpu = instructionText(namer, e.guest, e.supervisor, e.pc, phys);
+			cells.exception = `${vectorName(e.vector)} raised${e.vector === 13 ? ` @${shortHex(e.badaddr)}` : ''}`;
+			break;
+		case 'exception.delivered':
+			cells.exception = `${vectorName(e.vector)} → ${namer.symbolize(e.guest, true, e.handler)}`;
+			break;
+		case 'iret':
+			cells.exception = `iret → ${e.toSupervisor ? 'S' : 'U'} ${namer.symbolize(e.guest, e.toSupervisor, e.to)}`;
+			break;
+		case 'interrupt.raised':
+			cells.exception = `IRQ${e.irq} pending`;
+			break;
+		case 'interrupt.taken':
+			cells.cpu = `interrupted at ${shortHex(e.pc)}`;
+			cells.exception = `IRQ${e.irq} taken (${vectorName(e.vector)})`;
+			break;
+		case 'io':
+			cells.cpu = e.direction === 'out' ? `out ${shortHex(e.port)} ← ${shortHex(e.value)}${printable(e.value)}` : `in ${shortHex(e.port)} → ${shortHex(e.value)}`;
+			break;
+		case 'halt':
+			cells.cpu = e.state === 'waiting' ? 'hlt: waiting for an interrupt' : 'woke from hlt';
+			break;
+		case 'stop':
+			cells.cpu = `■ ${e.message}`;
+			break;
+		case 'console':
+			cells.cpu = `console ${JSON.stringify(e.text)}`;
+			break;
+		case 'os.handler':
+			cells.os = `handler ${e.symbol} (${vectorName(e.vector)})`;
+			break;
+		case 'os.syscall':
+			cells.os = `pid ${e.pid}: ${e.name}(${e.args.map(shortHex).join(', ')})`;
+			break;
+		case 'os.switch':
+			cells.os = `switch pid ${e.from} → ${e.to}`;
+			break;
+		case 'os.return':
+			cells.os = `return to pid ${e.pid} @ ${namer.symbolize(e.guest, false, e.pc)}`;
+			break;
+		case 'os.kill':
+			cells.os = `kill pid ${e.pid} (${vectorName(e.vector)} @ ${shortHex(e.epc)})`;
+			break;
+		case 'os.exit':
+			cells.os = `pid ${e.pid} exits (${e.code})`;
+			break;
+		case 'vmm.intercept':
+			cells.vmm = `intercept ${e.reason} (${e.category})`;
+			break;
+		case 'vmm.emulate':
+			cells.vmm = `emulate ${e.mnemonic}${e.effect ? ': ' + e.effect : ''}`;
+			break;
+		case 'vmm.reflect':
+			cells.vmm = `reflect ${vectorName(e.vector)} → ${e.symbol || shortHex(e.handler)}`;
+			break;
+		case 'vmm.translate':
+			cells.vmm = `translate ${shortHex(e.block)} (${e.length} instr, ${e.patches} patched)`;
+			break;
+		case 'vmm.hypercall':
+			cells.vmm = `hypercall ${e.name}`;
+			break;
+		case 'vmm.resume':
+			cells.vmm = `resume @ ${shortHex(e.pc)} (${e.cost} cycles)`;
+			break;
+		case 'vmm.worldswitch':
+			cells.vmm = `world switch g${e.from} → g${e.to}`;
+			break;
+		case 'host.enter':
+			cells.host = `enter: ${e.reason}`;
+			break;
+		case 'host.exit':
+			cells.host = `exit (${e.cost} cycles)`;
+			break;
+	}
+	return cells;
+}
+
+/** All cells in one line, for the filter's regular expression. */
+export function rowText(cells: RowCells): string {
+	return `${cells.cpu} ${cells.exception} ${cells.os} ${cells.vmm} ${cells.host}`;
+}

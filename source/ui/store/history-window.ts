@@ -1,0 +1,72 @@
+/**
+ * The rows a frame shows: walk the ring back from the bottom row, keep those
+ * the filter accepts, format only those (cached in the ring).
+ */
+import type {EventKind} from '../../bus/events.js';
+import {type Filter, matchesEvent, matchesText} from './filter.js';
+import {type Namer, type RowCells, formatRow, rowText} from './format-row.js';
+import type {EventRing} from './ring.js';
+
+export interface ViewRow {
+	seq: number;
+	kind: EventKind;
+	instret: number;
+	cycle: number;
+	guest: number;
+	cells: RowCells;
+	/** Instructions the CPU ran since the previous event without a row of their own. */
+	gap: number;
+}
+
+/** Console bytes go to the console panel, not the history. */
+const hidden = (kind: EventKind): boolean => kind === 'console';
+
+export function matches(ring: EventRing, seq: number, filter: Filter | null, namer: Namer): boolean {
+	const e = ring.get(seq);
+	if (e === undefined || hidden(e.kind)) return false;
+	if (filter === null) return true;
+	if (!matchesEvent(filter, e.kind, e.guest)) return false;
+	if (filter.patterns === undefined) return true;
+	const cells = ring.cellsOf(seq, (ev, phys) => formatRow(ev, phys, namer))!;
+	return matchesText(filter, rowText(cells));
+}
+
+/** The next matching row after (`delta` > 0) or before `seq`, `steps` rows away, clamped. */
+export function moveBy(ring: EventRing, seq: number, steps: number, filter: Filter | null, namer: Namer): number {
+	const dir = steps > 0 ? 1 : -1;
+	let left = Math.abs(steps);
+	let at = seq;
+	for (let s = seq + dir; left > 0 && s >= ring.first && s < ring.end; s += dir) {
+		if (matches(ring, s, filter, namer)) {
+			at = s;
+			left--;
+		}
+	}
+	return at;
+}
+
+/** The newest matching row, or -1. */
+export function newestMatch(ring: EventRing, filter: Filter | null, namer: Namer): number {
+	for (let s = ring.end - 1; s >= ring.first; s--) if (matches(ring, s, filter, namer)) return s;
+	return -1;
+}
+
+/** Up to `height` matching rows ending at `bottom` (inclusive), oldest first. */
+export function windowRows(ring: EventRing, bottom: number, height: number, filter: Filter | null, namer: Namer): ViewRow[] {
+	const rows: ViewRow[] = [];
+	for (let s = Math.min(bottom, ring.end - 1); s >= ring.first && rows.length < height; s--) {
+		if (!matches(ring, s, filter, namer)) continue;
+		const e = ring.get(s)!;
+		const prev = ring.get(s - 1);
+		rows.push({
+			seq: s,
+			kind: e.kind,
+			instret: e.instret,
+			cycle: e.cycle,
+			guest: e.guest,
+			cells: ring.cellsOf(s, (ev, phys) => formatRow(ev, phys, namer))!,
+			gap: prev === undefined ? 0 : Math.max(0, e.instret - prev.instret - (prev.kind === 'instruction' ? 1 : 0)),
+		});
+	}
+	return rows.reverse();
+}

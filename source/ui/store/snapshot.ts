@@ -1,0 +1,112 @@
+/**
+ * What the views see: an immutable snapshot of the dashboard, rebuilt at most
+ * once per frame. Plain data only, so components are pure functions of it.
+ */
+import type {ScreenState} from '../screens/report.js';
+import type {RunDescription} from '../../scenario/simulation.js';
+import type {DriverMode, PropertyLine, Speed} from '../driver/source.js';
+import type {CooperationView} from './cooperation.js';
+import type {ViewRow} from './history-window.js';
+
+/** Panels that can have the focus (tab moves it). */
+export type FocusPanel = 'history' | 'exits' | 'guests' | 'console';
+export const focusOrder: readonly FocusPanel[] = ['history', 'exits', 'guests', 'console'];
+
+/** Table sort keys (`o` cycles them). */
+export type SortKey = 'count' | 'rate' | 'cycles' | 'name';
+export const sortOrder: readonly SortKey[] = ['count', 'rate', 'cycles', 'name'];
+
+/** The main dashboard or a full-screen report. */
+export type ScreenId = 'dashboard' | string;
+
+export interface StatusView {
+	description: RunDescription;
+	mode: DriverMode;
+	speed: Speed;
+	/** Instructions shown one by one (else rows are sampled at exceptions). */
+	detail: boolean;
+	instret: number;
+	cycle: number;
+	/** Millions of instructions per wall-clock second, over the last second. */
+	mips: number;
+	/** The current event number (events received, or the trace position). */
+	event: number;
+	stopped?: string;
+	/** Restart available (`v`, `i`). */
+	canRestart: boolean;
+}
+
+export interface HistoryView {
+	/** Oldest first, at most the viewport height. */
+	rows: ViewRow[];
+	/** The selected row (bottom of the window while scrolled), or null when following. */
+	cursor: number | null;
+	/** Events kept in the ring. */
+	kept: number;
+	/** Columns to show (Host only under a Type II VMM). */
+	showHost: boolean;
+	showVmm: boolean;
+}
+
+export interface ExitView {
+	reason: string;
+	category: string;
+	count: number;
+	/** 0–1 of all entries. */
+	share: number;
+	/** Per wall-clock second, over the last second. */
+	perSecond: number;
+	meanCycles: number;
+}
+
+export interface GuestView {
+	index: number;
+	name: string;
+	state: string;
+	/** 0–1 of instructions over the last second (of all when paused). */
+	cpuShare: number;
+	instructions: number;
+	/** VMM entries per wall-clock second. */
+	entriesPerSecond: number;
+	topExit: string;
+}
+
+export interface ConsoleView {
+	guest: number;
+	name: string;
+	text: string;
+}
+
+export interface FilterView {
+	/** The bar is open and typing goes to it. */
+	editing: boolean;
+	draft: string;
+	/** The filter in force ('' = none). */
+	active: string;
+	error?: string;
+}
+
+export interface Snapshot {
+	/** Bumped per snapshot. */
+	frame: number;
+	status: StatusView;
+	history: HistoryView;
+	cooperation: CooperationView | null;
+	exits: ExitView[];
+	exitTotal: number;
+	guests: GuestView[];
+	spark: {label: string; values: number[]};
+	properties: PropertyLine[];
+	consoles: ConsoleView[];
+	/** Index into `consoles` shown (and typed into). */
+	consoleGuest: number;
+	focus: FocusPanel;
+	sort: SortKey;
+	help: boolean;
+	screen: ScreenId;
+	/** The report of the screen shown, when it is not the dashboard. */
+	screenState?: ScreenState;
+	filter: FilterView;
+	/** A short message (e.g. `restarting with bt`), cleared after a few seconds. */
+	flash?: string;
+}

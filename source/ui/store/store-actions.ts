@@ -1,0 +1,130 @@
+/**
+ * The store's actions: every change to the UI state goes through one of
+ * these, and each ends by invalidating the snapshot (published within a frame).
+ */
+import type {DashboardStore} from './dashboard-store.js';
+import {parseFilter} from './filter.js';
+import {moveBy, newestMatch} from './history-window.js';
+import {type FocusPanel, type ScreenId, focusOrder, sortOrder} from './snapshot.js';
+import {cycle} from './ui-state.js';
+
+function done(store: DashboardStore): void {
+	store.invalidate();
+}
+
+export function toggleHelp(store: DashboardStore, open?: boolean): void {
+	store.ui.help = open ?? !store.ui.help;
+	done(store);
+}
+
+export function focusNext(store: DashboardStore, delta: 1 | -1): void {
+	store.ui.focus = cycle(focusOrder, store.ui.focus, delta);
+	done(store);
+}
+
+export function setFocus(store: DashboardStore, focus: FocusPanel): void {
+	store.ui.focus = focus;
+	done(store);
+}
+
+export function cycleSort(store: DashboardStore): void {
+	store.ui.sort = cycle(sortOrder, store.ui.sort, 1);
+	done(store);
+}
+
+export function setScreen(store: DashboardStore, screen: ScreenId): void {
+	store.ui.screen = screen;
+	store.ui.help = false;
+	done(store);
+}
+
+export function resetCounters(store: DashboardStore): void {
+	store.counters.reset(store.source.instret);
+	flash(store, 'counters reset');
+}
+
+export function flash(store: DashboardStore, text: string, ms = 2500): void {
+	store.ui.flash = {text, until: store.now() + ms};
+	done(store);
+}
+
+/** The number of history rows the layout shows. */
+export function setViewport(store: DashboardStore, rows: number): void {
+	if (rows === store.ui.viewport) return;
+	store.ui.viewport = Math.max(1, rows);
+	done(store);
+}
+
+// ---- the filter bar ---------------------------------------------------------------
+
+export function openFilter(store: DashboardStore): void {
+	store.ui.filterEditing = true;
+	store.ui.filterDraft = store.ui.filter?.text ?? '';
+	store.ui.filterError = undefined;
+	done(store);
+}
+
+export function editFilter(store: DashboardStore, draft: string): void {
+	store.ui.filterDraft = draft;
+	// Say at once whether it parses; apply only on Enter.
+	store.ui.filterError = parseFilter(draft).error;
+	done(store);
+}
+
+export function applyFilter(store: DashboardStore): void {
+	const {filter, error} = parseFilter(store.ui.filterDraft);
+	if (error !== undefined) {
+		store.ui.filterError = error;
+	} else {
+		store.ui.filter = filter;
+		store.ui.filterEditing = false;
+		store.ui.filterError = undefined;
+		store.ui.cursor = null;
+	}
+	done(store);
+}
+
+export function cancelFilter(store: DashboardStore): void {
+	store.ui.filterEditing = false;
+	store.ui.filterError = undefined;
+	done(store);
+}
+
+// ---- scrolling the history --------------------------------------------------------
+
+/** Move the selection `steps` rows (negative: older). From following, the first move selects the newest row. */
+export function scroll(store: DashboardStore, steps: number): void {
+	const {ring, ui, namer} = store;
+	if (ui.cursor === null) {
+		if (steps > 0) return;
+		const newest = newestMatch(ring, ui.filter, namer);
+		if (newest < 0) return;
+		ui.cursor = moveBy(ring, newest, steps + 1, ui.filter, namer);
+	} else {
+		const from = Math.max(ui.cursor, ring.first);
+		const to = moveBy(ring, from, steps, ui.filter, namer);
+		// Down past the newest row: follow again.
+		ui.cursor = steps > 0 && to === from ? null : to;
+	}
+	done(store);
+}
+
+export function scrollToOldest(store: DashboardStore): void {
+	const {ring, ui, namer} = store;
+	const oldest = moveBy(ring, ring.first - 1, 1, ui.filter, namer);
+	ui.cursor = oldest >= ring.first ? oldest : null;
+	done(store);
+}
+
+export function follow(store: DashboardStore): void {
+	store.ui.cursor = null;
+	done(store);
+}
+
+// ---- consoles -----------------------------------------------------------------------
+
+export function switchConsole(store: DashboardStore, delta: 1 | -1): void {
+	const count = Math.max(1, store.getSnapshot().consoles.length);
+	store.ui.consoleGuest = (((store.ui.consoleGuest + delta) % count) + count) % count;
+	done(store);
+}

@@ -1,0 +1,50 @@
+/**
+ * The dashboard's own state (not the machine's): what has the focus, how the
+ * tables sort, the filter, the scroll position. Changed only through the
+ * store's actions; copied into each snapshot.
+ */
+import type {ScreenState} from '../screens/report.js';
+import type {Filter} from './filter.js';
+import type {FocusPanel, ScreenId, SortKey} from './snapshot.js';
+
+export interface UiState {
+	focus: FocusPanel;
+	sort: SortKey;
+	help: boolean;
+	screen: ScreenId;
+	/** Reports of the screens opened so far, by id. */
+	screenStates: Record<string, ScreenState>;
+	filterEditing: boolean;
+	filterDraft: string;
+	filter: Filter | null;
+	filterError?: string;
+	/** The selected history row; null = follow the newest. */
+	cursor: number | null;
+	/** Index into the console list. */
+	consoleGuest: number;
+	/** History rows the layout has room for. */
+	viewport: number;
+	flash?: {text: string; until: number};
+}
+
+export function initialUiState(): UiState {
+	return {
+		focus: 'history',
+		sort: 'count',
+		help: false,
+		screen: 'dashboard',
+		screenStates: {},
+		filterEditing: false,
+		filterDraft: '',
+		filter: null,
+		cursor: null,
+		consoleGuest: 0,
+		viewport: 20,
+	};
+}
+
+/** The next item of a cyclic list. */
+export function cycle<T>(list: readonly T[], current: T, delta: number): T {
+	const i = list.indexOf(current);
+	return list[(((i + delta) % list.length) + list.length) % list.length]!;
+}
