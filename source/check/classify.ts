@@ -55,9 +55,14 @@ function rank(run: FormRun, states: readonly ProbeState[]): number {
 
 const isResourceChange = (c: Change): boolean => c.kind === 'system' || c.kind === 'device';
 
-/** Changes worth showing: resources first, then program state; never the clock. */
+/** Changes worth showing: resources first, then program state, pc last; never the clock. */
 function summarize(changes: readonly Change[], max = 3): string {
-	const shown = [...changes.filter(isResourceChange), ...changes.filter((c) => c.kind === 'program')];
+	const program = changes.filter((c) => c.kind === 'program');
+	const shown = [
+		...changes.filter(isResourceChange),
+		...program.filter((c) => c.field !== 'pc'),
+		...program.filter((c) => c.field === 'pc'),
+	];
 	if (shown.length === 0) return 'nothing changed';
 	return shown.slice(0, max).map(describeChange).join(', ') + (shown.length > max ? ', …' : '');
 }
@@ -277,10 +282,9 @@ function notes(r: InstructionResult, dep: Dependence): string[] {
 				: 'the profile leaves it unprivileged, yet it traps in user mode and not in supervisor mode',
 		);
 	}
-	const reloc = r.pairs.relocation;
 	if (dep.userAddresses && !dep.userDependsOn.has('relocation')) {
 		out.push(
-			`same outcome under every relocation (${reloc.compared} pairs, ubase/ulimit varied): its addresses are virtual, ` +
+			'uses addresses, yet the same under every relocation (ubase/ulimit varied): user addresses are virtual, ' +
 				'relative to ubase and checked against ulimit only, so it is not location-sensitive',
 		);
 	}

@@ -36,7 +36,7 @@ export interface Change {
 
 export interface Trap {
 	vector: number;
-	/** `#GP`, `#DE`, `int 0x80` … */
+	/** `#GP`, `#DE` for exceptions (vectors below 32), `vector 128` for the others. */
 	name: string;
 	badaddr: number;
 	/** A #GP for an address, not for the instruction itself (spec §4: badaddr names the address). */
@@ -82,6 +82,11 @@ const kindOf = new Map<string, FieldKind>(scalarFields.map(([name, kind]) => [na
 
 const hex8 = (v: number): string => '0x' + (v >>> 0).toString(16).padStart(4, '0');
 
+/** Exceptions by name; vectors from 32 up by number (a trap hook cannot tell `int 0x20` from the timer). */
+function trapName(vector: number): string {
+	return vector < 32 ? vectorName(vector) : `vector ${vector}`;
+}
+
 /** Execute `form` once from `state`. */
 export function probe(form: InstructionForm, state: ProbeState, profile: Profile): Outcome {
 	const machine = buildMachine(state, form.words, profile);
@@ -89,7 +94,7 @@ export function probe(form: InstructionForm, state: ProbeState, profile: Profile
 	const before = scalars(machine);
 	const seen: {trap: Trap | null; state: Map<string, Value> | null} = {trap: null, state: null};
 	machine.trapHook = (vector, _epc, badaddr, instructionPc) => {
-		seen.trap = {vector, name: vectorName(vector), badaddr, memory: vector === Vector.GP && badaddr !== instructionPc};
+		seen.trap = {vector, name: trapName(vector), badaddr, memory: vector === Vector.GP && badaddr !== instructionPc};
 		seen.state = scalars(machine);
 		machine.stop('instruction-limit', 0, 'probe trapped');
 	};
@@ -102,14 +107,22 @@ export function probe(form: InstructionForm, state: ProbeState, profile: Profile
 	}
 	const output = machine.takeOutput();
 	if (output !== '') changes.push({field: 'console output', kind: 'device', before: '', after: JSON.stringify(output)});
-	changes.push(...memoryChanges(initial, machine.mem, baseOf(state)));
+	changes.push(...memoryChanges(initial, machine.mem, baseOf(state), before.get('sp') as number));
 	return {trap: seen.trap, changes, before};
 }
 
 const CHUNK = 256;
 
+/** `[0x0840]`, or `[sp-4 = 0x0efc]` next to the stack pointer (a push reads as one). */
+function windowField(virtual: number, sp: number): string {
+	const offset = virtual - (sp >>> 0);
+	if (Math.abs(offset) > 16) return `[${hex8(virtual)}]`;
+	const rel = offset === 0 ? 'sp' : offset < 0 ? `sp-${-offset}` : `sp+${offset}`;
+	return `[${rel} = ${hex8(virtual)}]`;
+}
+
 /** Words that differ, named by virtual address inside the program's window and physically outside it. */
-function memoryChanges(initialBytes: Uint8Array, nowBytes: Uint8Array, base: number): Change[] {
+function memoryChanges(initialBytes: Uint8Array, nowBytes: Uint8Array, base: number, sp: number): Change[] {
 	const changes: Change[] = [];
 	// Most instructions write nothing: compare whole chunks (memcmp) before looking at words.
 	const a = Buffer.from(initialBytes.buffer, initialBytes.byteOffset, initialBytes.length);
@@ -126,7 +139,7 @@ function memoryChanges(initialBytes: Uint8Array, nowBytes: Uint8Array, base: num
 		const phys = w * 4;
 		const inWindow = phys >= base && phys < base + WINDOW;
 		changes.push({
-			field: inWindow ? `[${hex8(phys - base)}]` : `phys[${hex8(phys)}]`,
+			field: inWindow ? windowField(phys - base, sp) : `phys[${hex8(phys)}]`,
 			kind: inWindow ? 'program' : 'system',
 			before: initial[w]! >>> 0,
 			after: now[w]! >>> 0,

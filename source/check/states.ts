@@ -18,8 +18,12 @@ import {Machine} from '../cpu/machine.js';
 import {Flag} from '../isa/opcodes.js';
 import type {Profile} from '../isa/profiles.js';
 
-/** Physical memory of a probe machine: room for two relocations and two IDTs. */
-export const MEMORY_SIZE = 0x8000;
+/**
+ * Physical memory of a probe machine: the supervisor-mode window at 0, the
+ * user-mode relocations above it, two IDTs at the top. Small on purpose: every
+ * probe builds a fresh machine, and its cost is proportional to memory.
+ */
+export const MEMORY_SIZE = 0x4000;
 /** Virtual addresses the probes use: code at CODE_AT, data around DATA_AT, stack below the top. */
 export const WINDOW = 0x1000;
 export const CODE_AT = 0x100;
@@ -67,11 +71,11 @@ interface ProgramVariant {
 // so the first pair found for an instruction reads naturally in the evidence.
 const modes = [true, false] as const;
 const interruptFlags = [1, 0] as const;
-const idts = [0x6000, 0x7000] as const;
+const idts = [0x3000, 0x3400] as const;
 const relocations: readonly Relocation[] = [
+	{ubase: 0x1000, ulimit: 0x1000},
 	{ubase: 0x2000, ulimit: 0x1000},
-	{ubase: 0x4000, ulimit: 0x1000},
-	{ubase: 0x2000, ulimit: 0x2000},
+	{ubase: 0x1000, ulimit: 0x2000},
 ];
 const controls: readonly ControlSet[] = [
 	// eflags of the first would return to user mode with IF = 1, of the second to supervisor mode with C.

@@ -17,21 +17,16 @@ function proof(e: Evidence): string {
 	return `\`${e.form}\` — ${states}: ${e.observed}`;
 }
 
-/** Why an instruction is sensitive, with its strongest evidence. */
+/** Why an instruction is sensitive, with every proof (only user-mode ones for Theorem 3). */
 function whySensitive(r: InstructionResult, userOnly: boolean): string {
-	const parts: string[] = [];
-	if (r.controlSensitive && (!userOnly || r.evidence.some((e) => e.property === 'control-sensitive' && e.user))) {
-		parts.push(`changes ${list(r.resourcesChanged)}`);
-	}
-	const dims = r.evidence.filter((e) => e.property === 'behaviour-sensitive' && (!userOnly || e.user));
-	if (dims.length > 0) parts.push(`depends on ${dims.map((e) => dimensionNames[e.dimension!]).join(', ')}`);
-	// The most telling proof for an unprivileged instruction involves user mode: both states, else one.
-	const candidates = r.evidence.filter(
+	const proofs = r.evidence.filter(
 		(e) => (e.property === 'control-sensitive' || e.property === 'behaviour-sensitive') && (!userOnly || e.user),
 	);
-	const involvesUser = (e: Evidence): boolean => e.states.some((s) => s.startsWith('user'));
-	const shown = candidates.find((e) => e.user) ?? candidates.find(involvesUser) ?? candidates[0];
-	return `${r.mnemonic}: ${parts.join('; ')}, unprivileged${shown ? ` (${proof(shown)})` : ''}`;
+	const parts: string[] = [];
+	if (proofs.some((e) => e.property === 'control-sensitive')) parts.push(`changes ${list(r.resourcesChanged)}`);
+	const dims = proofs.filter((e) => e.property === 'behaviour-sensitive');
+	if (dims.length > 0) parts.push(`depends on ${dims.map((e) => dimensionNames[e.dimension!]).join(', ')}`);
+	return `${r.mnemonic}: ${parts.join('; ')}; unprivileged — ${proofs.map(proof).join('; ')}`;
 }
 
 function theorem1(results: readonly InstructionResult[]): Verdict {

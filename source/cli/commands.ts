@@ -1,6 +1,8 @@
-/** The command table and the top-level usage. */
+/**
+ * The command table and the top-level usage. Commands load lazily, so
+ * `vmtop run` does not pay for loading React and Ink.
+ */
 import {readFileSync} from 'node:fs';
-import {runCommand} from './run.js';
 
 export const version: string = (
 	JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string}
@@ -10,22 +12,23 @@ export const mainHelp = `
 vmtop ${version} — a CPU, an OS and a VMM cooperating, side by side
 
 Usage
-  $ vmtop [SCENARIO.json | PROGRAM.s] [flags]     the live dashboard (default scenario without argument)
-  $ vmtop run [SCENARIO.json | PROGRAM.s] --headless [flags]
-  $ vmtop disasm PROGRAM.s
-  $ vmtop --help | --version
+  $ vmtop [SCENARIO.json | PROGRAM.s] [flags]   the live dashboard (default scenario without argument)
+  $ vmtop COMMAND [arguments] [flags]
 
 Commands
-  run       run a scenario or a bare program (vmtop run --help)
-  disasm    assemble a program and print its disassembly (vmtop disasm --help)
+  run       run a scenario or a bare program headless, print a summary
+  disasm    assemble a program and print its disassembly
+  pvm       the process VM: one byte-code program under six dispatch techniques
 
-Run 'vmtop COMMAND --help' for a command's flags.
+Run 'vmtop COMMAND --help' for a command's arguments and flags.
 `.trim();
 
 export type Command = (argv: string[]) => Promise<number>;
 
 export const commands: Record<string, Command> = {
-	run: runCommand,
+	run: async (argv) => (await import('./run.js')).runCommand(argv),
+	disasm: async (argv) => (await import('./disasm.js')).disasmCommand(argv),
+	pvm: async (argv) => (await import('./pvm.js')).pvmCommand(argv),
 	// Until the dashboard lands, `vmtop` runs the default scenario headless.
-	dashboard: (argv) => runCommand([...argv, '--headless']),
+	dashboard: async (argv) => (await import('./run.js')).runCommand([...argv, '--headless']),
 };

@@ -6,7 +6,7 @@ import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 import {fileURLToPath} from 'node:url';
-import meow from 'meow';
+import {parseArgs} from './args.js';
 import {assemble, formatPvmAsmError} from '../pvm/assembler.js';
 import {formatPvmTable, pvmReport} from '../pvm/report.js';
 import {DEFAULT_MAX_DISPATCHES, PvmRuntimeError} from '../pvm/runtime.js';
@@ -50,31 +50,29 @@ const processIo: PvmIo = {
 const LECTURE = fileURLToPath(new URL('../../samples/pvm/lecture.bc', import.meta.url));
 
 export async function pvmCommand(argv: string[], io: PvmIo = processIo): Promise<number> {
-	const cli = meow(help, {
-		importMeta: import.meta,
+	if (argv.includes('--help') || argv.includes('-h')) {
+		io.stdout(help.trim() + '\n');
+		return 0;
+	}
+	// parseArgs answers --help and turns an unknown flag into the usage and exit 2.
+	const cli = parseArgs(
+		help,
 		argv,
-		description: false,
-		autoHelp: false,
-		autoVersion: false,
-		allowUnknownFlags: false,
-		flags: {
+		{
 			dispatch: {type: 'string', shortFlag: 'd', default: 'all'},
 			bench: {type: 'boolean', default: false},
 			define: {type: 'string', shortFlag: 'D', isMultiple: true},
 			maxDispatches: {type: 'string'},
 			js: {type: 'boolean', default: false},
-			help: {type: 'boolean', default: false},
 		},
-	});
+		import.meta,
+	);
+	if ('done' in cli) return cli.done;
 	const {flags} = cli;
 	const usage = (message: string) => {
 		io.stderr(`vmtop pvm: ${message}\n`);
 		return 2;
 	};
-	if (flags.help) {
-		io.stdout(cli.help);
-		return 0;
-	}
 
 	let techniques: readonly Technique[];
 	if (flags.dispatch === 'all') techniques = TECHNIQUES;

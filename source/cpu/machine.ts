@@ -871,7 +871,11 @@ export class Machine {
 			case Op.out: {
 				// `out port, src`: the source is register c, or imm2 when immediate.
 				const value = code.c[w] === 16 ? code.imm2[w]! : r[code.c[w]!]!;
-				this.portOut(code.imm[w]! >>> 0, value);
+				const port = code.imm[w]! >>> 0;
+				this.portOut(port, value);
+				// `run` will count this `out` as executed in its slice; the timer's
+				// N instructions start after it.
+				if (port === Port.TIMER && this.timerPeriod > 0) this.timerCountdown++;
 				return true;
 			}
 			case Op.pushf:

@@ -12,7 +12,7 @@ import {Machine} from '../cpu/machine.js';
 import {assembleFile} from '../isa/assembler/index.js';
 import {type Profile, ProfileError, builtinProfiles, parseProfile} from '../isa/profiles.js';
 import {type AsmError, AssemblyFailed, type Program, Symbolizer} from '../isa/program.js';
-import {buildImage} from '../os/loader.js';
+import {type BootImage, buildImage} from '../os/loader.js';
 import {OsObserver} from '../os/observer.js';
 import {MachineSimulation} from './machine-simulation.js';
 import {DEFAULT_MEMORY, type Scenario, ScenarioError} from './scenario.js';
@@ -38,18 +38,49 @@ export function buildSimulation(scenario: Scenario, options: BuildOptions = {}):
 	return buildKernelSimulation(scenario, options);
 }
 
-/** The sample kernel and its processes on the bare machine. */
+/** The scenario's kernel and its processes on the bare machine. */
 export function buildKernelSimulation(scenario: Scenario, options: BuildOptions = {}): KernelSimulation {
 	const guest = Array.isArray(scenario.vms) ? scenario.vms[0]! : undefined;
-	const kernelFile = guest?.kernel ?? scenario.kernel;
-	const programFiles = guest?.programs ?? scenario.programs;
-	const input = guest?.input ?? scenario.input;
 	const profile = scenarioProfile(scenario);
-	const [kernel, ...programs] = assembleAll([kernelFile, ...programFiles]);
-	const boot = buildImage(kernel!, programs, scenario.memory);
+	const [kernel, ...programs] = assembleAll([guest?.kernel ?? scenario.kernel, ...(guest?.programs ?? scenario.programs)]);
+	return kernelSimulation({
+		kernel: kernel!,
+		programs,
+		name: scenario.name,
+		profile,
+		memory: scenario.memory,
+		input: guest?.input ?? scenario.input,
+		costs: scenario.costs,
+		spec: scenario,
+		...options,
+	});
+}
+
+export interface KernelOptions extends BuildOptions {
+	kernel: Program;
+	/** User programs in boot order: pid i + 1 runs programs[i]. */
+	programs: readonly Program[];
+	name?: string;
+	profile?: Profile;
+	memory?: number;
+	input?: string;
+	costs?: Partial<CostModel>;
+	/** What rebuilds this run (the scenario). */
+	spec?: unknown;
+}
+
+/**
+ * Boot assembled programs: the loader's image (source/os/loader.ts) in a new
+ * machine, the CPU at the kernel's entry in supervisor mode, and an OS
+ * observer for the bare machine (guest -1).
+ */
+export function kernelSimulation(options: KernelOptions): KernelSimulation {
+	const memory = options.memory ?? DEFAULT_MEMORY;
+	const profile = options.profile ?? builtinProfiles['classic']!;
+	const boot = buildImage(options.kernel, options.programs, memory);
 	const bus = options.bus ?? new EventBus();
-	const costs: CostModel = {...defaultCosts, ...scenario.costs};
-	const machine = new Machine({memorySize: scenario.memory, profile, costs, input, inputOpen: options.live ?? false, bus});
+	const costs: CostModel = {...defaultCosts, ...options.costs};
+	const machine = new Machine({memorySize: memory, profile, costs, input: options.input, inputOpen: options.live ?? false, bus});
 	machine.load(boot.image);
 	machine.pc = boot.entry;
 	const observer = new OsObserver({
@@ -57,11 +88,13 @@ export function buildKernelSimulation(scenario: Scenario, options: BuildOptions 
 		guest: -1,
 		readWord: (address) => machine.mem32[address >>> 2] ?? 0,
 		readRegister: (index) => machine.regs[index] ?? 0,
-		kernel: kernel!,
-		programs,
+		kernel: options.kernel,
+		programs: options.programs,
 	});
-	const description = {name: scenario.name, isa: profile.name, vmm: 'none' as const, type: 1 as const, guests: 1, costs};
-	return new KernelSimulation(machine, bus, description, scenario, kernel!, programs, observer);
+	const name = options.name ?? path.basename(options.programs[0]?.file ?? options.kernel.file, '.s');
+	const description = {name, isa: profile.name, vmm: 'none' as const, type: 1 as const, guests: 1, costs};
+	const spec = options.spec ?? {kernel: options.kernel.file, programs: options.programs.map((p) => p.file), memory, isa: profile.name};
+	return new KernelSimulation(machine, bus, description, spec, options.kernel, options.programs, observer, boot);
 }
 
 export class KernelSimulation extends MachineSimulation {
@@ -71,10 +104,12 @@ export class KernelSimulation extends MachineSimulation {
 		machine: Machine,
 		bus: EventBus,
 		description: Simulation['description'],
-		spec: Scenario,
+		spec: unknown,
 		readonly kernel: Program,
 		readonly programs: readonly Program[],
 		readonly observer: OsObserver,
+		/** Where the loader put everything. */
+		readonly boot: BootImage,
 	) {
 		super(machine, bus, description, spec);
 		this.kernelSymbols = observer.kernelSymbols;

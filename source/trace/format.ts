@@ -15,6 +15,7 @@ import type {EventKind, VmEvent} from '../bus/events.js';
 import {eventKinds} from '../bus/events.js';
 import type {CostModel} from '../cpu/costs.js';
 import type {VmmTechnique} from '../scenario/simulation.js';
+import {type LineBuffer, ascii} from './line-buffer.js';
 
 export const TRACE_FORMAT = 'vmtop-trace';
 export const TRACE_VERSION = 1;
@@ -138,6 +139,41 @@ export function encodeEvent(e: TraceEvent): string {
 		return `{"kind":"instruction","pc":${e.pc},"phys":${e.phys},"supervisor":${e.supervisor},"header":${e.header},"cycle":${e.cycle},"instret":${e.instret},"guest":${e.guest}}`;
 	}
 	return JSON.stringify(e);
+}
+
+const I_PC = ascii('{"kind":"instruction","pc":');
+const I_PHYS = ascii(',"phys":');
+const I_SUP = ascii(',"supervisor":');
+const I_HEADER = ascii(',"header":');
+const I_CYCLE = ascii(',"cycle":');
+const I_INSTRET = ascii(',"instret":');
+const I_GUEST = ascii(',"guest":');
+const I_END = ascii('}\n');
+
+/** `encodeEvent(e) + '\n'` appended to `out`, without building a string for `instruction` events. */
+export function encodeEventInto(out: LineBuffer, e: TraceEvent): void {
+	if (e.kind !== 'instruction') {
+		out.text(JSON.stringify(e));
+		out.reserve(1);
+		out.byte(0x0a);
+		return;
+	}
+	out.reserve(256);
+	out.raw(I_PC);
+	out.number(e.pc);
+	out.raw(I_PHYS);
+	out.number(e.phys);
+	out.raw(I_SUP);
+	out.bool(e.supervisor);
+	out.raw(I_HEADER);
+	out.number(e.header);
+	out.raw(I_CYCLE);
+	out.number(e.cycle);
+	out.raw(I_INSTRET);
+	out.number(e.instret);
+	out.raw(I_GUEST);
+	out.number(e.guest);
+	out.raw(I_END);
 }
 
 export function checksumString(crc: number): string {

@@ -32,6 +32,8 @@ const FOOTER_PREFIX = Buffer.from('{"type":');
 const MAX_LINE = 64 << 20;
 
 const kindIndex = new Map<string, number>(traceEventKinds.map((k, i) => [k, i]));
+const INSTRUCTION = Buffer.from('instruction"');
+const INSTRUCTION_KIND = kindIndex.get('instruction')!;
 
 /** The index of a trace: one entry per block of `blockSize` events. */
 export interface TraceIndex {
@@ -222,8 +224,12 @@ export class Scanner {
 		}
 		let kind = -1;
 		if (startsWith(data, start, KIND_PREFIX)) {
-			const quote = data.indexOf(34, start + KIND_PREFIX.length);
-			if (quote > 0 && quote < end) kind = kindIndex.get(data.toString('latin1', start + KIND_PREFIX.length, quote)) ?? -1;
+			const k = start + KIND_PREFIX.length;
+			if (startsWith(data, k, INSTRUCTION)) kind = INSTRUCTION_KIND; // most lines of a full trace: no string
+			else {
+				const quote = data.indexOf(34, k);
+				if (quote > 0 && quote < end) kind = kindIndex.get(data.toString('latin1', k, quote)) ?? -1;
+			}
 		}
 		const firstOfBlock = this.events % this.blockSize === 0;
 		let cycle = 0;

@@ -4,7 +4,7 @@
  * the focus, then the keymap. Pure TypeScript (no React), so key handling is
  * tested without rendering.
  */
-import {vmmTechniques} from '../scenario/simulation.js';
+import {type VmmTechnique, vmmTechniques} from '../scenario/simulation.js';
 import type {DashboardSource} from './driver/source.js';
 import type {ScreenRegistry} from './screens/registry.js';
 import {faster, formatSpeed, slower} from './driver/speed.js';
@@ -135,18 +135,26 @@ export class Controller {
 		}
 	}
 
+	/** Restart with the next technique (or profile) that builds, skipping those that cannot. */
 	private restart(command: 'switchVmm' | 'switchIsa'): void {
 		const {store, source} = this;
 		if (!source.restart) return act.flash(store, 'this source cannot restart');
 		const d = source.description;
-		if (command === 'switchVmm') {
-			const vmm = cycle(vmmTechniques, d.vmm, 1);
-			source.restart({vmm});
-			return act.flash(store, `restarted with VMM technique ${vmm}`);
-		}
 		const profiles = this.options.isaProfiles ?? ['classic', 'pentium'];
-		const isa = cycle(profiles, d.isa, 1);
-		source.restart({isa});
-		act.flash(store, `restarted with ISA profile ${isa}`);
+		const list: readonly string[] = command === 'switchVmm' ? vmmTechniques : profiles;
+		let current: string = command === 'switchVmm' ? d.vmm : d.isa;
+		const failures: string[] = [];
+		for (let i = 1; i < list.length; i++) {
+			current = cycle(list, current, 1);
+			const change = command === 'switchVmm' ? {vmm: current as VmmTechnique} : {isa: current};
+			try {
+				source.restart(change);
+				return act.flash(store, `restarted with ${command === 'switchVmm' ? 'VMM technique' : 'ISA profile'} ${current}`);
+			} catch (error) {
+				failures.push(`${current}: ${(error as Error).message}`);
+			}
+		}
+		// The run goes on unchanged; say why no switch happened.
+		act.flash(store, `cannot switch — ${failures.join('; ')}`, 6000);
 	}
 }

@@ -1,0 +1,25 @@
+/**
+ * `npm run bench`: one JSON object per line, `{"name", "value", "unit"}`.
+ * `npm run bench -- core pvm` runs only those groups.
+ */
+import process from 'node:process';
+import {benchCore} from './core.js';
+import type {BenchRow} from './row.js';
+
+type Group = () => BenchRow[] | Promise<BenchRow[]>;
+
+const groups: Record<string, Group> = {
+	core: benchCore,
+	pvm: async () => (await import('./pvm.js')).benchPvm(),
+};
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((g) => !(g in groups));
+if (unknown.length > 0) {
+	process.stderr.write(`unknown bench group ${unknown.join(', ')}; groups: ${Object.keys(groups).join(', ')}\n`);
+	process.exit(2);
+}
+for (const [name, group] of Object.entries(groups)) {
+	if (wanted.length > 0 && !wanted.includes(name)) continue;
+	for (const row of await group()) process.stdout.write(JSON.stringify(row) + '\n');
+}

@@ -1,0 +1,126 @@
+/**
+ * The report as text for the terminal: the classification table, the evidence
+ * for every sensitive instruction, the three verdicts, and Robin & Irvine's list.
+ */
+import type {CheckReport, Evidence, InstructionResult, TrapSummary, Verdict} from './report.js';
+
+const DIMENSION_LABEL: Record<string, string> = {
+	mode: 'mode',
+	if: 'IF',
+	idt: 'idt',
+	relocation: 'ubase/ulimit',
+	control: 'epc/eflags',
+	time: 'time',
+};
+
+function table(rows: readonly string[][]): string[] {
+	const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+	return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd());
+}
+
+function traps(t: TrapSummary): string {
+	return t.when === 'never' ? 'never' : `${t.when} (${t.vectors.join(', ')})`;
+}
+
+/** At most three names, so the table stays narrow (`epc, eflags, cause +5`). */
+function short(names: readonly string[]): string {
+	return names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} +${names.length - 3}`;
+}
+
+function sensitivity(r: InstructionResult): string {
+	const parts: string[] = [];
+	if (r.controlSensitive) parts.push(`control (${short(r.resourcesChanged)})`);
+	if (r.behaviourSensitive) parts.push(`behaviour (${r.dependsOn.map((d) => DIMENSION_LABEL[d]).join(', ')})`);
+	return parts.length === 0 ? 'innocuous' : parts.join('; ');
+}
+
+function mark(r: InstructionResult): string {
+	if (r.breaksTheorem1) return '✗ sensitive, unprivileged';
+	if (r.sensitive) return '✓ trapped';
+	return '';
+}
+
+function classificationTable(report: CheckReport): string[] {
+	const rows = [['instruction', 'privileged', 'sensitive', '', 'user-sens.', 'timing', 'traps in user mode', 'in supervisor mode']];
+	for (const r of report.instructions) {
+		rows.push([
+			r.mnemonic,
+			r.privileged ? 'yes' : 'no',
+			sensitivity(r),
+			mark(r),
+			r.userSensitive ? 'yes' : '-',
+			r.timingDependent ? 'yes' : '-',
+			traps(r.traps.user),
+			traps(r.traps.supervisor),
+		]);
+	}
+	return table(rows);
+}
+
+function evidenceLines(r: InstructionResult, e: Evidence): string[] {
+	const what =
+		e.property === 'privileged'
+			? 'privileged'
+			: e.property === 'control-sensitive'
+				? 'control-sensitive'
+				: `${e.property} (${DIMENSION_LABEL[e.dimension!]})`;
+	const lifted = e.hypothetical ? ' [run with its privilege lifted: what it would do without the trap]' : '';
+	return [
+		`  ${r.mnemonic.padEnd(6)} ${what}: \`${e.form}\`${lifted}`,
+		`         ${e.states.join('  vs  ')}: ${e.observed}`,
+	];
+}
+
+function verdictLines(v: Verdict): string[] {
+	const lines = [`${v.title} — ${v.condition}: ${v.holds ? 'holds' : 'FAILS'} → ${v.conclusion}`];
+	for (const reason of v.reasons) lines.push(`  - ${reason}`);
+	return lines;
+}
+
+/** Notes shared by several instructions, printed once with the list of instructions. */
+function noteLines(report: CheckReport): string[] {
+	const byNote = new Map<string, string[]>();
+	for (const r of report.instructions) {
+		for (const note of r.notes) {
+			// The verdicts say these for the sensitive ones.
+			if (note.startsWith('sensitive')) continue;
+			byNote.set(note, [...(byNote.get(note) ?? []), r.mnemonic]);
+		}
+	}
+	return [...byNote].map(([note, names]) => `  ${names.join(', ')}: ${note}`);
+}
+
+export function formatReport(report: CheckReport): string {
+	const m = report.method;
+	const out: string[] = [
+		`vmtop check — ISA profile '${report.profile.name}'`,
+		`privileged in this profile: ${report.profile.privileged.join(' ')}`,
+		`${m.instructions} instructions in ${m.forms} forms, ${m.states} machine states (${m.pairs} pairs differing in one of: ${m.dimensions.join(', ')}), ${m.probes} probes of one instruction each`,
+		'',
+		...classificationTable(report),
+		'',
+		'Evidence',
+	];
+	for (const r of report.instructions) {
+		if (!r.sensitive && !r.privileged) continue;
+		for (const e of r.evidence) out.push(...evidenceLines(r, e));
+	}
+	const notes = noteLines(report);
+	if (notes.length > 0) out.push('', 'Notes', ...notes);
+	out.push('', 'Verdicts');
+	const {theorem1, theorem2, theorem3} = report.verdicts;
+	for (const v of [theorem1, theorem2, theorem3]) out.push(...verdictLines(v));
+	out.push('', "Robin & Irvine (USENIX Security 2000): the Pentium's sensitive unprivileged instructions, and V32");
+	const rows = [['Pentium', 'group', 'V32', 'here']];
+	for (const e of report.robinIrvine) rows.push([e.pentium, e.group, e.modelled ? e.v32.join(', ') : 'not modelled', e.status || '-']);
+	out.push(...table(rows).map((l) => '  ' + l));
+	out.push('  why they were sensitive on the Pentium, and what V32 makes of them:');
+	for (const e of report.robinIrvine) out.push(`    ${e.pentium}: ${e.why}. V32: ${e.note}`);
+	const offenders = theorem1.offenders;
+	out.push(
+		'',
+		`Conclusion: '${report.profile.name}' is ${report.conclusion}` +
+			(offenders.length > 0 ? ` — sensitive but unprivileged: ${offenders.join(', ')}` : ''),
+	);
+	return out.join('\n') + '\n';
+}

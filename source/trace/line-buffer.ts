@@ -1,0 +1,98 @@
+/**
+ * A growable byte buffer that event lines are encoded into directly.
+ *
+ * A `full` trace writes one `instruction` line per instruction, millions a
+ * second: building each as a JS string and concatenating made the garbage
+ * collector the recorder's main cost. Writing the digits straight into bytes
+ * allocates nothing per event.
+ */
+
+export class LineBuffer {
+	buf: Buffer;
+	pos = 0;
+
+	constructor(capacity = 1 << 20) {
+		this.buf = Buffer.allocUnsafe(capacity);
+	}
+
+	/** Make room for `n` more bytes. */
+	reserve(n: number): void {
+		if (this.pos + n <= this.buf.length) return;
+		const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+		this.buf.copy(next, 0, 0, this.pos);
+		this.buf = next;
+	}
+
+	/** Pre-encoded ASCII (`bytes` from `ascii()`); caller has reserved room. */
+	raw(bytes: Uint8Array): void {
+		// A loop beats Buffer#set for the short constants this is used with.
+		const buf = this.buf;
+		let pos = this.pos;
+		for (let i = 0; i < bytes.length; i++) buf[pos++] = bytes[i]!;
+		this.pos = pos;
+	}
+
+	/**
+	 * A number as JSON writes it. Safe integers (everything the machine
+	 * counts) take the fast path; anything else goes through String(). Caller
+	 * has reserved 24 bytes.
+	 */
+	number(n: number): void {
+		const buf = this.buf;
+		let pos = this.pos;
+		if (n < 0 && n >= -0x80000000 && (n | 0) === n) {
+			buf[pos++] = 0x2d; // -
+			n = -n;
+		}
+		if (n >= 0 && n <= 0x7fffffff && (n | 0) === n) {
+			// 32-bit integers: pc, phys, and counters in their first 2^31.
+			if (n < 10) {
+				buf[pos] = 0x30 + n;
+				this.pos = pos + 1;
+				return;
+			}
+			const digits = n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : n < 1000000 ? 6 : n < 10000000 ? 7 : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10;
+			let at = pos + digits;
+			this.pos = at;
+			while (n >= 10) {
+				const q = (n / 10) | 0;
+				buf[--at] = 0x30 + n - q * 10;
+				n = q;
+			}
+			buf[--at] = 0x30 + n;
+			return;
+		}
+		// Rare: counters past 2^31, fractions, negatives beyond 32 bits.
+		this.pos = pos + buf.write(Number.isFinite(n) ? String(n) : 'null', pos, 'latin1');
+	}
+
+	bool(b: boolean): void {
+		this.raw(b ? TRUE : FALSE);
+	}
+
+	/** Any string, UTF-8. */
+	text(s: string): void {
+		this.reserve(s.length * 3);
+		this.pos += this.buf.write(s, this.pos, 'utf8');
+	}
+
+	byte(b: number): void {
+		this.buf[this.pos++] = b;
+	}
+
+	/** The bytes written so far (a view: copy or use before the next write). */
+	view(): Buffer {
+		return this.buf.subarray(0, this.pos);
+	}
+
+	clear(): void {
+		this.pos = 0;
+	}
+}
+
+export function ascii(s: string): Uint8Array {
+	return Uint8Array.from(Buffer.from(s, 'latin1'));
+}
+
+const TRUE = ascii('true');
+const FALSE = ascii('false');

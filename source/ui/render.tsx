@@ -1,0 +1,90 @@
+/**
+ * Mounting the dashboard on a terminal: the alternate screen, the hidden
+ * cursor, raw mode (only when stdin is a terminal), and — whatever happens
+ * (q, Ctrl-C, SIGINT, SIGTERM, an uncaught error) — the terminal restored.
+ */
+import process from 'node:process';
+import {render} from 'ink';
+import {Controller} from './controller.js';
+import {Dashboard} from './dashboard.js';
+import type {DashboardSource} from './driver/source.js';
+import {ScreenRegistry} from './screens/registry.js';
+import type {ScreenDefinition} from './screens/report.js';
+import {DashboardStore} from './store/dashboard-store.js';
+
+export interface MountOptions {
+	stdout?: NodeJS.WriteStream;
+	stdin?: NodeJS.ReadStream;
+	stderr?: NodeJS.WriteStream;
+	/** Full-screen reports (`c`, `p`). */
+	screens?: readonly ScreenDefinition[];
+	/** ISA profiles `i` cycles through. */
+	isaProfiles?: readonly string[];
+	/** Use the alternate screen and hide the cursor (default: when stdout is a TTY). */
+	fullscreen?: boolean;
+}
+
+const ENTER = '\x1b[?1049h\x1b[2J\x1b[H\x1b[?25l';
+const LEAVE = '\x1b[?25h\x1b[?1049l';
+
+/** Show the dashboard until the user quits; resolves with the exit code. */
+export function mountDashboard(source: DashboardSource, options: MountOptions = {}): Promise<number> {
+	const stdout = options.stdout ?? process.stdout;
+	const stdin = options.stdin ?? process.stdin;
+	const fullscreen = options.fullscreen ?? stdout.isTTY === true;
+	const interactive = stdin.isTTY === true;
+	const store = new DashboardStore(source);
+	let restored = false;
+	const restore = (): void => {
+		if (restored) return;
+		restored = true;
+		if (fullscreen) stdout.write(LEAVE);
+		if (interactive && stdin.isRaw) stdin.setRawMode(false);
+	};
+
+	return new Promise<number>((resolve) => {
+		let done = false;
+		const finish = (code: number): void => {
+			if (done) return;
+			done = true;
+			source.dispose();
+			store.dispose();
+			instance.unmount();
+			restore();
+			process.off('SIGINT', onInt);
+			process.off('SIGTERM', onTerm);
+			process.off('uncaughtException', onError);
+			process.off('exit', restore);
+			if (interactive) stdin.pause();
+			resolve(code);
+		};
+		const onInt = (): void => finish(130);
+		const onTerm = (): void => finish(143);
+		const onError = (error: Error): void => {
+			finish(1);
+			process.stderr.write(`vmtop: ${error.stack ?? String(error)}\n`);
+			process.exitCode = 1;
+		};
+		process.on('SIGINT', onInt);
+		process.on('SIGTERM', onTerm);
+		process.on('uncaughtException', onError);
+		// Last resort: a process.exit() somewhere still leaves the terminal usable.
+		process.on('exit', restore);
+
+		if (fullscreen) stdout.write(ENTER);
+		const controller = new Controller(store, {
+			quit: () => finish(0),
+			screens: new ScreenRegistry(options.screens ?? []),
+			isaProfiles: options.isaProfiles,
+		});
+		const instance = render(<Dashboard store={store} controller={controller} interactive={interactive} />, {
+			stdout,
+			stdin,
+			stderr: options.stderr,
+			exitOnCtrlC: false,
+			patchConsole: false,
+			maxFps: 30,
+			incrementalRendering: false,
+		});
+	});
+}

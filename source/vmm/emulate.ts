@@ -1,0 +1,205 @@
+/**
+ * Emulation: what a sensitive instruction of the guest kernel would have done
+ * on a real CPU in supervisor mode, done to the guest's virtual CPU instead.
+ * One entry point for the three ways an instruction gets here — trapped
+ * (`trap`), patched (`bt`) or asked for (`pv` hypercall) — so all three give
+ * the guest exactly the same machine.
+ *
+ * The caller has counted the instruction on the guest's clock already (count,
+ * then effect: `out 0x20, N` then arms a timer that fires after N *further*
+ * instructions, as on the real CPU).
+ */
+import type {Instruction} from '../isa/encoding.js';
+import {Cr, Flag, Op, Vector, controlRegisters, mnemonicOf} from '../isa/opcodes.js';
+import {hex} from '../isa/program.js';
+import type {Guest} from './guest.js';
+import type {Monitor} from './monitor.js';
+import {portIn, portOut} from './devices.js';
+import {reflect} from './reflect.js';
+
+const bit = (b: boolean): string => (b ? '1' : '0');
+
+/** Emulate `ins` (at guest pc `at`) for guest `g`; the guest continues at `next` unless it transfers control. */
+export function emulate(vm: Monitor, g: Guest, ins: Instruction, at: number, next: number): void {
+	const m = vm.machine;
+	const v = g.vcpu;
+	const r = m.regs;
+	m.pc = next >>> 0;
+	m.extraCycles += m.costs.emulate;
+	let effect: string;
+	switch (ins.op) {
+		case Op.iret: {
+			const to = v.readControl(Cr.epc) >>> 0;
+			const flags = v.readControl(Cr.eflags);
+			const ifBefore = v.intEnabled;
+			setCZNV(m, flags);
+			v.intEnabled = (flags & Flag.IF) !== 0;
+			v.switchMode((flags & Flag.S) !== 0, r);
+			m.pc = to;
+			effect = `pc ← ${hex(to)}, ${v.supervisor ? 'S' : 'U'}, IF ${bit(ifBefore)}→${bit(v.intEnabled)}`;
+			if (vm.bus.wanted.iret) {
+				vm.bus.emit({kind: 'iret', pc: at >>> 0, to, toSupervisor: v.supervisor, ...vm.stamp(g)});
+			}
+			break;
+		}
+		case Op.cli:
+			effect = `IF ${bit(v.intEnabled)}→0`;
+			if (v.intEnabled) {
+				g.resource.record({
+					guest: g.index,
+					kind: 'disable interrupts',
+					by: 'kernel',
+					pc: at,
+					detail: 'cli',
+					outcome: 'virtual IF only; real interrupts stay on and the real timer still reaches the VMM',
+				});
+			}
+			v.intEnabled = false;
+			break;
+		case Op.sti:
+			effect = `IF ${bit(v.intEnabled)}→1`;
+			v.intEnabled = true;
+			break;
+		case Op.hlt:
+			effect = halt(vm, g);
+			break;
+		case Op.lidt:
+			effect = `idt ← ${hex(r[ins.a]!)}`;
+			v.writeControl(Cr.idt, r[ins.a]!);
+			g.resource.record({
+				guest: g.index,
+				kind: 'replace the IDT',
+				by: 'kernel',
+				pc: at,
+				detail: `lidt ${hex(r[ins.a]!)}`,
+				outcome: 'virtual idt only; real exceptions still go to the VMM',
+			});
+			break;
+		case Op.sidt:
+			r[ins.a] = v.readControl(Cr.idt);
+			effect = `r${ins.a} ← idt ${hex(r[ins.a]!)}`;
+			break;
+		case Op.smsw:
+			r[ins.a] = v.supervisor ? 1 : 0;
+			effect = `r${ins.a} ← ${r[ins.a]} (virtual S)`;
+			break;
+		case Op.mfcr:
+			r[ins.a] = v.readControl(ins.n);
+			effect = `r${ins.a} ← ${controlRegisters[ins.n]} ${hex(r[ins.a]!)}`;
+			break;
+		case Op.mtcr:
+			v.writeControl(ins.n, r[ins.a]!);
+			effect = `${controlRegisters[ins.n]} ← ${hex(v.readControl(ins.n))}`;
+			if (ins.n === Cr.ubase || ins.n === Cr.ulimit) widen(vm, g, at);
+			break;
+		case Op.in:
+			r[ins.a] = portIn(vm, g, ins.imm >>> 0);
+			effect = `r${ins.a} ← port 0x${(ins.imm >>> 0).toString(16)}: ${r[ins.a]}`;
+			break;
+		case Op.out:
+			effect = portOut(vm, g, ins.imm >>> 0, ins.isImm ? ins.imm2 : r[ins.c]!, at);
+			break;
+		case Op.pushf:
+		case Op.popf:
+			effect = pushfPopf(vm, g, ins.op, at);
+			break;
+		default:
+			effect = 'not a sensitive instruction';
+	}
+	const bus = vm.bus;
+	if (bus.wanted['vmm.emulate']) {
+		bus.emit({kind: 'vmm.emulate', mnemonic: mnemonicOf[ins.op] ?? '?', pc: at >>> 0, effect, ...vm.stamp(g)});
+	}
+}
+
+function setCZNV(m: Monitor['machine'], flags: number): void {
+	m.c = (flags & Flag.C) !== 0;
+	m.z = (flags & Flag.Z) !== 0;
+	m.n = (flags & Flag.N) !== 0;
+	m.v = (flags & Flag.V) !== 0;
+}
+
+/**
+ * `hlt`: the guest waits for its next virtual interrupt. Its clock jumps there
+ * (the idle slots count, as native `hlt` counts them) instead of the real CPU
+ * waiting, so other guests lose nothing.
+ */
+function halt(vm: Monitor, g: Guest): string {
+	const v = g.vcpu;
+	const m = vm.machine;
+	const where = (m.pc >>> 0).toString(16).padStart(8, '0');
+	if (v.irqPending !== 0 && v.intEnabled) return 'interrupt pending: no wait';
+	if (!v.intEnabled) {
+		g.resource.record({
+			guest: g.index,
+			kind: 'halt with interrupts disabled',
+			by: 'kernel',
+			pc: m.pc - 4,
+			detail: 'hlt with IF = 0',
+			outcome: 'this guest stopped; the real CPU went on',
+		});
+		vm.scheduler.stopGuest(g, 'halt-interrupts-disabled', 1, `halted with interrupts disabled at pc 0x${where}`);
+		return 'virtual IF = 0: guest stopped';
+	}
+	if (v.timerPeriod > 0) {
+		const wait = v.timerCountdown;
+		v.idle += wait;
+		m.idle += wait;
+		v.timerCountdown = v.timerPeriod;
+		v.irqPending |= 1;
+		return `idle ${wait} until the virtual timer`;
+	}
+	if (v.inputOpen) {
+		v.state = 'blocked';
+		return 'waiting for console input';
+	}
+	vm.scheduler.stopGuest(g, 'halt-nothing-can-wake', 1, `halted: nothing can wake it (timer stopped, no console input to come) at pc 0x${where}`);
+	return 'nothing can wake it: guest stopped';
+}
+
+/** `pushf`/`popf` in virtual supervisor mode: the full FLAGS, with the virtual IF and S. */
+function pushfPopf(vm: Monitor, g: Guest, op: number, at: number): string {
+	const m = vm.machine;
+	const v = g.vcpu;
+	const r = m.regs;
+	const p = g.partition;
+	const a = (op === Op.pushf ? r[15]! - 4 : r[15]!) >>> 0;
+	if ((a & 3) !== 0 || !p.contains(a, 4)) {
+		// Faults do not retire: take back the count, then deliver #GP as the CPU would.
+		v.instret--;
+		v.emulated--;
+		v.timerCountdown++;
+		m.pc = at >>> 0;
+		reflect(vm, g, Vector.GP, at, a);
+		return `stack 0x${a.toString(16)} outside memory: #GP`;
+	}
+	if (op === Op.pushf) {
+		const value = v.flags(m.flags);
+		p.writeWord(m, a, value);
+		r[15] = a;
+		return `push FLAGS ${hex(value, 4)} (IF ${bit(v.intEnabled)}, S ${bit(v.supervisor)})`;
+	}
+	const value = p.readWord(m, a)!;
+	r[15] = a + 4;
+	setCZNV(m, value);
+	const before = v.intEnabled;
+	v.intEnabled = (value & Flag.IF) !== 0;
+	return `pop FLAGS ${hex(value, 4)}: IF ${bit(before)}→${bit(v.intEnabled)}`;
+}
+
+/** Resource control: the guest asked for a user segment reaching beyond its partition. */
+function widen(vm: Monitor, g: Guest, at: number): void {
+	const v = g.vcpu;
+	const base = v.readControl(Cr.ubase) >>> 0;
+	const limit = v.readControl(Cr.ulimit) >>> 0;
+	if (base + limit <= g.partition.size) return;
+	const seg = g.partition.userSegment(base, limit);
+	g.resource.record({
+		guest: g.index,
+		kind: 'widen the user segment',
+		by: 'kernel',
+		pc: at,
+		detail: `ubase ${hex(base)}, ulimit ${hex(limit)}`,
+		outcome: `composed with the partition: real segment ${hex(seg.ubase)} + ${hex(seg.ulimit)}`,
+	});
+}

@@ -1,0 +1,20 @@
+/**
+ * Type II: the VMM runs "on an extended host", under the host operating system
+ * (the lecture's separation of concerns). Every exit from a guest first lands in
+ * the host OS, which hands it to the VMM process — one more level in the events
+ * (`host.enter`/`host.exit`) and `hostOs` more cycles per intercept (spec §8).
+ */
+import type {Guest} from './guest.js';
+import type {Monitor} from './monitor.js';
+
+export function passThroughHost(vm: Monitor, g: Guest, reason: string): void {
+	const m = vm.machine;
+	const bus = vm.bus;
+	const stamp = {cycle: m.cycles, instret: m.instret, guest: g.index};
+	if (bus.wanted['host.enter']) bus.emit({kind: 'host.enter', reason, ...stamp});
+	m.extraCycles += m.costs.hostOs;
+	g.hostPasses++;
+	if (bus.wanted['host.exit']) {
+		bus.emit({kind: 'host.exit', cost: m.costs.hostOs, cycle: m.cycles, instret: m.instret, guest: g.index});
+	}
+}

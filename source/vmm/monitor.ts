@@ -1,0 +1,228 @@
+/**
+ * The virtual machine monitor: partial interpretation (the lecture). The guest
+ * runs directly on the real CPU — its kernel deprivileged in user mode — and
+ * every exception the CPU raises comes here instead of through an IDT
+ * (`machine.trapHook`). Each such *intercept* has a reason and one action:
+ *
+ *   privileged instruction of the guest kernel → emulate it on the vCPU
+ *   patched sensitive instruction (bt)         → emulate what was patched
+ *   `int 0x82` from the guest kernel (pv)      → hypercall
+ *   anything meant for the guest               → reflect it into the guest kernel
+ *   the real timer (the VMM's own)             → virtual timer tick, time slice
+ *
+ * then delivers pending virtual interrupts, maybe switches worlds, and resumes.
+ */
+import type {EventBus} from '../bus/event-bus.js';
+import type {ExitCategory} from '../bus/events.js';
+import type {Machine} from '../cpu/machine.js';
+import {PATCHED} from '../cpu/decoded-cache.js';
+import {type Instruction, decodeInto, emptyInstruction} from '../isa/encoding.js';
+import {Op, Vector, mnemonicOf, vectorName} from '../isa/opcodes.js';
+import {privilegeTable} from '../isa/profiles.js';
+import type {Guest} from './guest.js';
+import {emulate} from './emulate.js';
+import {deliverPending, reflect} from './reflect.js';
+import {HYPERCALL_VECTOR, hypercall, readDescriptor} from './hypercalls.js';
+import {passThroughHost} from './host-os.js';
+import {Scheduler} from './scheduler.js';
+import {Translator} from './translator.js';
+
+export type Technique = 'trap' | 'bt' | 'pv';
+
+export interface MonitorOptions {
+	technique: Technique;
+	type: 1 | 2;
+	/** Guest instructions per time slice when several guests share the CPU. */
+	slice?: number;
+	/** Names guest code for events: `(guest, supervisor, pc) → 'sys_write+0x8'`. */
+	symbolize?: (guest: number, supervisor: boolean, pc: number) => string;
+}
+
+/** Vector of the binary translator's VMM call (the lecture's `popf` → `int $99`). */
+export const BT_VECTOR = 99;
+
+interface Exit {
+	reason: string;
+	category: ExitCategory;
+	run: () => void;
+}
+
+export class Monitor {
+	readonly bus: EventBus;
+	readonly guests: Guest[] = [];
+	readonly scheduler: Scheduler;
+	readonly translator: Translator | null;
+	/** VMM entries, all guests. */
+	entries = 0;
+	/** Real opcode → privileged in the real CPU's profile. */
+	readonly privileged: Uint8Array;
+	private readonly scratch: Instruction = emptyInstruction();
+
+	constructor(
+		readonly machine: Machine,
+		readonly options: MonitorOptions,
+	) {
+		if (!machine.bus) throw new Error('the VMM needs an event bus on the machine');
+		this.bus = machine.bus;
+		this.privileged = privilegeTable(machine.profile);
+		this.scheduler = new Scheduler(this, options.slice);
+		const sensitiveUnprivileged = [Op.pushf, Op.popf, Op.sidt, Op.smsw].some((op) => this.privileged[op] === 0);
+		// bt translates; trap only records what it cannot intercept (for the equivalence report).
+		const translate = options.technique === 'bt' || (options.technique === 'trap' && sensitiveUnprivileged);
+		this.translator = translate ? new Translator(this, options.technique === 'bt') : null;
+		machine.trapHook = (vector, epc, badaddr, at) => this.intercept(vector, epc, badaddr, at);
+		machine.decodeHook = this.translator ? (phys) => this.translator!.onDecode(phys) : null;
+	}
+
+	get technique(): Technique {
+		return this.options.technique;
+	}
+
+	get current(): Guest | undefined {
+		return this.scheduler.current;
+	}
+
+	symbolize(g: Guest, supervisor: boolean, pc: number): string {
+		return this.options.symbolize?.(g.index, supervisor, pc) ?? '0x' + (pc >>> 0).toString(16).padStart(8, '0');
+	}
+
+	/** When, and for which guest, an event happens. */
+	stamp(g: Guest): {cycle: number; instret: number; guest: number} {
+		return {cycle: this.machine.cycles, instret: this.machine.instret, guest: g.index};
+	}
+
+	/** The trap hook: one VMM entry. */
+	private intercept(vector: number, epc: number, badaddr: number, at: number): void {
+		const m = this.machine;
+		const g = this.scheduler.current;
+		if (!g) return;
+		const start = m.cycles;
+		this.scheduler.account(g);
+		// The real timer line is the VMM's own wake-up; its work is done by being here.
+		m.irqPending &= ~1;
+		// A trap (int, brk, a bt patch) retires on the real CPU after this hook returns.
+		const retire = epc !== at;
+		const exit = this.classify(g, vector, epc, badaddr, at);
+		g.entries++;
+		this.entries++;
+		const bus = this.bus;
+		if (bus.wanted['vmm.intercept']) {
+			bus.emit({kind: 'vmm.intercept', reason: exit.reason, category: exit.category, pc: at >>> 0, ...this.stamp(g)});
+		}
+		m.extraCycles += m.costs.vmmRoundTrip;
+		if (this.options.type === 2) passThroughHost(this, g, exit.reason);
+		if (retire) {
+			// The guest executed this instruction; count it now, before its effect (its time is the native time).
+			g.vcpu.tick(1);
+			g.vcpu.emulated++;
+		}
+		exit.run();
+		if (g.vcpu.state === 'running') deliverPending(this, g);
+		this.scheduler.afterIntercept(g, retire);
+		if (bus.wanted['vmm.resume']) {
+			bus.emit({kind: 'vmm.resume', pc: m.pc >>> 0, cost: m.cycles - start, ...this.stamp(g)});
+		}
+	}
+
+	/** Why the VMM was entered, and what to do about it. */
+	private classify(g: Guest, vector: number, epc: number, badaddr: number, at: number): Exit {
+		const m = this.machine;
+		const v = g.vcpu;
+		const phys = (m.ubase >>> 0) + (at >>> 0);
+		if (epc === at && (vector === Vector.TIMER || vector === Vector.CONSOLE)) {
+			// A real interrupt. The console is not the guests' (each has a virtual one), so only the timer matters.
+			return {reason: 'timer', category: 'timer', run: () => this.scheduler.timer(g)};
+		}
+		if (epc !== at && m.code.op[phys >>> 2] === PATCHED && phys < m.memorySize) {
+			const ins = this.instructionAt(phys);
+			const name = ins ? mnemonicOf[ins.op]! : 'patch';
+			return {reason: `bt: ${name}`, category: 'bt', run: () => ins && emulate(this, g, ins, at, epc)};
+		}
+		if (epc !== at && vector === HYPERCALL_VECTOR && v.supervisor && this.technique === 'pv') {
+			const d = readDescriptor(this, g, epc);
+			return {reason: `hypercall: ${d.name}`, category: 'hypercall', run: () => hypercall(this, g, d, at)};
+		}
+		if (vector === Vector.GP && epc === at && v.supervisor) {
+			const ins = this.fetchable(at) ? this.instructionAt(phys) : undefined;
+			if (ins && this.privileged[ins.op]) {
+				const next = (at + ins.size) >>> 0;
+				return {reason: `privileged: ${mnemonicOf[ins.op]}`, category: 'privileged', run: () => this.emulateTrapped(g, ins, at, next)};
+			}
+			if (ins && ins.op === Op.int) {
+				// `int n` with n < 32 is a #GP from user mode; the guest kernel may use it: deliver vector n.
+				const next = (at + ins.size) >>> 0;
+				return {
+					reason: `exception: ${vectorName(ins.n)}`,
+					category: 'exception',
+					run: () => {
+						v.tick(1);
+						v.emulated++;
+						reflect(this, g, ins.n, next);
+					},
+				};
+			}
+		}
+		return {
+			reason: `exception: ${vectorName(vector)}`,
+			category: 'exception',
+			run: () => {
+				if (vector === Vector.GP) this.logGp(g, at, badaddr);
+				reflect(this, g, vector, epc, vector === Vector.GP ? badaddr : undefined);
+			},
+		};
+	}
+
+	/** A privileged instruction of the guest kernel, trapped: it did not retire, so count it here. */
+	private emulateTrapped(g: Guest, ins: Instruction, at: number, next: number): void {
+		g.vcpu.tick(1);
+		g.vcpu.emulated++;
+		emulate(this, g, ins, at, next);
+	}
+
+	/** Could the real CPU fetch the instruction at `at` (so the #GP came from executing it)? */
+	private fetchable(at: number): boolean {
+		const m = this.machine;
+		const pc = at >>> 0;
+		return (pc & 3) === 0 && pc + 4 <= m.ulimit >>> 0 && (m.ubase >>> 0) + pc + 4 <= m.memorySize;
+	}
+
+	/** Decode the guest's instruction from memory (a patch lives only in the decoded cache). */
+	instructionAt(phys: number): Instruction | undefined {
+		const m = this.machine;
+		const w = phys >>> 2;
+		const words = m.memorySize >>> 2;
+		return decodeInto(m.mem32[w]!, (k) => (w + k < words ? m.mem32[w + k]! : undefined), this.scratch);
+	}
+
+	/** Resource control: a #GP the guest earned trying to reach beyond its partition or privilege. */
+	private logGp(g: Guest, at: number, badaddr: number): void {
+		const m = this.machine;
+		const v = g.vcpu;
+		const by = v.supervisor ? 'kernel' : 'user';
+		const phys = (m.ubase >>> 0) + (at >>> 0);
+		const ins = this.fetchable(at) ? this.instructionAt(phys) : undefined;
+		if (ins && this.privileged[ins.op] && !v.supervisor) {
+			g.resource.record({
+				guest: g.index,
+				kind: 'privileged instruction in user mode',
+				by,
+				pc: at,
+				detail: mnemonicOf[ins.op]!,
+				outcome: '#GP reflected into the guest kernel, as on the real machine',
+			});
+			return;
+		}
+		// Where the access would land in guest-physical memory: beyond the partition means beyond the guest's machine.
+		const guestPhys = v.supervisor ? badaddr >>> 0 : (m.ubase >>> 0) - g.partition.base + (badaddr >>> 0);
+		if (guestPhys + 4 > g.partition.size) {
+			g.resource.record({
+				guest: g.index,
+				kind: 'access outside the partition',
+				by,
+				pc: at,
+				detail: `address 0x${(badaddr >>> 0).toString(16)}`,
+				outcome: '#GP reflected into the guest; real memory outside the partition untouched',
+			});
+		}
+	}
+}
