@@ -15,7 +15,7 @@ import {Sparkline} from './components/Sparkline.js';
 import {StatusLine} from './components/StatusLine.js';
 import {TooSmall} from './components/TooSmall.js';
 import {VerticalCooperation} from './components/VerticalCooperation.js';
-import {type Layout, MIN_COLUMNS, MIN_ROWS, rightColumn} from './layout.js';
+import {COOPERATION, type Layout, MIN_COLUMNS, MIN_ROWS} from './layout.js';
 import type {Snapshot} from './store/snapshot.js';
 
 export interface AppProps {
@@ -32,7 +32,7 @@ function historyTitle(s: Snapshot): string {
 
 function Bottom({s, layout}: {s: Snapshot; layout: Extract<Layout, {kind: 'full' | 'compact'}>}) {
 	const following = s.history.cursor === null;
-	const coop = <VerticalCooperation cooperation={s.cooperation} width={layout.left} following={following} />;
+	const coop = (width: number) => <VerticalCooperation cooperation={s.cooperation} width={width} following={following} />;
 	const guests = (width: number, height?: number) => (
 		<GuestsTable guests={s.guests} width={width} height={height} focused={s.focus === 'guests'} sort={s.sort} />
 	);
@@ -55,23 +55,24 @@ function Bottom({s, layout}: {s: Snapshot; layout: Extract<Layout, {kind: 'full'
 		if (s.focus === 'exits') return exits(layout.columns, h);
 		if (s.focus === 'guests') return guests(layout.columns, h);
 		if (s.focus === 'console') return console(layout.columns, h);
-		return coop;
+		return coop(layout.columns);
 	}
+	const row = layout.bottom - COOPERATION;
 	const guestRows = 2 + Math.min(4, Math.max(1, s.guests.length));
-	const props = Math.max(2, layout.bottom - 6 - guestRows - 2);
-	const right = rightColumn(layout.bottom);
+	const props = Math.max(2, row - guestRows - 2);
 	return (
-		<Box flexDirection="row" height={layout.bottom}>
-			<Box flexDirection="column" width={layout.left}>
-				{coop}
-				{guests(layout.left, guestRows)}
-				<Sparkline label={s.spark.label} values={s.spark.values} width={layout.left} />
-				<PropertiesPanel properties={s.properties} width={layout.left} height={props} />
-			</Box>
-			<Box width={1} />
-			<Box flexDirection="column" width={layout.right}>
-				{exits(layout.right, right.exits)}
-				{console(layout.right, right.console)}
+		<Box flexDirection="column" height={layout.bottom}>
+			{coop(layout.columns)}
+			<Box flexDirection="row" height={row}>
+				<Box flexDirection="column" width={layout.left}>
+					{guests(layout.left, guestRows)}
+					<Sparkline label={s.spark.label} values={s.spark.values} width={layout.left} />
+					<PropertiesPanel properties={s.properties} width={layout.left} height={props} />
+				</Box>
+				<Box width={1} />
+				{exits(layout.middle, row)}
+				<Box width={1} />
+				{console(layout.right, row)}
 			</Box>
 		</Box>
 	);

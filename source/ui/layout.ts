@@ -4,7 +4,6 @@
  * ("compact": the bottom slot shows the cooperation panel or the focused
  * table), and below the minimum it says so.
  */
-import {exitRowsThatFit} from './components/ExitReasonTable.js';
 import {statusHeight} from './components/StatusLine.js';
 import type {FocusPanel} from './store/snapshot.js';
 
@@ -23,12 +22,16 @@ export type Layout =
 			history: number;
 			/** The area under the history. */
 			bottom: number;
-			/** Left and right widths of the bottom area (full). */
+			/** Widths of the three columns under the cooperation panel (full). */
 			left: number;
+			middle: number;
 			right: number;
 			/** History rows the store should materialize. */
 			historyRows: number;
 	  };
+
+/** The cooperation panel: a title and the five steps. */
+export const COOPERATION = 6;
 
 export function layoutFor(columns: number, terminalRows: number, focus: FocusPanel): Layout {
 	if (columns < MIN_COLUMNS || terminalRows < MIN_ROWS) return {kind: 'too-small', columns, rows: terminalRows};
@@ -38,10 +41,11 @@ export function layoutFor(columns: number, terminalRows: number, focus: FocusPan
 	const body = rows - status - footer;
 	const full = columns >= 110 && terminalRows >= 32;
 	let bottom: number;
-	if (full) bottom = Math.max(14, Math.floor(body * 0.45));
-	else bottom = focus === 'history' ? 6 : Math.max(6, Math.floor(body / 2));
+	if (full) bottom = Math.max(COOPERATION + 10, Math.floor(body * 0.5));
+	else bottom = focus === 'history' ? COOPERATION : Math.max(COOPERATION, Math.floor(body / 2));
 	const history = body - bottom;
-	const left = full ? Math.floor(columns / 2) : columns;
+	const left = full ? Math.floor(columns * 0.32) : columns;
+	const middle = full ? Math.floor(columns * 0.36) : 0;
 	return {
 		kind: full ? 'full' : 'compact',
 		columns,
@@ -50,16 +54,8 @@ export function layoutFor(columns: number, terminalRows: number, focus: FocusPan
 		history,
 		bottom,
 		left,
-		right: full ? columns - left - 1 : 0,
+		middle,
+		right: full ? columns - left - middle - 2 : 0,
 		historyRows: Math.max(1, history - 2),
 	};
-}
-
-/** Heights of the right-hand column (full layout): exit table above, console below. */
-export function rightColumn(bottom: number): {exits: number; console: number} {
-	const console = Math.max(4, Math.floor(bottom * 0.4));
-	let exits = bottom - console;
-	// Whole rows only: the table draws two lines per reason.
-	exits = Math.max(4, 4 + 2 * exitRowsThatFit(exits));
-	return {exits, console: bottom - exits};
 }

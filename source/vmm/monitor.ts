@@ -38,9 +38,6 @@ export interface MonitorOptions {
 	symbolize?: (guest: number, supervisor: boolean, pc: number) => string;
 }
 
-/** Vector of the binary translator's VMM call (the lecture's `popf` → `int $99`). */
-export const BT_VECTOR = 99;
-
 interface Exit {
 	reason: string;
 	category: ExitCategory;

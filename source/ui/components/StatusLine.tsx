@@ -17,6 +17,11 @@ export interface StatusLineProps {
 
 const WIDE = 118;
 
+/** MIPS, or instructions per second at human speed. */
+function rate(mips: number): string {
+	return mips >= 0.1 ? `${mips.toFixed(2)} MIPS` : `${count(mips * 1e6)} instr/s`;
+}
+
 export function statusHeight(width: number): number {
 	return width >= WIDE ? 1 : 2;
 }
@@ -54,7 +59,7 @@ export function StatusLine({status, width, flash}: StatusLineProps) {
 			<Text>{` ${d.name} │ isa ${d.isa} │ ${vmm} │ `}</Text>
 		</Text>
 	);
-	const counters = ` │ cycle ${count(status.cycle)} │ instr ${count(status.instret)} │ ${status.mips.toFixed(2)} MIPS │ event #${count(status.event)}`;
+	const counters = ` │ cycle ${count(status.cycle)} │ instr ${count(status.instret)} │ ${rate(status.mips)} │ event #${count(status.event)}`;
 	const tail = status.stopped ? ` │ ${status.stopped}` : flash ? ` │ ${flash}` : '';
 	if (width >= WIDE) {
 		return (

@@ -28,8 +28,9 @@ export function VerticalCooperation({cooperation, width, following}: VerticalCoo
 		);
 	}
 	const inner = width - 2;
-	const label = Math.min(24, Math.floor(inner * 0.3));
-	const cost = Math.min(26, Math.floor(inner * 0.25));
+	// The lecture's step names are kept whole: the longest is `return from exception`.
+	const label = inner >= 70 ? 22 : 14;
+	const cost = Math.min(22, Math.floor(inner * 0.22));
 	const what = Math.max(4, inner - label - cost - 3);
 	return (
 		<Panel title={title} width={width}>

@@ -11,7 +11,7 @@
 import type {VmEvent} from '../../bus/events.js';
 import type {CostModel} from '../../cpu/costs.js';
 import {vectorName} from '../../isa/opcodes.js';
-import {type Namer, formatRow, instructionText} from './format-row.js';
+import {type Namer, formatRow, instructionText, isInterrupt} from './format-row.js';
 import type {EventRing} from './ring.js';
 
 export interface CooperationStep {
@@ -77,7 +77,7 @@ export function cooperation(ring: EventRing, seq: number, namer: Namer, costs: C
 		}
 	}
 	const vector = vectorName(start.vector);
-	const isInterrupt = start.vector >= 32 && delivered?.vector === start.vector && start.pc === delivered.epc;
+	const interrupt = isInterrupt(start, ring.get(seq - 1));
 	const handlerAt = delivered ? namer.symbolize(start.guest, true, delivered.handler) : undefined;
 	const body = end ?? ring.get(ring.end - 1)!;
 	const from = delivered ?? intercept ?? start;
@@ -87,10 +87,10 @@ export function cooperation(ring: EventRing, seq: number, namer: Namer, costs: C
 		{
 			n: 1,
 			title: 'fetch-execute (CPU)',
-			what: isInterrupt
+			what: interrupt
 				? `interrupted at ${namer.symbolize(start.guest, start.supervisor, start.pc)}`
 				: instructionText(namer, start.guest, start.supervisor, start.pc, ring.physOf(seq)),
-			cost: isInterrupt ? '—' : `1 instr · ${costs.instruction} cycle${costs.instruction === 1 ? '' : 's'}`,
+			cost: interrupt ? '—' : `1 instr, ${n(costs.instruction)} cyc`,
 			done: true,
 		},
 		{
@@ -101,28 +101,28 @@ export function cooperation(ring: EventRing, seq: number, namer: Namer, costs: C
 				: delivered
 					? `${vector} → IDT → ${handlerAt}`
 					: `${vector} raised`,
-			cost: intercept ? `${n(costs.vmmRoundTrip)} cycles (VMM entry)` : delivered ? `${n(costs.exception)} cycles` : '…',
+			cost: intercept ? `${n(costs.vmmRoundTrip)} cyc (VMM entry)` : delivered ? `${n(costs.exception)} cyc` : '…',
 			done: delivered !== undefined || intercept !== undefined,
 		},
 		{
 			n: 3,
 			title: 'fetch-execute (CPU)',
 			what: delivered ? `${n(instructions)} instr from ${handlerAt}` : intercept ? 'the VMM (host code)' : '…',
-			cost: `${n(instructions)} instr · ${n(instructions * costs.instruction)} cycles`,
+			cost: `${n(instructions)} instr, ${n(instructions * costs.instruction)} cyc`,
 			done: delivered !== undefined || intercept !== undefined,
 		},
 		{
 			n: 4,
 			title: intercept ? 'fetch-execute (VMM)' : 'fetch-execute (OS)',
 			what: summarize(intercept ? [...vmmWork, ...osWork] : [...osWork, ...vmmWork]),
-			cost: `${n(workCycles)} cycles`,
+			cost: `${n(workCycles)} cyc`,
 			done: osWork.length + vmmWork.length > 0 || end !== undefined,
 		},
 		{
 			n: 5,
 			title: 'return from exception',
 			what: end === undefined ? '… still in the handler' : formatRow(end, Number.NaN, namer)[end.kind === 'iret' ? 'exception' : 'vmm'],
-			cost: end === undefined ? '…' : end.kind === 'iret' ? `${n(costs.iret)} cycles` : `${n((end as {cost: number}).cost)} cycles`,
+			cost: end === undefined ? '…' : end.kind === 'iret' ? `${n(costs.iret)} cyc` : `${n((end as {cost: number}).cost)} cyc`,
 			done: end !== undefined,
 		},
 	];

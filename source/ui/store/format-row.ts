@@ -33,7 +33,13 @@ function printable(value: number): string {
 	return c >= 32 && c < 127 ? ` '${String.fromCharCode(c)}'` : '';
 }
 
-export function formatRow(e: VmEvent, phys: number, namer: Namer): RowCells {
+/** An `exception.raised` right after `interrupt.taken`: an interrupt, not a fault of the instruction at pc. */
+export function isInterrupt(e: VmEvent, prev: VmEvent | undefined): boolean {
+	return e.kind === 'exception.raised' && prev?.kind === 'interrupt.taken' && prev.vector === e.vector && prev.instret === e.instret;
+}
+
+/** `prev` is the event just before (it tells an interrupt from a fault). */
+export function formatRow(e: VmEvent, phys: number, namer: Namer, prev?: VmEvent): RowCells {
 	const cells = empty();
 	switch (e.kind) {
 		case 'instruction':
@@ -41,6 +47,7 @@ export function formatRow(e: VmEvent, phys: number, namer: Namer): RowCells {
 			break;
 		case 'exception.raised':
 			cells.cpu = instructionText(namer, e.guest, e.supervisor, e.pc, phys);
+			if (isInterrupt(e, prev)) cells.cpu = `before ${cells.cpu}`;
 			cells.exception = `${vectorName(e.vector)} raised${e.vector === 13 ? ` @${shortHex(e.badaddr)}` : ''}`;
 			break;
 		case 'exception.delivered':
@@ -53,7 +60,6 @@ export function formatRow(e: VmEvent, phys: number, namer: Namer): RowCells {
 			cells.exception = `IRQ${e.irq} pending`;
 			break;
 		case 'interrupt.taken':
-			cells.cpu = `interrupted at ${shortHex(e.pc)}`;
 			cells.exception = `IRQ${e.irq} taken (${vectorName(e.vector)})`;
 			break;
 		case 'io':

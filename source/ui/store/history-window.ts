@@ -27,7 +27,7 @@ export function matches(ring: EventRing, seq: number, filter: Filter | null, nam
 	if (filter === null) return true;
 	if (!matchesEvent(filter, e.kind, e.guest)) return false;
 	if (filter.patterns === undefined) return true;
-	const cells = ring.cellsOf(seq, (ev, phys) => formatRow(ev, phys, namer))!;
+	const cells = ring.cellsOf(seq, (ev, phys, prev) => formatRow(ev, phys, namer, prev))!;
 	return matchesText(filter, rowText(cells));
 }
 
@@ -64,7 +64,7 @@ export function windowRows(ring: EventRing, bottom: number, height: number, filt
 			instret: e.instret,
 			cycle: e.cycle,
 			guest: e.guest,
-			cells: ring.cellsOf(s, (ev, phys) => formatRow(ev, phys, namer))!,
+			cells: ring.cellsOf(s, (ev, phys, prev) => formatRow(ev, phys, namer, prev))!,
 			gap: prev === undefined ? 0 : Math.max(0, e.instret - prev.instret - (prev.kind === 'instruction' ? 1 : 0)),
 		});
 	}

@@ -48,12 +48,12 @@ export class EventRing {
 	}
 
 	/** Formatted cells of a row, computed once by `make`. */
-	cellsOf(seq: number, make: (event: VmEvent, phys: number) => RowCells): RowCells | undefined {
+	cellsOf(seq: number, make: (event: VmEvent, phys: number, prev: VmEvent | undefined) => RowCells): RowCells | undefined {
 		if (!this.has(seq)) return undefined;
 		const slot = seq % this.capacity;
 		let cells = this.cells[slot];
 		if (cells === undefined) {
-			cells = make(this.events[slot]!, this.phys[slot]!);
+			cells = make(this.events[slot]!, this.phys[slot]!, this.get(seq - 1));
 			this.cells[slot] = cells;
 		}
 		return cells;

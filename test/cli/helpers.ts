@@ -1,0 +1,17 @@
+/** Run the built `vmtop` binary (npm test builds dist/ first). */
+import {spawnSync} from 'node:child_process';
+import {fileURLToPath} from 'node:url';
+
+export const root = fileURLToPath(new URL('../../', import.meta.url));
+export const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+
+export function vmtop(args: string[], options: {input?: string; env?: Record<string, string>} = {}) {
+	const r = spawnSync(process.execPath, [cli, ...args], {
+		cwd: root,
+		encoding: 'utf8',
+		input: options.input ?? '',
+		env: {...process.env, ...options.env},
+		timeout: 60_000,
+	});
+	return {code: r.status, stdout: r.stdout, stderr: r.stderr};
+}
