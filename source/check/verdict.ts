@@ -89,6 +89,8 @@ function theorem2(results: readonly InstructionResult[], t1: Verdict): Verdict {
 		return `${r.mnemonic}${r.privileged ? ' (privileged)' : ' (unprivileged)'}${e ? `: ${proof(e)}` : ''}`;
 	});
 	const alsoSensitive = [...timing, ...timers].every((r) => r.sensitive);
+	const clockNames = [...new Set([...timing, ...timers].map((r) => r.mnemonic))];
+	const exposedNames = [...new Set([...exposed, ...exposedTimers].map((r) => r.mnemonic))];
 	const reasons = [
 		`(a) virtualizable: ${t1.holds ? 'yes (Theorem 1 holds)' : `no — ${t1.conclusion}`}`,
 		'(b) a VMM without timing dependencies: in V32 the only time software can observe is counted in executed instructions — ' +
@@ -96,8 +98,11 @@ function theorem2(results: readonly InstructionResult[], t1: Verdict): Verdict {
 		`instructions whose result depends on time, found by probing: ${clock.length > 0 ? clock.join('; ') : 'none'}`,
 		`instructions that program the timer: ${list(timers.map((r) => `${r.mnemonic}${r.privileged ? ' (privileged)' : ' (unprivileged)'}`))}`,
 		timingFree
-			? 'all of them trap in user mode, so a VMM answers them from the guest\'s own count of executed instructions and drives a virtual timer from it: the guest never sees real time, the VMM needs no timing dependency, and the same VMM runs unchanged under a copy of itself. What decides recursion in V32 is therefore whether `in` (port 0x21) and `out` (port 0x20) trap — they do in this profile'
-			: `${list([...new Set([...exposed, ...exposedTimers].map((r) => r.mnemonic))])} reach real time without trapping: a guest sees the VMM's own work in the count, so a VMM behaves differently on the bare machine and under another VMM — no timing-independent VMM exists`,
+			? 'all of them trap in user mode, so a VMM answers them from the guest\'s own count of executed instructions and drives a virtual timer from it: ' +
+				'the guest never sees real time, the VMM needs no timing dependency, and the same VMM runs unchanged under a copy of itself. ' +
+				`What decides recursion in V32 is therefore whether ${clockNames.map((n) => `\`${n}\``).join(' and ')} trap in user mode — they do in this profile`
+			: `${list(exposedNames)} ${exposedNames.length === 1 ? 'reaches' : 'reach'} real time without trapping: a guest sees the VMM's own work in the count, ` +
+				'so a VMM behaves differently on the bare machine and under another VMM — no timing-independent VMM exists',
 	];
 	if (alsoSensitive && timing.length + timers.length > 0) {
 		reasons.push(
@@ -114,7 +119,7 @@ function theorem2(results: readonly InstructionResult[], t1: Verdict): Verdict {
 			: t1.holds
 				? 'not recursively virtualizable (real time reaches the guest)'
 				: 'not recursively virtualizable (not virtualizable to begin with)',
-		offenders: holds ? [] : t1.holds ? [...new Set([...exposed, ...exposedTimers].map((r) => r.mnemonic))] : t1.offenders,
+		offenders: holds ? [] : t1.holds ? exposedNames : t1.offenders,
 		reasons,
 	};
 }

@@ -18,6 +18,7 @@ Usage
 Commands
   run       run a scenario or a bare program headless, print a summary
   disasm    assemble a program and print its disassembly
+  check     Popek & Goldberg's theorems, decided by probing the CPU
   pvm       the process VM: one byte-code program under six dispatch techniques
 
 Run 'vmtop COMMAND --help' for a command's arguments and flags.
@@ -28,6 +29,7 @@ export type Command = (argv: string[]) => Promise<number>;
 export const commands: Record<string, Command> = {
 	run: async (argv) => (await import('./run.js')).runCommand(argv),
 	disasm: async (argv) => (await import('./disasm.js')).disasmCommand(argv),
+	check: async (argv) => (await import('./check.js')).checkCommand(argv),
 	pvm: async (argv) => (await import('./pvm.js')).pvmCommand(argv),
 	// Until the dashboard lands, `vmtop` runs the default scenario headless.
 	dashboard: async (argv) => (await import('./run.js')).runCommand([...argv, '--headless']),

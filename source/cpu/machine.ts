@@ -88,6 +88,8 @@ export class Machine {
 	idle = 0;
 	timerPeriod = 0;
 	timerCountdown = 0;
+	/** instret when the timer was last charged (see accountTimer). */
+	sliceStart = 0;
 	/** Pending interrupt lines, bit i = IRQ i. */
 	irqPending = 0;
 	halted = false;
@@ -304,8 +306,12 @@ export class Machine {
 				}
 				break;
 			case Port.TIMER:
+				this.accountTimer();
 				this.timerPeriod = value >>> 0;
 				this.timerCountdown = this.timerPeriod;
+				// IRQ 0 comes after N further instructions: the `out` itself (which
+				// retires after this) is not one of them.
+				this.sliceStart = this.instret + 1;
 				break;
 			case Port.POWER:
 				this.stop('poweroff', value | 0, `powered off with code ${value | 0}`);
@@ -335,6 +341,7 @@ export class Machine {
 	 * trap hook (the VMM). `epc` is already chosen by the caller by the table's rule.
 	 */
 	raise(vector: number, epc: number, instructionPc: number): void {
+		this.accountTimer();
 		this.exceptionCounts[vector]!++;
 		const bus = this.bus;
 		if (bus?.wanted['exception.raised']) {
@@ -427,15 +434,26 @@ export class Machine {
 			}
 			let slice = end - this.instret;
 			if (this.timerPeriod > 0 && this.timerCountdown < slice) slice = this.timerCountdown;
-			const before = this.instret;
+			this.sliceStart = this.instret;
 			if (this.bus?.wanted.instruction) {
 				// The traced path: one instruction at a time, so the hot loop carries no event code.
 				this.emitFetch();
 				this.execute(1);
 			} else this.execute(slice);
-			this.tick(this.instret - before);
+			this.accountTimer();
 		}
 		return this.instret - start;
+	}
+
+	/**
+	 * Charge the instructions retired since `sliceStart` to the timer. Called at
+	 * the end of a slice and before anything that may read or reprogram the
+	 * timer mid-slice (an exception, `out 0x20`), so the timer counts the same
+	 * whatever the batch size or tracing.
+	 */
+	accountTimer(): void {
+		this.tick(this.instret - this.sliceStart);
+		this.sliceStart = this.instret;
 	}
 
 	/** Advance the timer by `count` executed (or idle) instruction slots. */
@@ -527,11 +545,13 @@ export class Machine {
 		const size = this.memorySize;
 		const user = !this.supervisor;
 		const base = user ? this.ubase >>> 0 : 0;
-		// Kept below 2^31 so V8 compares small integers, not doubles; fetches past
-		// the end of memory fault on `phys + 4 > size` anyway.
-		const limit = user ? Math.min(this.ulimit >>> 0, size) : size;
-		const ulimit = limit;
+		// The fetch limit: the first virtual address an instruction may not reach.
+		// In user mode it is ulimit, cut at the end of physical memory and rounded
+		// down to a word (instructions are whole words, so the rounding is exact).
+		// Kept below 2^31 so V8 compares small integers, not doubles.
+		const ulimit = user ? Math.min(this.ulimit >>> 0, size) : size;
 		const ubase = base;
+		const limit = user ? Math.max(0, Math.min(ulimit, size - base)) & ~3 : size;
 		const start = this.instret;
 		const priv = this.priv;
 		let pc = this.pc >>> 0;
@@ -552,7 +572,7 @@ export class Machine {
 			// ---- fetch ----
 			// In supervisor mode base = 0 and the limit is the end of memory.
 			const phys = base + pc;
-			if ((pc & 3) !== 0 || pc >= limit || phys + 4 > size) {
+			if ((pc & 3) !== 0 || pc >= limit) {
 				exit = EXIT_GP;
 				exitAddr = pc;
 				break loop;
@@ -563,7 +583,7 @@ export class Machine {
 			const len = dSize[w]!;
 			if (pc + len > limit) {
 				exit = EXIT_GP;
-				exitAddr = limit;
+				exitAddr = user ? Math.max(pc, Math.min(this.ulimit >>> 0, size - base)) : size;
 				break loop;
 			}
 			if (user && priv[op] !== 0) {
@@ -871,11 +891,7 @@ export class Machine {
 			case Op.out: {
 				// `out port, src`: the source is register c, or imm2 when immediate.
 				const value = code.c[w] === 16 ? code.imm2[w]! : r[code.c[w]!]!;
-				const port = code.imm[w]! >>> 0;
-				this.portOut(port, value);
-				// `run` will count this `out` as executed in its slice; the timer's
-				// N instructions start after it.
-				if (port === Port.TIMER && this.timerPeriod > 0) this.timerCountdown++;
+				this.portOut(code.imm[w]! >>> 0, value);
 				return true;
 			}
 			case Op.pushf:

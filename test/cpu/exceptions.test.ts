@@ -406,3 +406,32 @@ describe('devices', () => {
 		expect(r.machine.stopped).toMatchObject({reason: 'poweroff', code: 42});
 	});
 });
+
+describe('the timer counts the same whatever the batch size (determinism)', () => {
+	const source = `
+        mov r1, vectors
+        lidt r1
+        nop
+        nop
+        nop
+        nop
+        out 0x20, 100
+        in r5, 0x21
+        sti
+spin:   jmp spin
+${catchAll.replace('out 0xF0, 0x7E', 'in r6, 0x21\n        out 0xF0, 0x7E')}`;
+	it('IRQ 0 comes exactly N instructions after out 0x20, N — in one batch or one instruction at a time', () => {
+		const big = rig(source).run();
+		const small = rig(source);
+		while (!small.machine.stopped) small.machine.run(1);
+		for (const r of [big, small]) {
+			// r5 = instret before `in`, counting the out; handler's `in` sees N more + the in-handler prelude
+			expect(word(r.machine, r.at('seen_cause'))).toBe(32);
+		}
+		expect(big.machine.regs[6]).toBe(small.machine.regs[6]);
+		expect(big.machine.regs[5]).toBe(small.machine.regs[5]);
+		// 100 instructions after the out: `in r5` is the first of them.
+		const handlerPrelude = 8; // the catch-all handler's instructions before its `in`
+		expect(big.machine.regs[6]! - big.machine.regs[5]!).toBe(100 + handlerPrelude);
+	});
+});
