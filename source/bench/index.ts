@@ -11,6 +11,7 @@ type Group = () => BenchRow[] | Promise<BenchRow[]>;
 const groups: Record<string, Group> = {
 	core: benchCore,
 	pvm: async () => (await import('./pvm.js')).benchPvm(),
+	trace: async () => (await import('./trace.js')).benchTrace(),
 };
 
 const wanted = process.argv.slice(2);

@@ -18,6 +18,10 @@ Usage
 Commands
   run       run a scenario or a bare program headless, print a summary
   disasm    assemble a program and print its disassembly
+  record    run headless and record a trace (-o FILE)
+  replay    replay a trace in the dashboard; --verify reruns and compares
+  export    convert a trace for Perfetto / chrome://tracing (--chrome OUT.json)
+  import    convert a Linux KVM ftrace (kvm_exit/kvm_entry) into a trace
   check     Popek & Goldberg's theorems, decided by probing the CPU
   pvm       the process VM: one byte-code program under six dispatch techniques
 
@@ -29,6 +33,10 @@ export type Command = (argv: string[]) => Promise<number>;
 export const commands: Record<string, Command> = {
 	run: async (argv) => (await import('./run.js')).runCommand(argv),
 	disasm: async (argv) => (await import('./disasm.js')).disasmCommand(argv),
+	record: async (argv) => (await import('./record.js')).recordCommand(argv),
+	replay: async (argv) => (await import('./replay.js')).replayCommand(argv),
+	export: async (argv) => (await import('./export.js')).exportCommand(argv),
+	import: async (argv) => (await import('./import.js')).importCommand(argv),
 	check: async (argv) => (await import('./check.js')).checkCommand(argv),
 	pvm: async (argv) => (await import('./pvm.js')).pvmCommand(argv),
 	// Until the dashboard lands, `vmtop` runs the default scenario headless.

@@ -90,6 +90,8 @@ export async function dashboardCommand(argv: string[]): Promise<number> {
 	}
 	if (!terminal) return headless(run);
 
+	// React's development build is several times slower per frame; the dashboard is not a React dev session.
+	process.env['NODE_ENV'] ??= 'production';
 	const [{mountDashboard}, {LiveDriver}, {checkScreen}, {pvmScreen}, {builtinProfiles}] = await Promise.all([
 		import('../ui/render.js'),
 		import('../ui/driver/live-driver.js'),

@@ -11,7 +11,7 @@
  * events carry `kind`: a reader tells them apart by the first key, and `jq`
  * users can filter with `select(.kind)`.
  */
-import type {EventKind, VmEvent} from '../bus/events.js';
+import type {EventKind, EventOf, VmEvent} from '../bus/events.js';
 import {eventKinds} from '../bus/events.js';
 import type {CostModel} from '../cpu/costs.js';
 import type {VmmTechnique} from '../scenario/simulation.js';
@@ -47,6 +47,12 @@ export interface TraceHeader {
 		name: string;
 		/** Everything needed to rebuild the run (Simulation.spec); null for imports. */
 		spec: unknown;
+		/**
+		 * The text of every source file the spec names (and their `.include`s),
+		 * by path as the spec names them: the run can be rebuilt where those
+		 * files differ or do not exist (rebuild.ts). Empty for imports.
+		 */
+		files: Record<string, string>;
 		/** The --max-instructions limit of the recording, null if none. */
 		maxInstructions: number | null;
 		/**
@@ -67,14 +73,10 @@ export interface TraceHeader {
 }
 
 export interface ImportInfo {
-	/** `kvm-ftrace`. */
+	/** What it was converted from: `kvm-ftrace` (trace-cmd report or ftrace text). */
 	from: string;
 	/** The input file's base name. */
 	file: string;
-	/** Lines read / converted into events / that could not be parsed. */
-	lines: number;
-	converted: number;
-	skipped: number;
 }
 
 /** How a recording ended. */
@@ -112,6 +114,8 @@ export interface CpuSample {
 	flags: number;
 	/** r0–r14 and the current mode's sp. */
 	regs: number[];
+	/** The MMU base (user address + ubase = physical), to place user code. */
+	ubase: number;
 }
 
 export type TraceEvent = VmEvent | CpuSample;
@@ -141,14 +145,34 @@ export function encodeEvent(e: TraceEvent): string {
 	return JSON.stringify(e);
 }
 
-const I_PC = ascii('{"kind":"instruction","pc":');
-const I_PHYS = ascii(',"phys":');
-const I_SUP = ascii(',"supervisor":');
-const I_HEADER = ascii(',"header":');
 const I_CYCLE = ascii(',"cycle":');
 const I_INSTRET = ascii(',"instret":');
 const I_GUEST = ascii(',"guest":');
 const I_END = ascii('}\n');
+
+/**
+ * The start of an `instruction` line up to `"cycle":` depends only on where
+ * the instruction is, and programs loop: it is encoded once per address and
+ * copied after that (bounded: the cache is dropped when it grows too big).
+ */
+interface Prefix {
+	pc: number;
+	supervisor: boolean;
+	header: number;
+	bytes: Uint8Array;
+}
+const prefixes = new Map<number, Prefix>();
+const MAX_PREFIXES = 1 << 16;
+
+function prefixOf(e: EventOf<'instruction'>): Uint8Array {
+	const hit = prefixes.get(e.phys);
+	if (hit && hit.pc === e.pc && hit.supervisor === e.supervisor && hit.header === e.header) return hit.bytes;
+	if (prefixes.size >= MAX_PREFIXES) prefixes.clear();
+	const text = `{"kind":"instruction","pc":${e.pc},"phys":${e.phys},"supervisor":${e.supervisor},"header":${e.header}`;
+	const bytes = ascii(text);
+	prefixes.set(e.phys, {pc: e.pc, supervisor: e.supervisor, header: e.header, bytes});
+	return bytes;
+}
 
 /** `encodeEvent(e) + '\n'` appended to `out`, without building a string for `instruction` events. */
 export function encodeEventInto(out: LineBuffer, e: TraceEvent): void {
@@ -158,15 +182,9 @@ export function encodeEventInto(out: LineBuffer, e: TraceEvent): void {
 		out.byte(0x0a);
 		return;
 	}
-	out.reserve(256);
-	out.raw(I_PC);
-	out.number(e.pc);
-	out.raw(I_PHYS);
-	out.number(e.phys);
-	out.raw(I_SUP);
-	out.bool(e.supervisor);
-	out.raw(I_HEADER);
-	out.number(e.header);
+	const prefix = prefixOf(e);
+	out.reserve(prefix.length + 96);
+	out.copy(prefix);
 	out.raw(I_CYCLE);
 	out.number(e.cycle);
 	out.raw(I_INSTRET);

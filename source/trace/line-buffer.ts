@@ -32,6 +32,12 @@ export class LineBuffer {
 		this.pos = pos;
 	}
 
+	/** Longer pre-encoded bytes: one native copy. Caller has reserved room. */
+	copy(bytes: Uint8Array): void {
+		this.buf.set(bytes, this.pos);
+		this.pos += bytes.length;
+	}
+
 	/**
 	 * A number as JSON writes it. Safe integers (everything the machine
 	 * counts) take the fast path; anything else goes through String(). Caller

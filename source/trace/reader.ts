@@ -25,6 +25,7 @@ export interface OpenOptions {
 }
 
 const CHUNK = 1 << 20;
+const INSTRUCTION_PREFIX = '{"kind":"instruction",';
 
 export class TraceReader {
 	/** Events that can be replayed: all of them, or those before the first bad line. */
@@ -98,9 +99,46 @@ export class TraceReader {
 
 	/** Events [b·blockSize, …) of block b, parsed and checked. Shortens `length` at a bad line. */
 	readBlock(b: number): TraceEvent[] {
+		return this.parseBlock(b, false) as TraceEvent[];
+	}
+
+	/**
+	 * Block b for bulk replay: like readBlock, but `instruction` lines are not
+	 * parsed (null in their place) — a rewind re-sends up to 100,000 events,
+	 * and the dashboard wants instructions only for its last screenful.
+	 */
+	readBlockLite(b: number): Array<TraceEvent | null> {
+		return this.parseBlock(b, true);
+	}
+
+	private parseBlock(b: number, lite: boolean): Array<TraceEvent | null> {
+		const lines = this.blockLines(b);
+		const first = b * this.index.blockSize;
+		const count = Math.min(this.index.blockSize, this.length - first);
+		const events: Array<TraceEvent | null> = [];
+		for (let i = 0; i < count; i++) {
+			let line = lines[i] ?? '';
+			if (lite && line.startsWith(INSTRUCTION_PREFIX)) {
+				events.push(null);
+				continue;
+			}
+			if (line.endsWith('\r')) line = line.slice(0, -1);
+			const parsed = parseEventLine(line);
+			if (typeof parsed === 'string') {
+				// Found only now (the open pass checks shape, not content): the replay ends here.
+				this.problems.push({line: first + i + 2, message: `${parsed}; replaying the ${first + i} events before it`});
+				this.length = first + i;
+				break;
+			}
+			events.push(parsed);
+		}
+		return events;
+	}
+
+	/** The raw lines of block b (none past `length`). */
+	private blockLines(b: number): string[] {
 		const {blockSize, offsets} = this.index;
-		const first = b * blockSize;
-		if (b < 0 || first >= this.length) return [];
+		if (b < 0 || b * blockSize >= this.length) return [];
 		const start = offsets[b]!;
 		const size = offsets[b + 1]! - start;
 		const buf = Buffer.allocUnsafe(size);
@@ -110,21 +148,7 @@ export class TraceReader {
 			if (n === 0) break;
 			got += n;
 		}
-		const lines = buf.toString('utf8', 0, got).split('\n');
-		const count = Math.min(blockSize, this.length - first);
-		const events: TraceEvent[] = [];
-		for (let i = 0; i < count; i++) {
-			let line = lines[i] ?? '';
-			if (line.endsWith('\r')) line = line.slice(0, -1);
-			const parsed = parseEventLine(line);
-			if (typeof parsed === 'string') {
-				this.problems.push({line: first + i + 2, message: `${parsed}; replaying the ${first + i} events before it`});
-				this.length = first + i;
-				break;
-			}
-			events.push(parsed);
-		}
-		return events;
+		return buf.toString('utf8', 0, got).split('\n');
 	}
 
 	close(): void {

@@ -8,6 +8,7 @@ import {kindsExceptInstruction} from '../bus/event-bus.js';
 import {eventKinds} from '../bus/events.js';
 import type {Simulation} from '../scenario/simulation.js';
 import {type Detail, DEFAULT_SAMPLE_EVERY, TRACE_FORMAT, TRACE_VERSION, type CpuSample, type TraceEnd, type TraceHeader} from './format.js';
+import {collectSources} from './rebuild.js';
 import {vmtopVersion} from './version.js';
 import {type CloseInfo, type TraceSink, TraceWriter} from './writer.js';
 
@@ -29,7 +30,13 @@ export function traceHeader(sim: Simulation, options: RecordOptions): TraceHeade
 		source: 'record',
 		detail: options.detail,
 		sampleEvery: options.sampleEvery ?? DEFAULT_SAMPLE_EVERY,
-		scenario: {name: d.name, spec: sim.spec ?? null, maxInstructions: options.maxInstructions ?? null, startInstret: sim.instret},
+		scenario: {
+			name: d.name,
+			spec: sim.spec ?? null,
+			files: collectSources(sim.spec),
+			maxInstructions: options.maxInstructions ?? null,
+			startInstret: sim.instret,
+		},
 		isa: d.isa,
 		vmm: {technique: d.vmm, type: d.type, guests: d.guests},
 		costs: {...d.costs},
@@ -46,6 +53,7 @@ export function cpuSample(sim: Simulation): CpuSample {
 		supervisor: m.supervisor,
 		flags: m.flags,
 		regs: Array.from(m.regs.subarray(0, 16)),
+		ubase: m.ubase >>> 0,
 		cycle: m.cycles,
 		instret: m.instret,
 		guest: m.guest,
@@ -62,10 +70,11 @@ export class Recording {
 	private nextSample: number;
 	private readonly sampleEvery: number;
 	private stopped = false;
+	private lastFlush = performance.now();
 
 	constructor(
 		private readonly sim: Simulation,
-		private readonly sink: TraceSink & {close?: (info: CloseInfo) => unknown},
+		private readonly sink: TraceSink & {close?: (info: CloseInfo) => unknown; flush?: () => void},
 		options: RecordOptions,
 	) {
 		this.sampleEvery = options.sampleEvery ?? DEFAULT_SAMPLE_EVERY;
@@ -80,9 +89,16 @@ export class Recording {
 	}
 
 	afterBatch(): void {
-		if (this.sim.instret < this.nextSample) return;
-		this.sink.write(cpuSample(this.sim));
-		this.nextSample = this.boundaryAfter(this.sim.instret);
+		if (this.sim.instret >= this.nextSample) {
+			this.sink.write(cpuSample(this.sim));
+			this.nextSample = this.boundaryAfter(this.sim.instret);
+		}
+		// At the dashboard's human speeds a chunk fills slowly: put it on disk at least once a second.
+		const now = performance.now();
+		if (now - this.lastFlush >= 1000) {
+			this.lastFlush = now;
+			this.sink.flush?.();
+		}
 	}
 
 	/** Unsubscribe and close the sink with a footer describing how it ended. */
@@ -158,4 +174,15 @@ export interface FileRecording {
 export function startRecording(sim: Simulation, file: string, options: RecordOptions): FileRecording {
 	const writer = new TraceWriter(file, traceHeader(sim, options));
 	return {writer, recording: new Recording(sim, writer, options)};
+}
+
+/**
+ * A file name for a recording started from the dashboard (`R`):
+ * `vmtop-default-20250101-120000.vmtrace.jsonl.gz` in the working directory.
+ */
+export function defaultTraceFile(name: string, when = new Date()): string {
+	const pad = (n: number): string => String(n).padStart(2, '0');
+	const stamp = `${when.getFullYear()}${pad(when.getMonth() + 1)}${pad(when.getDate())}-${pad(when.getHours())}${pad(when.getMinutes())}${pad(when.getSeconds())}`;
+	const safe = name.replace(/[^\w.-]+/g, '_') || 'run';
+	return `vmtop-${safe}-${stamp}.vmtrace.jsonl.gz`;
 }

@@ -24,7 +24,7 @@ export class TraceCursor {
 	event(n: number): TraceEvent | undefined {
 		if (n < 0 || n >= this.reader.length) return undefined;
 		const size = this.reader.index.blockSize;
-		const block = this.block(Math.floor(n / size));
+		const block = this.blockAt(Math.floor(n / size));
 		return block[n - Math.floor(n / size) * size];
 	}
 
@@ -34,7 +34,7 @@ export class TraceCursor {
 		let n = Math.max(0, from);
 		while (n < Math.min(to, this.reader.length)) {
 			const b = Math.floor(n / size);
-			const events = this.block(b);
+			const events = this.blockAt(b);
 			const end = Math.min(to, b * size + events.length);
 			if (end <= n) return;
 			for (; n < end; n++) yield events[n - b * size]!;
@@ -73,7 +73,7 @@ export class TraceCursor {
 		const wanted = new Set(kinds);
 		for (let b = Math.max(0, Math.floor(from / blockSize)); b < blocks; b++) {
 			if ((masks[b]! & mask) === 0) continue;
-			const events = this.block(b);
+			const events = this.blockAt(b);
 			for (let i = Math.max(0, from - b * blockSize); i < events.length; i++) {
 				if (wanted.has(events[i]!.kind)) return b * blockSize + i;
 			}
@@ -89,7 +89,7 @@ export class TraceCursor {
 		const last = Math.min(from, this.length - 1);
 		for (let b = Math.floor(last / blockSize); b >= 0; b--) {
 			if ((masks[b]! & mask) === 0) continue;
-			const events = this.block(b);
+			const events = this.blockAt(b);
 			for (let i = Math.min(events.length - 1, last - b * blockSize); i >= 0; i--) {
 				if (wanted.has(events[i]!.kind)) return b * blockSize + i;
 			}
@@ -97,7 +97,8 @@ export class TraceCursor {
 		return -1;
 	}
 
-	private block(b: number): TraceEvent[] {
+	/** Block b, parsed (cached). */
+	blockAt(b: number): TraceEvent[] {
 		const hit = this.cache.get(b);
 		if (hit) {
 			// Most recently used last.

@@ -133,8 +133,20 @@ export class TraceWriter implements TraceSink {
 	private put(data: string | Buffer): void {
 		let bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
 		if (this.compressed) bytes = gzipSync(bytes, {level: this.level});
-		let at = 0;
-		while (at < bytes.length) at += writeSync(this.fd, bytes, at, bytes.length - at);
+		try {
+			let at = 0;
+			while (at < bytes.length) at += writeSync(this.fd, bytes, at, bytes.length - at);
+		} catch (error) {
+			// Disk full, device gone: stop writing, keep what is on disk (it replays up to here).
+			if (!this.footer) this.footer = this.failedFooter();
+			closeSync(this.fd);
+			throw new TraceError(`${this.file}: cannot write: ${describeFsError(error)}`);
+		}
 		this.bytes += bytes.length;
+	}
+
+	/** Marks the writer closed after a failed write (no footer could be written). */
+	private failedFooter(): TraceFooter {
+		return {type: 'footer', events: this.events, counts: {}, instret: this.lastInstret, cycle: this.lastCycle, checksum: '', end: 'recording-stopped', stop: null};
 	}
 }

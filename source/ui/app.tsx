@@ -15,7 +15,7 @@ import {Sparkline} from './components/Sparkline.js';
 import {StatusLine} from './components/StatusLine.js';
 import {TooSmall} from './components/TooSmall.js';
 import {VerticalCooperation} from './components/VerticalCooperation.js';
-import {COOPERATION, type Layout, MIN_COLUMNS, MIN_ROWS} from './layout.js';
+import {COOPERATION, type Layout, MIN_COLUMNS, MIN_ROWS, exitsAndConsole} from './layout.js';
 import type {Snapshot} from './store/snapshot.js';
 
 export interface AppProps {
@@ -58,6 +58,7 @@ function Bottom({s, layout}: {s: Snapshot; layout: Extract<Layout, {kind: 'full'
 		return coop(layout.columns);
 	}
 	const row = layout.bottom - COOPERATION;
+	const split = exitsAndConsole(row, s.exits.length, s.focus === 'console');
 	const guestRows = 2 + Math.min(4, Math.max(1, s.guests.length));
 	const props = Math.max(2, row - guestRows - 2);
 	return (
@@ -65,14 +66,15 @@ function Bottom({s, layout}: {s: Snapshot; layout: Extract<Layout, {kind: 'full'
 			{coop(layout.columns)}
 			<Box flexDirection="row" height={row}>
 				<Box flexDirection="column" width={layout.left}>
-					{guests(layout.left, guestRows)}
-					<Sparkline label={s.spark.label} values={s.spark.values} width={layout.left} />
-					<PropertiesPanel properties={s.properties} width={layout.left} height={props} />
+					{exits(layout.left, split.exits)}
+					{console(layout.left, split.console)}
 				</Box>
 				<Box width={1} />
-				{exits(layout.middle, row)}
-				<Box width={1} />
-				{console(layout.right, row)}
+				<Box flexDirection="column" width={layout.right}>
+					{guests(layout.right, guestRows)}
+					<Sparkline label={s.spark.label} values={s.spark.values} width={layout.right} />
+					<PropertiesPanel properties={s.properties} width={layout.right} height={props} />
+				</Box>
 			</Box>
 		</Box>
 	);

@@ -4,6 +4,7 @@
  * ("compact": the bottom slot shows the cooperation panel or the focused
  * table), and below the minimum it says so.
  */
+import {exitTableHeight} from './components/ExitReasonTable.js';
 import {statusHeight} from './components/StatusLine.js';
 import type {FocusPanel} from './store/snapshot.js';
 
@@ -22,9 +23,8 @@ export type Layout =
 			history: number;
 			/** The area under the history. */
 			bottom: number;
-			/** Widths of the three columns under the cooperation panel (full). */
+			/** Widths of the two columns under the cooperation panel (full). */
 			left: number;
-			middle: number;
 			right: number;
 			/** History rows the store should materialize. */
 			historyRows: number;
@@ -41,11 +41,10 @@ export function layoutFor(columns: number, terminalRows: number, focus: FocusPan
 	const body = rows - status - footer;
 	const full = columns >= 110 && terminalRows >= 32;
 	let bottom: number;
-	if (full) bottom = Math.max(COOPERATION + 10, Math.floor(body * 0.5));
+	if (full) bottom = COOPERATION + Math.max(11, Math.floor((body - COOPERATION) * 0.42));
 	else bottom = focus === 'history' ? COOPERATION : Math.max(COOPERATION, Math.floor(body / 2));
 	const history = body - bottom;
-	const left = full ? Math.floor(columns * 0.32) : columns;
-	const middle = full ? Math.floor(columns * 0.36) : 0;
+	const left = full ? Math.floor(columns * 0.52) : columns;
 	return {
 		kind: full ? 'full' : 'compact',
 		columns,
@@ -54,8 +53,14 @@ export function layoutFor(columns: number, terminalRows: number, focus: FocusPan
 		history,
 		bottom,
 		left,
-		middle,
-		right: full ? columns - left - middle - 2 : 0,
+		right: full ? columns - left - 1 : 0,
 		historyRows: Math.max(1, history - 2),
 	};
+}
+
+/** The left column under the cooperation panel: exit reasons above the console. */
+export function exitsAndConsole(height: number, reasons: number, consoleFocused: boolean): {exits: number; console: number} {
+	const console = consoleFocused ? Math.max(3, height - 2) : Math.max(3, Math.floor(height * 0.3));
+	const exits = Math.min(height - console, exitTableHeight(reasons));
+	return {exits, console: height - exits};
 }

@@ -85,6 +85,7 @@ export function mountDashboard(source: DashboardSource, options: MountOptions = 
 			patchConsole: false,
 			maxFps: 30,
 			incrementalRendering: false,
+			onRender: ({renderTime}) => store.reportRender(renderTime),
 		});
 	});
 }

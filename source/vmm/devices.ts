@@ -30,6 +30,7 @@ export function portOut(vm: Monitor, g: Guest, port: number, value: number, at: 
 		case Port.CONSOLE_OUT: {
 			const byte = value & 0xff;
 			v.output.push(byte);
+			if (byte === 10 && vm.guests.length > 1) vm.lineOrder.push(g.index);
 			if (bus.wanted.console) bus.emit({kind: 'console', text: String.fromCharCode(byte), ...vm.stamp(g)});
 			return `console ${JSON.stringify(String.fromCharCode(byte))}`;
 		}

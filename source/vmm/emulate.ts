@@ -44,16 +44,14 @@ export function emulate(vm: Monitor, g: Guest, ins: Instruction, at: number, nex
 		}
 		case Op.cli:
 			effect = `IF ${bit(v.intEnabled)}→0`;
-			if (v.intEnabled) {
-				g.resource.record({
-					guest: g.index,
-					kind: 'disable interrupts',
-					by: 'kernel',
-					pc: at,
-					detail: 'cli',
-					outcome: 'virtual IF only; real interrupts stay on and the real timer still reaches the VMM',
-				});
-			}
+			g.resource.record({
+				guest: g.index,
+				kind: 'disable interrupts',
+				by: 'kernel',
+				pc: at,
+				detail: 'cli',
+				outcome: 'virtual IF only; real interrupts stay on and the real timer still reaches the VMM',
+			});
 			v.intEnabled = false;
 			break;
 		case Op.sti:
@@ -112,6 +110,13 @@ export function emulate(vm: Monitor, g: Guest, ins: Instruction, at: number, nex
 	}
 }
 
+/** Cost and event of work the VMM did for the guest outside `emulate` (register-form hypercalls). */
+export function emulated(vm: Monitor, g: Guest, mnemonic: string, at: number, effect: string): void {
+	vm.machine.extraCycles += vm.machine.costs.emulate;
+	const bus = vm.bus;
+	if (bus.wanted['vmm.emulate']) bus.emit({kind: 'vmm.emulate', mnemonic, pc: at >>> 0, effect, ...vm.stamp(g)});
+}
+
 function setCZNV(m: Monitor['machine'], flags: number): void {
 	m.c = (flags & Flag.C) !== 0;
 	m.z = (flags & Flag.Z) !== 0;
@@ -128,7 +133,13 @@ function halt(vm: Monitor, g: Guest): string {
 	const v = g.vcpu;
 	const m = vm.machine;
 	const where = (m.pc >>> 0).toString(16).padStart(8, '0');
-	if (v.irqPending !== 0 && v.intEnabled) return 'interrupt pending: no wait';
+	const bus = vm.bus;
+	if (bus.wanted.halt) bus.emit({kind: 'halt', state: 'waiting', pc: m.pc >>> 0, ...vm.stamp(g)});
+	const woke = () => bus.wanted.halt && bus.emit({kind: 'halt', state: 'woke', pc: m.pc >>> 0, ...vm.stamp(g)});
+	if (v.irqPending !== 0 && v.intEnabled) {
+		woke();
+		return 'interrupt pending: no wait';
+	}
 	if (!v.intEnabled) {
 		g.resource.record({
 			guest: g.index,
@@ -147,6 +158,7 @@ function halt(vm: Monitor, g: Guest): string {
 		m.idle += wait;
 		v.timerCountdown = v.timerPeriod;
 		v.irqPending |= 1;
+		woke();
 		return `idle ${wait} until the virtual timer`;
 	}
 	if (v.inputOpen) {
@@ -157,14 +169,17 @@ function halt(vm: Monitor, g: Guest): string {
 	return 'nothing can wake it: guest stopped';
 }
 
-/** `pushf`/`popf` in virtual supervisor mode: the full FLAGS, with the virtual IF and S. */
+/**
+ * `pushf`/`popf` with the virtual IF and S, through the segment the guest runs
+ * in (its kernel's partition, or — a patch reached from user mode — its process's).
+ */
 function pushfPopf(vm: Monitor, g: Guest, op: number, at: number): string {
 	const m = vm.machine;
 	const v = g.vcpu;
 	const r = m.regs;
-	const p = g.partition;
 	const a = (op === Op.pushf ? r[15]! - 4 : r[15]!) >>> 0;
-	if ((a & 3) !== 0 || !p.contains(a, 4)) {
+	const real = (m.ubase >>> 0) + a;
+	if ((a & 3) !== 0 || a + 4 > m.ulimit >>> 0 || real + 4 > m.memorySize) {
 		// Faults do not retire: take back the count, then deliver #GP as the CPU would.
 		v.instret--;
 		v.emulated--;
@@ -175,15 +190,17 @@ function pushfPopf(vm: Monitor, g: Guest, op: number, at: number): string {
 	}
 	if (op === Op.pushf) {
 		const value = v.flags(m.flags);
-		p.writeWord(m, a, value);
+		m.mem32[real >>> 2] = value;
+		m.code.invalidate(real);
 		r[15] = a;
 		return `push FLAGS ${hex(value, 4)} (IF ${bit(v.intEnabled)}, S ${bit(v.supervisor)})`;
 	}
-	const value = p.readWord(m, a)!;
+	const value = m.mem32[real >>> 2]!;
 	r[15] = a + 4;
 	setCZNV(m, value);
 	const before = v.intEnabled;
-	v.intEnabled = (value & Flag.IF) !== 0;
+	// As the CPU: in supervisor mode popf loads IF; in user mode IF (and S, always) stay.
+	if (v.supervisor) v.intEnabled = (value & Flag.IF) !== 0;
 	return `pop FLAGS ${hex(value, 4)}: IF ${bit(before)}→${bit(v.intEnabled)}`;
 }
 

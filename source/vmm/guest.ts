@@ -71,7 +71,7 @@ export class Guest {
 	hostPasses = 0;
 	/** Binary translation: blocks translated (first time), re-translated (after the guest wrote its code), patches, instructions scanned. */
 	readonly translation = {blocks: 0, retranslations: 0, patches: 0, scanned: 0};
-	/** Real addresses of translated block starts and of sensitive sites seen (the translation cache's keys). */
+	/** Real addresses of the instructions translated so far, and of the sensitive sites seen. */
 	readonly translated = new Set<number>();
 	readonly sites = new Set<number>();
 

@@ -25,7 +25,8 @@ import {deliverPending, reflect} from './reflect.js';
 import {HYPERCALL_VECTOR, hypercall, readDescriptor} from './hypercalls.js';
 import {passThroughHost} from './host-os.js';
 import {Scheduler} from './scheduler.js';
-import {Translator} from './translator.js';
+import {Translator, sensitive} from './translator.js';
+import {logGuestFault} from './resource-control.js';
 
 export type Technique = 'trap' | 'bt' | 'pv';
 
@@ -51,9 +52,10 @@ export class Monitor {
 	readonly translator: Translator | null;
 	/** VMM entries, all guests. */
 	entries = 0;
+	/** With several guests: which guest completed each console line, in order (for interleaved output). */
+	readonly lineOrder: number[] = [];
 	/** Real opcode → privileged in the real CPU's profile. */
 	readonly privileged: Uint8Array;
-	private readonly scratch: Instruction = emptyInstruction();
 
 	constructor(
 		readonly machine: Machine,
@@ -63,7 +65,7 @@ export class Monitor {
 		this.bus = machine.bus;
 		this.privileged = privilegeTable(machine.profile);
 		this.scheduler = new Scheduler(this, options.slice);
-		const sensitiveUnprivileged = [Op.pushf, Op.popf, Op.sidt, Op.smsw].some((op) => this.privileged[op] === 0);
+		const sensitiveUnprivileged = sensitive.some((op) => this.privileged[op] === 0);
 		// bt translates; trap only records what it cannot intercept (for the equivalence report).
 		const translate = options.technique === 'bt' || (options.technique === 'trap' && sensitiveUnprivileged);
 		this.translator = translate ? new Translator(this, options.technique === 'bt') : null;
@@ -130,7 +132,7 @@ export class Monitor {
 			// A real interrupt. The console is not the guests' (each has a virtual one), so only the timer matters.
 			return {reason: 'timer', category: 'timer', run: () => this.scheduler.timer(g)};
 		}
-		if (epc !== at && m.code.op[phys >>> 2] === PATCHED && phys < m.memorySize) {
+		if (epc !== at && phys < m.memorySize && m.code.op[phys >>> 2] === PATCHED) {
 			const ins = this.instructionAt(phys);
 			const name = ins ? mnemonicOf[ins.op]! : 'patch';
 			return {reason: `bt: ${name}`, category: 'bt', run: () => ins && emulate(this, g, ins, at, epc)};
@@ -163,7 +165,7 @@ export class Monitor {
 			reason: `exception: ${vectorName(vector)}`,
 			category: 'exception',
 			run: () => {
-				if (vector === Vector.GP) this.logGp(g, at, badaddr);
+				if (vector === Vector.GP) logGuestFault(this, g, at, badaddr);
 				reflect(this, g, vector, epc, vector === Vector.GP ? badaddr : undefined);
 			},
 		};
@@ -177,7 +179,7 @@ export class Monitor {
 	}
 
 	/** Could the real CPU fetch the instruction at `at` (so the #GP came from executing it)? */
-	private fetchable(at: number): boolean {
+	fetchable(at: number): boolean {
 		const m = this.machine;
 		const pc = at >>> 0;
 		return (pc & 3) === 0 && pc + 4 <= m.ulimit >>> 0 && (m.ubase >>> 0) + pc + 4 <= m.memorySize;
@@ -188,38 +190,7 @@ export class Monitor {
 		const m = this.machine;
 		const w = phys >>> 2;
 		const words = m.memorySize >>> 2;
-		return decodeInto(m.mem32[w]!, (k) => (w + k < words ? m.mem32[w + k]! : undefined), this.scratch);
-	}
-
-	/** Resource control: a #GP the guest earned trying to reach beyond its partition or privilege. */
-	private logGp(g: Guest, at: number, badaddr: number): void {
-		const m = this.machine;
-		const v = g.vcpu;
-		const by = v.supervisor ? 'kernel' : 'user';
-		const phys = (m.ubase >>> 0) + (at >>> 0);
-		const ins = this.fetchable(at) ? this.instructionAt(phys) : undefined;
-		if (ins && this.privileged[ins.op] && !v.supervisor) {
-			g.resource.record({
-				guest: g.index,
-				kind: 'privileged instruction in user mode',
-				by,
-				pc: at,
-				detail: mnemonicOf[ins.op]!,
-				outcome: '#GP reflected into the guest kernel, as on the real machine',
-			});
-			return;
-		}
-		// Where the access would land in guest-physical memory: beyond the partition means beyond the guest's machine.
-		const guestPhys = v.supervisor ? badaddr >>> 0 : (m.ubase >>> 0) - g.partition.base + (badaddr >>> 0);
-		if (guestPhys + 4 > g.partition.size) {
-			g.resource.record({
-				guest: g.index,
-				kind: 'access outside the partition',
-				by,
-				pc: at,
-				detail: `address 0x${(badaddr >>> 0).toString(16)}`,
-				outcome: '#GP reflected into the guest; real memory outside the partition untouched',
-			});
-		}
+		// A fresh instruction each time: the action of an entry keeps it until it runs.
+		return decodeInto(m.mem32[w]!, (k) => (w + k < words ? m.mem32[w + k]! : undefined), emptyInstruction());
 	}
 }

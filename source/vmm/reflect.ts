@@ -44,6 +44,10 @@ export function reflect(vm: Monitor, g: Guest, vector: number, epc: number, bada
 	m.pc = handler >>> 0;
 	m.extraCycles += m.costs.reflect;
 	const bus = vm.bus;
+	// The VMM's decision first, then the delivery the guest's OS level sees.
+	if (bus.wanted['vmm.reflect']) {
+		bus.emit({kind: 'vmm.reflect', vector, handler: handler >>> 0, symbol: vm.symbolize(g, true, handler), ...vm.stamp(g)});
+	}
 	if (bus.wanted['exception.delivered']) {
 		bus.emit({
 			kind: 'exception.delivered',
@@ -53,9 +57,6 @@ export function reflect(vm: Monitor, g: Guest, vector: number, epc: number, bada
 			fromSupervisor,
 			...vm.stamp(g),
 		});
-	}
-	if (bus.wanted['vmm.reflect']) {
-		bus.emit({kind: 'vmm.reflect', vector, handler: handler >>> 0, symbol: vm.symbolize(g, true, handler), ...vm.stamp(g)});
 	}
 }
 

@@ -5,6 +5,9 @@
  * partition — is logged here with what the VMM did instead, grouped by kind so a
  * benign kernel's one `lidt` at boot and a hostile kernel's hundred show alike.
  */
+import {mnemonicOf} from '../isa/opcodes.js';
+import type {Guest} from './guest.js';
+import type {Monitor} from './monitor.js';
 
 export type AttemptKind =
 	| 'power off the machine'
@@ -14,6 +17,7 @@ export type AttemptKind =
 	| 'disable interrupts'
 	| 'halt with interrupts disabled'
 	| 'access outside the partition'
+	| 'access outside its segment'
 	| 'widen the user segment'
 	| 'privileged instruction in user mode';
 
@@ -43,5 +47,47 @@ export class ResourceLog {
 
 	attempts(): Attempt[] {
 		return [...this.byKey.values()];
+	}
+}
+
+/** A #GP the guest earned trying to reach beyond its privilege, its segment or its partition. */
+export function logGuestFault(vm: Monitor, g: Guest, at: number, badaddr: number): void {
+	const m = vm.machine;
+	const v = g.vcpu;
+	const by = v.supervisor ? 'kernel' : 'user';
+	const phys = (m.ubase >>> 0) + (at >>> 0);
+	const ins = vm.fetchable(at) ? vm.instructionAt(phys) : undefined;
+	if (ins && vm.privileged[ins.op] && !v.supervisor) {
+		g.resource.record({
+			guest: g.index,
+			kind: 'privileged instruction in user mode',
+			by,
+			pc: at,
+			detail: mnemonicOf[ins.op]!,
+			outcome: '#GP reflected into the guest kernel, as on the real machine',
+		});
+		return;
+	}
+	// Where the access would land in guest-physical memory: beyond the partition means beyond the guest's machine.
+	const guestPhys = v.supervisor ? badaddr >>> 0 : (m.ubase >>> 0) - g.partition.base + (badaddr >>> 0);
+	const detail = `address 0x${(badaddr >>> 0).toString(16)}`;
+	if (guestPhys + 4 > g.partition.size) {
+		g.resource.record({
+			guest: g.index,
+			kind: 'access outside the partition',
+			by,
+			pc: at,
+			detail,
+			outcome: '#GP reflected into the guest; real memory outside the partition untouched',
+		});
+	} else if (!v.supervisor && (badaddr >>> 0) + 4 > m.ulimit >>> 0) {
+		g.resource.record({
+			guest: g.index,
+			kind: 'access outside its segment',
+			by,
+			pc: at,
+			detail,
+			outcome: '#GP reflected into the guest kernel, which protects itself as it would natively',
+		});
 	}
 }

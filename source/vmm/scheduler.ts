@@ -28,12 +28,20 @@ export class Scheduler {
 	private since = 0;
 	/** No guest can run until console input arrives (live dashboard): the real CPU waits in `hlt`. */
 	waiting = false;
-	readonly switches: number[] = [];
+	/** Resumes whose real segment was not inside the guest's partition (must stay 0). */
+	segmentViolations = 0;
+	/** World switches so far. */
+	switches = 0;
 
 	constructor(
 		private readonly vm: Monitor,
 		private readonly sliceOption?: number,
 	) {}
+
+	/** Real `instret` at the last resume. */
+	get mark(): number {
+		return this.lastMark;
+	}
 
 	get slice(): number {
 		return this.sliceOption ?? (this.vm.guests.length > 1 ? DEFAULT_SLICE : WATCHDOG_SLICE);
@@ -144,7 +152,7 @@ export class Scheduler {
 		this.save(from);
 		this.index = to.index;
 		this.load(to);
-		this.switches.push(this.vm.machine.instret);
+		this.switches++;
 		const bus = this.vm.bus;
 		if (bus.wanted['vmm.worldswitch']) bus.emit({kind: 'vmm.worldswitch', from: from.index, to: to.index, ...this.vm.stamp(from)});
 	}
@@ -194,6 +202,8 @@ export class Scheduler {
 			: g.partition.userSegment(v.readControl(Cr.ubase), v.readControl(Cr.ulimit));
 		m.ubase = seg.ubase;
 		m.ulimit = seg.ulimit;
+		const p = g.partition;
+		if (seg.ubase < p.base || seg.ubase + seg.ulimit > p.base + p.size) this.segmentViolations++;
 		// The real IDT register is unused (the trap hook takes every exception); it shadows the
 		// guest's so that a user-mode `sidt` (pentium: unprivileged) reads what it would natively.
 		m.idt = v.readControl(Cr.idt);

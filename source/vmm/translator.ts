@@ -22,6 +22,9 @@ import type {Monitor} from './monitor.js';
 /** Vector of the translator's VMM call (the lecture's `popf` → `int $99`). */
 export const BT_VECTOR = 99;
 
+/** Sensitive instructions (Popek & Goldberg): they read or change the machine's state or devices. */
+export const sensitive = [Op.pushf, Op.popf, Op.sidt, Op.smsw, Op.iret, Op.cli, Op.sti, Op.hlt, Op.lidt, Op.mfcr, Op.mtcr, Op.in, Op.out];
+
 /** A basic block longer than this is translated in pieces. */
 const MAX_BLOCK = 64;
 
@@ -34,7 +37,8 @@ export class Translator {
 		/** bt: patch and pay; trap: only record. */
 		private readonly patching: boolean,
 	) {
-		for (const op of [Op.pushf, Op.popf, Op.sidt, Op.smsw]) this.mustPatch[op] = vm.privileged[op] ? 0 : 1;
+		// The pentium's four, and — with a profile file — any other sensitive instruction left unprivileged.
+		for (const op of sensitive) this.mustPatch[op] = vm.privileged[op] ? 0 : 1;
 	}
 
 	/** The decode hook: the slot at real address `phys` was just filled and is about to run. */
@@ -49,6 +53,8 @@ export class Translator {
 		let p = phys;
 		let length = 0;
 		let patches = 0;
+		// Code translated before and decoded again: the guest wrote into it (or next to it).
+		const again = g.translated.has(phys);
 		while (length < MAX_BLOCK && p + 4 <= end) {
 			const w = p >>> 2;
 			// Past the first instruction, a decoded slot means that code was translated already.
@@ -56,6 +62,7 @@ export class Translator {
 			const op = p === phys ? code.op[w]! : code.decode(m.mem32, p);
 			if (op === UNDEFINED_OP || op === FETCH_FAULT) break;
 			length++;
+			if (this.patching) g.translated.add(p);
 			if (this.mustPatch[op]) {
 				this.note(p, op);
 				if (this.patching) {
@@ -68,11 +75,8 @@ export class Translator {
 		}
 		if (!this.patching) return;
 		const t = g.translation;
-		if (g.translated.has(phys)) t.retranslations++;
-		else {
-			g.translated.add(phys);
-			t.blocks++;
-		}
+		if (again) t.retranslations++;
+		else t.blocks++;
 		t.patches += patches;
 		t.scanned += length;
 		m.extraCycles += m.costs.btScan * length;

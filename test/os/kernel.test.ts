@@ -85,7 +85,7 @@ describe('faults kill only the faulting process', () => {
 		expect(run.output).toContain(`fault (pid 2): dividing by zero\n[kernel] pid 2 killed: #DE at ${hex8(epc)}\n`);
 		expect(run.output).not.toContain('still alive');
 		expect(run.output.match(/hello from pid 1/g)).toHaveLength(3);
-		expect(run.output).toContain('3. step: move disk 1 from rod 1 to rod 3\n');
+		expect(run.output).toContain('3. step: move disk 1 from rod 2 to rod 3\n');
 		expect(run.output.endsWith('[kernel] all processes have exited: power off\n')).toBe(true);
 		expect(run.stop).toMatchObject({reason: 'poweroff', code: 0});
 		expect(run.sim.observer.processes().map((p) => [p.pid, p.state, p.exit])).toEqual([
@@ -253,7 +253,7 @@ buf:    .space 32
 
 	test('a system call preserves every register but r0, and sp', () => {
 		const bus = new EventBus();
-		const sim = kernelSimulation({kernel: file(KERNEL), programs: [program, hanoi, echo], input: 'xyz12\n3\nabq', bus});
+		const sim = kernelSimulation({kernel: file(KERNEL), programs: [program, hanoi, hello], input: 'xyz12', bus});
 		const m = sim.machine;
 		const pending = new Map<number, number[]>();
 		let checked = 0;

@@ -1,4 +1,5 @@
-import {afterEach, describe, expect, test} from 'vitest';
+import {afterAll, describe, expect, test} from 'vitest';
+import {eventKinds} from '../../source/bus/events.js';
 import type {TraceEvent} from '../../source/trace/format.js';
 import {TraceReader} from '../../source/trace/reader.js';
 import {type RecordOptions, recordLoop, startRecording} from '../../source/trace/recorder.js';
@@ -6,15 +7,15 @@ import {TraceCursor} from '../../source/trace/seek.js';
 import {fake, lines, spin, tempDir, traps} from './helpers.js';
 
 const tmp = tempDir();
-afterEach(() => undefined);
+afterAll(() => tmp.cleanup());
 
 /** Record `source` into `file`, and collect what the bus emitted for comparison. */
 async function record(file: string, options: RecordOptions, source = traps): Promise<TraceEvent[]> {
 	const sim = fake(source);
 	const seen: TraceEvent[] = [];
 	const {recording} = startRecording(sim, file, options);
-	// The recorder's own sink sees the same stream; a second subscriber checks it.
-	sim.bus.onMany(options.detail === 'full' ? [...(await import('../../source/bus/events.js')).eventKinds] : [], (e) => seen.push(e));
+	// A second subscriber sees what the recorder's sink sees.
+	if (options.detail === 'full') sim.bus.onMany(eventKinds, (e) => seen.push(e));
 	await recordLoop(sim, recording, {maxInstructions: options.maxInstructions});
 	return seen;
 }

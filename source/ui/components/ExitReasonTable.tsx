@@ -4,6 +4,7 @@
  */
 import {Table} from '@alcalzone/ink-table';
 import {Text} from 'ink';
+import type {ReactNode} from 'react';
 import type {ExitView, SortKey} from '../store/snapshot.js';
 import {Panel} from './Panel.js';
 import {compact, count, fit, percent} from './text.js';
@@ -22,9 +23,23 @@ export interface ExitReasonTableProps {
 
 const headers: Record<SortKey, string> = {count: 'total', rate: '/s', cycles: 'mean cyc', name: 'reason'};
 
-/** Reasons that fit: the table draws a rule between rows, so each takes two lines. */
+/** Reasons that fit under the title and the heading. */
 export function exitRowsThatFit(height: number): number {
-	return Math.max(0, Math.floor((height - 4) / 2));
+	return Math.max(0, height - 2);
+}
+
+/** Lines the table needs for `reasons` rows (title, heading, rows). */
+export function exitTableHeight(reasons: number): number {
+	return reasons === 0 ? 2 : 2 + reasons;
+}
+
+/**
+ * kvm_stat has no horizontal rules: drop ink-table's top, bottom and between-row
+ * rules (every skeleton piece made only of rule characters), keep the │ columns.
+ */
+function Skeleton({children}: {children?: ReactNode}) {
+	if (typeof children === 'string' && /^[─┌┬┐├┼┤└┴┘]+$/.test(children)) return null;
+	return <Text color="gray">{children}</Text>;
 }
 
 export function ExitReasonTable({exits, total, width, height, focused = false, sort, noVmm = false}: ExitReasonTableProps) {
@@ -42,7 +57,7 @@ export function ExitReasonTable({exits, total, width, height, focused = false, s
 	const shown = exits.slice(0, fits);
 	const key = (k: SortKey) => (k === sort ? `${headers[k]}↓` : headers[k]);
 	// Columns other than the reason take ~40 columns with their rules.
-	const reasonWidth = Math.max(6, width - 44);
+	const reasonWidth = Math.max(6, width - 42);
 	const data = shown.map((e) => ({
 		[key('name')]: fit(e.reason, Math.min(reasonWidth, e.reason.length)),
 		[key('count')]: count(e.count),
@@ -50,9 +65,14 @@ export function ExitReasonTable({exits, total, width, height, focused = false, s
 		[key('rate')]: compact(e.perSecond),
 		[key('cycles')]: compact(e.meanCycles),
 	}));
+	// Numbers right-aligned, as kvm_stat prints them.
+	const columns = [
+		{key: key('name'), align: 'left' as const},
+		...[key('count'), '%', key('rate'), key('cycles')].map((k) => ({key: k, align: 'right' as const})),
+	];
 	return (
 		<Panel title={title} width={width} height={height} focused={focused}>
-			<Table data={data} />
+			<Table data={data} columns={columns} skeleton={Skeleton} />
 			{exits.length > shown.length ? <Text color="gray">{`  +${exits.length - shown.length} more reasons`}</Text> : null}
 		</Panel>
 	);

@@ -9,7 +9,7 @@ import type {ViewRow} from '../store/history-window.js';
 import type {HistoryView} from '../store/snapshot.js';
 import {type Column, columnLayout, gutterWidth} from './column-layout.js';
 import {Panel} from './Panel.js';
-import {compact, fit} from './text.js';
+import {clip, compact, fit} from './text.js';
 
 export interface LevelColumnsProps {
 	history: HistoryView;
@@ -30,7 +30,8 @@ const colors: Record<Level, string> = {cpu: 'white', exception: 'yellow', os: 'g
 function gutter(row: ViewRow, multiGuest: boolean, selected: boolean): string {
 	const mark = selected ? '›' : ' ';
 	const guest = multiGuest ? fit(row.guest < 0 ? 'h' : `g${row.guest}`, 3) : '';
-	return mark + fit(compact(row.instret), 8, 'right') + ' ' + guest;
+	const n = String(row.instret);
+	return mark + fit(n.length <= 8 ? n : compact(row.instret), 8, 'right') + ' ' + guest;
 }
 
 /** The CPU cell, or how many instructions ran unseen before this event. */
@@ -39,20 +40,29 @@ function cpuText(row: ViewRow): string {
 	return row.gap > 1 && row.kind !== 'instruction' ? `⋯ ${compact(row.gap)} instr` : '';
 }
 
+/**
+ * One event. Cells are boxes of fixed width holding unpadded text: Ink's cost
+ * grows with the characters it writes, and most cells of a row are empty.
+ */
 function Row({row, columns, multiGuest, selected}: {row: ViewRow; columns: Column[]; multiGuest: boolean; selected: boolean}) {
 	return (
-		<Text wrap="truncate" inverse={selected}>
-			<Text color="gray">{gutter(row, multiGuest, selected)}</Text>
+		<Box flexDirection="row" height={1}>
+			<Text color="gray" inverse={selected}>
+				{gutter(row, multiGuest, selected)}
+			</Text>
 			{columns.map((c) => {
 				const text = c.level === 'cpu' ? cpuText(row) : row.cells[c.level];
+				if (text === '') return <Box key={c.level} width={c.width} />;
 				const dim = c.level === 'cpu' && row.cells.cpu === '';
 				return (
-					<Text key={c.level} color={dim ? 'gray' : colors[c.level]}>
-						{fit(text, c.width - 1) + ' '}
-					</Text>
+					<Box key={c.level} width={c.width}>
+						<Text color={dim ? 'gray' : colors[c.level]} inverse={selected}>
+							{clip(text, c.width - 1)}
+						</Text>
+					</Box>
 				);
 			})}
-		</Text>
+		</Box>
 	);
 }
 

@@ -17,7 +17,7 @@ export interface PanelProps {
 
 export function Panel({title, width, height, focused = false, children}: PanelProps) {
 	return (
-		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 			<Text bold={focused} color={focused ? 'cyan' : 'gray'} wrap="truncate">
 				{titleRule(focused ? `▶ ${title}` : title, width)}
 			</Text>

@@ -5,7 +5,7 @@
 import {Box, Text} from 'ink';
 import type {CooperationView} from '../store/cooperation.js';
 import {Panel} from './Panel.js';
-import {fit} from './text.js';
+import {clip} from './text.js';
 
 export interface VerticalCooperationProps {
 	cooperation: CooperationView | null;
@@ -31,17 +31,25 @@ export function VerticalCooperation({cooperation, width, following}: VerticalCoo
 	// The lecture's step names are kept whole: the longest is `return from exception`.
 	const label = inner >= 70 ? 22 : 14;
 	const cost = Math.min(22, Math.floor(inner * 0.22));
-	const what = Math.max(4, inner - label - cost - 3);
+	const what = Math.max(4, inner - label - cost - 1);
 	return (
 		<Panel title={title} width={width}>
 			<Box flexDirection="column">
 				{cooperation.steps.map((step) => (
-					<Text key={step.n} wrap="truncate" color={step.done ? undefined : 'gray'}>
-						<Text bold>{`${step.n} `}</Text>
-						<Text color="cyan">{fit(step.title, label)}</Text>
-						<Text>{' ' + fit(step.what, what)}</Text>
-						<Text color="yellow">{' ' + fit(step.cost, cost, 'right')}</Text>
-					</Text>
+					<Box key={step.n} flexDirection="row" height={1}>
+						<Box width={label + 2}>
+							<Text color={step.done ? 'cyan' : 'gray'}>
+								<Text bold>{`${step.n} `}</Text>
+								{clip(step.title, label)}
+							</Text>
+						</Box>
+						<Box width={what + 1}>
+							<Text color={step.done ? undefined : 'gray'}>{clip(step.what, what)}</Text>
+						</Box>
+						<Box width={cost} justifyContent="flex-end">
+							<Text color={step.done ? 'yellow' : 'gray'}>{clip(step.cost, cost)}</Text>
+						</Box>
+					</Box>
 				))}
 			</Box>
 		</Panel>

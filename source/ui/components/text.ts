@@ -8,6 +8,13 @@ export function fit(text: string, width: number, align: 'left' | 'right' = 'left
 	return align === 'left' ? flat.padEnd(width) : flat.padStart(width);
 }
 
+/** At most `width` characters, cut with `…`, not padded (let a Box of that width place it). */
+export function clip(text: string, width: number): string {
+	if (width <= 0) return '';
+	const flat = text.replace(/[\r\n\t]/g, ' ');
+	return flat.length > width ? (width === 1 ? '…' : flat.slice(0, width - 1) + '…') : flat;
+}
+
 /** `12,345`. */
 export function count(n: number): string {
 	return Math.round(n).toLocaleString('en-US');

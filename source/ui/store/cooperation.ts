@@ -82,7 +82,8 @@ export function cooperation(ring: EventRing, seq: number, namer: Namer, costs: C
 	const body = end ?? ring.get(ring.end - 1)!;
 	const from = delivered ?? intercept ?? start;
 	const instructions = Math.max(0, body.instret - from.instret);
-	const workCycles = Math.max(0, body.cycle - from.cycle - instructions * costs.instruction);
+	// Cycles beyond the instructions themselves: the OS's or the VMM's extra work (the return is step 5's).
+	const workCycles = Math.max(0, body.cycle - from.cycle - instructions * costs.instruction - (end?.kind === 'iret' ? costs.iret : 0));
 	const steps: CooperationStep[] = [
 		{
 			n: 1,

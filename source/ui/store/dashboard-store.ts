@@ -10,7 +10,7 @@
 import type {VmEvent} from '../../bus/events.js';
 import {kindsExceptInstruction} from '../../bus/event-bus.js';
 import {type Scheduler, realScheduler} from '../driver/scheduler.js';
-import type {DashboardSource} from '../driver/source.js';
+import type {DashboardSource, Speed} from '../driver/source.js';
 import {buildSnapshot} from './build-snapshot.js';
 import {ConsoleBuffers} from './consoles.js';
 import type {CooperationView} from './cooperation.js';
@@ -25,6 +25,11 @@ export interface StoreOptions {
 	historySize?: number;
 	/** Shortest time between two snapshots (default 33 ms, ~30 per second). */
 	frameMs?: number;
+	/**
+	 * While the core runs flat out, frames are spaced so drawing takes at most
+	 * this share of the time (default 0.25): the screen must not hold the core back.
+	 */
+	renderShare?: number;
 	scheduler?: Scheduler;
 }
 
@@ -47,9 +52,15 @@ export class DashboardStore {
 	private cancelFlush: (() => void) | null = null;
 	private lastFlush = Number.NEGATIVE_INFINITY;
 	private readonly frameMs: number;
+	private readonly renderShare: number;
+	/** Smoothed cost of drawing one frame (ms), as the renderer reports it. */
+	private renderCost = 0;
+	private flushUrgent = false;
 	private readonly sched: Scheduler;
 	private readonly offSource: () => void;
 	private sparkKind: 'exception.raised' | 'vmm.intercept';
+	private lastMode: string;
+	private lastSpeed: Speed;
 
 	constructor(
 		readonly source: DashboardSource,
@@ -57,12 +68,15 @@ export class DashboardStore {
 	) {
 		this.ring = new EventRing(options.historySize ?? 10_000);
 		this.frameMs = options.frameMs ?? 33;
+		this.renderShare = options.renderShare ?? 0.25;
 		this.sched = options.scheduler ?? realScheduler;
 		this.namer = {
 			symbolize: (guest, supervisor, pc) => this.source.symbolize(guest, supervisor, pc),
 			disassemble: (phys) => this.source.disassemble(phys),
 		};
 		this.generation = source.generation;
+		this.lastMode = source.state.mode;
+		this.lastSpeed = source.state.speed;
 		this.sparkKind = source.description.vmm === 'none' ? 'exception.raised' : 'vmm.intercept';
 		this.attach();
 		this.offSource = source.onChange(() => this.sourceChanged());
@@ -83,17 +97,39 @@ export class DashboardStore {
 		return this.sched.now();
 	}
 
-	/** Something changed: publish a snapshot within a frame (at most one per frame). */
-	invalidate(): void {
-		if (this.cancelFlush) return;
-		const wait = Math.max(0, this.lastFlush + this.frameMs - this.sched.now());
+	/**
+	 * Something changed: publish a snapshot within a frame (at most one per
+	 * frame). `urgent` (a key press): as soon as the event loop is free, so a
+	 * key shows its effect without waiting for the next frame.
+	 */
+	invalidate(urgent = false): void {
+		if (this.cancelFlush) {
+			if (!urgent || this.flushUrgent) return;
+			this.cancelFlush();
+		}
+		this.flushUrgent = urgent;
+		const wait = urgent ? 0 : Math.max(0, this.lastFlush + this.frameInterval() - this.sched.now());
 		this.cancelFlush = this.sched.after(wait, () => this.flush());
+	}
+
+	/** The renderer's measure of a frame's cost (Ink's `onRender`). */
+	reportRender(ms: number): void {
+		this.renderCost = this.renderCost === 0 ? ms : this.renderCost * 0.8 + ms * 0.2;
+	}
+
+	/** Time between frames: ~30 per second, fewer while drawing would slow a flat-out core. */
+	private frameInterval(): number {
+		const {mode, speed} = this.source.state;
+		const flatOut = mode === 'seeking' || (mode === 'running' && speed === 'max');
+		if (!flatOut) return this.frameMs;
+		return Math.min(250, Math.max(this.frameMs, this.renderCost / this.renderShare));
 	}
 
 	/** Build and publish now (tests; the final frame before quitting). */
 	flush(): void {
 		this.cancelFlush?.();
 		this.cancelFlush = null;
+		this.flushUrgent = false;
 		this.lastFlush = this.sched.now();
 		this.snapshot = this.build();
 		for (const listener of [...this.listeners]) listener();
@@ -152,6 +188,11 @@ export class DashboardStore {
 	}
 
 	private sourceChanged(): void {
+		const state = this.source.state;
+		// A change of mode or speed is the answer to a key: show it now. Progress waits for the frame.
+		const urgent = state.mode !== this.lastMode || state.speed !== this.lastSpeed;
+		this.lastMode = state.mode;
+		this.lastSpeed = state.speed;
 		if (this.source.generation !== this.generation) {
 			// A new run (restart or rewind): start over on the new bus.
 			this.detach();
@@ -165,7 +206,7 @@ export class DashboardStore {
 			this.sparkKind = this.source.description.vmm === 'none' ? 'exception.raised' : 'vmm.intercept';
 			this.attach();
 		} else this.syncDetail();
-		this.invalidate();
+		this.invalidate(urgent);
 	}
 
 	private build(): Snapshot {

@@ -8,8 +8,9 @@ import {moveBy, newestMatch} from './history-window.js';
 import {type FocusPanel, type ScreenId, focusOrder, sortOrder} from './snapshot.js';
 import {cycle} from './ui-state.js';
 
+/** Every action answers a key: show it at once. */
 function done(store: DashboardStore): void {
-	store.invalidate();
+	store.invalidate(true);
 }
 
 export function toggleHelp(store: DashboardStore, open?: boolean): void {

@@ -1,0 +1,50 @@
+/** `vmtop export`: a trace in another tool's format (Chrome trace-event JSON for Perfetto). */
+import process from 'node:process';
+import {exportChrome} from '../trace/chrome-export.js';
+import {TraceError, formatProblem} from '../trace/errors.js';
+import {TraceReader} from '../trace/reader.js';
+import {UsageError, parseArgs} from './args.js';
+
+const help = `
+Usage
+  $ vmtop export FILE --chrome OUT.json
+
+Writes the trace FILE as Chrome trace-event JSON, which Perfetto
+(https://ui.perfetto.dev) and chrome://tracing open: a process per guest, a
+track per level (cpu, exception, os, processes, vmm, host), exception handlers,
+system calls and VMM exits as nested slices (the exit reason in args),
+exceptions as instants. 1 cycle is shown as 1 ns.
+
+Flags
+  --chrome OUT.json   the Chrome trace-event file to write
+`;
+
+const flags = {chrome: {type: 'string'}} as const;
+
+export async function exportCommand(argv: string[]): Promise<number> {
+	const parsed = parseArgs(help, argv, flags, import.meta);
+	if ('done' in parsed) return parsed.done;
+	const {input, flags: f} = parsed;
+	if (input.length !== 1) throw new UsageError(`expected one trace file, got ${input.length}\n\n${help.trim()}`);
+	if (f.chrome === undefined || f.chrome === '') throw new UsageError(`export needs --chrome OUT.json (the only format so far)\n\n${help.trim()}`);
+	const file = input[0]!;
+	try {
+		const reader = await TraceReader.open(file);
+		try {
+			const summary = exportChrome(reader, f.chrome);
+			for (const p of reader.problems) process.stderr.write(`vmtop: ${formatProblem(file, p)}\n`);
+			process.stdout.write(
+				`exported ${summary.events} events of ${file} → ${f.chrome} (${summary.slices} slices, ${summary.instants} instants); open it in https://ui.perfetto.dev\n`,
+			);
+			return reader.problems.length > 0 ? 1 : 0;
+		} finally {
+			reader.close();
+		}
+	} catch (error) {
+		if (error instanceof TraceError) {
+			process.stderr.write(`vmtop: ${error.message}\n`);
+			return 1;
+		}
+		throw error;
+	}
+}

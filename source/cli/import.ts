@@ -1,0 +1,60 @@
+/** `vmtop import`: a Linux KVM trace (trace-cmd report / ftrace text) → a vmtop trace. */
+import process from 'node:process';
+import {TraceError} from '../trace/errors.js';
+import {importKvm} from '../trace/kvm-import.js';
+import {UsageError, parseArgs} from './args.js';
+
+const help = `
+Usage
+  $ vmtop import FTRACE.txt -o FILE
+
+Converts a real Linux KVM trace into a vmtop trace, so 'vmtop replay FILE'
+shows the exits of a real host: guest → exit reason → KVM → entry, with exit
+durations. FTRACE.txt is 'trace-cmd report' output or raw ftrace text with
+kvm_exit / kvm_entry lines, e.g. from
+
+  $ sudo trace-cmd record -e kvm:kvm_exit -e kvm:kvm_entry -- sleep 5
+  $ trace-cmd report > FTRACE.txt
+
+Lines that cannot be parsed are reported with their numbers and skipped.
+FILE ending in .gz is compressed.
+
+Flags
+  -o, --output FILE   the vmtop trace to write (required)
+`;
+
+const flags = {output: {type: 'string', shortFlag: 'o'}} as const;
+
+/** Unparseable lines shown one by one; the rest are counted. */
+const SHOWN = 20;
+
+export async function importCommand(argv: string[]): Promise<number> {
+	const parsed = parseArgs(help, argv, flags, import.meta);
+	if ('done' in parsed) return parsed.done;
+	const {input, flags: f} = parsed;
+	if (input.length !== 1) throw new UsageError(`expected one ftrace file, got ${input.length}\n\n${help.trim()}`);
+	if (f.output === undefined || f.output === '') throw new UsageError(`import needs -o FILE, the trace to write\n\n${help.trim()}`);
+	const file = input[0]!;
+	let result;
+	try {
+		result = await importKvm(file, f.output);
+	} catch (error) {
+		if (error instanceof TraceError) {
+			process.stderr.write(`vmtop: ${error.message}\n`);
+			return 1;
+		}
+		throw error;
+	}
+	for (const u of result.unparsed.slice(0, SHOWN)) process.stderr.write(`${file}:${u.line}: cannot parse, skipped: ${u.text.slice(0, 120)}\n`);
+	if (result.unparsed.length > SHOWN) process.stderr.write(`${file}: … and ${result.unparsed.length - SHOWN} more lines that cannot be parsed\n`);
+	for (const w of result.warnings) process.stderr.write(`${file}: ${w}\n`);
+	if (result.exits === 0) {
+		process.stderr.write(`vmtop: ${file}: no kvm_exit lines found in ${result.lines} lines — is this a KVM trace (trace-cmd report, or ftrace with the kvm:kvm_exit and kvm:kvm_entry events)?\n`);
+		return 1;
+	}
+	process.stdout.write(
+		`imported ${result.exits} exits and ${result.entries} entries of ${result.vcpus.length} vcpu${result.vcpus.length === 1 ? '' : 's'} ` +
+			`from ${file} (${result.lines} lines, ${result.otherEvents} other events skipped, ${result.unparsed.length} unparseable) → ${f.output}\n`,
+	);
+	return 0;
+}

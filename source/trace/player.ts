@@ -1,0 +1,400 @@
+/**
+ * The replay driver: a trace's events sent again on an EventBus, paced,
+ * paused, stepped forward and back, sought. It has every member of the
+ * dashboard's DashboardSource (ui/driver/source.ts) without importing the UI
+ * (trace/ never does), so cli/replay.ts mounts the dashboard on it as is.
+ *
+ * Position: `position` events have been sent; the current event is number
+ * `position` (1-based; event #N is on line N + 1 of the file), 0 before the
+ * first. Going back cannot un-send events, so a rewind tells the listeners
+ * the run was replaced (`generation`, as a live restart does) and sends the
+ * events again up to the new position — at most `rewindWindow` of them, so a
+ * rewind costs the same anywhere in a 10-million-event trace. The tables then
+ * count from the window's start; `notice` says so.
+ */
+import {EventBus} from '../bus/event-bus.js';
+import type {VmEvent} from '../bus/events.js';
+import type {StopInfo} from '../cpu/machine.js';
+import type {GuestInfo, RunDescription} from '../scenario/simulation.js';
+import {formatProblem} from './errors.js';
+import {type TraceEvent, type TraceEventKind, exceptionKindsFor} from './format.js';
+import type {TraceReader} from './reader.js';
+import {TraceCursor} from './seek.js';
+import {TraceSymbols} from './symbols.js';
+
+export type PlayerSpeed = number | 'max';
+export type PlayerMode = 'running' | 'paused' | 'seeking' | 'waiting' | 'stopped';
+
+/** Timers, injectable for tests (the dashboard's Scheduler has this shape). */
+export interface PlayerClock {
+	now(): number;
+	after(ms: number, fn: () => void): () => void;
+	soon(fn: () => void): () => void;
+}
+
+const realClock: PlayerClock = {
+	now: () => performance.now(),
+	after(ms, fn) {
+		const t = setTimeout(fn, ms);
+		return () => clearTimeout(t);
+	},
+	soon(fn) {
+		const t = setImmediate(fn);
+		return () => clearImmediate(t);
+	},
+};
+
+export interface PlayerOptions {
+	/** Instructions (recordings) or cycles (imports) per second of wall time, or `max`. */
+	speed?: PlayerSpeed;
+	paused?: boolean;
+	/** Whether per-instruction events are sent at a speed (the dashboard's rule); default ≤ 10,000/s. */
+	detailAt?: (speed: PlayerSpeed) => boolean;
+	/** Most events sent again by a rewind or a long jump (default 100,000). */
+	rewindWindow?: number;
+	/** Longest stretch of work before yielding (ms). */
+	sliceMs?: number;
+	/** Turn period at finite speeds (ms). */
+	frameMs?: number;
+	clock?: PlayerClock;
+	/** Disassembly of code, when the run could be rebuilt (cli/replay.ts). */
+	disassemble?: (phys: number) => string | undefined;
+}
+
+/** Instructions the dashboard keeps rows for: instructions older than this in a rewind are not parsed. */
+const DETAIL_TAIL = 10_000;
+
+export class TracePlayer {
+	readonly bus = new EventBus();
+	readonly description: RunDescription;
+	generation = 0;
+	/** Events sent; also the current event number. */
+	position = 0;
+	/** Something the user should know (a rewind's window, a bad line reached), or undefined. */
+	notice: string | undefined;
+	private readonly cursor: TraceCursor;
+	private readonly symbols: TraceSymbols;
+	private readonly exceptionKinds: TraceEventKind[];
+	/** `instret` for recordings, `cycle` for imports: what speed counts. */
+	private readonly clockOf: (e: TraceEvent) => number;
+	private speedValue: PlayerSpeed;
+	private wantRun: boolean;
+	private stepping = false;
+	/** The replay's own clock, in the trace's units: events up to it have been sent. */
+	private vclock: number;
+	private last: TraceEvent | undefined;
+	private ubase = Number.NaN;
+	private readonly guestInstret = new Map<number, number>();
+	private readonly listeners = new Set<() => void>();
+	private cancel: (() => void) | null = null;
+	private lastTurn: number;
+	private disposed = false;
+	private readonly clock: PlayerClock;
+	private readonly detailAt: (speed: PlayerSpeed) => boolean;
+	private readonly window: number;
+	private readonly sliceMs: number;
+	private readonly frameMs: number;
+
+	constructor(
+		readonly reader: TraceReader,
+		private readonly options: PlayerOptions = {},
+	) {
+		const h = reader.header;
+		this.description = {name: h.scenario.name, isa: h.isa, vmm: h.vmm.technique, type: h.vmm.type, guests: h.vmm.guests, costs: h.costs};
+		this.cursor = new TraceCursor(reader);
+		this.symbols = new TraceSymbols(h);
+		this.exceptionKinds = exceptionKindsFor(reader.counts);
+		this.clockOf = h.source === 'import' ? (e) => e.cycle : (e) => e.instret;
+		this.speedValue = options.speed ?? 300;
+		this.wantRun = !(options.paused ?? false);
+		this.clock = options.clock ?? realClock;
+		this.detailAt = options.detailAt ?? ((s) => s !== 'max' && s <= 10_000);
+		this.window = options.rewindWindow ?? 100_000;
+		this.sliceMs = options.sliceMs ?? 12;
+		this.frameMs = options.frameMs ?? 16;
+		const first = this.cursor.event(0);
+		this.vclock = first ? this.clockOf(first) : 0;
+		this.lastTurn = this.clock.now();
+		this.schedule();
+	}
+
+	/** Events in the trace (that can be replayed). */
+	get length(): number {
+		return this.cursor.length;
+	}
+
+	/** The current event number, for the status line (rr's `when`). */
+	get events(): number {
+		return this.position;
+	}
+
+	get instret(): number {
+		return this.last?.instret ?? this.reader.header.scenario.startInstret;
+	}
+
+	get cycle(): number {
+		return this.last?.cycle ?? 0;
+	}
+
+	get stopped(): StopInfo | null {
+		if (this.position < this.length) return null;
+		const footer = this.reader.footer;
+		const problems = this.reader.problems.map((p) => formatProblem(this.reader.file, p));
+		const end = problems.length > 0 ? ` (${problems.join('; ')})` : '';
+		if (footer?.stop) return {reason: footer.stop.reason as StopInfo['reason'], code: footer.stop.code, message: `end of trace: ${footer.stop.message}${end}`};
+		const why = footer ? `recording ended by ${footer.end}` : 'no footer';
+		return {reason: 'instruction-limit', code: 1, message: `end of trace (${why})${end}`};
+	}
+
+	get state(): {mode: PlayerMode; speed: PlayerSpeed; detail: boolean} {
+		return {mode: this.mode(), speed: this.speedValue, detail: this.stepping || this.detailAt(this.speedValue)};
+	}
+
+	private mode(): PlayerMode {
+		if (this.position >= this.length) return 'stopped';
+		return this.wantRun ? 'running' : 'paused';
+	}
+
+	symbolize(guest: number, supervisor: boolean, pc: number): string {
+		return this.symbols.symbolize(guest, supervisor, pc);
+	}
+
+	disassemble(phys: number): string | undefined {
+		return Number.isFinite(phys) ? this.options.disassemble?.(phys) : undefined;
+	}
+
+	physical(supervisor: boolean, pc: number): number {
+		return supervisor ? pc >>> 0 : (pc >>> 0) + this.ubase;
+	}
+
+	guests(): GuestInfo[] {
+		const h = this.reader.header;
+		const names = guestNames(h.scenario.spec, h.vmm.guests, h.scenario.name);
+		const ended = this.position >= this.length;
+		// Without a VMM the machine is the one "guest" (-1, as live); with one, the guests seen or named.
+		const indices =
+			h.vmm.technique === 'none' ? [-1] : [...new Set([...names.keys(), ...this.guestInstret.keys()])].filter((g) => g >= 0).sort((a, b) => a - b);
+		return indices.map((index) => ({
+			index,
+			name: names.get(index) ?? (index < 0 ? h.scenario.name : `guest ${index}`),
+			state: ended ? 'stopped' : 'running',
+			instructions: this.guestInstret.get(index) ?? 0,
+		}));
+	}
+
+	onChange(listener: () => void): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+
+	pause(): void {
+		this.wantRun = false;
+		this.changed();
+	}
+
+	resume(): void {
+		if (this.position >= this.length) return;
+		this.wantRun = true;
+		this.stepping = false;
+		this.syncClock();
+		this.lastTurn = this.clock.now();
+		this.changed();
+	}
+
+	setSpeed(speed: PlayerSpeed): void {
+		this.speedValue = speed;
+		this.syncClock();
+		this.changed();
+	}
+
+	/** One event forward, then pause. */
+	step(): void {
+		this.stepHere(() => this.moveTo(this.position + 1));
+	}
+
+	/** One event back, then pause. */
+	stepBack(): void {
+		this.stepHere(() => this.moveTo(this.position - 1));
+	}
+
+	/** Make event number `event` the current one (0: before the first), then pause. */
+	seek(event: number): void {
+		this.stepHere(() => this.moveTo(event));
+	}
+
+	/** The first event at or after `cycle` becomes the current one. */
+	seekCycle(cycle: number): void {
+		this.seek(this.cursor.findCycle(cycle) + 1);
+	}
+
+	/**
+	 * `g`: go to what the user typed — an event number (`1234`, `#1234`) or a
+	 * cycle (`c1234`, `1234c`, `cycle 1234`). Returns an error message, or null.
+	 */
+	goto(text: string): string | null {
+		const target = parseGoto(text);
+		if (typeof target === 'string') return target;
+		if ('cycle' in target) this.seekCycle(target.cycle);
+		else this.seek(target.event);
+		return null;
+	}
+
+	/** To the next exception (`]`, `n`): it becomes the current event. */
+	nextException(): void {
+		const k = this.cursor.findNext(this.exceptionKinds, this.position);
+		if (k < 0) {
+			this.notice = 'no exception after this one';
+			return this.changed();
+		}
+		this.seek(k + 1);
+	}
+
+	/** To the previous exception (`[`). */
+	prevException(): void {
+		const k = this.position >= 2 ? this.cursor.findPrev(this.exceptionKinds, this.position - 2) : -1;
+		if (k < 0) {
+			this.notice = 'no exception before this one';
+			return this.changed();
+		}
+		this.seek(k + 1);
+	}
+
+	dispose(): void {
+		this.disposed = true;
+		this.cancelTurn();
+		this.listeners.clear();
+	}
+
+	// ---- moving --------------------------------------------------------------------
+
+	/** Pause with instruction detail on, do `move`, tell listeners. */
+	private stepHere(move: () => void): void {
+		this.wantRun = false;
+		this.stepping = true;
+		this.changed(); // detail first: the store subscribes to `instruction` before events come
+		move();
+		this.syncClock();
+		this.changed();
+	}
+
+	/** Send events until `target` have been sent, rewinding if it is behind. */
+	private moveTo(target: number): void {
+		target = Math.max(0, Math.min(target, this.length));
+		if (target === this.position) return;
+		this.notice = undefined;
+		if (target < this.position || target - this.position > this.window) {
+			// A new run as far as listeners are concerned: they drop what they have.
+			this.generation++;
+			this.position = 0;
+			this.last = undefined;
+			this.ubase = Number.NaN;
+			this.guestInstret.clear();
+			this.symbols.reset();
+			for (const listener of [...this.listeners]) listener();
+			const from = Math.max(0, target - this.window);
+			if (from > 0) this.notice = `tables and history count from event ${from + 1} (a jump re-reads at most ${this.window} events)`;
+			this.sendBulk(from, target);
+		} else this.sendBulk(this.position, target);
+		this.last = this.cursor.event(target - 1);
+		this.position = target;
+	}
+
+	/** Events [from, to): block by block, instructions parsed only near `to` and only when wanted. */
+	private sendBulk(from: number, to: number): void {
+		const size = this.reader.index.blockSize;
+		const detailFrom = this.bus.wanted.instruction ? to - DETAIL_TAIL : Number.POSITIVE_INFINITY;
+		for (let b = Math.floor(from / size); b * size < to; b++) {
+			const base = b * size;
+			const lite = base + size <= detailFrom;
+			const events: ReadonlyArray<TraceEvent | null> = lite ? this.reader.readBlockLite(b) : this.cursor.blockAt(b);
+			const end = Math.min(to, base + events.length);
+			for (let n = Math.max(from, base); n < end; n++) {
+				const e = events[n - base];
+				if (e) this.send(e);
+			}
+			if (end < Math.min(to, base + size)) break; // a bad line shortened the trace
+		}
+	}
+
+	private send(e: TraceEvent): void {
+		this.guestInstret.set(e.guest, e.instret);
+		if (e.kind === 'cpu.sample') {
+			this.ubase = e.ubase ?? this.ubase;
+			return;
+		}
+		if (e.kind === 'instruction') {
+			if (!e.supervisor) this.ubase = e.phys - e.pc;
+			if (!this.bus.wanted.instruction) return;
+		}
+		this.symbols.observe(e);
+		this.bus.emit(e as VmEvent);
+	}
+
+	// ---- running ---------------------------------------------------------------------
+
+	private syncClock(): void {
+		this.vclock = this.last ? this.clockOf(this.last) : this.vclock;
+		this.lastTurn = this.clock.now();
+	}
+
+	private changed(): void {
+		for (const listener of [...this.listeners]) listener();
+		this.cancelTurn();
+		this.schedule();
+	}
+
+	private cancelTurn(): void {
+		this.cancel?.();
+		this.cancel = null;
+	}
+
+	private schedule(): void {
+		if (this.disposed || this.cancel || !this.wantRun || this.position >= this.length) return;
+		if (this.speedValue === 'max') this.cancel = this.clock.soon(() => this.turn());
+		else this.cancel = this.clock.after(this.frameMs, () => this.turn());
+	}
+
+	private turn(): void {
+		this.cancel = null;
+		const now = this.clock.now();
+		const deadline = now + this.sliceMs;
+		if (this.speedValue !== 'max') {
+			// Catch up at most a quarter second after a stall.
+			this.vclock += (this.speedValue * Math.min(now - this.lastTurn, 250)) / 1000;
+		}
+		this.lastTurn = now;
+		let sent = 0;
+		while (this.position < this.length) {
+			const e = this.cursor.event(this.position);
+			if (!e) break;
+			if (this.speedValue !== 'max' && this.clockOf(e) > this.vclock) break;
+			this.send(e);
+			this.last = e;
+			this.position++;
+			if ((++sent & 255) === 0 && this.clock.now() >= deadline) break;
+		}
+		if (this.speedValue === 'max' && this.last) this.vclock = this.clockOf(this.last);
+		if (this.position >= this.length) this.wantRun = false;
+		this.changed();
+	}
+}
+
+/** `1234` / `#1234` → an event number; `c1234`, `1234c`, `cycle 1234` → a cycle; else what is wrong. */
+export function parseGoto(text: string): {event: number} | {cycle: number} | string {
+	const t = text.trim().toLowerCase().replace(/[_,]/g, '');
+	const cycle = /^(?:c|cycle\s*)(\d+)$/.exec(t) ?? /^(\d+)\s*c(?:ycles?)?$/.exec(t);
+	if (cycle) return {cycle: Number(cycle[1])};
+	const event = /^(?:#|e|event\s*)?(\d+)$/.exec(t);
+	if (event) return {event: Number(event[1])};
+	return `'${text.trim()}' is neither an event number (1234) nor a cycle (c1234)`;
+}
+
+/** Guest names from a scenario spec: `vms[i].name`, else `guest i`; the bare machine is -1. */
+function guestNames(spec: unknown, guests: number, name: string): Map<number, string> {
+	const names = new Map<number, string>();
+	const vms = (spec as {vms?: unknown} | null)?.vms;
+	if (Array.isArray(vms)) vms.forEach((g: {name?: string}, i) => names.set(i, g.name ?? `guest ${i}`));
+	else if (guests > 1) for (let i = 0; i < guests; i++) names.set(i, `guest ${i}`);
+	names.set(-1, name);
+	return names;
+}

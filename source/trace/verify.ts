@@ -1,0 +1,119 @@
+/**
+ * `vmtop replay --verify`: rebuild the run from the trace header, rerun it
+ * with the same detail and sampling through the same record loop, and
+ * compare event by event. The first difference is the answer (rr's
+ * divergence check, on vmtop's events).
+ */
+import type {Simulation} from '../scenario/simulation.js';
+import {type TraceEnd, type TraceEvent, encodeEvent} from './format.js';
+import {TraceReader} from './reader.js';
+import {rebuildSimulation} from './rebuild.js';
+import {Recording, recordLoop} from './recorder.js';
+import {TraceCursor} from './seek.js';
+import type {TraceSink} from './writer.js';
+import {formatProblem} from './errors.js';
+
+export interface Difference {
+	/** Event number (1-based: event #N is on line N + 1 of the trace) and its line. */
+	event: number;
+	line: number;
+	/** The first field that differs, or why the events cannot be compared. */
+	field: string;
+	recorded: TraceEvent | undefined;
+	rerun: TraceEvent | undefined;
+}
+
+export interface VerifyResult {
+	/** Events compared and found equal. */
+	compared: number;
+	difference: Difference | null;
+	/** Things to know about the comparison (damaged trace, sources from the header, …). */
+	notes: string[];
+}
+
+/** Ends that mean the recording was cut, not that the run ended. */
+const cutEnds: ReadonlySet<TraceEnd> = new Set(['SIGINT', 'SIGTERM', 'recording-stopped']);
+
+/** Throws TraceError if the trace cannot be opened or its run cannot be rebuilt. */
+export async function verifyTrace(file: string): Promise<VerifyResult> {
+	const reader = await TraceReader.open(file);
+	const rebuilt = (() => {
+		try {
+			return rebuildSimulation(reader.header, file);
+		} catch (error) {
+			reader.close();
+			throw error;
+		}
+	})();
+	try {
+		return await compare(reader, rebuilt.sim, rebuilt.note);
+	} finally {
+		rebuilt.dispose();
+		reader.close();
+	}
+}
+
+async function compare(reader: TraceReader, sim: Simulation, note?: string): Promise<VerifyResult> {
+	const header = reader.header;
+	const notes: string[] = reader.problems.map((p) => formatProblem(reader.file, p));
+	if (note) notes.push(note);
+	const cut = !reader.footer || cutEnds.has(reader.footer.end) || reader.problems.length > 0;
+	// A recording started mid-run (the dashboard's R): get there first, unrecorded.
+	const start = header.scenario.startInstret;
+	while (sim.instret < start && !sim.stopped) if (sim.run(start - sim.instret) === 0) break;
+	// Samples from the dashboard fall where its batches ended, which a rerun cannot know.
+	const compareSamples = start === 0;
+	if (!compareSamples) notes.push(`recorded live from instruction ${start}: cpu.sample events are not compared`);
+
+	const recorded = new TraceCursor(reader).range(0, Number.POSITIVE_INFINITY);
+	let n = 0;
+	let difference: Difference | null = null;
+	let pastEnd = false;
+	const next = (): TraceEvent | undefined => {
+		for (;;) {
+			const r = recorded.next();
+			if (r.done) return undefined;
+			n++;
+			if (compareSamples || r.value.kind !== 'cpu.sample') return r.value;
+		}
+	};
+	const sink: TraceSink = {
+		write(event) {
+			if (difference || pastEnd) return;
+			if (!compareSamples && event.kind === 'cpu.sample') return;
+			const mine = JSON.parse(encodeEvent(event)) as TraceEvent;
+			const theirs = next();
+			if (theirs === undefined) {
+				if (cut) pastEnd = true;
+				else difference = {event: n + 1, line: n + 2, field: 'the rerun has more events than the trace', recorded: undefined, rerun: mine};
+				return;
+			}
+			const field = firstDifference(theirs, mine);
+			if (field) difference = {event: n, line: n + 1, field, recorded: theirs, rerun: mine};
+		},
+	};
+	const options = {detail: header.detail, sampleEvery: header.sampleEvery, maxInstructions: header.scenario.maxInstructions};
+	const recording = new Recording(sim, sink, options);
+	await recordLoop(sim, recording, {
+		maxInstructions: header.scenario.maxInstructions,
+		cancelled: () => (difference || pastEnd ? 'recording-stopped' : null),
+	});
+	if (!difference && !pastEnd) {
+		const left = next();
+		if (left) difference = {event: n, line: n + 1, field: 'the rerun ended before this event', recorded: left, rerun: undefined};
+	}
+	if (pastEnd) notes.push(`the recording ends early (${reader.footer?.end ?? 'no footer'}): compared the ${reader.length} events it has`);
+	return {compared: difference ? difference.event - 1 : n, difference, notes};
+}
+
+/** The first field that differs (`kind`, `cycle`, `args` …), or null when equal. */
+export function firstDifference(a: TraceEvent, b: TraceEvent): string | null {
+	const x = a as unknown as Record<string, unknown>;
+	const y = b as unknown as Record<string, unknown>;
+	if (x['kind'] !== y['kind']) return 'kind';
+	const keys = [...new Set([...Object.keys(x), ...Object.keys(y)])];
+	for (const k of keys) {
+		if (JSON.stringify(x[k]) !== JSON.stringify(y[k])) return k;
+	}
+	return null;
+}

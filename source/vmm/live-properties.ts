@@ -1,0 +1,107 @@
+/**
+ * The four properties while a run is still going, for the dashboard's panel
+ * (asked at frame rate, so cheap): the native references run once, lazily;
+ * equivalence so far compares the console output with the reference's; when
+ * every guest has stopped the full measurement (`measureProperties`) is taken
+ * once and shown instead. Lines are `{label, value, ok?}` — the panel's shape,
+ * without importing the UI.
+ */
+import type {Simulation} from '../scenario/simulation.js';
+import {type NativeOutcome, runReference} from './equivalence.js';
+import {type PgReport, measureProperties} from './properties.js';
+import {VmmSimulation} from './vmm-simulation.js';
+
+export interface PropertyLine {
+	label: string;
+	value: string;
+	/** true: holds, false: violated, undefined: informative. */
+	ok?: boolean;
+}
+
+interface Cache {
+	references?: NativeOutcome[];
+	final?: PgReport;
+}
+const caches = new WeakMap<VmmSimulation, Cache>();
+
+const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+
+/** Property lines for a run under the VMM; undefined for a run without one. */
+export function liveProperties(sim: Simulation): PropertyLine[] | undefined {
+	if (!(sim instanceof VmmSimulation)) return undefined;
+	const cache = caches.get(sim) ?? {};
+	caches.set(sim, cache);
+	cache.references ??= sim.specs.map((spec) => runReference(spec, {profile: sim.machine.profile, costs: sim.machine.costs}));
+	if (sim.stopped) {
+		cache.final ??= measureProperties(sim, {references: cache.references});
+		return finalLines(cache.final);
+	}
+	const gs = sim.guestList;
+	let diverged: string | undefined;
+	for (const g of gs) {
+		const mine = g.vcpu.outputText();
+		const native = cache.references[g.index]!.output;
+		if (!native.startsWith(mine)) {
+			let i = 0;
+			while (mine[i] === native[i]) i++;
+			diverged = `guest ${g.index}: console differs at byte ${i}`;
+			break;
+		}
+	}
+	const instructions = gs.reduce((s, g) => s + g.vcpu.instret, 0);
+	const emulated = gs.reduce((s, g) => s + g.vcpu.emulated, 0);
+	// Native cycles for the same guest work so far, at the reference's cycles per instruction.
+	const nativeCycles = gs.reduce((s, g) => {
+		const r = cache.references![g.index]!;
+		return s + (r.instructions > 0 ? (g.vcpu.instret * r.cycles) / r.instructions : 0);
+	}, 0);
+	const attempts = gs.reduce((s, g) => s + g.resource.attempts().reduce((n, a) => n + a.count, 0), 0);
+	const lines: PropertyLine[] = [
+		diverged
+			? {label: 'equivalence', value: `not equivalent: ${diverged}`, ok: false}
+			: {label: 'equivalence', value: 'so far: console output as the native run', ok: true},
+		{
+			label: 'resource control',
+			value: `contained so far (${attempts} guest operations on real resources, each virtualized)`,
+			ok: sim.monitor.scheduler.segmentViolations === 0,
+		},
+		{label: 'efficiency', value: `${pct(instructions > 0 ? 1 - emulated / instructions : 1)} of guest instructions ran directly`},
+		{label: 'effectiveness', value: `≈ ${(sim.machine.cycles > 0 ? nativeCycles / sim.machine.cycles : 1).toFixed(3)} (native ÷ virtualized cycles)`},
+		{label: 'VMM entries', value: sim.monitor.entries.toLocaleString('en-US')},
+	];
+	return [...lines, ...translationLine(sim)];
+}
+
+function translationLine(sim: VmmSimulation): PropertyLine[] {
+	if (sim.monitor.technique !== 'bt') return [];
+	const t = {blocks: 0, patches: 0, retranslations: 0};
+	for (const g of sim.guestList) {
+		t.blocks += g.translation.blocks;
+		t.patches += g.translation.patches;
+		t.retranslations += g.translation.retranslations;
+	}
+	return [{label: 'translation', value: `${t.blocks} blocks, ${t.patches} patches, ${t.retranslations} re-translated`}];
+}
+
+function finalLines(p: PgReport): PropertyLine[] {
+	const eq = p.equivalence;
+	const bad = eq.guests.find((g) => g.verdict !== 'equivalent');
+	const lines: PropertyLine[] = [
+		bad
+			? {label: 'equivalence', value: `not equivalent: ${bad.cause ?? bad.divergence?.kind}`, ok: false}
+			: {label: 'equivalence', value: 'equivalent: console, exit, registers and memory as natively', ok: true},
+		{
+			label: 'resource control',
+			value: `${p.resourceControl.verdict}: ${p.resourceControl.checks.filter((c) => c.ok).length}/${p.resourceControl.checks.length} checks hold`,
+			ok: p.resourceControl.verdict === 'contained',
+		},
+		{label: 'efficiency', value: `${pct(p.efficiency.directShare)} of guest instructions ran directly`},
+		{label: 'effectiveness', value: `${p.effectiveness.ratio.toFixed(3)} (native ${p.effectiveness.nativeCycles} ÷ ${p.effectiveness.virtualCycles} cycles)`},
+		{label: 'VMM entries', value: p.entries.toLocaleString('en-US')},
+	];
+	if (p.translation) {
+		const t = p.translation;
+		lines.push({label: 'translation', value: `${t.blocks} blocks, ${t.patches} patches, ${t.retranslations} re-translated`});
+	}
+	return lines;
+}

@@ -1,0 +1,113 @@
+/**
+ * Text for `vmtop stats`: the exit-reason table as kvm_stat / `perf kvm stat`
+ * print it (reason, total, share, rate, mean cost), the four Popek–Goldberg
+ * properties, and the side-by-side comparison of the techniques. Pure
+ * functions of the run's data, so the output is deterministic.
+ */
+import type {ExitRow} from '../stats/exit-stats.js';
+import type {PgReport} from './properties.js';
+import type {StatsRun} from './stats-run.js';
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const int = (x: number) => Math.round(x).toString();
+
+function table(title: string, rows: ExitRow[]): string[] {
+	const lines = [`${title.padEnd(30)}${'total'.padStart(8)}${'%'.padStart(8)}${'per s'.padStart(11)}${'mean cycles'.padStart(13)}`];
+	for (const r of rows) {
+		lines.push(`  ${r.reason.padEnd(28)}${int(r.count).padStart(8)}${pct(r.share).padStart(8)}${int(r.perSecond).padStart(11)}${int(r.meanCycles).padStart(13)}`);
+	}
+	const count = rows.reduce((s, r) => s + r.count, 0);
+	const cycles = rows.reduce((s, r) => s + r.totalCycles, 0);
+	const rate = rows.reduce((s, r) => s + r.perSecond, 0);
+	lines.push(`  ${'all'.padEnd(28)}${int(count).padStart(8)}${pct(count ? 1 : 0).padStart(8)}${int(rate).padStart(11)}${int(count ? cycles / count : 0).padStart(13)}`);
+	return lines;
+}
+
+export function describeRun(run: StatsRun): string {
+	const vmm = run.technique === 'none' ? 'no VMM (the reference)' : `vmm ${run.technique} (Type ${run.type === 1 ? 'I' : 'II'})`;
+	return `${run.scenario} — ${run.isa}, ${vmm}, ${run.guests} guest${run.guests > 1 ? 's' : ''}`;
+}
+
+export function formatStats(run: StatsRun): string {
+	const lines = [describeRun(run), `stopped: ${run.stop.message} · ${run.instructions} instructions · ${run.cycles} cycles`, ''];
+	if (run.technique !== 'none') {
+		lines.push(...table('VMM exits (all guests)', run.exits));
+		if (run.hostOs) {
+			lines.push(`  every one through the host OS first: ${run.hostOs.passes} passes, ${run.hostOs.meanCycles} cycles each`);
+		}
+		for (const g of run.exitsByGuest) lines.push('', ...table(`VMM exits, guest ${g.guest} (${g.name})`, g.rows));
+		lines.push('');
+	}
+	lines.push(...formatProperties(run.properties));
+	return lines.join('\n');
+}
+
+export function formatProperties(p: PgReport): string[] {
+	const lines = ['Popek & Goldberg'];
+	const eq = p.equivalence;
+	if (eq.verdict === 'reference') lines.push('  equivalence       the reference run (vmm none): the others are compared with it');
+	else if (eq.verdict === 'equivalent') lines.push('  equivalence       equivalent: console, exit, registers and memory as the native run');
+	else {
+		lines.push('  equivalence       NOT equivalent');
+		for (const g of eq.guests.filter((x) => x.verdict !== 'equivalent')) {
+			const d = g.divergence!;
+			lines.push(`    guest ${g.guest} (${g.name}): ${d.kind} differs at ${d.where}: native ${d.native}, virtual ${d.virtual}`);
+			if (g.cause) lines.push(`    why: ${g.cause}`);
+		}
+	}
+	const rc = p.resourceControl;
+	if (rc.verdict === 'reference') lines.push('  resource control  no VMM: the kernel owns the machine');
+	else {
+		lines.push(`  resource control  ${rc.verdict}: ${rc.checks.map((c) => `${c.name} ${c.ok ? 'ok' : 'VIOLATED'}`).join(', ')}`);
+		for (const c of rc.checks) lines.push(`    ${c.name}: ${c.detail}`);
+		for (const a of rc.attempts) {
+			lines.push(`    guest ${a.guest} ${a.by}: ${a.kind} ×${a.count} (${a.detail} at 0x${(a.pc >>> 0).toString(16)}) → ${a.outcome}`);
+		}
+	}
+	const e = p.efficiency;
+	lines.push(
+		`  efficiency        ${pct(e.directShare)} of guest instructions ran directly (${e.direct} of ${e.direct + e.emulated}; ${e.emulated} entered the VMM)`,
+	);
+	const f = p.effectiveness;
+	const note = eq.verdict === 'not equivalent' ? ' — not the same guest work: not comparable' : '';
+	lines.push(`  effectiveness     ${f.ratio.toFixed(3)} (native ${f.nativeCycles} cycles ÷ virtualized ${f.virtualCycles})${note}`);
+	if (p.translation) {
+		const t = p.translation;
+		lines.push(`  translation       ${t.blocks} blocks, ${t.patches} patches, ${t.retranslations} re-translated, ${t.scanned} instructions scanned`);
+	}
+	return lines;
+}
+
+/** none, trap, bt and pv side by side. */
+export function formatCompare(runs: StatsRun[]): string {
+	const top = (r: StatsRun) => {
+		const x = r.exits[0];
+		return x ? `${x.reason} ${pct(x.share)}` : '–';
+	};
+	const rows: Array<[string, string[]]> = [
+		['', runs.map((r) => r.technique)],
+		['equivalence', runs.map((r) => r.properties.equivalence.verdict)],
+		['resource control', runs.map((r) => r.properties.resourceControl.verdict)],
+		['VMM entries', runs.map((r) => int(r.properties.entries))],
+		['efficiency', runs.map((r) => pct(r.properties.efficiency.directShare))],
+		['effectiveness', runs.map((r) => r.properties.effectiveness.ratio.toFixed(3))],
+		['cycles', runs.map((r) => int(r.cycles))],
+		['guest instructions', runs.map((r) => int(r.properties.perGuest.reduce((s, g) => s + g.instructions, 0)))],
+		['bt blocks/patches', runs.map((r) => (r.properties.translation ? `${r.properties.translation.blocks}/${r.properties.translation.patches}` : '–'))],
+		['top exit reason', runs.map(top)],
+	];
+	const w = Math.max(...rows.flatMap(([, cells]) => cells.map((c) => c.length))) + 2;
+	const first = runs[0]!;
+	const lines = [
+		`${first.scenario} — ${first.isa}: ${runs.map((r) => r.technique).join(', ')} side by side`,
+		'',
+		...rows.map(([label, cells]) => label.padEnd(20) + cells.map((c) => c.padStart(w)).join('')),
+	];
+	const why = runs.filter((r) => r.properties.equivalence.verdict === 'not equivalent');
+	for (const r of why) {
+		for (const g of r.properties.equivalence.guests.filter((x) => x.verdict !== 'equivalent')) {
+			lines.push('', `${r.technique}: not equivalent — ${g.divergence!.kind} at ${g.divergence!.where}`, `  why: ${g.cause ?? 'unknown'}`);
+		}
+	}
+	return lines.join('\n');
+}

@@ -1,0 +1,80 @@
+/**
+ * One headless run for `vmtop stats`: build the scenario (bare kernel or under
+ * the VMM), run it to its end counting VMM exits (kvm_stat style, via the
+ * lead's ExitStats subscriber), then measure the four properties.
+ */
+import {EventBus} from '../bus/event-bus.js';
+import {runHeadless} from '../cpu/headless.js';
+import type {StopInfo} from '../cpu/machine.js';
+import {buildKernelSimulation} from '../scenario/build.js';
+import type {Scenario} from '../scenario/scenario.js';
+import {type ExitRow, ExitStats} from '../stats/exit-stats.js';
+import {type PgReport, measureProperties, referenceReport} from './properties.js';
+import {buildVmmScenario} from './scenario.js';
+
+export interface StatsRun {
+	scenario: string;
+	technique: Scenario['vmm'];
+	isa: string;
+	type: 1 | 2;
+	guests: number;
+	stop: StopInfo;
+	/** Real instructions and cycles of the whole run. */
+	instructions: number;
+	cycles: number;
+	/** Exit reasons, all guests merged. */
+	exits: ExitRow[];
+	/** Exit reasons per guest (only with several guests). */
+	exitsByGuest: Array<{guest: number; name: string; rows: ExitRow[]}>;
+	/** Type II: passes through the host OS, and what each cost. */
+	hostOs?: {passes: number; meanCycles: number};
+	properties: PgReport;
+	/** Console output (per guest tagged when there are several). */
+	output: string;
+}
+
+export const DEFAULT_MAX_INSTRUCTIONS = 50_000_000;
+
+export function statsRun(scenario: Scenario, maxInstructions = scenario.maxInstructions ?? DEFAULT_MAX_INSTRUCTIONS): StatsRun {
+	const bus = new EventBus();
+	let output = '';
+	const onOutput = (t: string) => (output += t);
+	if (scenario.vmm === 'none') {
+		const sim = buildKernelSimulation(scenario, {bus});
+		const {stop} = runHeadless(sim, {maxInstructions, onOutput});
+		const report = referenceReport(sim);
+		return {
+			...head(scenario, sim.machine.profile.name, 1),
+			stop,
+			instructions: sim.machine.instret,
+			cycles: sim.machine.cycles,
+			exits: [],
+			exitsByGuest: [],
+			properties: report,
+			output,
+		};
+	}
+	const stats = new ExitStats(bus);
+	const sim = buildVmmScenario(scenario, {bus});
+	const {stop} = runHeadless(sim, {maxInstructions, onOutput});
+	const cycles = sim.machine.cycles;
+	const properties = measureProperties(sim, {maxInstructions});
+	const guests = sim.guestList;
+	const passes = guests.reduce((s, g) => s + g.hostPasses, 0);
+	return {
+		...head(scenario, sim.machine.profile.name, guests.length),
+		stop,
+		instructions: sim.machine.instret,
+		cycles,
+		exits: stats.rows(undefined, cycles),
+		exitsByGuest:
+			guests.length > 1 ? guests.map((g) => ({guest: g.index, name: g.name, rows: stats.rows(g.index, cycles)})) : [],
+		...(scenario.type === 2 ? {hostOs: {passes, meanCycles: sim.machine.costs.hostOs}} : {}),
+		properties,
+		output,
+	};
+}
+
+function head(scenario: Scenario, isa: string, guests: number) {
+	return {scenario: scenario.name, technique: scenario.vmm, isa, type: scenario.type, guests};
+}

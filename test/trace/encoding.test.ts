@@ -1,0 +1,64 @@
+/** The recorder's byte-level encoder writes exactly what JSON.stringify would. */
+import fc from 'fast-check';
+import {describe, expect, test} from 'vitest';
+import {encodeEvent, encodeEventInto, parseEventLine} from '../../source/trace/format.js';
+import {LineBuffer} from '../../source/trace/line-buffer.js';
+
+describe('LineBuffer.number', () => {
+	test('any number, as JSON writes it', () => {
+		fc.assert(
+			fc.property(fc.oneof(fc.integer({min: -(2 ** 31), max: 2 ** 31}), fc.maxSafeInteger(), fc.double({noNaN: true, noDefaultInfinity: true}), fc.constantFrom(0, -0, 9, 10, 99, 100, 2 ** 31 - 1, -(2 ** 31), 2 ** 53 - 1)), (n) => {
+				const out = new LineBuffer(4);
+				out.reserve(32);
+				out.number(n);
+				expect(out.view().toString('latin1')).toBe(JSON.stringify(n));
+			}),
+		);
+	});
+
+	test('grows as needed', () => {
+		const out = new LineBuffer(8);
+		for (let i = 0; i < 1000; i++) out.text(`line ${i} ✓\n`);
+		expect(out.view().toString('utf8').split('\n')[999]).toBe('line 999 ✓');
+	});
+});
+
+describe('encodeEventInto', () => {
+	const instruction = fc.record({
+		kind: fc.constant('instruction' as const),
+		pc: fc.nat({max: 2 ** 32 - 1}),
+		phys: fc.nat({max: 2 ** 30}),
+		supervisor: fc.boolean(),
+		header: fc.integer({min: -(2 ** 31), max: 2 ** 31 - 1}),
+		cycle: fc.maxSafeNat(),
+		instret: fc.maxSafeNat(),
+		guest: fc.integer({min: -1, max: 15}),
+	});
+
+	test('instruction lines equal encodeEvent and parse back to the event', () => {
+		fc.assert(
+			fc.property(fc.array(instruction, {minLength: 1, maxLength: 20}), (events) => {
+				const out = new LineBuffer(16);
+				for (const e of events) encodeEventInto(out, e);
+				const text = out.view().toString('utf8');
+				expect(text).toBe(events.map((e) => encodeEvent(e) + '\n').join(''));
+				expect(text.trimEnd().split('\n').map(parseEventLine)).toEqual(events);
+			}),
+		);
+	});
+
+	test('the same address with other contents is not served from the prefix cache', () => {
+		const out = new LineBuffer();
+		const e = {kind: 'instruction' as const, pc: 8, phys: 8, supervisor: true, header: 1, cycle: 1, instret: 1, guest: -1};
+		encodeEventInto(out, e);
+		encodeEventInto(out, {...e, header: 2, supervisor: false});
+		expect(out.view().toString().trimEnd().split('\n').map((l) => JSON.parse(l).header)).toEqual([1, 2]);
+	});
+
+	test('other events: JSON, non-ASCII text included', () => {
+		const out = new LineBuffer(4);
+		const e = {kind: 'console' as const, text: 'é→✓\n"', cycle: 1, instret: 1, guest: 0};
+		encodeEventInto(out, e);
+		expect(JSON.parse(out.view().toString('utf8'))).toEqual(e);
+	});
+});

@@ -1,0 +1,114 @@
+import {describe, expect, test} from 'vitest';
+import {DashboardStore} from '../../source/ui/store/dashboard-store.js';
+import {consoleText, instruction, syscallJourney, timerBurst, vmmJourney} from './helpers/events.js';
+import {FakeSource} from './helpers/fake-source.js';
+import {ManualScheduler} from './helpers/manual-scheduler.js';
+
+function setup(options: {historySize?: number} = {}, description = {}) {
+	const source = new FakeSource(description);
+	const sched = new ManualScheduler();
+	const store = new DashboardStore(source, {scheduler: sched, historySize: options.historySize});
+	let notified = 0;
+	store.subscribe(() => notified++);
+	return {source, sched, store, notifications: () => notified};
+}
+
+describe('DashboardStore', () => {
+	test('a burst of 100k events produces a bounded number of snapshots', () => {
+		const {source, sched, store, notifications} = setup();
+		source.speed = 'max';
+		source.changed();
+		const before = store.snapshots;
+		for (let i = 0; i < 100_000; i++) source.emit(...timerBurst(1, i));
+		expect(notifications()).toBe(0); // nothing until the frame timer fires
+		sched.advance(40);
+		expect(notifications()).toBe(1);
+		expect(store.snapshots - before).toBe(1);
+		// Another burst spread over 1 simulated second: at most ~30 frames, not 100k.
+		for (let ms = 0; ms < 1000; ms++) {
+			for (let i = 0; i < 100; i++) source.emit(...timerBurst(1, 200_000 + ms * 100 + i));
+			sched.advance(1);
+		}
+		sched.advance(40);
+		expect(notifications()).toBeLessThanOrEqual(1 + 32);
+		expect(notifications()).toBeGreaterThan(20);
+	});
+
+	test('the snapshot is the same object between notifications', () => {
+		const {source, sched, store} = setup();
+		const a = store.getSnapshot();
+		source.emit(...syscallJourney());
+		expect(store.getSnapshot()).toBe(a);
+		sched.advance(40);
+		expect(store.getSnapshot()).not.toBe(a);
+	});
+
+	test('history is a bounded ring; rows are oldest first, console bytes are not rows', () => {
+		const {source, sched, store} = setup({historySize: 50});
+		for (let i = 0; i < 200; i++) source.emit(instruction(i, 4 * i, true));
+		source.emit(consoleText('hi\n', 200));
+		sched.advance(40);
+		const snap = store.getSnapshot();
+		expect(snap.history.kept).toBe(50);
+		expect(snap.history.rows.length).toBe(20); // the default viewport
+		expect(snap.history.rows.at(-1)!.instret).toBe(199);
+		expect(snap.history.rows[0]!.instret).toBe(180);
+		expect(snap.consoles[0]!.text).toBe('hi\n');
+	});
+
+	test('listens to `instruction` only while the source wants detail', () => {
+		const {source, store} = setup();
+		expect(source.bus.wanted.instruction).toBe(true); // 300/s
+		source.setSpeed('max');
+		expect(source.bus.wanted.instruction).toBe(false);
+		source.step();
+		expect(source.bus.wanted.instruction).toBe(true);
+		store.dispose();
+		expect(source.bus.wanted.instruction).toBe(false);
+		expect(source.bus.wanted['exception.raised']).toBe(false);
+	});
+
+	test('a new generation (restart) clears the history and listens to the new bus', () => {
+		const {source, sched, store} = setup();
+		source.emit(...syscallJourney());
+		sched.advance(40);
+		expect(store.getSnapshot().history.rows.length).toBeGreaterThan(0);
+		const oldBus = source.bus;
+		source.restart({vmm: 'trap'});
+		expect(oldBus.wanted['exception.raised']).toBe(false);
+		source.emit(...vmmJourney());
+		sched.advance(40);
+		const snap = store.getSnapshot();
+		expect(snap.history.rows.map((r) => r.kind)).toEqual(['exception.raised', 'vmm.intercept', 'vmm.emulate', 'vmm.resume']);
+		expect(snap.status.description.vmm).toBe('trap');
+		expect(snap.history.showVmm).toBe(true);
+	});
+
+	test('counts VMM exits by reason with mean cycles, and the status event number', () => {
+		const {source, sched, store} = setup({}, {vmm: 'trap'});
+		source.emit(...vmmJourney(500, 0, 'cli'), ...vmmJourney(2000, 0, 'cli'), ...vmmJourney(3000, 1, 'out'));
+		sched.advance(40);
+		const snap = store.getSnapshot();
+		expect(snap.exitTotal).toBe(3);
+		expect(snap.exits[0]).toMatchObject({reason: 'cli', count: 2, meanCycles: 1100});
+		expect(snap.exits[1]).toMatchObject({reason: 'out', count: 1});
+		expect(snap.status.event).toBe(12);
+		expect(snap.spark.label).toBe('VMM entries/s');
+	});
+
+	test('the cooperation panel follows the newest exception', () => {
+		const {source, sched, store} = setup();
+		source.emit(...syscallJourney(100));
+		sched.advance(40);
+		const coop = store.getSnapshot().cooperation!;
+		expect(coop.vector).toBe('int 0x80');
+		expect(coop.complete).toBe(true);
+		expect(coop.steps.map((s) => s.title)).toEqual([
+			'fetch-execute (CPU)',
+			'exception',
+			'fetch-execute (CPU)',
+			'fetch-execute (OS)',
+			'return from exception',
+		]);
+	});
+});

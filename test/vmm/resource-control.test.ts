@@ -1,0 +1,86 @@
+/**
+ * Resource control: a hostile guest kernel and attack.s try to escape. Every
+ * attempt is reported with its outcome, and none reaches the VMM, the other
+ * guest or a real device.
+ */
+import {expect, test} from 'vitest';
+import {EventBus} from '../../source/bus/event-bus.js';
+import {runHeadless} from '../../source/cpu/headless.js';
+import {classic} from '../../source/isa/profiles.js';
+import {buildVmmSimulation} from '../../source/vmm/build.js';
+import {measureProperties} from '../../source/vmm/properties.js';
+import {buildVmmScenario} from '../../source/vmm/scenario.js';
+import {statsRun} from '../../source/vmm/stats-run.js';
+import {MEMORY, miniSpec, sampleScenario} from './helpers.js';
+
+test('the hostile kernel escapes nowhere: each attempt reported, the other guest runs on as natively', () => {
+	const hostile = sampleScenario('hostile');
+	const normal = sampleScenario('default');
+	const bus = new EventBus();
+	const stops: number[] = [];
+	bus.on('stop', (e) => stops.push(e.guest));
+	const sim = buildVmmScenario(
+		{
+			...normal,
+			vmm: 'trap',
+			vms: [
+				{name: 'hostile', kernel: hostile.kernel, programs: hostile.programs, input: ''},
+				{name: 'normal', programs: normal.programs, input: normal.input},
+			],
+		},
+		{bus},
+	);
+	const slice = sim.monitor.scheduler.slice;
+	runHeadless(sim);
+	const [bad, good] = sim.guestList;
+	expect(bad!.vcpu.stopped).toMatchObject({reason: 'poweroff', code: 99});
+	expect(good!.vcpu.stopped).toMatchObject({reason: 'poweroff', code: 0});
+	// The real machine stopped only after the last guest: guest 0 stopped first, guest 1 ran on.
+	expect(stops).toEqual([0, 1, -1]);
+	expect(sim.machine.timerPeriod).toBe(slice);
+	expect(sim.machine.trapHook).not.toBeNull();
+	const report = measureProperties(sim);
+	const kinds = report.resourceControl.attempts.filter((a) => a.guest === 0).map((a) => a.kind);
+	expect(kinds).toEqual(
+		expect.arrayContaining(['access outside the partition', 'stop the timer', 'replace the IDT', 'disable interrupts', 'power off the machine']),
+	);
+	expect(report.resourceControl.attempts.every((a) => a.outcome.length > 0)).toBe(true);
+	expect(report.resourceControl.verdict).toBe('contained');
+	expect(report.resourceControl.checks.find((c) => c.name === 'other guests')).toMatchObject({ok: true});
+	// A faithful duplicate: even the hostile kernel sees what it would see natively.
+	expect(report.equivalence.guests.map((g) => g.verdict)).toEqual(['equivalent', 'equivalent']);
+	expect(good!.vcpu.outputText()).toMatch(/all processes have exited/);
+	expect(bad!.vcpu.outputText()).toMatch(/\[hostile\] 1: blocked \(#GP\)/);
+});
+
+test('interrupts off forever: the real timer still brings the VMM back, and the other guest finishes', () => {
+	const sim = buildVmmSimulation({
+		technique: 'trap',
+		profile: classic,
+		memorySize: MEMORY,
+		guests: [miniSpec('forever', ['user-a.s'], {defines: {HOSTILE: 1, FOREVER: 1}}), miniSpec('normal', ['user-a.s', 'user-b.s'])],
+	});
+	runHeadless(sim, {maxInstructions: 3_000_000});
+	const [bad, good] = sim.guestList;
+	expect(sim.stopped!.reason).toBe('instruction-limit');
+	expect(bad!.vcpu.state).toBe('running');
+	expect(bad!.vcpu.intEnabled).toBe(false);
+	expect(bad!.timerEntriesWhileMasked).toBeGreaterThan(10);
+	expect(good!.vcpu.stopped).toMatchObject({reason: 'poweroff', code: 0});
+	expect(good!.vcpu.outputText()).toMatch(/A4\n/);
+	expect(sim.monitor.scheduler.switches).toBeGreaterThan(10);
+});
+
+test('attack.s from user mode: every attempt ends in #GP reflected into the guest kernel', () => {
+	const run = statsRun(sampleScenario('attack', {vmm: 'bt'}));
+	const attempts = run.properties.resourceControl.attempts;
+	const privileged = attempts.find((a) => a.kind === 'privileged instruction in user mode')!;
+	expect(privileged.by).toBe('user');
+	expect(privileged.count).toBe(4);
+	expect(privileged.outcome).toMatch(/#GP reflected/);
+	expect(attempts.find((a) => a.kind === 'access outside its segment')).toMatchObject({by: 'user', count: 1});
+	expect(run.output).not.toMatch(/ESCAPED/);
+	expect(run.output.match(/killed: #GP/g)).toHaveLength(5);
+	expect(run.properties.resourceControl.verdict).toBe('contained');
+	expect(run.properties.equivalence.verdict).toBe('equivalent');
+});
