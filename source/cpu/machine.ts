@@ -637,13 +637,46 @@ export class Machine {
 					pc = next;
 					break;
 				}
-				case 5: // mul
-				case 6: // and
-				case 7: // or
+				case 5: { // mul
+					const x = r[dB[w]!]!;
+					const y = (r[dC[w]!]! + dImm[w]!) | 0;
+					const res = Math.imul(x, y);
+					c = false;
+					v = false;
+					z = res === 0;
+					n = res < 0;
+					r[dA[w]!] = res;
+					pc = next;
+					break;
+				}
+				case 6: { // and
+					const x = r[dB[w]!]!;
+					const y = (r[dC[w]!]! + dImm[w]!) | 0;
+					const res = x & y;
+					c = false;
+					v = false;
+					z = res === 0;
+					n = res < 0;
+					r[dA[w]!] = res;
+					pc = next;
+					break;
+				}
+				case 7: { // or
+					const x = r[dB[w]!]!;
+					const y = (r[dC[w]!]! + dImm[w]!) | 0;
+					const res = x | y;
+					c = false;
+					v = false;
+					z = res === 0;
+					n = res < 0;
+					r[dA[w]!] = res;
+					pc = next;
+					break;
+				}
 				case 8: { // xor
 					const x = r[dB[w]!]!;
 					const y = (r[dC[w]!]! + dImm[w]!) | 0;
-					const res = op === 5 /* mul */ ? Math.imul(x, y) : op === 6 /* and */ ? x & y : op === 7 /* or */ ? x | y : x ^ y;
+					const res = x ^ y;
 					c = false;
 					v = false;
 					z = res === 0;
