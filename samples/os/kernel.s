@@ -24,10 +24,12 @@
 ;     beyond what the boot information says: a VMM runs this same kernel,
 ;     deprivileged, inside a partition.
 ;   - Every privileged or sensitive instruction sits in an `.ifdef PV` block
-;     whose other branch is the hypercall that replaces it
-;     (docs/hypercalls.md). Assembled with the define PV, this is the
-;     para-virtualized kernel. Hypercalls use r0 (number, result), r1, r2
-;     (arguments), so at those sites r0–r2 are scratch in both builds.
+;     whose PV branch stands for exactly that one instruction
+;     (docs/hypercalls.md): a one-for-one hypercall (`int 0x82` and a
+;     descriptor word the VMM reads and skips), or an `ld`/`st` on the shared
+;     vCPU page `pv_vcpu` (mfcr, mtcr, lidt, smsw). Assembled with the define
+;     PV, this is the para-virtualized kernel, and it executes exactly as many
+;     instructions as the native one: its timer ticks land at the same places.
 ;   - With the define HOSTILE the kernel turns on its VMM after booting and
 ;     tries to escape (see `hostile` at the end).
 ;
@@ -111,8 +113,7 @@ boot:
         ; (On the pentium profile, under a plain trap-and-emulate VMM, smsw does
         ; not trap and shows the truth: the guest kernel runs in user mode.)
 .ifdef PV
-        mov r0, HC_SMSW
-        int VEC_HYPERCALL
+        ld r0, [pv_vcpu+VCPU_STATUS]
 .else
         smsw r0
 .endif
@@ -136,17 +137,16 @@ boot_nothing_to_run:
         mov r1, 0
         jmp power_off
 boot_start:
-.ifdef HOSTILE
-        jmp hostile
-.endif
         ; The timer makes scheduling preemptive: IRQ 0 every TIME_SLICE instructions.
 .ifdef PV
-        mov r0, HC_OUT
-        mov r1, PORT_TIMER
-        mov r2, TIME_SLICE
         int VEC_HYPERCALL
+        .word HC_OUT_IMM + HC_PORT_TIMER
+        .word TIME_SLICE
 .else
         out PORT_TIMER, TIME_SLICE
+.endif
+.ifdef HOSTILE
+        jmp hostile                     ; interrupts are still off: it never gets to a process
 .endif
         jmp schedule                    ; enter the first process (with iret)
 
@@ -163,27 +163,25 @@ idt_init_fill:
         cmp r2, 256
         jl idt_init_fill
         mov r3, divide_error_fault
-        st r3, [idt_table+0]                  ; 4 * VEC_DE
+        st r3, [idt_table+0]            ; 4 * VEC_DE
         mov r3, breakpoint_fault
-        st r3, [idt_table+12]                 ; 4 * VEC_BP
+        st r3, [idt_table+12]           ; 4 * VEC_BP
         mov r3, invalid_opcode_fault
-        st r3, [idt_table+24]                 ; 4 * VEC_UD
+        st r3, [idt_table+24]           ; 4 * VEC_UD
         mov r3, double_fault_abort
-        st r3, [idt_table+32]                 ; 4 * VEC_DF
+        st r3, [idt_table+32]           ; 4 * VEC_DF
         mov r3, general_protection_fault
-        st r3, [idt_table+52]                 ; 4 * VEC_GP
+        st r3, [idt_table+52]           ; 4 * VEC_GP
         mov r3, timer_interrupt
-        st r3, [idt_table+128]                ; 4 * VEC_TIMER
+        st r3, [idt_table+128]          ; 4 * VEC_TIMER
         mov r3, console_interrupt
-        st r3, [idt_table+132]                ; 4 * VEC_CONSOLE
+        st r3, [idt_table+132]          ; 4 * VEC_CONSOLE
         mov r3, syscall_entry
-        st r3, [idt_table+512]                ; 4 * VEC_SYSCALL
+        st r3, [idt_table+512]          ; 4 * VEC_SYSCALL
+        mov r1, idt_table
 .ifdef PV
-        mov r0, HC_LIDT
-        mov r1, idt_table
-        int VEC_HYPERCALL
+        st r1, [pv_vcpu+VCPU_IDT]
 .else
-        mov r1, idt_table
         lidt r1
 .endif
         ret
@@ -295,31 +293,24 @@ exception_entry:
         st r12, [r1+P_R12]
         st r13, [r1+P_R13]
         st r14, [r1+P_R14]
-        mov r3, r1
 .ifdef PV
-        mov r0, HC_MFCR
-        mov r1, CR_EPC
-        int VEC_HYPERCALL
+        ld r0, [pv_vcpu+VCPU_EPC]
 .else
         mfcr r0, epc
 .endif
-        st r0, [r3+P_EPC]
+        st r0, [r1+P_EPC]
 .ifdef PV
-        mov r0, HC_MFCR
-        mov r1, CR_EFLAGS
-        int VEC_HYPERCALL
+        ld r0, [pv_vcpu+VCPU_EFLAGS]
 .else
         mfcr r0, eflags
 .endif
-        st r0, [r3+P_EFLAGS]
+        st r0, [r1+P_EFLAGS]
 .ifdef PV
-        mov r0, HC_MFCR
-        mov r1, CR_USP
-        int VEC_HYPERCALL
+        ld r0, [pv_vcpu+VCPU_USP]
 .else
         mfcr r0, usp
 .endif
-        st r0, [r3+P_USP]
+        st r0, [r1+P_USP]
         ret
 exception_entry_idle:
         pop r1
@@ -377,9 +368,7 @@ unexpected_fault:
         mov sp, kernel_stack_top
         call exception_entry
 .ifdef PV
-        mov r0, HC_MFCR
-        mov r1, CR_CAUSE
-        int VEC_HYPERCALL
+        ld r0, [pv_vcpu+VCPU_CAUSE]
 .else
         mfcr r0, cause
 .endif
@@ -461,9 +450,8 @@ sys_read_next:
         cmp r5, r2
         jae sys_read_end
 .ifdef PV
-        mov r0, HC_IN
-        mov r1, PORT_CONSOLE_IN
         int VEC_HYPERCALL
+        .word HC_IN + HC_R0 + HC_PORT_CONSOLE_IN
 .else
         in r0, PORT_CONSOLE_IN
 .endif
@@ -556,11 +544,10 @@ schedule:
         ; Here interrupts are already off, but like Linux's local_irq_save the
         ; sequence is right whatever the caller's IF was.
 .ifdef PV
-        mov r0, HC_SAVE_FLAGS
         int VEC_HYPERCALL
-        push r0
-        mov r0, HC_CLI
+        .word HC_PUSHF
         int VEC_HYPERCALL
+        .word HC_CLI
 .else
         pushf
         cli
@@ -600,9 +587,8 @@ schedule_found:
         st r4, [last_slot]
         ; local_irq_restore
 .ifdef PV
-        pop r1
-        mov r0, HC_RESTORE_FLAGS
         int VEC_HYPERCALL
+        .word HC_POPF
 .else
         popf
 .endif
@@ -622,41 +608,31 @@ switch_to:
         ; Its region: user address a is physical ubase + a, valid iff a < ulimit.
         ld r2, [r3+P_BASE]
 .ifdef PV
-        mov r0, HC_MTCR
-        mov r1, CR_UBASE
-        int VEC_HYPERCALL
+        st r2, [pv_vcpu+VCPU_UBASE]
 .else
         mtcr ubase, r2
 .endif
         ld r2, [r3+P_LIMIT]
 .ifdef PV
-        mov r0, HC_MTCR
-        mov r1, CR_ULIMIT
-        int VEC_HYPERCALL
+        st r2, [pv_vcpu+VCPU_ULIMIT]
 .else
         mtcr ulimit, r2
 .endif
         ld r2, [r3+P_EPC]
 .ifdef PV
-        mov r0, HC_MTCR
-        mov r1, CR_EPC
-        int VEC_HYPERCALL
+        st r2, [pv_vcpu+VCPU_EPC]
 .else
         mtcr epc, r2
 .endif
         ld r2, [r3+P_EFLAGS]
 .ifdef PV
-        mov r0, HC_MTCR
-        mov r1, CR_EFLAGS
-        int VEC_HYPERCALL
+        st r2, [pv_vcpu+VCPU_EFLAGS]
 .else
         mtcr eflags, r2
 .endif
         ld r2, [r3+P_USP]
 .ifdef PV
-        mov r0, HC_MTCR
-        mov r1, CR_USP
-        int VEC_HYPERCALL
+        st r2, [pv_vcpu+VCPU_USP]
 .else
         mtcr usp, r2
 .endif
@@ -673,18 +649,12 @@ switch_to:
         ld r4, [r3+P_R4]
         ld r2, [r3+P_R2]
         ld r1, [r3+P_R1]
+        ld r0, [r3+P_R0]
+        ld r3, [r3+P_R3]
 .ifdef PV
-        ; The iret hypercall needs r0 for its number: the process's r0 goes on
-        ; the kernel stack, and the VMM pops it into r0 as it returns (as
-        ; Xen's iret hypercall takes the registers it clobbers from the stack).
-        ld r0, [r3+P_R0]
-        push r0
-        mov r0, HC_IRET
-        ld r3, [r3+P_R3]
-        int VEC_HYPERCALL
+        int VEC_HYPERCALL               ; iret: the VMM takes epc, eflags, ubase,
+        .word HC_IRET                   ; ulimit and usp from pv_vcpu
 .else
-        ld r0, [r3+P_R0]
-        ld r3, [r3+P_R3]
         iret
 .endif
 
@@ -698,10 +668,10 @@ idle:
         mov sp, kernel_stack_top
 idle_loop:
 .ifdef PV
-        mov r0, HC_STI
         int VEC_HYPERCALL
-        mov r0, HC_HLT
+        .word HC_STI
         int VEC_HYPERCALL
+        .word HC_HLT
 .else
         sti
         hlt
@@ -737,10 +707,8 @@ all_exited:
 ; power_off: stop the machine with exit code r1.
 power_off:
 .ifdef PV
-        mov r2, r1
-        mov r1, PORT_POWER
-        mov r0, HC_OUT
         int VEC_HYPERCALL
+        .word HC_OUT + HC_R1 + HC_PORT_POWER
 .else
         out PORT_POWER, r1
 .endif
@@ -756,28 +724,32 @@ console_write:
         ; local_irq_save … local_irq_restore: one message is written whole,
         ; whoever calls, with interrupts on or off.
 .ifdef PV
-        mov r0, HC_SAVE_FLAGS
         int VEC_HYPERCALL
-        push r0
-        mov r0, HC_CLI
+        .word HC_PUSHF
         int VEC_HYPERCALL
-        mov r0, HC_CONSOLE_WRITE        ; the whole string in one VMM entry
-        int VEC_HYPERCALL
-        pop r1
-        mov r0, HC_RESTORE_FLAGS
-        int VEC_HYPERCALL
+        .word HC_CLI
 .else
         pushf
         cli
+.endif
 console_write_next:
         cmp r2, 0
         jz console_write_done
         ldb r0, [r1]
+.ifdef PV
+        int VEC_HYPERCALL
+        .word HC_OUT + HC_R0 + HC_PORT_CONSOLE_OUT
+.else
         out PORT_CONSOLE_OUT, r0
+.endif
         add r1, r1, 1
         sub r2, r2, 1
         jmp console_write_next
 console_write_done:
+.ifdef PV
+        int VEC_HYPERCALL
+        .word HC_POPF
+.else
         popf
 .endif
         ret
@@ -880,7 +852,8 @@ kput_vector_gp:
 .ifdef HOSTILE
 ; =============================================================================
 ; The hostile kernel (define HOSTILE): a guest kernel that tries to escape its
-; virtual machine, one attempt after the other, each announced on the console:
+; virtual machine once booted (timer started, interrupts still off), one
+; attempt after the other, each announced on the console:
 ;   1. write beyond the end of its memory (the boot information's size):
 ;      a partition must stop it with #GP; the kernel catches that fault;
 ;   2. stop the real timer (out 0x20, 0), so a VMM would never get the CPU back;
@@ -972,6 +945,12 @@ last_slot:      .word MAX_PROCS-1       ; slot that ran last: the first scan sta
 ticks:          .word 0                 ; timer interrupts since boot
 .ifdef HOSTILE
 hostile_resume: .word 0
+.endif
+
+.ifdef PV
+; The shared vCPU page: the virtual control registers, shared with the VMM
+; (docs/hypercalls.md). The VMM finds it by this label.
+pv_vcpu:        .space VCPU_SIZE
 .endif
 
 ; Boot information, written by the loader before the machine starts.

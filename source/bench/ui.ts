@@ -2,8 +2,9 @@
  * UI benchmarks (`npm run bench`):
  *
  * - `ui.attached_ratio`: core throughput with the dashboard attached (store,
- *   live driver at unlimited speed, Ink rendering ≤30 fps to an ignored
- *   terminal) ÷ headless, on the same runs, measured in the same process.
+ *   live driver at unlimited speed, Ink drawing 120×35 at its frame rate to an
+ *   ignored terminal) ÷ headless: the same run (kernel, two busy processes,
+ *   30M instructions), alternately, in the same process; the median of three.
  * - `ui.key_latency_ms`: the real binary in a real pseudo-terminal at
  *   `--speed max`; from a key press until the screen shows its effect
  *   (space → "paused", space → "running", ? → the help overlay), median.
@@ -18,12 +19,7 @@ import {runHeadless} from '../cpu/headless.js';
 import {buildSimulation} from '../scenario/build.js';
 import {loadScenario, packageFile} from '../scenario/scenario.js';
 import type {Simulation} from '../scenario/simulation.js';
-
-export interface BenchResult {
-	name: string;
-	value: number;
-	unit: string;
-}
+import type {BenchRow} from './row.js';
 
 /** The pseudo-terminal bridge (python3, standard library only). */
 export const PTY_SCRIPT = fileURLToPath(new URL('../../test/e2e/pty.py', import.meta.url));
@@ -179,7 +175,7 @@ async function attachedMs(sim: Simulation, instructions: number): Promise<{ms: n
 		stdin: stdin as unknown as NodeJS.ReadStream,
 		patchConsole: false,
 		exitOnCtrlC: false,
-		maxFps: 30,
+		maxFps: 60, // as render.tsx: the store spaces the frames
 		onRender: ({renderTime}) => store.reportRender(renderTime),
 	});
 	const start = performance.now();
@@ -202,15 +198,28 @@ async function attachedMs(sim: Simulation, instructions: number): Promise<{ms: n
 	return {ms, instructions: ran};
 }
 
-export async function attachedRatio(instructions = 40_000_000): Promise<{ratio: number; headlessMips: number; attachedMips: number}> {
+/**
+ * Headless and attached, alternately, `rounds` times on fresh runs; the
+ * median ratio (the machine is shared: alternating keeps both sides under the
+ * same load).
+ */
+export async function attachedRatio(
+	instructions = 30_000_000,
+	rounds = 3,
+): Promise<{ratio: number; headlessMips: number; attachedMips: number}> {
 	const scenario = loadScenario(busyScenarioFile());
 	const build = () => buildSimulation(scenario, {live: false});
 	headlessMs(build(), instructions / 4); // warm the JIT up for both
-	const headless = headlessMs(build(), instructions);
-	const attached = await attachedMs(build(), instructions);
-	const headlessMips = headless.instructions / headless.ms / 1000;
-	const attachedMips = attached.instructions / attached.ms / 1000;
-	return {ratio: attachedMips / headlessMips, headlessMips, attachedMips};
+	const results: Array<{ratio: number; headlessMips: number; attachedMips: number}> = [];
+	for (let round = 0; round < rounds; round++) {
+		const headless = headlessMs(build(), instructions);
+		const attached = await attachedMs(build(), instructions);
+		const headlessMips = headless.instructions / headless.ms / 1000;
+		const attachedMips = attached.instructions / attached.ms / 1000;
+		results.push({ratio: attachedMips / headlessMips, headlessMips, attachedMips});
+	}
+	results.sort((a, b) => a.ratio - b.ratio);
+	return results[Math.floor(results.length / 2)]!;
 }
 
 /** Median ms from a key press to its effect on screen, in a real pseudo-terminal at `--speed max`. */
@@ -239,7 +248,7 @@ export async function keyLatency(presses = 5): Promise<number> {
 	return samples[Math.floor(samples.length / 2)]!;
 }
 
-export async function benchUi(): Promise<BenchResult[]> {
+export async function benchUi(): Promise<BenchRow[]> {
 	const {ratio} = await attachedRatio();
 	const latency = await keyLatency();
 	return [

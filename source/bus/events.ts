@@ -25,7 +25,9 @@ export type StopReason =
 	| 'triple-fault'
 	| 'halt-interrupts-disabled'
 	| 'halt-nothing-can-wake'
-	| 'instruction-limit';
+	| 'instruction-limit'
+	/** Exceptions delivered over and over with no instruction retiring (a handler that faults on fetch). */
+	| 'exception-loop';
 
 export interface EventMap {
 	/** One fetch-execute cycle of the CPU, emitted after the instruction ran (or faulted). */

@@ -92,14 +92,15 @@ export async function dashboardCommand(argv: string[]): Promise<number> {
 
 	// React's development build is several times slower per frame; the dashboard is not a React dev session.
 	process.env['NODE_ENV'] ??= 'production';
-	const [{mountDashboard}, {LiveDriver}, {checkScreen}, {pvmScreen}, {builtinProfiles}] = await Promise.all([
+	const [{mountDashboard}, {LiveDriver}, {checkScreen}, {pvmScreen}, {builtinProfiles}, {liveProperties}] = await Promise.all([
 		import('../ui/render.js'),
 		import('../ui/driver/live-driver.js'),
 		import('../ui/screens/check-screen.js'),
 		import('../ui/screens/pvm-screen.js'),
 		import('../isa/profiles.js'),
+		import('../vmm/live-properties.js'),
 	]);
-	const driver = new LiveDriver(run.sim, {speed, paused: f.paused ?? false, factory: run.factory});
+	const driver = new LiveDriver(run.sim, {speed, paused: f.paused ?? false, factory: run.factory, properties: liveProperties});
 	const profile = () => driver.simulation.machine.profile ?? builtinProfiles['classic']!;
 	const code = await mountDashboard(driver, {screens: [checkScreen(profile), pvmScreen()], isaProfiles: run.isaProfiles});
 	const sim = driver.simulation;

@@ -92,7 +92,8 @@ export async function runCommand(argv: string[]): Promise<number> {
 			for (const e of error.errors) process.stderr.write(formatAsmError(e) + '\n');
 			return 1;
 		}
-		if (error instanceof ScenarioError || error instanceof LoaderError || error instanceof KernelLayoutError) {
+		// RangeError: a memory size the machine refuses (--memory).
+		if (error instanceof ScenarioError || error instanceof LoaderError || error instanceof KernelLayoutError || error instanceof RangeError) {
 			process.stderr.write(`vmtop: ${error.message}\n`);
 			return 1;
 		}

@@ -49,6 +49,8 @@ export type TrapHook = (vector: number, epc: number, badaddr: number, instructio
 export type DecodeHook = (phys: number) => void;
 
 const DEFAULT_MEMORY = 1 << 20;
+/** Slices in a row that retire nothing before the machine gives up (see run). */
+const EXCEPTION_LOOP_LIMIT = 100_000;
 const EXIT_COUNT = 0;
 const EXIT_GP = 1;
 const EXIT_DE = 2;
@@ -88,6 +90,8 @@ export class Machine {
 	idle = 0;
 	timerPeriod = 0;
 	timerCountdown = 0;
+	/** Slices in a row that retired no instruction (an exception loop). */
+	private fruitless = 0;
 	/** instret when the timer was last charged (see accountTimer). */
 	sliceStart = 0;
 	/** Pending interrupt lines, bit i = IRQ i. */
@@ -434,6 +438,7 @@ export class Machine {
 			}
 			let slice = end - this.instret;
 			if (this.timerPeriod > 0 && this.timerCountdown < slice) slice = this.timerCountdown;
+			const retiredBefore = this.instret;
 			this.sliceStart = this.instret;
 			if (this.bus?.wanted.instruction) {
 				// The traced path: one instruction at a time, so the hot loop carries no event code.
@@ -441,6 +446,16 @@ export class Machine {
 				this.execute(1);
 			} else this.execute(slice);
 			this.accountTimer();
+			if (this.instret !== retiredBefore) this.fruitless = 0;
+			else if (++this.fruitless >= EXCEPTION_LOOP_LIMIT) {
+				// Real hardware would loop forever (say, a handler address that faults
+				// on fetch); a simulator must return, and say why.
+				this.stop(
+					'exception-loop',
+					1,
+					`stuck: ${EXCEPTION_LOOP_LIMIT} exceptions in a row without executing an instruction (last: vector ${this.cause} at pc 0x${this.haltPc()})`,
+				);
+			}
 		}
 		return this.instret - start;
 	}

@@ -108,7 +108,7 @@ export function App({snapshot: s, layout}: AppProps) {
 		<Box flexDirection="column" width={layout.columns} height={layout.rows}>
 			<StatusLine status={s.status} width={layout.columns} flash={s.flash} />
 			{main}
-			<FilterBar filter={s.filter} width={layout.columns} />
+			<FilterBar filter={s.filter} width={layout.columns} goto={s.goto} />
 		</Box>
 	);
 }

@@ -37,6 +37,7 @@ export class Controller {
 		const ui = this.store.ui;
 		if (name === 'ctrl-c') return this.run('quit');
 		if (ui.filterEditing) return this.filterKey(name, input);
+		if (ui.gotoDraft !== null) return this.gotoKey(name, input);
 		if (ui.help) {
 			if (name === '?' || name === 'escape') act.toggleHelp(this.store, false);
 			else if (name === 'q') this.run('quit');
@@ -55,6 +56,14 @@ export class Controller {
 		else if (input.length > 0 && !/[\x00-\x1f]/.test(input)) act.editFilter(this.store, draft + input);
 	}
 
+	private gotoKey(name: string, input: string): void {
+		const draft = this.store.ui.gotoDraft ?? '';
+		if (name === 'return') act.applyGoto(this.store);
+		else if (name === 'escape') act.closeGoto(this.store);
+		else if (name === 'backspace') act.editGoto(this.store, draft.slice(0, -1));
+		else if (input.length > 0 && !/[\x00-\x1f]/.test(input)) act.editGoto(this.store, draft + input);
+	}
+
 	/** Typing goes to the guest; returns false for keys that keep their meaning. */
 	private consoleKey(name: string, input: string): boolean {
 		if (['tab', 'shift-tab', 'escape', 'left', 'right', 'up', 'down', 'pageup', 'pagedown'].includes(name)) {
@@ -63,7 +72,8 @@ export class Controller {
 		}
 		const push = this.source.pushInput?.bind(this.source);
 		if (!push) return false;
-		const text = name === 'return' ? '\n' : name === 'backspace' ? '\b' : name === 'space' ? ' ' : input;
+		// A terminal sends Enter as CR; the guest's console expects LF (pasted text too).
+		const text = name === 'return' ? '\n' : name === 'backspace' ? '\b' : name === 'space' ? ' ' : input.replace(/\r/g, '\n');
 		if (text.length === 0) return true;
 		const snap = this.store.getSnapshot();
 		push(text, Math.max(0, snap.consoles[snap.consoleGuest]?.guest ?? 0));
@@ -84,6 +94,12 @@ export class Controller {
 				return source.step();
 			case 'nextException':
 				return source.nextException();
+			case 'prevException':
+				return source.prevException ? source.prevException() : act.flash(store, 'going back needs a recorded trace (vmtop replay)');
+			case 'stepBack':
+				return source.stepBack ? source.stepBack() : act.flash(store, 'stepping back needs a recorded trace (vmtop replay)');
+			case 'goto':
+				return source.goto ? act.openGoto(store) : act.flash(store, 'going to an event needs a recorded trace (vmtop replay)');
 			case 'faster':
 			case 'slower': {
 				const speed = command === 'faster' ? faster(state.speed) : slower(state.speed);

@@ -25,7 +25,7 @@ export function Dashboard({store, controller, interactive = true}: DashboardProp
 	const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
 	const {columns, rows} = useTerminalSize();
 	useInput((input, key) => controller.key(keyName(input, key), input), {isActive: interactive});
-	const layout = layoutFor(columns, rows, snapshot.focus);
+	const layout = layoutFor(columns, rows, snapshot.focus, snapshot.status);
 	const historyRows = layout.kind === 'too-small' ? 1 : layout.historyRows;
 	useEffect(() => setViewport(store, historyRows), [store, historyRows]);
 	return <App snapshot={snapshot} layout={layout} />;

@@ -9,6 +9,9 @@ export type CommandName =
 	| 'togglePause'
 	| 'step'
 	| 'nextException'
+	| 'prevException'
+	| 'stepBack'
+	| 'goto'
 	| 'faster'
 	| 'slower'
 	| 'switchVmm'
@@ -45,7 +48,10 @@ export interface Binding {
 export const keymap: readonly Binding[] = [
 	{command: 'togglePause', keys: ['space'], label: 'space', help: 'pause / resume', group: 'Run'},
 	{command: 'step', keys: ['s'], label: 's', help: 'execute one instruction', group: 'Run'},
-	{command: 'nextException', keys: ['n'], label: 'n', help: 'run to the next exception', group: 'Run'},
+	{command: 'nextException', keys: ['n', ']'], label: 'n ]', help: 'run to the next exception', group: 'Run'},
+	{command: 'prevException', keys: ['['], label: '[', help: 'back to the previous exception (replay)', group: 'Run'},
+	{command: 'stepBack', keys: ['b'], label: 'b', help: 'one event back (replay)', group: 'Run'},
+	{command: 'goto', keys: ['g'], label: 'g', help: 'go to an event number or cycle c… (replay)', group: 'Run'},
 	{command: 'faster', keys: ['+', '='], label: '+', help: 'faster (up to max)', group: 'Run'},
 	{command: 'slower', keys: ['-', '_'], label: '-', help: 'slower', group: 'Run'},
 	{command: 'switchVmm', keys: ['v'], label: 'v', help: 'next VMM technique (restarts the run)', group: 'Run'},
@@ -54,8 +60,8 @@ export const keymap: readonly Binding[] = [
 	{command: 'scrollDown', keys: ['down', 'j'], label: '↓ j', help: 'select a newer row', group: 'History'},
 	{command: 'pageUp', keys: ['pageup'], label: 'PgUp', help: 'a page older', group: 'History'},
 	{command: 'pageDown', keys: ['pagedown'], label: 'PgDn', help: 'a page newer', group: 'History'},
-	{command: 'oldest', keys: ['home', 'g'], label: 'Home g', help: 'the oldest row kept', group: 'History'},
-	{command: 'follow', keys: ['end', 'G'], label: 'End G', help: 'follow the newest row', group: 'History'},
+	{command: 'oldest', keys: ['home'], label: 'Home', help: 'the oldest row kept', group: 'History'},
+	{command: 'follow', keys: ['end'], label: 'End', help: 'follow the newest row', group: 'History'},
 	{
 		command: 'filter',
 		keys: ['f', '/'],

@@ -6,7 +6,7 @@
  */
 import {exitTableHeight} from './components/ExitReasonTable.js';
 import {statusHeight} from './components/StatusLine.js';
-import type {FocusPanel} from './store/snapshot.js';
+import type {FocusPanel, StatusView} from './store/snapshot.js';
 
 export const MIN_COLUMNS = 60;
 export const MIN_ROWS = 16;
@@ -33,12 +33,12 @@ export type Layout =
 /** The cooperation panel: a title and the five steps. */
 export const COOPERATION = 6;
 
-export function layoutFor(columns: number, terminalRows: number, focus: FocusPanel): Layout {
+export function layoutFor(columns: number, terminalRows: number, focus: FocusPanel, status: StatusView): Layout {
 	if (columns < MIN_COLUMNS || terminalRows < MIN_ROWS) return {kind: 'too-small', columns, rows: terminalRows};
 	const rows = terminalRows - 1;
-	const status = statusHeight(columns);
+	const statusRows = statusHeight(status, columns);
 	const footer = 1;
-	const body = rows - status - footer;
+	const body = rows - statusRows - footer;
 	const full = columns >= 110 && terminalRows >= 32;
 	let bottom: number;
 	if (full) bottom = COOPERATION + Math.max(11, Math.floor((body - COOPERATION) * 0.42));
@@ -49,7 +49,7 @@ export function layoutFor(columns: number, terminalRows: number, focus: FocusPan
 		kind: full ? 'full' : 'compact',
 		columns,
 		rows,
-		status,
+		status: statusRows,
 		history,
 		bottom,
 		left,

@@ -54,20 +54,22 @@ export function mountDashboard(source: DashboardSource, options: MountOptions = 
 			process.off('SIGINT', onInt);
 			process.off('SIGTERM', onTerm);
 			process.off('uncaughtException', onError);
+			process.off('unhandledRejection', onError);
 			process.off('exit', restore);
 			if (interactive) stdin.pause();
 			resolve(code);
 		};
 		const onInt = (): void => finish(130);
 		const onTerm = (): void => finish(143);
-		const onError = (error: Error): void => {
+		const onError = (error: unknown): void => {
 			finish(1);
-			process.stderr.write(`vmtop: ${error.stack ?? String(error)}\n`);
+			process.stderr.write(`vmtop: ${(error as Error)?.stack ?? String(error)}\n`);
 			process.exitCode = 1;
 		};
 		process.on('SIGINT', onInt);
 		process.on('SIGTERM', onTerm);
 		process.on('uncaughtException', onError);
+		process.on('unhandledRejection', onError);
 		// Last resort: a process.exit() somewhere still leaves the terminal usable.
 		process.on('exit', restore);
 
@@ -83,9 +85,12 @@ export function mountDashboard(source: DashboardSource, options: MountOptions = 
 			stderr: options.stderr,
 			exitOnCtrlC: false,
 			patchConsole: false,
-			maxFps: 30,
+			// The store already spaces frames (≤30 per second); Ink's own throttle would only delay a key's answer.
+			maxFps: 60,
 			incrementalRendering: false,
 			onRender: ({renderTime}) => store.reportRender(renderTime),
 		});
+		// Ink ends on its own only when a component throws: restore the terminal and say why.
+		instance.waitUntilExit().then(() => finish(0), onError);
 	});
 }

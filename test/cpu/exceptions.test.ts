@@ -435,3 +435,19 @@ ${catchAll.replace('out 0xF0, 0x7E', 'in r6, 0x21\n        out 0xF0, 0x7E')}`;
 		expect(big.machine.regs[6]! - big.machine.regs[5]!).toBe(100 + handlerPrelude);
 	});
 });
+
+describe('an exception loop', () => {
+	it('a handler address that faults on fetch stops the machine instead of hanging run()', () => {
+		const r = rig(`
+        mov r1, table
+        lidt r1
+        div r1, r1, 0
+        .align 4
+table:  .word ${Array.from({length: 16}, () => '2').join(', ')}
+`);
+		const ran = r.machine.run(1_000_000);
+		expect(ran).toBeLessThan(10);
+		expect(r.machine.stopped?.reason).toBe('exception-loop');
+		expect(r.machine.stopped?.message).toMatch(/exceptions in a row/);
+	});
+});

@@ -295,23 +295,6 @@ describe('power off', () => {
 });
 
 describe('boot', () => {
-	test('warns when smsw says it is not in supervisor mode, and goes on', () => {
-		// Start the kernel in user mode on the pentium profile, where smsw does not trap,
-		// with a region covering all memory: what a plain trap-and-emulate VMM would do.
-		const bus = new EventBus();
-		const sim = kernelSimulation({kernel: file(KERNEL), programs: [hello], bus});
-		const m = sim.machine;
-		m.setProfile({name: 'pentium', privileged: new Set(['iret', 'cli', 'sti', 'hlt', 'lidt', 'mfcr', 'mtcr', 'in', 'out'])});
-		m.ulimit = m.memorySize;
-		m.ubase = 0;
-		m.setMode(false);
-		m.setMode(true);
-		m.supervisor = false;
-		let output = '';
-		runHeadless(sim, {maxInstructions: 1000, onOutput: (t) => (output += t)});
-		expect(output.startsWith('[kernel] warning: smsw says user mode')).toBe(true);
-	});
-
 	test('gives each process a region of at least 64 KiB with sp at its top', () => {
 		const run = boot([hello, hello, hello]);
 		for (const p of run.sim.observer.processes()) {

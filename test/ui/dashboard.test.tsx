@@ -8,6 +8,7 @@ import {consoleText, syscallJourney, vmmJourney} from './helpers/events.js';
 import {FakeSource} from './helpers/fake-source.js';
 import {ManualScheduler} from './helpers/manual-scheduler.js';
 import {renderAt} from './helpers/render-at.js';
+import {nativeSnapshot} from './helpers/snapshot.js';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -37,19 +38,20 @@ function mount(description = {}, size?: {columns: number; rows: number}) {
 
 describe('layout', () => {
 	test('full at 120×35, compact at 80×24, too small below the minimum', () => {
-		const full = layoutFor(120, 35, 'history');
+		const status = nativeSnapshot().status;
+		const full = layoutFor(120, 35, 'history', status);
 		expect(full).toMatchObject({kind: 'full', rows: 34, status: 1});
 		if (full.kind !== 'too-small') {
 			expect(full.status + full.history + full.bottom + 1).toBe(34);
 			expect(full.historyRows).toBeGreaterThanOrEqual(12);
 			expect(full.left + 1 + full.right).toBe(120);
 		}
-		const compact = layoutFor(80, 24, 'history');
+		const compact = layoutFor(80, 24, 'history', status);
 		expect(compact).toMatchObject({kind: 'compact', status: 2, bottom: 6});
 		if (compact.kind !== 'too-small') expect(compact.historyRows).toBeGreaterThanOrEqual(10);
-		expect(layoutFor(80, 24, 'exits')).toMatchObject({kind: 'compact', bottom: 10});
-		expect(layoutFor(MIN_COLUMNS - 1, 30, 'history').kind).toBe('too-small');
-		expect(layoutFor(100, MIN_ROWS - 1, 'history').kind).toBe('too-small');
+		expect(layoutFor(80, 24, 'exits', status)).toMatchObject({kind: 'compact', bottom: 10});
+		expect(layoutFor(MIN_COLUMNS - 1, 30, 'history', status).kind).toBe('too-small');
+		expect(layoutFor(100, MIN_ROWS - 1, 'history', status).kind).toBe('too-small');
 	});
 });
 

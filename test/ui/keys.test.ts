@@ -197,3 +197,62 @@ describe('key handling', () => {
 		expect(snap.flash).toBe('no pvm screen in this build');
 	});
 });
+
+describe('replay keys', () => {
+	/** A source with the replay's optional operations. */
+	class ReplaySource extends FakeSource {
+		position = 40;
+		length = 100;
+		notice: string | undefined = 'tables count from event 1';
+		get events(): number {
+			return this.position;
+		}
+		stepBack(): void {
+			this.calls.push('stepBack');
+		}
+		prevException(): void {
+			this.calls.push('prevException');
+		}
+		goto(text: string): string | null {
+			this.calls.push(`goto ${text}`);
+			return /^\d+$/.test(text) ? null : `not an event number: ${text}`;
+		}
+	}
+
+	function replay() {
+		const source = new ReplaySource();
+		const sched = new ManualScheduler();
+		const store = new DashboardStore(source, {scheduler: sched});
+		const controller = new Controller(store, {quit: () => undefined});
+		const press = (...names: string[]) => {
+			for (const n of names) controller.key(n, n.length === 1 ? n : '');
+			sched.advance(40);
+			return store.getSnapshot();
+		};
+		return {source, press};
+	}
+
+	test('b steps back, [ and ] move between exceptions, g goes to an event', () => {
+		const {source, press} = replay();
+		press('b', '[', ']');
+		let snap = press('g', 'x');
+		expect(snap.goto).toEqual({draft: 'x', error: undefined});
+		snap = press('return');
+		expect(snap.goto).toEqual({draft: 'x', error: 'not an event number: x'});
+		snap = press('backspace', '4', '2', 'return');
+		expect(snap.goto).toBeUndefined();
+		expect(source.calls).toEqual(['stepBack', 'prevException', 'nextException', 'goto x', 'goto 42']);
+	});
+
+	test('the status line has the position in the trace and the notice', () => {
+		const {press} = replay();
+		const snap = press();
+		expect(snap.status).toMatchObject({event: 40, length: 100, notice: 'tables count from event 1', canRestart: true});
+	});
+
+	test('a live run says what needs a trace', () => {
+		const {press} = setup();
+		expect(press('b').flash).toMatch(/needs a recorded trace/);
+		expect(press('g').goto).toBeUndefined();
+	});
+});

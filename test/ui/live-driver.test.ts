@@ -148,6 +148,7 @@ describe('LiveDriver', () => {
 
 	test('dispose leaves nothing scheduled', () => {
 		const {driver, sched, store} = setup(looping, {speed: 300});
+		store.invalidateAfter(6000); // a message's expiry
 		driver.dispose();
 		store.dispose();
 		expect(sched.pending).toBe(0);

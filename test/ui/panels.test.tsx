@@ -9,7 +9,7 @@ import {LevelColumns} from '../../source/ui/components/LevelColumns.js';
 import {PropertiesPanel} from '../../source/ui/components/PropertiesPanel.js';
 import {ReportScreen} from '../../source/ui/components/ReportScreen.js';
 import {Sparkline, sparkline} from '../../source/ui/components/Sparkline.js';
-import {StatusLine} from '../../source/ui/components/StatusLine.js';
+import {StatusLine, statusHeight, statusParts} from '../../source/ui/components/StatusLine.js';
 import {TooSmall} from '../../source/ui/components/TooSmall.js';
 import {VerticalCooperation} from '../../source/ui/components/VerticalCooperation.js';
 import {keymap} from '../../source/ui/keymap.js';
@@ -89,7 +89,7 @@ describe('StatusLine', () => {
 		const out = wide(<StatusLine status={{...s.status, mode: 'paused', mips: 12.5}} width={160} />, 160);
 		expect(out).toContain('vmtop default │ isa classic │ vmm trap (type I, 2 guests)');
 		expect(out).toContain('❚❚ paused 300/s');
-		expect(out).toMatch(/cycle 2,450 │ instr 1,400 │ 12\.50 MIPS │ event #14/);
+		expect(out).toMatch(/│ event #14 │ cycle 2,450 │ instr 1,400 │ 12\.50 MIPS/);
 	});
 
 	test('two lines when narrow; human speeds in instructions per second', () => {
@@ -98,7 +98,16 @@ describe('StatusLine', () => {
 		const lines = out.split('\n');
 		expect(lines.length).toBe(2);
 		expect(lines[0]).toContain('▶ running max (sampled)');
-		expect(lines[1]).toMatch(/^cycle 204 │ instr 104 │ 300 instr\/s/);
+		expect(lines[1]).toMatch(/^event #\d+ │ cycle 204 │ instr 104 │ 300 instr\/s/);
+	});
+
+	test('one line when it fits, else two; big numbers compact', () => {
+		const s = nativeSnapshot().status;
+		expect(statusHeight(s, 120)).toBe(1);
+		expect(statusHeight(s, 80)).toBe(2);
+		expect(statusParts({...s, instret: 130_485_000, cycle: 9_999_999, length: 200}).counters).toBe(
+			' │ event #10 of 200 │ cycle 9,999,999 │ instr 130.49M │ 0 instr/s',
+		);
 	});
 
 	test('a stopped run shows why', () => {
@@ -194,7 +203,16 @@ describe('HelpOverlay', () => {
 			expect(out).toContain(b.label);
 			expect(out).toContain(b.help.slice(0, 30));
 		}
-		expect(out).toContain('Filter words');
+		expect(out).toContain('Filter (f): level:cpu');
+	});
+
+	test('two balanced columns that fit 80×24', () => {
+		const out = frame(<HelpOverlay width={80} height={20} />);
+		const lines = out.split('\n');
+		expect(lines.length).toBeLessThanOrEqual(20);
+		expect(lines[1]).toMatch(/^Run\s+History$/);
+		expect(out).toContain('q Ctrl-C');
+		expect(out).toContain('esc');
 	});
 });
 

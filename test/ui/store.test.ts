@@ -1,5 +1,6 @@
 import {describe, expect, test} from 'vitest';
 import {DashboardStore} from '../../source/ui/store/dashboard-store.js';
+import {toggleHelp} from '../../source/ui/store/store-actions.js';
 import {consoleText, instruction, syscallJourney, timerBurst, vmmJourney} from './helpers/events.js';
 import {FakeSource} from './helpers/fake-source.js';
 import {ManualScheduler} from './helpers/manual-scheduler.js';
@@ -32,6 +33,28 @@ describe('DashboardStore', () => {
 		sched.advance(40);
 		expect(notifications()).toBeLessThanOrEqual(1 + 32);
 		expect(notifications()).toBeGreaterThan(20);
+	});
+
+	test('flat out, frames are spaced by their cost; a key is answered at once', () => {
+		const {source, sched, store, notifications} = setup();
+		source.setSpeed('max');
+		sched.advance(40);
+		const base = notifications();
+		store.reportRender(50); // a frame costs 50 ms: at most a quarter of the time → one per 200 ms
+		source.emit(...timerBurst(1, 10));
+		sched.advance(100);
+		expect(notifications()).toBe(base);
+		sched.advance(150);
+		expect(notifications()).toBe(base + 1);
+		source.emit(...timerBurst(1, 20));
+		toggleHelp(store); // a key: no waiting for the frame
+		sched.advance(0);
+		expect(notifications()).toBe(base + 2);
+		expect(store.getSnapshot().help).toBe(true);
+		source.setSpeed(300); // at human speed, ~30 frames per second again
+		source.emit(...timerBurst(1, 30));
+		sched.advance(40);
+		expect(notifications()).toBe(base + 3);
 	});
 
 	test('the snapshot is the same object between notifications', () => {

@@ -8,11 +8,25 @@ import type {FilterView} from '../store/snapshot.js';
 export interface FilterBarProps {
 	filter: FilterView;
 	width: number;
+	/** The `g` prompt of a replay, while open. */
+	goto?: {draft: string; error?: string};
 }
 
 const hints = 'space pause  s step  n next exception  +/- speed  f filter  o sort  tab focus  ? help  q quit';
 
-export function FilterBar({filter, width}: FilterBarProps) {
+export function FilterBar({filter, width, goto}: FilterBarProps) {
+	if (goto) {
+		return (
+			<Text wrap="truncate">
+				<Text bold color="cyan">
+					go to›{' '}
+				</Text>
+				<Text>{goto.draft}</Text>
+				<Text inverse> </Text>
+				{goto.error ? <Text color="red">{`  ${goto.error}`}</Text> : <Text color="gray">{'  event number, or c1234 for a cycle; enter goes, esc cancels'}</Text>}
+			</Text>
+		);
+	}
 	if (filter.editing) {
 		return (
 			<Text wrap="truncate">

@@ -1,11 +1,12 @@
 /**
  * Every key, generated from the keymap (so it cannot drift from what the
- * keys do), grouped, with the filter syntax. `?` or esc closes it.
+ * keys do), grouped in two balanced columns, with the filter syntax. `?` or
+ * esc closes it. At 80×24 it still fits; smaller, it is clipped, never garbled.
  */
 import {Box, Text} from 'ink';
 import {type Binding, keymap} from '../keymap.js';
 import {Panel} from './Panel.js';
-import {fit} from './text.js';
+import {clip, fit} from './text.js';
 
 export interface HelpOverlayProps {
 	width: number;
@@ -14,36 +15,51 @@ export interface HelpOverlayProps {
 	bindings?: readonly Binding[];
 }
 
+type Group = {name: string; bindings: Binding[]};
+
+/** Groups into columns, greedily, so the columns are about equally tall (pure). */
+export function balance(groups: Group[], columns: number): Group[][] {
+	const out: Group[][] = Array.from({length: columns}, () => []);
+	const height = (col: Group[]) => col.reduce((s, g) => s + g.bindings.length + 1, 0);
+	for (const g of [...groups].sort((a, b) => b.bindings.length - a.bindings.length)) {
+		const lowest = out.reduce((best, col) => (height(col) < height(best) ? col : best), out[0]!);
+		lowest.push(g);
+	}
+	// Keep the keymap's order within each column.
+	return out.map((col) => groups.filter((g) => col.includes(g)));
+}
+
 export function HelpOverlay({width, height, bindings = keymap}: HelpOverlayProps) {
-	const groups = [...new Set(bindings.map((b) => b.group))];
-	const label = Math.max(...bindings.map((b) => b.label.length)) + 2;
-	const twoColumns = width >= 100;
-	const half = twoColumns ? Math.floor((width - 2) / 2) : width;
-	const blocks = groups.map((group) => (
-		<Box key={group} flexDirection="column" width={half} marginBottom={1}>
-			<Text bold underline>
-				{group}
-			</Text>
-			{bindings
-				.filter((b) => b.group === group)
-				.map((b) => (
-					<Text key={b.command} wrap="truncate">
-						<Text color="cyan">{fit(b.label, label)}</Text>
-						{b.help}
-					</Text>
-				))}
-		</Box>
-	));
-	const left = twoColumns ? blocks.filter((_, i) => i % 2 === 0) : blocks;
-	const right = twoColumns ? blocks.filter((_, i) => i % 2 === 1) : [];
+	const groups: Group[] = [...new Set(bindings.map((b) => b.group))].map((name) => ({
+		name,
+		bindings: bindings.filter((b) => b.group === name),
+	}));
+	const columns = width >= 70 ? 2 : 1;
+	const colWidth = Math.floor((width - (columns - 1) * 2) / columns);
+	const label = Math.max(...bindings.map((b) => b.label.length)) + 1;
 	return (
 		<Panel title="Help — keys (? or esc closes)" width={width} height={height} focused>
-			<Box flexDirection="row">
-				<Box flexDirection="column">{left}</Box>
-				{twoColumns ? <Box flexDirection="column">{right}</Box> : null}
+			<Box flexDirection="row" flexShrink={0}>
+				{balance(groups, columns).map((col, i) => (
+					<Box key={i} flexDirection="column" width={colWidth} marginLeft={i > 0 ? 2 : 0} flexShrink={0}>
+						{col.map((g) => (
+							<Box key={g.name} flexDirection="column" flexShrink={0}>
+								<Text bold underline>
+									{g.name}
+								</Text>
+								{g.bindings.map((b) => (
+									<Text key={b.command}>
+										<Text color="cyan">{fit(b.label, label)}</Text>
+										{clip(b.help, colWidth - label)}
+									</Text>
+								))}
+							</Box>
+						))}
+					</Box>
+				))}
 			</Box>
 			<Text wrap="truncate" color="gray">
-				Filter words (all must match): level:cpu,exception,os,vmm,host kind:PREFIX guest:N, anything else is a regex.
+				Filter (f): level:cpu,exception,os,vmm,host kind:PREFIX guest:N, other words are regexes; all must match.
 			</Text>
 			<Text wrap="truncate" color="gray">
 				With the console focused (tab), typed keys go to the guest; esc leaves it.

@@ -31,7 +31,7 @@ function gutter(row: ViewRow, multiGuest: boolean, selected: boolean): string {
 	const mark = selected ? '›' : ' ';
 	const guest = multiGuest ? fit(row.guest < 0 ? 'h' : `g${row.guest}`, 3) : '';
 	const n = String(row.instret);
-	return mark + fit(n.length <= 8 ? n : compact(row.instret), 8, 'right') + ' ' + guest;
+	return mark + fit(n.length <= 10 ? n : compact(row.instret), 10, 'right') + ' ' + guest;
 }
 
 /** The CPU cell, or how many instructions ran unseen before this event. */

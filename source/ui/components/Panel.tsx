@@ -18,9 +18,12 @@ export interface PanelProps {
 export function Panel({title, width, height, focused = false, children}: PanelProps) {
 	return (
 		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
-			<Text bold={focused} color={focused ? 'cyan' : 'gray'} wrap="truncate">
-				{titleRule(focused ? `▶ ${title}` : title, width)}
-			</Text>
+			{/* Never squeezed out by content taller than the panel: that content is clipped instead. */}
+			<Box flexShrink={0}>
+				<Text bold={focused} color={focused ? 'cyan' : 'gray'} wrap="truncate">
+					{titleRule(focused ? `▶ ${title}` : title, width)}
+				</Text>
+			</Box>
 			{children}
 		</Box>
 	);

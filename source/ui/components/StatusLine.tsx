@@ -1,29 +1,18 @@
 /**
- * The status line: scenario, ISA profile, VMM technique and type, run state,
- * speed, cycle, instructions, MIPS and the current event number. One line
- * when wide enough, two otherwise (`statusHeight`).
+ * The status line: scenario, ISA profile, VMM technique and type, run state
+ * and speed, the current event number, cycle, instructions, MIPS. One line
+ * when it fits, else two (`statusHeight`, pure, so the layout knows).
  */
 import {Box, Text} from 'ink';
 import {formatSpeed} from '../driver/speed.js';
 import type {StatusView} from '../store/snapshot.js';
-import {count} from './text.js';
+import {compact, count} from './text.js';
 
 export interface StatusLineProps {
 	status: StatusView;
 	width: number;
 	/** A transient message (speed changed, restarted …). */
 	flash?: string;
-}
-
-const WIDE = 118;
-
-/** MIPS, or instructions per second at human speed. */
-function rate(mips: number): string {
-	return mips >= 0.1 ? `${mips.toFixed(2)} MIPS` : `${count(mips * 1e6)} instr/s`;
-}
-
-export function statusHeight(width: number): number {
-	return width >= WIDE ? 1 : 2;
 }
 
 const modeText: Record<StatusView['mode'], string> = {
@@ -42,44 +31,63 @@ const modeColor: Record<StatusView['mode'], string> = {
 	stopped: 'red',
 };
 
-export function StatusLine({status, width, flash}: StatusLineProps) {
+/** Exact while a person can read it change, compact beyond ten million. */
+const big = (n: number): string => (n >= 1e7 ? compact(n) : count(n));
+
+/** MIPS, or instructions per second at human speed. */
+function rate(mips: number): string {
+	return mips >= 0.1 ? `${mips.toFixed(2)} MIPS` : `${count(mips * 1e6)} instr/s`;
+}
+
+/** The line's pieces as plain text (pure, for the layout and tests). */
+export function statusParts(status: StatusView): {who: string; mode: string; speed: string; counters: string} {
 	const d = status.description;
 	const vmm = d.vmm === 'none' ? 'no VMM' : `vmm ${d.vmm} (type ${d.type === 1 ? 'I' : 'II'}${d.guests > 1 ? `, ${d.guests} guests` : ''})`;
-	const run = (
-		<Text>
-			<Text bold color={modeColor[status.mode]}>
-				{modeText[status.mode]}
-			</Text>
-			<Text>{` ${formatSpeed(status.speed)}${status.detail ? '' : ' (sampled)'}`}</Text>
-		</Text>
-	);
-	const who = (
+	const event = `event #${count(status.event)}${status.length === undefined ? '' : ` of ${count(status.length)}`}`;
+	return {
+		who: `vmtop ${d.name} │ isa ${d.isa} │ ${vmm} │ `,
+		mode: modeText[status.mode],
+		speed: ` ${formatSpeed(status.speed)}${status.detail ? '' : ' (sampled)'}`,
+		counters: ` │ ${event} │ cycle ${big(status.cycle)} │ instr ${big(status.instret)} │ ${rate(status.mips)}`,
+	};
+}
+
+/** 1 when everything but the message fits in `width`, else 2. */
+export function statusHeight(status: StatusView, width: number): number {
+	const p = statusParts(status);
+	return (p.who + p.mode + p.speed + p.counters).length <= width ? 1 : 2;
+}
+
+export function StatusLine({status, width, flash}: StatusLineProps) {
+	const p = statusParts(status);
+	const note = flash ?? status.notice;
+	const tail = status.stopped ? ` │ ${status.stopped}` : note ? ` │ ${note}` : '';
+	const head = (
 		<Text>
 			<Text bold>vmtop</Text>
-			<Text>{` ${d.name} │ isa ${d.isa} │ ${vmm} │ `}</Text>
+			{p.who.slice('vmtop'.length)}
+			<Text bold color={modeColor[status.mode]}>
+				{p.mode}
+			</Text>
+			{p.speed}
 		</Text>
 	);
-	const counters = ` │ cycle ${count(status.cycle)} │ instr ${count(status.instret)} │ ${rate(status.mips)} │ event #${count(status.event)}`;
-	const tail = status.stopped ? ` │ ${status.stopped}` : flash ? ` │ ${flash}` : '';
-	if (width >= WIDE) {
+	const end = <Text color={status.stopped ? 'red' : 'cyan'}>{tail}</Text>;
+	if (statusHeight(status, width) === 1) {
 		return (
 			<Text wrap="truncate">
-				{who}
-				{run}
-				{counters}
-				<Text color={status.stopped ? 'red' : 'cyan'}>{tail}</Text>
+				{head}
+				{p.counters}
+				{end}
 			</Text>
 		);
 	}
 	return (
 		<Box flexDirection="column">
+			<Text wrap="truncate">{head}</Text>
 			<Text wrap="truncate">
-				{who}
-				{run}
-			</Text>
-			<Text wrap="truncate">
-				{counters.slice(3)}
-				<Text color={status.stopped ? 'red' : 'cyan'}>{tail}</Text>
+				{p.counters.slice(3)}
+				{end}
 			</Text>
 		</Box>
 	);

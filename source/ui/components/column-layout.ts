@@ -22,7 +22,7 @@ const weights: Record<Level, number> = {cpu: 36, exception: 22, os: 26, vmm: 26,
 
 /** The gutter: instret (and the guest when there are several). */
 export function gutterWidth(multiGuest: boolean): number {
-	return 10 + (multiGuest ? 3 : 0);
+	return 12 + (multiGuest ? 3 : 0);
 }
 
 export function columnLayout(width: number, options: {vmm: boolean; host: boolean; multiGuest: boolean}): Column[] {

@@ -17,8 +17,9 @@
  * - Call the change listeners whenever `state`, `instret` or `stopped` changed
  *   (after every batch is fine: the store throttles to frame rate).
  * - Control operations return at once; the work happens on the event loop.
- *   Optional ones the store hides when absent (`restart`, `stepBack`, `seek`,
- *   `pushInput`).
+ *   Optional ones are for one kind of source only (`restart`, `pushInput`:
+ *   live; `stepBack`, `seek`, `prevException`, `goto`: replay); their keys
+ *   say "not in this run" when absent.
  */
 import type {EventBus} from '../../bus/event-bus.js';
 import type {StopInfo} from '../../cpu/machine.js';
@@ -80,6 +81,10 @@ export interface DashboardSource {
 	 * shows how many events it has received instead.
 	 */
 	readonly events?: number;
+	/** Replay: events in the trace (the status line shows `event #N of LENGTH`). */
+	readonly length?: number;
+	/** Something the user should know now (a rewind's window, a bad line reached), shown in the status line. */
+	readonly notice?: string;
 	/** Why the run ended, or null while it can go on. */
 	readonly stopped: StopInfo | null;
 	readonly state: SourceState;
@@ -113,10 +118,14 @@ export interface DashboardSource {
 	restart?(change: RestartChange): void;
 	/** Live only: keyboard input for a guest's console. */
 	pushInput?(text: string, guest: number): void;
-	/** Replay only: one event back. */
+	/** Replay only: one event back (`b`). */
 	stepBack?(): void;
 	/** Replay only: jump to an event number. */
 	seek?(event: number): void;
+	/** Replay only: back to the previous exception (`[`). */
+	prevException?(): void;
+	/** Replay only: go to what the user typed after `g` (an event number or a cycle); an error message or null. */
+	goto?(text: string): string | null;
 	/** Stop timers and let go of the run. */
 	dispose(): void;
 }

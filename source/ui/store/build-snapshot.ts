@@ -45,6 +45,8 @@ export function buildSnapshot(p: StoreParts, previousCooperation: CooperationVie
 			cycle: source.cycle,
 			mips: counters.rates.rate('instret') / 1e6,
 			event: source.events ?? p.received,
+			length: source.length,
+			notice: source.notice,
 			stopped: source.stopped?.message,
 			canRestart: source.restart !== undefined,
 		},
@@ -69,6 +71,7 @@ export function buildSnapshot(p: StoreParts, previousCooperation: CooperationVie
 		screen: ui.screen,
 		screenState: ui.screenStates[ui.screen],
 		filter: {editing: ui.filterEditing, draft: ui.filterDraft, active: ui.filter?.text ?? '', error: ui.filterError},
+		goto: ui.gotoDraft === null ? undefined : {draft: ui.gotoDraft, error: ui.gotoError},
 		flash: ui.flash && ui.flash.until > p.now ? ui.flash.text : undefined,
 	};
 }

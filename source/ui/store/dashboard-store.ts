@@ -56,6 +56,9 @@ export class DashboardStore {
 	/** Smoothed cost of drawing one frame (ms), as the renderer reports it. */
 	private renderCost = 0;
 	private flushUrgent = false;
+	private disposed = false;
+	/** Timers of `invalidateAfter`, cancelled by `dispose` (they would keep the process alive). */
+	private readonly later = new Set<() => void>();
 	private readonly sched: Scheduler;
 	private readonly offSource: () => void;
 	private sparkKind: 'exception.raised' | 'vmm.intercept';
@@ -97,12 +100,23 @@ export class DashboardStore {
 		return this.sched.now();
 	}
 
+	/** Publish a snapshot again in `ms` (a message that must disappear even when nothing runs). */
+	invalidateAfter(ms: number): void {
+		if (this.disposed) return;
+		const cancel = this.sched.after(ms, () => {
+			this.later.delete(cancel);
+			this.invalidate();
+		});
+		this.later.add(cancel);
+	}
+
 	/**
 	 * Something changed: publish a snapshot within a frame (at most one per
 	 * frame). `urgent` (a key press): as soon as the event loop is free, so a
 	 * key shows its effect without waiting for the next frame.
 	 */
 	invalidate(urgent = false): void {
+		if (this.disposed) return;
 		if (this.cancelFlush) {
 			if (!urgent || this.flushUrgent) return;
 			this.cancelFlush();
@@ -112,8 +126,12 @@ export class DashboardStore {
 		this.cancelFlush = this.sched.after(wait, () => this.flush());
 	}
 
-	/** The renderer's measure of a frame's cost (Ink's `onRender`). */
+	/** The renderer's measure of a frame it drew later than the flush (Ink's throttled `onRender`). */
 	reportRender(ms: number): void {
+		if (ms > this.renderCost) this.noteFrameCost(ms);
+	}
+
+	private noteFrameCost(ms: number): void {
 		this.renderCost = this.renderCost === 0 ? ms : this.renderCost * 0.8 + ms * 0.2;
 	}
 
@@ -130,12 +148,19 @@ export class DashboardStore {
 		this.cancelFlush?.();
 		this.cancelFlush = null;
 		this.flushUrgent = false;
-		this.lastFlush = this.sched.now();
+		const start = this.sched.now();
+		this.lastFlush = start;
 		this.snapshot = this.build();
 		for (const listener of [...this.listeners]) listener();
+		// React renders in a microtask queued by the listeners; this one runs after it (and after
+		// Ink's layout and output): the whole frame's cost.
+		if (this.listeners.size > 0) queueMicrotask(() => this.noteFrameCost(this.sched.now() - start));
 	}
 
 	dispose(): void {
+		this.disposed = true;
+		for (const cancel of this.later) cancel();
+		this.later.clear();
 		this.cancelFlush?.();
 		this.cancelFlush = null;
 		this.detach();

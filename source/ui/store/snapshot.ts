@@ -31,6 +31,10 @@ export interface StatusView {
 	mips: number;
 	/** The current event number (events received, or the trace position). */
 	event: number;
+	/** Events in the trace (replay). */
+	length?: number;
+	/** The source's notice (replay: a rewind's window …). */
+	notice?: string;
 	stopped?: string;
 	/** Restart available (`v`, `i`). */
 	canRestart: boolean;
@@ -107,6 +111,8 @@ export interface Snapshot {
 	/** The report of the screen shown, when it is not the dashboard. */
 	screenState?: ScreenState;
 	filter: FilterView;
+	/** The `g` prompt (replay), while it is open. */
+	goto?: {draft: string; error?: string};
 	/** A short message (e.g. `restarting with bt`), cleared after a few seconds. */
 	flash?: string;
 }

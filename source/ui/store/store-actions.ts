@@ -46,6 +46,7 @@ export function resetCounters(store: DashboardStore): void {
 
 export function flash(store: DashboardStore, text: string, ms = 2500): void {
 	store.ui.flash = {text, until: store.now() + ms};
+	store.invalidateAfter(ms + 1);
 	done(store);
 }
 
@@ -88,6 +89,37 @@ export function applyFilter(store: DashboardStore): void {
 export function cancelFilter(store: DashboardStore): void {
 	store.ui.filterEditing = false;
 	store.ui.filterError = undefined;
+	done(store);
+}
+
+// ---- the goto prompt (replay) ----------------------------------------------------
+
+export function openGoto(store: DashboardStore): void {
+	store.ui.gotoDraft = '';
+	store.ui.gotoError = undefined;
+	done(store);
+}
+
+export function editGoto(store: DashboardStore, draft: string): void {
+	store.ui.gotoDraft = draft;
+	store.ui.gotoError = undefined;
+	done(store);
+}
+
+/** Ask the source to go there; the prompt stays open with the error if it cannot. */
+export function applyGoto(store: DashboardStore): void {
+	const error = store.source.goto?.(store.ui.gotoDraft ?? '') ?? null;
+	if (error === null) {
+		store.ui.gotoDraft = null;
+		store.ui.cursor = null;
+	}
+	store.ui.gotoError = error ?? undefined;
+	done(store);
+}
+
+export function closeGoto(store: DashboardStore): void {
+	store.ui.gotoDraft = null;
+	store.ui.gotoError = undefined;
 	done(store);
 }
 

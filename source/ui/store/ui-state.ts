@@ -18,6 +18,9 @@ export interface UiState {
 	filterDraft: string;
 	filter: Filter | null;
 	filterError?: string;
+	/** The `g` prompt of a replay (go to an event or cycle), open while not null. */
+	gotoDraft: string | null;
+	gotoError?: string;
 	/** The selected history row; null = follow the newest. */
 	cursor: number | null;
 	/** Index into the console list. */
@@ -37,6 +40,7 @@ export function initialUiState(): UiState {
 		filterEditing: false,
 		filterDraft: '',
 		filter: null,
+		gotoDraft: null,
 		cursor: null,
 		consoleGuest: 0,
 		viewport: 20,

@@ -1,0 +1,86 @@
+/**
+ * The real binary (dist/cli.js, built by `npm test`'s pretest) in a real
+ * pseudo-terminal (test/e2e/pty.py): start, pause, step, next exception,
+ * help, resize, quit — and the terminal left as it was found. No timing
+ * assertions: every wait is for the screen to show something.
+ */
+import {existsSync} from 'node:fs';
+import {fileURLToPath} from 'node:url';
+import {afterEach, describe, expect, test} from 'vitest';
+import {PtySession} from '../../source/bench/ui.js';
+
+const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+const bare = fileURLToPath(new URL('../../samples/bare/traps.s', import.meta.url));
+let session: PtySession | undefined;
+
+afterEach(() => {
+	session?.kill();
+	session = undefined;
+});
+
+/** Wait for the screen to match, or fail showing the screen. */
+async function see(s: PtySession, pattern: string): Promise<string> {
+	const r = await s.wait(pattern, 15);
+	if (!r.ok) throw new Error(`the screen never showed /${pattern}/:\n${r.screen ?? ''}`);
+	return s.screen();
+}
+
+function instr(screen: string): number {
+	const m = /instr ([\d,]+)/.exec(screen);
+	if (!m) throw new Error(`no instruction count on the screen:\n${screen}`);
+	return Number(m[1]!.replace(/,/g, ''));
+}
+
+describe.skipIf(!existsSync(cli))('vmtop in a pseudo-terminal', () => {
+	test('start, pause, step, next exception, help, quit; the terminal is restored', async () => {
+		const s = (session = new PtySession(['node', cli], {cols: 120, rows: 35}));
+		const first = await see(s, '▶ running 300/s');
+		expect(first).toMatch(/^vmtop default │ isa classic │ no VMM │ ▶ running 300\/s/);
+		expect(first).toContain('CPU (fetch-execute)');
+
+		await s.send(' ');
+		const paused = await see(s, '❚❚ paused');
+		const before = instr(paused);
+		expect(paused).toContain('History');
+
+		await s.send('s');
+		await see(s, `instr ${(before + 1).toLocaleString('en-US')} `);
+
+		await s.send('n');
+		const next = await see(s, 'Vertical cooperation — \\S+.*\\(newest\\)');
+		expect(next).toMatch(/1 fetch-execute \(CPU\)/);
+		expect(next).toMatch(/2 exception/);
+		expect(next).toMatch(/5 return from exception/);
+		expect(next).toContain('❚❚ paused');
+		expect(instr(next)).toBeGreaterThan(before + 1);
+
+		await s.send('?');
+		const help = await see(s, 'Help — keys');
+		expect(help).toContain('run to the next exception');
+		expect(help).toContain('quit (restores the terminal)');
+		await s.send('?');
+		await see(s, 'Vertical cooperation');
+
+		await s.send('q');
+		const end = await s.exit();
+		expect(end.code).toBe(0);
+		expect(end.leftAltScreen).toBe(true);
+		expect(end.cursorShown).toBe(true);
+		expect(end.echo).toBe(true);
+		expect(end.icanon).toBe(true);
+	});
+
+	test('a bare program; resizing redraws, too small says so; Ctrl-C quits cleanly', async () => {
+		const s = (session = new PtySession(['node', cli, bare, '--paused'], {cols: 120, rows: 35}));
+		await see(s, 'vmtop traps.s │ isa classic');
+		await s.resize(50, 12);
+		await see(s, 'Terminal too small: 50×12');
+		await s.resize(80, 24);
+		const compact = await see(s, 'Vertical cooperation');
+		expect(compact.split('\n').every((line) => line.length <= 80)).toBe(true);
+		await s.send('\x03');
+		const end = await s.exit();
+		expect(end.code).toBe(0);
+		expect(end.leftAltScreen && end.cursorShown && end.echo).toBe(true);
+	});
+});

@@ -1,0 +1,75 @@
+import {afterEach, describe, expect, test, vi} from 'vitest';
+import {UsageError} from '../../source/cli/args.js';
+import {dashboardCommand, inCi} from '../../source/cli/dashboard.js';
+import {buildRun, isProgramFile} from '../../source/ui/driver/run-factory.js';
+
+function capture() {
+	let out = '';
+	let err = '';
+	vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
+	vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
+	return {out: () => out, err: () => err};
+}
+
+afterEach(() => {
+	vi.restoreAllMocks();
+});
+
+describe('vmtop (the dashboard command)', () => {
+	test('not a terminal: runs headless and prints the summary', async () => {
+		const io = capture();
+		const code = await dashboardCommand(['samples/bare/hello.s']);
+		expect(code).toBe(0);
+		expect(io.out()).toContain('Hello, V32!');
+		expect(io.out()).toMatch(/stopped: +powered off with code 0/);
+		expect(io.err()).toContain('not a terminal');
+	});
+
+	test('--help tells the flags', async () => {
+		const io = capture();
+		expect(await dashboardCommand(['--help'])).toBe(0);
+		for (const flag of ['--vmm', '--isa', '--type', '--vms', '--speed', '--no-color', '--paused', '--headless']) {
+			expect(io.out()).toContain(flag);
+		}
+	});
+
+	test('bad flags are usage errors (exit 2)', async () => {
+		capture();
+		await expect(dashboardCommand(['--bogus'])).rejects.toThrow(UsageError);
+		await expect(dashboardCommand(['--speed', 'fast'])).rejects.toThrow(/--speed expects/);
+		await expect(dashboardCommand(['--vmm', 'xen'])).rejects.toThrow(/--vmm expects one of none, trap, bt, pv/);
+		await expect(dashboardCommand(['--type', '3'])).rejects.toThrow(/--type expects 1 or 2/);
+		await expect(dashboardCommand(['a.json', 'b.json'])).rejects.toThrow(/expected one scenario or program/);
+	});
+
+	test('a program that does not assemble is reported, exit 1', async () => {
+		const io = capture();
+		expect(await dashboardCommand(['test/ui/no-such-file.s'])).toBe(1);
+		expect(io.err()).toMatch(/no-such-file\.s/);
+	});
+
+	test('CI detection as Ink does it', () => {
+		expect(inCi({})).toBe(false);
+		expect(inCi({CI: 'true'})).toBe(true);
+		expect(inCi({CI: 'false'})).toBe(false);
+		expect(inCi({CI_PIPELINE_ID: '1'})).toBe(true);
+	});
+});
+
+describe('buildRun', () => {
+	test('the default scenario, and a restart with another profile', () => {
+		const run = buildRun({live: false});
+		expect(run.sim.description).toMatchObject({name: 'default', isa: 'classic', vmm: 'none'});
+		expect(run.isaProfiles).toEqual(['classic', 'pentium']);
+		expect(run.factory({isa: 'pentium'}).description.isa).toBe('pentium');
+	});
+
+	test('a bare program cannot switch to a VMM', () => {
+		expect(isProgramFile('x.s')).toBe(true);
+		expect(isProgramFile('x.json')).toBe(false);
+		const run = buildRun({file: 'samples/bare/hello.s', live: false});
+		expect(run.bare).toBe(true);
+		expect(() => run.factory({vmm: 'trap'})).toThrow(/without a VMM/);
+		expect(run.factory({isa: 'pentium'}).description.isa).toBe('pentium');
+	});
+});
