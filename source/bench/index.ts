@@ -11,6 +11,7 @@ type Group = () => BenchRow[] | Promise<BenchRow[]>;
 const groups: Record<string, Group> = {
 	core: benchCore,
 	pvm: async () => (await import('./pvm.js')).benchPvm(),
+	ui: async () => (await import('./ui.js')).benchUi(),
 	trace: async () => (await import('./trace.js')).benchTrace(),
 };
 

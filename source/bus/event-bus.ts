@@ -15,6 +15,8 @@ export class EventBus {
 	/** Per-kind "has at least one listener", read by producers on the hot path. */
 	readonly wanted: Record<EventKind, boolean>;
 	private readonly handlers = new Map<EventKind, Array<Handler<any>>>();
+	private dispatching = false;
+	private readonly queue: VmEvent[] = [];
 	/** Bumped on every (un)subscription so batch loops can notice a change cheaply. */
 	version = 0;
 
@@ -49,8 +51,28 @@ export class EventBus {
 		};
 	}
 
-	/** Deliver an event to the listeners of its kind, in subscription order. */
+	/**
+	 * Deliver an event to the listeners of its kind, in subscription order.
+	 * An event emitted by a listener (the OS observer derives `os.*` events from
+	 * `exception.delivered`) waits until the current one has reached every
+	 * listener, so every subscriber sees causes before their effects.
+	 */
 	emit(event: VmEvent): void {
+		if (this.dispatching) {
+			this.queue.push(event);
+			return;
+		}
+		this.dispatching = true;
+		try {
+			this.deliver(event);
+			for (let i = 0; i < this.queue.length; i++) this.deliver(this.queue[i]!);
+		} finally {
+			this.queue.length = 0;
+			this.dispatching = false;
+		}
+	}
+
+	private deliver(event: VmEvent): void {
 		const list = this.handlers.get(event.kind);
 		if (list === undefined) return;
 		// The array is replaced, never mutated, on (un)subscribe: iterating a snapshot is safe.

@@ -39,6 +39,5 @@ export const commands: Record<string, Command> = {
 	import: async (argv) => (await import('./import.js')).importCommand(argv),
 	check: async (argv) => (await import('./check.js')).checkCommand(argv),
 	pvm: async (argv) => (await import('./pvm.js')).pvmCommand(argv),
-	// Until the dashboard lands, `vmtop` runs the default scenario headless.
-	dashboard: async (argv) => (await import('./run.js')).runCommand([...argv, '--headless']),
+	dashboard: async (argv) => (await import('./dashboard.js')).dashboardCommand(argv),
 };

@@ -21,7 +21,11 @@ afterEach(() => {
 /** Wait for the screen to match, or fail showing the screen. */
 async function see(s: PtySession, pattern: string): Promise<string> {
 	const r = await s.wait(pattern, 15);
-	if (!r.ok) throw new Error(`the screen never showed /${pattern}/:\n${r.screen ?? ''}`);
+	if (!r.ok) {
+		const headless = /^(instructions|stopped): /m.test(r.screen ?? '');
+		const hint = headless ? '\n(vmtop ran headless: is `dashboard` in source/cli/commands.ts wired to dashboardCommand?)' : '';
+		throw new Error(`the screen never showed /${pattern}/:\n${r.screen ?? ''}${hint}`);
+	}
 	return s.screen();
 }
 
