@@ -17,6 +17,7 @@ Usage
 
 Commands
   run       run a scenario or a bare program headless, print a summary
+  stats     VMM exit reasons (kvm_stat style), Popek–Goldberg properties, effectiveness; --compare
   disasm    assemble a program and print its disassembly
   record    run headless and record a trace (-o FILE)
   replay    replay a trace in the dashboard; --verify reruns and compares
@@ -25,6 +26,10 @@ Commands
   check     Popek & Goldberg's theorems, decided by probing the CPU
   pvm       the process VM: one byte-code program under six dispatch techniques
 
+Dashboard flags (vmtop dashboard --help for more)
+  --vmm none|trap|bt|pv  --isa classic|pentium|FILE.json  --type 1|2  --vms N
+  --speed N|max  --paused  --headless  --no-color (NO_COLOR is honoured)
+
 Run 'vmtop COMMAND --help' for a command's arguments and flags.
 `.trim();
 
@@ -32,6 +37,7 @@ export type Command = (argv: string[]) => Promise<number>;
 
 export const commands: Record<string, Command> = {
 	run: async (argv) => (await import('./run.js')).runCommand(argv),
+	stats: async (argv) => (await import('./stats.js')).statsCommand(argv),
 	disasm: async (argv) => (await import('./disasm.js')).disasmCommand(argv),
 	record: async (argv) => (await import('./record.js')).recordCommand(argv),
 	replay: async (argv) => (await import('./replay.js')).replayCommand(argv),

@@ -7,10 +7,12 @@ import {AssemblyFailed, formatAsmError} from '../isa/program.js';
 import {LoaderError} from '../os/loader.js';
 import {KernelLayoutError, type ProcessInfo} from '../os/observer.js';
 import {KernelSimulation, buildBareSimulation, buildSimulation} from '../scenario/build.js';
-import {type Scenario, ScenarioError, defaultScenarioFile, loadScenario, scenarioFromFlags} from '../scenario/scenario.js';
-import type {Simulation} from '../scenario/simulation.js';
+import {MAX_GUESTS, type Scenario, ScenarioError, defaultScenarioFile, loadScenario, scenarioFromFlags} from '../scenario/scenario.js';
+import {type Simulation, type VmmTechnique, vmmTechniques} from '../scenario/simulation.js';
+import {VmmSimulation} from '../vmm/vmm-simulation.js';
+import {formatVmmRunSummary, vmmRunSummary} from '../vmm/run-summary.js';
 import {loadProfile} from './profile-flag.js';
-import {UsageError, parseArgs, positiveInteger} from './args.js';
+import {UsageError, oneOf, parseArgs, positiveInteger} from './args.js';
 
 const help = `
 Usage
@@ -40,6 +42,9 @@ Flags
   --isa classic|pentium|FILE.json   ISA profile (replaces the scenario's; default classic)
   --max-instructions N    stop after N instructions
   --memory BYTES          physical memory size (default 1048576)
+  --vmm none|trap|bt|pv   run the kernel under the VMM with this technique (replaces the scenario's)
+  --type 1|2              VMM type: 1 on bare metal, 2 under a host OS
+  --vms N                 number of guests, each running the programs (each its own partition)
   --json                  print the summary as one JSON object
 `;
 
@@ -51,6 +56,9 @@ const flags = {
 	maxInstructions: {type: 'number'},
 	input: {type: 'string'},
 	memory: {type: 'number'},
+	vmm: {type: 'string'},
+	type: {type: 'number'},
+	vms: {type: 'number'},
 	json: {type: 'boolean'},
 } as const;
 
@@ -67,6 +75,7 @@ export async function runCommand(argv: string[]): Promise<number> {
 	const maxInstructions = positiveInteger(f.maxInstructions, 'max-instructions');
 	const memory = positiveInteger(f.memory, 'memory');
 	const profile = loadProfile(f.isa); // validates --isa now, with the flag's own messages
+	const vmm = vmmFlags(f);
 
 	let sim: Simulation;
 	let label: Record<string, string>;
@@ -74,15 +83,20 @@ export async function runCommand(argv: string[]): Promise<number> {
 	try {
 		if (file !== undefined && !file.endsWith('.json')) {
 			if (f.kernel !== undefined) throw new UsageError(`--kernel needs user programs or a scenario; ${file} is a bare program`);
+			if (vmm.vmm !== undefined || vmm.vms !== undefined || vmm.type !== undefined) {
+				throw new UsageError(`--vmm, --type and --vms need a kernel (user programs or a scenario); ${file} is a bare program`);
+			}
 			const result = assembleFile(file);
 			if (!result.ok) throw new AssemblyFailed(result.errors);
 			sim = buildBareSimulation(result.program, {profile, memory, input: f.input});
 			label = {program: file};
 		} else {
-			const scenario: Scenario =
+			const scenario: Scenario = withVmm(
 				users.length > 0
 					? scenarioFromFlags({programs: users, kernel: f.kernel, input: f.input, isa: f.isa, memory, maxInstructions})
-					: override(loadScenario(file ?? defaultScenarioFile()), f, memory, maxInstructions);
+					: override(loadScenario(file ?? defaultScenarioFile()), f, memory, maxInstructions),
+				vmm,
+			);
 			limit = scenario.maxInstructions;
 			sim = buildSimulation(scenario);
 			label = {scenario: scenario.file || 'flags'};
@@ -106,16 +120,40 @@ export async function runCommand(argv: string[]): Promise<number> {
 	});
 	const summary = summarize(sim.machine, elapsedMs, stop);
 	const processes = sim instanceof KernelSimulation ? sim.observer.processes() : undefined;
+	const vmmSummary = sim instanceof VmmSimulation ? vmmRunSummary(sim) : undefined;
 	if (f.json) {
 		const os = sim instanceof KernelSimulation ? {processes, ...sim.observer.counts} : undefined;
-		process.stdout.write(JSON.stringify({...label, ...summary, os}) + '\n');
+		process.stdout.write(JSON.stringify({...label, ...summary, os, vmm: vmmSummary}) + '\n');
 	} else {
 		const lines = [formatSummary(summary)];
 		if (sim instanceof KernelSimulation) lines.push(formatOs(processes!, sim.observer.counts));
+		if (vmmSummary) lines.push(formatVmmRunSummary(vmmSummary));
 		process.stdout.write(`${sim.takeOutput()}\n${lines.join('\n')}\n`);
 	}
 	if (stop.reason !== 'poweroff') process.stderr.write(`vmtop: ${stop.message}\n`);
 	return summary.exitCode;
+}
+
+/** `--vmm`, `--type`, `--vms`, checked. */
+function vmmFlags(f: {vmm?: string; type?: number; vms?: number}): {vmm?: VmmTechnique; type?: 1 | 2; vms?: number} {
+	const vmm = oneOf(f.vmm, vmmTechniques, 'vmm');
+	if (f.type !== undefined && f.type !== 1 && f.type !== 2) throw new UsageError(`--type expects 1 or 2, got ${f.type}`);
+	const vms = positiveInteger(f.vms, 'vms');
+	if (vms !== undefined && (vms < 1 || vms > MAX_GUESTS)) throw new UsageError(`--vms expects a number of guests from 1 to ${MAX_GUESTS}, got ${vms}`);
+	return {vmm, type: f.type as 1 | 2 | undefined, vms};
+}
+
+/** The VMM flags replace the scenario's; a type or several guests need a VMM. */
+function withVmm(scenario: Scenario, flags: {vmm?: VmmTechnique; type?: 1 | 2; vms?: number}): Scenario {
+	const s = {...scenario};
+	if (flags.vmm !== undefined) s.vmm = flags.vmm;
+	if (flags.type !== undefined) s.type = flags.type;
+	if (flags.vms !== undefined) s.vms = flags.vms;
+	if (s.vmm === 'none') {
+		if (s.type === 2) throw new UsageError('--type 2 needs a VMM: add --vmm trap, bt or pv');
+		if ((Array.isArray(s.vms) ? s.vms.length : s.vms) > 1) throw new UsageError('several guests need a VMM: add --vmm trap, bt or pv');
+	}
+	return s;
 }
 
 /** Flags given with a scenario replace its values. */

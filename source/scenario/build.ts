@@ -17,6 +17,7 @@ import {OsObserver} from '../os/observer.js';
 import {MachineSimulation} from './machine-simulation.js';
 import {DEFAULT_MEMORY, type Scenario, ScenarioError} from './scenario.js';
 import type {Simulation} from './simulation.js';
+import {buildVmmScenario} from '../vmm/scenario.js';
 
 export interface BuildOptions {
 	/** The bus to emit on (default: a new one). */
@@ -26,15 +27,13 @@ export interface BuildOptions {
 }
 
 /**
- * Build what a scenario describes. Throws ScenarioError (bad profile, a VMM
- * not available), AssemblyFailed (with every assembler error of every file),
+ * Build what a scenario describes. Throws ScenarioError (bad profile),
+ * AssemblyFailed (with every assembler error of every file),
  * or LoaderError (memory too small, too many programs).
  */
 export function buildSimulation(scenario: Scenario, options: BuildOptions = {}): Simulation {
-	// The VMM level plugs in here: vmm ≠ none → source/vmm/.
-	if (scenario.vmm !== 'none') {
-		throw new ScenarioError(`${scenario.file || 'the scenario'}: key "vmm": "${scenario.vmm}" is not available yet; expected "none"`);
-	}
+	// The VMM level plugs in here: vmm ≠ none → source/vmm/ (its guests, booted as below, under the monitor).
+	if (scenario.vmm !== 'none') return buildVmmScenario(scenario, options);
 	return buildKernelSimulation(scenario, options);
 }
 

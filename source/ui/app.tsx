@@ -15,6 +15,7 @@ import {Sparkline} from './components/Sparkline.js';
 import {StatusLine} from './components/StatusLine.js';
 import {TooSmall} from './components/TooSmall.js';
 import {VerticalCooperation} from './components/VerticalCooperation.js';
+import {helpBindings} from './keymap.js';
 import {COOPERATION, type Layout, MIN_COLUMNS, MIN_ROWS, exitsAndConsole} from './layout.js';
 import type {Snapshot} from './store/snapshot.js';
 
@@ -86,7 +87,7 @@ export function App({snapshot: s, layout}: AppProps) {
 	}
 	const body = layout.history + layout.bottom;
 	let main;
-	if (s.help) main = <HelpOverlay width={layout.columns} height={body} />;
+	if (s.help) main = <HelpOverlay width={layout.columns} height={body} bindings={helpBindings(s.status.canRecord)} />;
 	else if (s.screen !== 'dashboard' && s.screenState) main = <ReportScreen state={s.screenState} width={layout.columns} height={body} />;
 	else {
 		main = (

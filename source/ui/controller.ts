@@ -10,6 +10,7 @@ import type {ScreenRegistry} from './screens/registry.js';
 import {faster, formatSpeed, slower} from './driver/speed.js';
 import {type CommandName, commandFor} from './keymap.js';
 import type {DashboardStore} from './store/dashboard-store.js';
+import {recordingNotice, toggleRecording} from './record-key.js';
 import * as act from './store/store-actions.js';
 import {cycle} from './store/ui-state.js';
 
@@ -109,6 +110,8 @@ export class Controller {
 			case 'switchVmm':
 			case 'switchIsa':
 				return this.restart(command);
+			case 'record':
+				return toggleRecording(store);
 			case 'scrollUp':
 				return act.scroll(store, -1);
 			case 'scrollDown':
@@ -159,13 +162,17 @@ export class Controller {
 		const profiles = this.options.isaProfiles ?? ['classic', 'pentium'];
 		const list: readonly string[] = command === 'switchVmm' ? vmmTechniques : profiles;
 		let current: string = command === 'switchVmm' ? d.vmm : d.isa;
+		const recording = source.recorder?.active ?? null;
 		const failures: string[] = [];
 		for (let i = 1; i < list.length; i++) {
 			current = cycle(list, current, 1);
 			const change = command === 'switchVmm' ? {vmm: current as VmmTechnique} : {isa: current};
 			try {
 				source.restart(change);
-				return act.flash(store, `restarted with ${command === 'switchVmm' ? 'VMM technique' : 'ISA profile'} ${current}`);
+				const what = `restarted with ${command === 'switchVmm' ? 'VMM technique' : 'ISA profile'} ${current}`;
+				// The source stopped the old run's recording; say where it went.
+				const saved = recording && source.recorder?.last;
+				return act.flash(store, saved ? `${what} — ${recordingNotice(saved)}` : what, saved ? 6000 : undefined);
 			} catch (error) {
 				failures.push(`${current}: ${(error as Error).message}`);
 			}

@@ -16,6 +16,7 @@ export type CommandName =
 	| 'slower'
 	| 'switchVmm'
 	| 'switchIsa'
+	| 'record'
 	| 'scrollUp'
 	| 'scrollDown'
 	| 'pageUp'
@@ -43,6 +44,8 @@ export interface Binding {
 	label: string;
 	help: string;
 	group: 'Run' | 'History' | 'Tables' | 'Panels' | 'General';
+	/** Only a live run has it: a replay's help leaves it out. */
+	liveOnly?: true;
 }
 
 export const keymap: readonly Binding[] = [
@@ -56,6 +59,7 @@ export const keymap: readonly Binding[] = [
 	{command: 'slower', keys: ['-', '_'], label: '-', help: 'slower', group: 'Run'},
 	{command: 'switchVmm', keys: ['v'], label: 'v', help: 'next VMM technique (restarts the run)', group: 'Run'},
 	{command: 'switchIsa', keys: ['i'], label: 'i', help: 'next ISA profile (restarts the run)', group: 'Run'},
+	{command: 'record', keys: ['R'], label: 'R', help: 'record: start/stop recording a trace', group: 'Run', liveOnly: true},
 	{command: 'scrollUp', keys: ['up', 'k'], label: '↑ k', help: 'select an older row', group: 'History'},
 	{command: 'scrollDown', keys: ['down', 'j'], label: '↓ j', help: 'select a newer row', group: 'History'},
 	{command: 'pageUp', keys: ['pageup'], label: 'PgUp', help: 'a page older', group: 'History'},
@@ -105,6 +109,11 @@ export function keyName(input: string, key: Key): string {
 
 export function commandFor(name: string): CommandName | undefined {
 	return byKey.get(name);
+}
+
+/** The bindings the help shows: a replay cannot do what only a live run can. */
+export function helpBindings(live: boolean): readonly Binding[] {
+	return live ? keymap : keymap.filter((b) => !b.liveOnly);
 }
 
 /** The keys of a command as the help writes them (for hints in panels). */

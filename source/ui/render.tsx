@@ -1,13 +1,16 @@
 /**
  * Mounting the dashboard on a terminal: the alternate screen, the hidden
  * cursor, raw mode (only when stdin is a terminal), and — whatever happens
- * (q, Ctrl-C, SIGINT, SIGTERM, an uncaught error) — the terminal restored.
+ * (q, Ctrl-C, SIGINT, SIGTERM, an uncaught error) — the terminal restored
+ * and a trace being recorded (`R`) closed with its footer, so it replays.
  */
 import process from 'node:process';
 import {render} from 'ink';
 import {Controller} from './controller.js';
 import {Dashboard} from './dashboard.js';
+import type {TraceEnd} from '../trace/format.js';
 import type {DashboardSource} from './driver/source.js';
+import {recordingNotice} from './record-key.js';
 import {ScreenRegistry} from './screens/registry.js';
 import type {ScreenDefinition} from './screens/report.js';
 import {DashboardStore} from './store/dashboard-store.js';
@@ -31,6 +34,7 @@ const LEAVE = '\x1b[?25h\x1b[?1049l';
 export function mountDashboard(source: DashboardSource, options: MountOptions = {}): Promise<number> {
 	const stdout = options.stdout ?? process.stdout;
 	const stdin = options.stdin ?? process.stdin;
+	const stderr = options.stderr ?? process.stderr;
 	const fullscreen = options.fullscreen ?? stdout.isTTY === true;
 	const interactive = stdin.isTTY === true;
 	const store = new DashboardStore(source);
@@ -41,12 +45,23 @@ export function mountDashboard(source: DashboardSource, options: MountOptions = 
 		if (fullscreen) stdout.write(LEAVE);
 		if (interactive && stdin.isRaw) stdin.setRawMode(false);
 	};
+	/** Close a recording first of all: the footer says how the session ended (the writer is synchronous). */
+	const stopRecording = (end: TraceEnd): string | null => {
+		const saved = source.recorder?.stop(end);
+		return saved ? `vmtop: ${recordingNotice(saved)}\n` : null;
+	};
+	// Last resort: a process.exit() somewhere still leaves the terminal usable and the trace complete.
+	const onExit = (): void => {
+		stopRecording('recording-stopped');
+		restore();
+	};
 
 	return new Promise<number>((resolve) => {
 		let done = false;
-		const finish = (code: number): void => {
+		const finish = (code: number, end: TraceEnd = 'recording-stopped'): void => {
 			if (done) return;
 			done = true;
+			const saved = stopRecording(end);
 			source.dispose();
 			store.dispose();
 			instance.unmount();
@@ -55,12 +70,14 @@ export function mountDashboard(source: DashboardSource, options: MountOptions = 
 			process.off('SIGTERM', onTerm);
 			process.off('uncaughtException', onError);
 			process.off('unhandledRejection', onError);
-			process.off('exit', restore);
+			process.off('exit', onExit);
 			if (interactive) stdin.pause();
+			// Once the screen is the user's again: where the trace went.
+			if (saved) stderr.write(saved);
 			resolve(code);
 		};
-		const onInt = (): void => finish(130);
-		const onTerm = (): void => finish(143);
+		const onInt = (): void => finish(130, 'SIGINT');
+		const onTerm = (): void => finish(143, 'SIGTERM');
 		const onError = (error: unknown): void => {
 			finish(1);
 			process.stderr.write(`vmtop: ${(error as Error)?.stack ?? String(error)}\n`);
@@ -70,8 +87,7 @@ export function mountDashboard(source: DashboardSource, options: MountOptions = 
 		process.on('SIGTERM', onTerm);
 		process.on('uncaughtException', onError);
 		process.on('unhandledRejection', onError);
-		// Last resort: a process.exit() somewhere still leaves the terminal usable.
-		process.on('exit', restore);
+		process.on('exit', onExit);
 
 		if (fullscreen) stdout.write(ENTER);
 		const controller = new Controller(store, {
@@ -82,7 +98,7 @@ export function mountDashboard(source: DashboardSource, options: MountOptions = 
 		const instance = render(<Dashboard store={store} controller={controller} interactive={interactive} />, {
 			stdout,
 			stdin,
-			stderr: options.stderr,
+			stderr,
 			exitOnCtrlC: false,
 			patchConsole: false,
 			// The store already spaces frames (≤30 per second); Ink's own throttle would only delay a key's answer.

@@ -67,6 +67,8 @@ export class Guest {
 	/** Sensitive unprivileged instructions in the guest kernel's code, by mnemonic. */
 	readonly sensitive = new Map<string, SensitiveSite>();
 	readonly resource = new ResourceLog();
+	/** VMM entries in a row in which the guest executed no instruction (an exception loop). */
+	fruitless = 0;
 	/** Passes through the host OS (Type II). */
 	hostPasses = 0;
 	/** Binary translation: blocks translated (first time), re-translated (after the guest wrote its code), patches, instructions scanned. */

@@ -30,6 +30,9 @@ import {logGuestFault} from './resource-control.js';
 
 export type Technique = 'trap' | 'bt' | 'pv';
 
+/** VMM entries in a row without a guest instruction after which a guest counts as stuck. */
+export const GUEST_LOOP_LIMIT = 10_000;
+
 export interface MonitorOptions {
 	technique: Technique;
 	type: 1 | 2;
@@ -96,6 +99,7 @@ export class Monitor {
 		const g = this.scheduler.current;
 		if (!g) return;
 		const start = m.cycles;
+		const progress = g.vcpu.instret;
 		this.scheduler.account(g);
 		// The real timer line is the VMM's own wake-up; its work is done by being here.
 		m.irqPending &= ~1;
@@ -117,6 +121,17 @@ export class Monitor {
 		}
 		exit.run();
 		if (g.vcpu.state === 'running') deliverPending(this, g);
+		if (g.vcpu.instret !== progress) g.fruitless = 0;
+		else if (++g.fruitless >= GUEST_LOOP_LIMIT && g.vcpu.state === 'running') {
+			// A guest caught in an exception loop (a handler that faults on fetch) stops alone,
+			// long before the real machine's own limit would stop everyone.
+			this.scheduler.stopGuest(
+				g,
+				'exception-loop',
+				1,
+				`stuck: ${GUEST_LOOP_LIMIT} exceptions in a row without executing an instruction (last: vector ${vector} at pc 0x${(at >>> 0).toString(16).padStart(8, '0')})`,
+			);
+		}
 		this.scheduler.afterIntercept(g, retire);
 		if (bus.wanted['vmm.resume']) {
 			bus.emit({kind: 'vmm.resume', pc: m.pc >>> 0, cost: m.cycles - start, ...this.stamp(g)});

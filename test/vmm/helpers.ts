@@ -1,7 +1,5 @@
 /** Test helpers: small guests of our own (test/vmm/guests), loaded as a boot loader would. */
-import {copyFileSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
-import * as path from 'node:path';
+import {readFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {runHeadless} from '../../source/cpu/headless.js';
 import {Machine} from '../../source/cpu/machine.js';
@@ -11,7 +9,6 @@ import {type Profile, classic} from '../../source/isa/profiles.js';
 import {type BootState, bootStateOf} from '../../source/vmm/guest.js';
 import type {GuestSpec} from '../../source/vmm/build.js';
 import {type Scenario, loadScenario} from '../../source/scenario/scenario.js';
-import {oneForOneKernel} from './one-for-one.js';
 
 export const guestDir = fileURLToPath(new URL('./guests/', import.meta.url));
 export const MEMORY = 1 << 20;
@@ -65,16 +62,4 @@ export function runNative(boot: BootState, profile: Profile = classic): {machine
 /** A sample scenario (samples/scenarios/NAME.json) with some keys changed. */
 export function sampleScenario(name: string, changes: Partial<Scenario> = {}): Scenario {
 	return {...loadScenario(fileURLToPath(new URL(`../../samples/scenarios/${name}.json`, import.meta.url))), ...changes};
-}
-
-let oneForOneFile: string | undefined;
-/** samples/os/kernel.s with its PV sites rewritten one-for-one (test/vmm/one-for-one.ts), in a temp folder. */
-export function oneForOneKernelFile(): string {
-	if (oneForOneFile) return oneForOneFile;
-	const dir = mkdtempSync(path.join(tmpdir(), 'vmtop-vmm-'));
-	const os = fileURLToPath(new URL('../../samples/os/', import.meta.url));
-	writeFileSync(path.join(dir, 'kernel.s'), oneForOneKernel(path.join(os, 'kernel.s')));
-	copyFileSync(path.join(os, 'v32.inc'), path.join(dir, 'v32.inc'));
-	oneForOneFile = path.join(dir, 'kernel.s');
-	return oneForOneFile;
 }

@@ -7,6 +7,9 @@ import {expect, test} from 'vitest';
 import {EventBus} from '../../source/bus/event-bus.js';
 import {runHeadless} from '../../source/cpu/headless.js';
 import {classic} from '../../source/isa/profiles.js';
+import {Machine} from '../../source/cpu/machine.js';
+import {assembleOrThrow} from '../../source/isa/assembler/index.js';
+import {bootStateOf} from '../../source/vmm/guest.js';
 import {buildVmmSimulation} from '../../source/vmm/build.js';
 import {measureProperties} from '../../source/vmm/properties.js';
 import {buildVmmScenario} from '../../source/vmm/scenario.js';
@@ -83,4 +86,30 @@ test('attack.s from user mode: every attempt ends in #GP reflected into the gues
 	expect(run.output.match(/killed: #GP/g)).toHaveLength(5);
 	expect(run.properties.resourceControl.verdict).toBe('contained');
 	expect(run.properties.equivalence.verdict).toBe('equivalent');
+});
+
+test('a guest caught in an exception loop stops alone; the other guest runs on', () => {
+	// Every IDT entry is 2: misaligned, so each handler fetch faults again (a loop on any machine).
+	const loop = assembleOrThrow(
+		`_start: mov r1, table
+		lidt r1
+		mov r2, 0
+		div r0, r0, r2
+		.align 4
+table:	.word 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2`,
+		{file: 'loop.s'},
+	);
+	const m = new Machine({memorySize: MEMORY});
+	m.load(loop.bytes);
+	const sim = buildVmmSimulation({
+		technique: 'trap',
+		profile: classic,
+		memorySize: MEMORY,
+		guests: [{name: 'loop', boot: bootStateOf(m)}, miniSpec('normal', ['user-a.s'])],
+	});
+	runHeadless(sim, {maxInstructions: 5_000_000});
+	const [stuck, normal] = sim.guestList;
+	expect(stuck!.vcpu.stopped).toMatchObject({reason: 'exception-loop'});
+	expect(normal!.vcpu.stopped).toMatchObject({reason: 'poweroff', code: 0});
+	expect(normal!.vcpu.outputText()).toMatch(/A4\n/);
 });

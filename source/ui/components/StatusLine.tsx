@@ -1,7 +1,9 @@
 /**
  * The status line: scenario, ISA profile, VMM technique and type, run state
- * and speed, the current event number, cycle, instructions, MIPS. One line
- * when it fits, else two (`statusHeight`, pure, so the layout knows).
+ * and speed, `● REC FILE (N events)` while recording, the current event
+ * number, cycle, instructions, MIPS. One line when it fits, else two
+ * (`statusHeight`, pure, so the layout knows); the second line starts with
+ * the recording, so its file name is the last thing a narrow terminal cuts.
  */
 import {Box, Text} from 'ink';
 import {formatSpeed} from '../driver/speed.js';
@@ -40,7 +42,7 @@ function rate(mips: number): string {
 }
 
 /** The line's pieces as plain text (pure, for the layout and tests). */
-export function statusParts(status: StatusView): {who: string; mode: string; speed: string; counters: string} {
+export function statusParts(status: StatusView): {who: string; mode: string; speed: string; rec: string; counters: string} {
 	const d = status.description;
 	const vmm = d.vmm === 'none' ? 'no VMM' : `vmm ${d.vmm} (type ${d.type === 1 ? 'I' : 'II'}${d.guests > 1 ? `, ${d.guests} guests` : ''})`;
 	const event = `event #${count(status.event)}${status.length === undefined ? '' : ` of ${count(status.length)}`}`;
@@ -48,6 +50,7 @@ export function statusParts(status: StatusView): {who: string; mode: string; spe
 		who: `vmtop ${d.name} │ isa ${d.isa} │ ${vmm} │ `,
 		mode: modeText[status.mode],
 		speed: ` ${formatSpeed(status.speed)}${status.detail ? '' : ' (sampled)'}`,
+		rec: status.recording ? ` │ ● REC ${status.recording.file} (${count(status.recording.events)} events)` : '',
 		counters: ` │ ${event} │ cycle ${big(status.cycle)} │ instr ${big(status.instret)} │ ${rate(status.mips)}`,
 	};
 }
@@ -55,7 +58,7 @@ export function statusParts(status: StatusView): {who: string; mode: string; spe
 /** 1 when everything but the message fits in `width`, else 2. */
 export function statusHeight(status: StatusView, width: number): number {
 	const p = statusParts(status);
-	return (p.who + p.mode + p.speed + p.counters).length <= width ? 1 : 2;
+	return (p.who + p.mode + p.speed + p.rec + p.counters).length <= width ? 1 : 2;
 }
 
 export function StatusLine({status, width, flash}: StatusLineProps) {
@@ -73,10 +76,21 @@ export function StatusLine({status, width, flash}: StatusLineProps) {
 		</Text>
 	);
 	const end = <Text color={status.stopped ? 'red' : 'cyan'}>{tail}</Text>;
+	// `p.rec` without its leading ` │ ` (a line may start with it).
+	const rec = status.recording ? (
+		<Text>
+			<Text bold color="red">
+				● REC
+			</Text>
+			{p.rec.slice(' │ ● REC'.length)}
+		</Text>
+	) : null;
 	if (statusHeight(status, width) === 1) {
 		return (
 			<Text wrap="truncate">
 				{head}
+				{rec ? ' │ ' : ''}
+				{rec}
 				{p.counters}
 				{end}
 			</Text>
@@ -86,7 +100,8 @@ export function StatusLine({status, width, flash}: StatusLineProps) {
 		<Box flexDirection="column">
 			<Text wrap="truncate">{head}</Text>
 			<Text wrap="truncate">
-				{p.counters.slice(3)}
+				{rec}
+				{rec ? p.counters : p.counters.slice(3)}
 				{end}
 			</Text>
 		</Box>

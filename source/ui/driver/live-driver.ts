@@ -11,6 +11,7 @@ import type {StopInfo} from '../../cpu/machine.js';
 import {decodeBytes} from '../../isa/encoding.js';
 import {disassembleInstruction} from '../../isa/disassembler.js';
 import type {GuestInfo, Simulation} from '../../scenario/simulation.js';
+import {LiveRecorder} from './live-recorder.js';
 import {type Scheduler, realScheduler} from './scheduler.js';
 import type {DashboardSource, DriverMode, PropertyLine, RestartChange, SourceState, Speed} from './source.js';
 import {defaultSpeed, showsInstructions} from './speed.js';
@@ -32,6 +33,8 @@ export interface LiveDriverOptions {
 	factory?: SimulationFactory;
 	/** Popek–Goldberg lines for the properties panel, asked at frame rate. */
 	properties?: (sim: Simulation) => PropertyLine[] | undefined;
+	/** Where `R` records a run of this name (default: `defaultTraceFile`, in the working directory). */
+	traceFile?: (name: string) => string;
 }
 
 export class LiveDriver implements DashboardSource {
@@ -56,6 +59,8 @@ export class LiveDriver implements DashboardSource {
 	private disposed = false;
 	/** Chunk size for flat-out running, adapted so one chunk takes ~1–3 ms. */
 	readonly chunk = {size: 10_000};
+	/** `R`: records the run being driven now. */
+	readonly recorder: LiveRecorder;
 
 	constructor(
 		sim: Simulation,
@@ -68,6 +73,7 @@ export class LiveDriver implements DashboardSource {
 		this.sliceMs = options.sliceMs ?? 12;
 		this.frameMs = options.frameMs ?? 16;
 		this.lastTurn = this.sched.now();
+		this.recorder = new LiveRecorder(() => this.sim, {traceFile: options.traceFile});
 		this.schedule();
 	}
 
@@ -158,6 +164,7 @@ export class LiveDriver implements DashboardSource {
 		this.stepping = true;
 		this.changed();
 		const ran = this.sim.run(1);
+		this.recorder.afterBatch();
 		this.waiting = ran === 0 && !this.sim.stopped;
 		this.changed();
 	}
@@ -178,8 +185,12 @@ export class LiveDriver implements DashboardSource {
 	restart(change: RestartChange): void {
 		const factory = this.options.factory;
 		if (!factory) return;
+		// Build first: if it throws, the run (and its recording) goes on untouched.
+		const next = factory(change);
 		this.cancelTurn();
-		this.sim = factory(change);
+		// The recording belongs to the run being replaced: its footer describes that run's end.
+		this.recorder.stop('recording-stopped');
+		this.sim = next;
 		this.generation++;
 		this.seeking = false;
 		this.waiting = false;
@@ -197,6 +208,8 @@ export class LiveDriver implements DashboardSource {
 	dispose(): void {
 		this.disposed = true;
 		this.cancelTurn();
+		// Normally stopped already, with the reason (q, a signal); never leave a file without its footer.
+		this.recorder.stop('recording-stopped');
 		this.listeners.clear();
 	}
 
@@ -244,6 +257,7 @@ export class LiveDriver implements DashboardSource {
 			if (ran > 0) this.credit -= ran;
 		}
 		this.lastTurn = now;
+		this.recorder.afterBatch();
 		// Console text reaches the store as `console` events; drop the copy the core keeps.
 		this.sim.takeOutput();
 		this.waiting = ran === 0 && !this.sim.stopped;

@@ -20,10 +20,14 @@
  *   Optional ones are for one kind of source only (`restart`, `pushInput`:
  *   live; `stepBack`, `seek`, `prevException`, `goto`: replay); their keys
  *   say "not in this run" when absent.
+ * - `recorder` (live only): `R` records the run to a trace file. The source
+ *   calls its batch hook between batches and stops it (footer written) when
+ *   the run is replaced or disposed.
  */
 import type {EventBus} from '../../bus/event-bus.js';
 import type {StopInfo} from '../../cpu/machine.js';
 import type {GuestInfo, RunDescription, VmmTechnique} from '../../scenario/simulation.js';
+import type {TraceEnd} from '../../trace/format.js';
 
 /** Instructions per second, or as fast as the host allows. */
 export type Speed = number | 'max';
@@ -63,6 +67,27 @@ export interface PropertyLine {
 	value: string;
 	/** true: holds, false: violated, undefined: informative. */
 	ok?: boolean;
+}
+
+/** A trace file being written, or written. */
+export interface RecordingInfo {
+	file: string;
+	/** Events written so far. */
+	events: number;
+	/** Set when the file could not be written to the end (disk full …): what reached the disk replays. */
+	error?: string;
+}
+
+/** Recording a live run to a trace file (`R`). */
+export interface SourceRecorder {
+	/** The recording in progress, or null. */
+	readonly active: RecordingInfo | null;
+	/** The recording stopped last (by `stop`, or by a restart), or null. */
+	readonly last: RecordingInfo | null;
+	/** Record the run from now on. Throws (TraceError) when the file cannot be created. */
+	start(): RecordingInfo;
+	/** Write the footer and close the file; null when nothing was recording. Never throws (see `error`). */
+	stop(end: TraceEnd): RecordingInfo | null;
 }
 
 export interface DashboardSource {
@@ -118,6 +143,8 @@ export interface DashboardSource {
 	restart?(change: RestartChange): void;
 	/** Live only: keyboard input for a guest's console. */
 	pushInput?(text: string, guest: number): void;
+	/** Live only: records the run to a trace file (`R`). */
+	readonly recorder?: SourceRecorder;
 	/** Replay only: one event back (`b`). */
 	stepBack?(): void;
 	/** Replay only: jump to an event number. */

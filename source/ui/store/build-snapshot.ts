@@ -49,6 +49,8 @@ export function buildSnapshot(p: StoreParts, previousCooperation: CooperationVie
 			notice: source.notice,
 			stopped: source.stopped?.message,
 			canRestart: source.restart !== undefined,
+			canRecord: source.recorder !== undefined,
+			recording: source.recorder?.active ?? undefined,
 		},
 		history: {
 			rows: windowRows(ring, bottom, ui.viewport, ui.filter, p.namer),

@@ -4,7 +4,7 @@
  */
 import type {ScreenState} from '../screens/report.js';
 import type {RunDescription} from '../../scenario/simulation.js';
-import type {DriverMode, PropertyLine, Speed} from '../driver/source.js';
+import type {DriverMode, PropertyLine, RecordingInfo, Speed} from '../driver/source.js';
 import type {CooperationView} from './cooperation.js';
 import type {ViewRow} from './history-window.js';
 
@@ -38,6 +38,10 @@ export interface StatusView {
 	stopped?: string;
 	/** Restart available (`v`, `i`). */
 	canRestart: boolean;
+	/** Recording available (`R`): a live run. */
+	canRecord: boolean;
+	/** The trace file being recorded (`● REC`), while `R` records. */
+	recording?: RecordingInfo;
 }
 
 export interface HistoryView {
