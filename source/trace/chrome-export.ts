@@ -114,11 +114,16 @@ export class ChromeExporter {
 				if (top?.os) this.emitSlice(pid, 'os', top.os, at, {});
 				return;
 			}
-			case 'os.syscall':
-				// The OS observer reports the call just before the CPU's delivery of `int 0x80`: the
-				// call lasts as long as the handler that delivery starts.
-				this.pendingSyscall.set(pid, {name: `syscall ${e.name}`, cycle: at, args: {pid: e.pid, number: e.number, args: e.args}});
+			case 'os.syscall': {
+				// The call lasts as long as the handler the delivery of `int 0x80` starts. The bus
+				// delivers causes first, so the delivery has usually opened its slice already;
+				// traces recorded before that order put the call first, and it waits for the delivery.
+				const call = {name: `syscall ${e.name}`, cycle: at, args: {pid: e.pid, number: e.number, args: e.args}};
+				const top = this.top(pid, 'exception');
+				if (top && !top.os && top.cycle === at) top.os = call;
+				else this.pendingSyscall.set(pid, call);
 				return;
+			}
 			case 'os.switch':
 				this.close(pid, 'processes', at, {});
 				if (e.to > 0) this.open(pid, 'processes', at, `pid ${e.to}`, {from: e.from, to: e.to});
