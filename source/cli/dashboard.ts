@@ -5,16 +5,13 @@
 import process from 'node:process';
 import {runHeadless} from '../cpu/headless.js';
 import {formatSummary, summarize} from '../cpu/summary.js';
-import {AssemblyFailed, formatAsmError} from '../isa/program.js';
-import {LoaderError} from '../os/loader.js';
-import {KernelLayoutError} from '../os/observer.js';
-import {ScenarioError} from '../scenario/scenario.js';
 import {type VmmTechnique, vmmTechniques} from '../scenario/simulation.js';
 import {type Run, type RunRequest, buildRun} from '../ui/driver/run-factory.js';
 import type {Speed} from '../ui/driver/source.js';
 import {parseSpeed} from '../ui/driver/speed.js';
 import {UsageError, oneOf, parseArgs, positiveInteger} from './args.js';
 import {loadProfile} from './profile-flag.js';
+import {reportBuildError} from './build-error.js';
 
 const help = `
 Usage
@@ -118,16 +115,4 @@ function headless(run: Run): number {
 	process.stdout.write(`\n${formatSummary(summary)}\n`);
 	if (stop.reason !== 'poweroff') process.stderr.write(`vmtop: ${stop.message}\n`);
 	return summary.exitCode;
-}
-
-function reportBuildError(error: unknown): number {
-	if (error instanceof AssemblyFailed) {
-		for (const e of error.errors) process.stderr.write(formatAsmError(e) + '\n');
-		return 1;
-	}
-	if (error instanceof ScenarioError || error instanceof LoaderError || error instanceof KernelLayoutError) {
-		process.stderr.write(`vmtop: ${error.message}\n`);
-		return 1;
-	}
-	throw error;
 }

@@ -1,17 +1,16 @@
 /** `vmtop record`: run a scenario headless and record its events to a trace file. */
 import process from 'node:process';
 import {assembleFile} from '../isa/assembler/index.js';
-import {AssemblyFailed, formatAsmError} from '../isa/program.js';
-import {LoaderError} from '../os/loader.js';
-import {KernelLayoutError} from '../os/observer.js';
+import {AssemblyFailed} from '../isa/program.js';
 import {buildBareSimulation, buildSimulation} from '../scenario/build.js';
-import {ScenarioError, defaultScenarioFile, loadScenario} from '../scenario/scenario.js';
+import {defaultScenarioFile, loadScenario} from '../scenario/scenario.js';
 import type {Simulation} from '../scenario/simulation.js';
 import {TraceError} from '../trace/errors.js';
 import {type Detail, DEFAULT_SAMPLE_EVERY, type TraceEnd, details} from '../trace/format.js';
 import {Progress} from '../trace/progress.js';
 import {recordLoop, startRecording} from '../trace/recorder.js';
 import {UsageError, oneOf, parseArgs, positiveInteger} from './args.js';
+import {reportBuildError} from './build-error.js';
 
 const help = `
 Usage
@@ -118,16 +117,4 @@ function build(file: string | undefined): {sim: Simulation; limit?: number} {
 	}
 	const scenario = loadScenario(file ?? defaultScenarioFile());
 	return {sim: buildSimulation(scenario), limit: scenario.maxInstructions};
-}
-
-function reportBuildError(error: unknown): number {
-	if (error instanceof AssemblyFailed) {
-		for (const e of error.errors) process.stderr.write(formatAsmError(e) + '\n');
-		return 1;
-	}
-	if (error instanceof ScenarioError || error instanceof LoaderError || error instanceof KernelLayoutError) {
-		process.stderr.write(`vmtop: ${error.message}\n`);
-		return 1;
-	}
-	throw error;
 }

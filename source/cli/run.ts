@@ -3,16 +3,16 @@ import process from 'node:process';
 import {runHeadless} from '../cpu/headless.js';
 import {formatSummary, summarize} from '../cpu/summary.js';
 import {assembleFile} from '../isa/assembler/index.js';
-import {AssemblyFailed, formatAsmError} from '../isa/program.js';
-import {LoaderError} from '../os/loader.js';
-import {KernelLayoutError, type ProcessInfo} from '../os/observer.js';
+import {AssemblyFailed} from '../isa/program.js';
+import type {ProcessInfo} from '../os/observer.js';
 import {KernelSimulation, buildBareSimulation, buildSimulation} from '../scenario/build.js';
-import {MAX_GUESTS, type Scenario, ScenarioError, defaultScenarioFile, loadScenario, scenarioFromFlags} from '../scenario/scenario.js';
+import {MAX_GUESTS, type Scenario, defaultScenarioFile, loadScenario, scenarioFromFlags} from '../scenario/scenario.js';
 import {type Simulation, type VmmTechnique, vmmTechniques} from '../scenario/simulation.js';
 import {VmmSimulation} from '../vmm/vmm-simulation.js';
 import {formatVmmRunSummary, vmmRunSummary} from '../vmm/run-summary.js';
 import {loadProfile} from './profile-flag.js';
 import {UsageError, oneOf, parseArgs, positiveInteger} from './args.js';
+import {reportBuildError} from './build-error.js';
 
 const help = `
 Usage
@@ -102,16 +102,7 @@ export async function runCommand(argv: string[]): Promise<number> {
 			label = {scenario: scenario.file || 'flags'};
 		}
 	} catch (error) {
-		if (error instanceof AssemblyFailed) {
-			for (const e of error.errors) process.stderr.write(formatAsmError(e) + '\n');
-			return 1;
-		}
-		// RangeError: a memory size the machine refuses (--memory).
-		if (error instanceof ScenarioError || error instanceof LoaderError || error instanceof KernelLayoutError || error instanceof RangeError) {
-			process.stderr.write(`vmtop: ${error.message}\n`);
-			return 1;
-		}
-		throw error;
+		return reportBuildError(error);
 	}
 
 	const {stop, elapsedMs} = runHeadless(sim, {

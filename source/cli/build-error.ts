@@ -1,0 +1,28 @@
+/**
+ * What every command that builds a simulation prints when it cannot: every
+ * assembler error as file:line:col, or the scenario/loader/kernel message.
+ * Returns the exit code (1), or rethrows what is not a user's mistake.
+ */
+import process from 'node:process';
+import {AssemblyFailed, formatAsmError} from '../isa/program.js';
+import {LoaderError} from '../os/loader.js';
+import {KernelLayoutError} from '../os/observer.js';
+import {ScenarioError} from '../scenario/scenario.js';
+
+export function reportBuildError(error: unknown): number {
+	if (error instanceof AssemblyFailed) {
+		for (const e of error.errors) process.stderr.write(formatAsmError(e) + '\n');
+		return 1;
+	}
+	// RangeError: a memory size the machine refuses (--memory).
+	if (
+		error instanceof ScenarioError ||
+		error instanceof LoaderError ||
+		error instanceof KernelLayoutError ||
+		error instanceof RangeError
+	) {
+		process.stderr.write(`vmtop: ${error.message}\n`);
+		return 1;
+	}
+	throw error;
+}
