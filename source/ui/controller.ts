@@ -10,7 +10,7 @@ import type {ScreenRegistry} from './screens/registry.js';
 import {faster, formatSpeed, slower} from './driver/speed.js';
 import {type CommandName, commandFor} from './keymap.js';
 import type {DashboardStore} from './store/dashboard-store.js';
-import {recordingNotice, toggleRecording} from './record-key.js';
+import {noteSaved, toggleRecording} from './record-key.js';
 import * as act from './store/store-actions.js';
 import {cycle} from './store/ui-state.js';
 
@@ -169,10 +169,10 @@ export class Controller {
 			const change = command === 'switchVmm' ? {vmm: current as VmmTechnique} : {isa: current};
 			try {
 				source.restart(change);
-				const what = `restarted with ${command === 'switchVmm' ? 'VMM technique' : 'ISA profile'} ${current}`;
-				// The source stopped the old run's recording; say where it went.
+				// The source stopped the old run's recording: say where it went.
 				const saved = recording && source.recorder?.last;
-				return act.flash(store, saved ? `${what} — ${recordingNotice(saved)}` : what, saved ? 6000 : undefined);
+				if (saved) noteSaved(store, saved);
+				return act.flash(store, `restarted with ${command === 'switchVmm' ? 'VMM technique' : 'ISA profile'} ${current}`);
 			} catch (error) {
 				failures.push(`${current}: ${(error as Error).message}`);
 			}

@@ -1,10 +1,14 @@
 /**
  * The real binary (dist/cli.js, built by `npm test`'s pretest) in a real
  * pseudo-terminal (test/e2e/pty.py): start, pause, step, next exception,
- * help, resize, quit — and the terminal left as it was found. No timing
+ * help, resize, quit, recording with R (closed by q or SIGTERM, then
+ * replayed) — and the terminal left as it was found. No timing
  * assertions: every wait is for the screen to show something.
  */
-import {existsSync} from 'node:fs';
+import {execFileSync} from 'node:child_process';
+import {existsSync, mkdtempSync, readFileSync, readdirSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterEach, describe, expect, test} from 'vitest';
 import {PtySession} from '../../source/bench/ui.js';
@@ -86,5 +90,52 @@ describe.skipIf(!existsSync(cli))('vmtop in a pseudo-terminal', () => {
 		const end = await s.exit();
 		expect(end.code).toBe(0);
 		expect(end.leftAltScreen && end.cursorShown && end.echo).toBe(true);
+	});
+
+	/**
+	 * `R` writes to the working directory: run the binary in a scratch one (`sh -c 'cd'`, then `exec`,
+	 * so the pid written is node's), record two exceptions, leave with `leave`, and summarize the trace.
+	 */
+	async function recordThenLeave(leave: (s: PtySession, pid: number) => Promise<unknown>) {
+		const dir = mkdtempSync(join(tmpdir(), 'vmtop-e2e-rec-'));
+		try {
+			const script = 'echo $$ > "$0.pid"; cd "$0" && exec node "$1" "$2" --paused';
+			const s = (session = new PtySession(['sh', '-c', script, dir, cli, bare], {cols: 120, rows: 35}));
+			await see(s, 'vmtop traps\\.s │ isa classic │ no VMM │ ❚❚ paused');
+			await s.send('R');
+			const rec = await see(s, '● REC vmtop-traps\\.s-\\d{8}-\\d{6}\\.vmtrace\\.jsonl\\.gz \\(0 events\\)');
+			const file = /● REC (\S+)/.exec(rec)![1]!;
+			await s.send('n');
+			await see(s, '● REC \\S+ \\([1-9][\\d,]* events\\)');
+			await s.send('n');
+			await see(s, 'Vertical cooperation — #GP');
+			await leave(s, Number(readFileSync(`${dir}.pid`, 'utf8')));
+			const end = await s.exit();
+			expect(readdirSync(dir)).toEqual([file]);
+			const summary = execFileSync('node', [cli, 'replay', '--summary', join(dir, file)], {encoding: 'utf8'});
+			return {end, summary};
+		} finally {
+			rmSync(dir, {recursive: true, force: true});
+			rmSync(`${dir}.pid`, {force: true});
+		}
+	}
+
+	test('R records, q saves the trace with its footer, and it replays', async () => {
+		const {end, summary} = await recordThenLeave((s) => s.send('q'));
+		expect(end.code).toBe(0);
+		expect(end.leftAltScreen && end.cursorShown && end.echo && end.icanon).toBe(true);
+		expect(summary).toContain('scenario traps.s: ISA classic, VMM none');
+		expect(summary).toMatch(/events: .*exception\.raised 2/);
+		expect(summary).toMatch(/^end: recording-stopped; checksum /m);
+	});
+
+	test('SIGTERM while recording: the trace is closed with its footer, and it replays', async () => {
+		const {end, summary} = await recordThenLeave(async (_s, pid) => process.kill(pid, 'SIGTERM'));
+		// 143, or killed by the signal once the dashboard has cleaned up (Ink's signal-exit re-raises it when
+		// the dashboard's handler is gone): a shell reports 143 either way.
+		expect([143, -15]).toContain(end.code);
+		expect(end.leftAltScreen && end.cursorShown && end.echo && end.icanon).toBe(true);
+		expect(summary).toMatch(/events: .*exception\.raised 2/);
+		expect(summary).toMatch(/^end: SIGTERM; checksum /m);
 	});
 });

@@ -14,6 +14,7 @@ import type {TraceEvent} from '../../source/trace/format.js';
 import {TraceReader} from '../../source/trace/reader.js';
 import {defaultTraceFile} from '../../source/trace/recorder.js';
 import {TraceCursor} from '../../source/trace/seek.js';
+import {count} from '../../source/ui/components/text.js';
 import {Controller} from '../../source/ui/controller.js';
 import {Dashboard} from '../../source/ui/dashboard.js';
 import {LiveDriver} from '../../source/ui/driver/live-driver.js';
@@ -36,10 +37,12 @@ afterEach(() => {
 });
 
 const traceFile = (name: string): string => join(dir, defaultTraceFile(name));
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function liveDriver(options: {speed?: Speed; sched?: ManualScheduler} = {}): LiveDriver {
 	const run = buildRun({file: packageFile('samples/scenarios/default.json'), live: true});
-	return new LiveDriver(run.sim, {speed: options.speed ?? 'max', scheduler: options.sched, factory: run.factory, traceFile});
+	// A million instructions a second: busy, yet the scenario (~360k instructions) lasts the test.
+	return new LiveDriver(run.sim, {speed: options.speed ?? 1_000_000, scheduler: options.sched, factory: run.factory, traceFile});
 }
 
 /** A live run on a hand-driven clock, keys through the controller. */
@@ -68,7 +71,7 @@ async function readTrace(file: string) {
 describe('R: recording the live run', () => {
 	test('R starts, batches are recorded, R again saves a trace that replays', async () => {
 		const {sched, driver, press} = setup();
-		sched.advance(5); // the run is under way before the recording starts
+		sched.advance(40); // the run is under way before the recording starts
 		const startedAt = driver.instret;
 		expect(startedAt).toBeGreaterThan(0);
 
@@ -82,7 +85,7 @@ describe('R: recording the live run', () => {
 
 		const after = press('R');
 		expect(after.status.recording).toBeUndefined();
-		expect(after.flash).toMatch(new RegExp(`^saved ${file.replace(/[.\\]/g, '\\$&')} \\([\\d,]+ events\\)$`));
+		expect(after.status.recordNotice).toEqual({text: `saved ${file} (${count(driver.recorder.last!.events)} events)`, ok: true});
 		const n = driver.recorder.last!.events;
 
 		const t = await readTrace(file);
@@ -105,8 +108,8 @@ describe('R: recording the live run', () => {
 		sched.advance(30);
 		const restarted = press('v');
 		expect(restarted.status.recording).toBeUndefined();
-		expect(restarted.flash).toMatch(/^restarted with VMM technique \S+ — saved .*\(\S+ events\)$/);
-		expect(restarted.flash).toContain(first);
+		expect(restarted.flash).toMatch(/^restarted with VMM technique \S+$/);
+		expect(restarted.status.recordNotice?.text).toMatch(new RegExp(`^saved ${escape(first)} \\([\\d,]+ events\\)$`));
 		const technique = driver.description.vmm;
 		expect(technique).not.toBe('none');
 
@@ -134,7 +137,7 @@ describe('R: recording the live run', () => {
 		sched.advance(40);
 		const snap = store.getSnapshot();
 		expect(snap.status.recording).toBeUndefined();
-		expect(snap.flash).toMatch(/x\.jsonl: cannot create the trace/);
+		expect(snap.status.recordNotice).toMatchObject({ok: false, text: expect.stringMatching(/x\.jsonl: cannot create the trace/)});
 		driver.dispose();
 		store.dispose();
 	});
@@ -157,11 +160,14 @@ describe('R: recording the live run', () => {
 		const file = driver.recorder.active!.file;
 		const recording = await frame();
 		const status = recording.split('\n').slice(0, 2).join('\n');
-		expect(status).toMatch(new RegExp(`● REC ${file.replace(/[.\\]/g, '\\$&')} \\([\\d,]+ events\\)`));
+		expect(status).toMatch(new RegExp(`● REC ${escape(file)} \\([\\d,]+ events\\)`));
 		r.stdin.write('R');
 		const saved = await frame();
 		expect(saved).not.toContain('● REC');
-		expect(saved).toContain(`saved ${file}`);
+		expect(saved.split('\n').slice(0, 2).join('\n')).toMatch(new RegExp(`saved ${escape(file)} \\([\\d,]+ events\\)`));
+		// A few seconds later the notice is gone.
+		sched.advance(7000);
+		expect(await frame()).not.toContain('saved');
 		r.instance.unmount();
 		driver.dispose();
 		store.dispose();
@@ -171,13 +177,16 @@ describe('R: recording the live run', () => {
 		const sched = new ManualScheduler();
 		const driver = liveDriver({sched, speed: 300});
 		const store = new DashboardStore(driver, {scheduler: sched});
-		const r = render(<Dashboard store={store} controller={new Controller(store, {quit: () => {}})} />);
-		driver.recorder.start();
+		const r = renderAt(<Dashboard store={store} controller={new Controller(store, {quit: () => {}})} />, 80, 24);
+		const {file} = driver.recorder.start();
 		sched.advance(40);
 		await new Promise((resolve) => setImmediate(resolve));
-		const lines = (r.lastFrame() ?? '').split('\n');
-		expect(lines[1]).toMatch(/^● REC \S+vmtop-default-\d{8}-\d{6}\.vmtrace\.jsonl\.gz \(\d+ events\) │ event #/);
-		r.unmount();
+		const lines = r.lastFrame().split('\n');
+		expect(lines[0]).toMatch(/^vmtop default │ isa classic │ no VMM │ ▶ running 300\/s$/);
+		// In the temp directory the name is long: the counters after it are cut, the name is whole.
+		expect(lines[1]!.startsWith(`● REC ${file} `)).toBe(true);
+		expect(lines[1]!.length).toBeLessThanOrEqual(80);
+		r.instance.unmount();
 		driver.dispose();
 		store.dispose();
 	});
@@ -211,13 +220,15 @@ describe('R is live only', () => {
 });
 
 describe('every way out closes the file with its footer', () => {
-	/** Mount on fake terminals with the real clock; `leave` ends the session; returns the exit code and the trace. */
-	async function session(leave: (stdin: FakeStdin) => void) {
-		const driver = liveDriver({speed: 'max'});
+	type Leave = (stdin: FakeStdin, signal: (name: 'SIGINT' | 'SIGTERM') => void) => void;
+
+	/** Mount on fake terminals with the real clock, record, `leave`; the exit code and the trace file. */
+	async function session(leave: Leave) {
+		const driver = liveDriver();
 		const stdout = new FakeStdout(120, 35);
 		const stderr = new FakeStdout(120, 35);
 		const stdin = new FakeStdin();
-		const before = {int: new Set(process.listeners('SIGINT')), term: new Set(process.listeners('SIGTERM'))};
+		const before = new Set([...process.listeners('SIGINT'), ...process.listeners('SIGTERM')]);
 		const done = mountDashboard(driver, {
 			stdout: stdout as unknown as NodeJS.WriteStream,
 			stdin: stdin as unknown as NodeJS.ReadStream,
@@ -227,14 +238,13 @@ describe('every way out closes the file with its footer', () => {
 		const file = driver.recorder.active!.file;
 		await new Promise((resolve) => setTimeout(resolve, 60)); // real batches
 		expect(driver.recorder.active!.events).toBeGreaterThan(0);
-		const handlers = {
-			int: process.listeners('SIGINT').find((l) => !before.int.has(l)),
-			term: process.listeners('SIGTERM').find((l) => !before.term.has(l)),
+		// A real signal would end the test runner too: call the handler the dashboard installed, as the signal does.
+		const signal = (name: 'SIGINT' | 'SIGTERM'): void => {
+			const handler = process.listeners(name).find((l) => !before.has(l)) as (s: string) => void;
+			handler(name);
 		};
-		leave(stdin);
-		// The signals themselves would end the test runner: call the dashboard's handlers, as the signal would.
-		if (stdin.isRaw && !handlers) throw new Error('unreachable');
-		return {sessionHandlers: handlers, code: await done, file, stderr: stderr.frames.join('')};
+		leave(stdin, signal);
+		return {code: await done, file, stderr: stderr.frames.join('')};
 	}
 
 	test('q', async () => {
@@ -258,10 +268,7 @@ describe('every way out closes the file with its footer', () => {
 		['SIGINT', 130],
 	] as const) {
 		test(signal, async () => {
-			const s = await session(() => {
-				const mine = process.listeners(signal).at(-1) as (s: string) => void;
-				mine(signal);
-			});
+			const s = await session((_stdin, send) => send(signal));
 			expect(s.code).toBe(code);
 			const t = await readTrace(s.file);
 			expect(t.footer?.end).toBe(signal);

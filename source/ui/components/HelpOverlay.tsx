@@ -17,6 +17,11 @@ export interface HelpOverlayProps {
 
 type Group = {name: string; bindings: Binding[]};
 
+const notes = [
+	'Filter (f): level:cpu,exception,os,vmm,host kind:PREFIX guest:N, other words are regexes; all must match.',
+	'With the console focused (tab), typed keys go to the guest; esc leaves it.',
+];
+
 /** Groups into columns, greedily, so the columns are about equally tall (pure). */
 export function balance(groups: Group[], columns: number): Group[][] {
 	const out: Group[][] = Array.from({length: columns}, () => []);
@@ -37,10 +42,14 @@ export function HelpOverlay({width, height, bindings = keymap}: HelpOverlayProps
 	const columns = width >= 70 ? 2 : 1;
 	const colWidth = Math.floor((width - (columns - 1) * 2) / columns);
 	const label = Math.max(...bindings.map((b) => b.label.length)) + 1;
+	const cols = balance(groups, columns);
+	const tallest = Math.max(...cols.map((col) => col.reduce((s, g) => s + g.bindings.length + 1, 0)));
+	// The keys first: the notes get the rows left under the title and the columns (squeezed, Ink would overlap them).
+	const shown = notes.slice(0, Math.max(0, height - 1 - tallest));
 	return (
 		<Panel title="Help — keys (? or esc closes)" width={width} height={height} focused>
 			<Box flexDirection="row" flexShrink={0}>
-				{balance(groups, columns).map((col, i) => (
+				{cols.map((col, i) => (
 					<Box key={i} flexDirection="column" width={colWidth} marginLeft={i > 0 ? 2 : 0} flexShrink={0}>
 						{col.map((g) => (
 							<Box key={g.name} flexDirection="column" flexShrink={0}>
@@ -58,12 +67,11 @@ export function HelpOverlay({width, height, bindings = keymap}: HelpOverlayProps
 					</Box>
 				))}
 			</Box>
-			<Text wrap="truncate" color="gray">
-				Filter (f): level:cpu,exception,os,vmm,host kind:PREFIX guest:N, other words are regexes; all must match.
-			</Text>
-			<Text wrap="truncate" color="gray">
-				With the console focused (tab), typed keys go to the guest; esc leaves it.
-			</Text>
+			{shown.map((note) => (
+				<Text key={note} wrap="truncate" color="gray">
+					{note}
+				</Text>
+			))}
 		</Panel>
 	);
 }

@@ -50,7 +50,11 @@ export function statusParts(status: StatusView): {who: string; mode: string; spe
 		who: `vmtop ${d.name} │ isa ${d.isa} │ ${vmm} │ `,
 		mode: modeText[status.mode],
 		speed: ` ${formatSpeed(status.speed)}${status.detail ? '' : ' (sampled)'}`,
-		rec: status.recording ? ` │ ● REC ${status.recording.file} (${count(status.recording.events)} events)` : '',
+		rec: status.recording
+			? ` │ ● REC ${status.recording.file} (${count(status.recording.events)} events)`
+			: status.recordNotice
+				? ` │ ${status.recordNotice.text}`
+				: '',
 		counters: ` │ ${event} │ cycle ${big(status.cycle)} │ instr ${big(status.instret)} │ ${rate(status.mips)}`,
 	};
 }
@@ -64,7 +68,9 @@ export function statusHeight(status: StatusView, width: number): number {
 export function StatusLine({status, width, flash}: StatusLineProps) {
 	const p = statusParts(status);
 	const note = flash ?? status.notice;
-	const tail = status.stopped ? ` │ ${status.stopped}` : note ? ` │ ${note}` : '';
+	// Why the run stopped stays; a message (`saved FILE` after the run ended …) still gets through after it.
+	const stop = status.stopped ? ` │ ${status.stopped}` : '';
+	const message = note ? ` │ ${note}` : '';
 	const head = (
 		<Text>
 			<Text bold>vmtop</Text>
@@ -75,7 +81,12 @@ export function StatusLine({status, width, flash}: StatusLineProps) {
 			{p.speed}
 		</Text>
 	);
-	const end = <Text color={status.stopped ? 'red' : 'cyan'}>{tail}</Text>;
+	const end = (
+		<Text>
+			<Text color="red">{stop}</Text>
+			<Text color="cyan">{message}</Text>
+		</Text>
+	);
 	// `p.rec` without its leading ` │ ` (a line may start with it).
 	const rec = status.recording ? (
 		<Text>
@@ -84,6 +95,8 @@ export function StatusLine({status, width, flash}: StatusLineProps) {
 			</Text>
 			{p.rec.slice(' │ ● REC'.length)}
 		</Text>
+	) : status.recordNotice ? (
+		<Text color={status.recordNotice.ok ? 'green' : 'red'}>{status.recordNotice.text}</Text>
 	) : null;
 	if (statusHeight(status, width) === 1) {
 		return (

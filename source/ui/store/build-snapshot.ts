@@ -51,6 +51,7 @@ export function buildSnapshot(p: StoreParts, previousCooperation: CooperationVie
 			canRestart: source.restart !== undefined,
 			canRecord: source.recorder !== undefined,
 			recording: source.recorder?.active ?? undefined,
+			recordNotice: ui.recordNotice && ui.recordNotice.until > p.now ? {text: ui.recordNotice.text, ok: ui.recordNotice.ok} : undefined,
 		},
 		history: {
 			rows: windowRows(ring, bottom, ui.viewport, ui.filter, p.namer),

@@ -42,6 +42,8 @@ export interface StatusView {
 	canRecord: boolean;
 	/** The trace file being recorded (`● REC`), while `R` records. */
 	recording?: RecordingInfo;
+	/** After a recording: `saved FILE (N events)`, or what went wrong; for a few seconds. */
+	recordNotice?: {text: string; ok: boolean};
 }
 
 export interface HistoryView {

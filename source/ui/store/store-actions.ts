@@ -50,6 +50,19 @@ export function flash(store: DashboardStore, text: string, ms = 2500): void {
 	done(store);
 }
 
+/** `saved FILE (N events)` (or a recording's error) in the status line's recording slot, for `ms`. */
+export function noteRecording(store: DashboardStore, text: string, ok: boolean, ms = 6000): void {
+	store.ui.recordNotice = {text, ok, until: store.now() + ms};
+	store.invalidateAfter(ms + 1);
+	done(store);
+}
+
+/** A recording started: `● REC` takes the slot (and is the key's answer, so show it now). */
+export function recordingStarted(store: DashboardStore): void {
+	store.ui.recordNotice = undefined;
+	done(store);
+}
+
 /** The number of history rows the layout shows. */
 export function setViewport(store: DashboardStore, rows: number): void {
 	if (rows === store.ui.viewport) return;

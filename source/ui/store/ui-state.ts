@@ -28,6 +28,8 @@ export interface UiState {
 	/** History rows the layout has room for. */
 	viewport: number;
 	flash?: {text: string; until: number};
+	/** Where a recording went (`saved FILE`), or why it could not start: shown where `● REC` was. */
+	recordNotice?: {text: string; ok: boolean; until: number};
 }
 
 export function initialUiState(): UiState {
