@@ -67,6 +67,7 @@ const DETAIL_TAIL = 10_000;
 export class TracePlayer {
 	readonly bus = new EventBus();
 	readonly description: RunDescription;
+	readonly speedBase: number;
 	generation = 0;
 	/** Events sent; also the current event number. */
 	position = 0;
@@ -106,6 +107,8 @@ export class TracePlayer {
 		this.exceptionKinds = exceptionKindsFor(reader.counts);
 		this.clockOf = h.source === 'import' ? (e) => e.cycle : (e) => e.instret;
 		this.speedValue = options.speed ?? 300;
+		// 1× is the pace the replay starts at (for imports: the chosen host-time pace).
+		this.speedBase = this.speedValue === 'max' ? 300 : this.speedValue;
 		this.wantRun = !(options.paused ?? false);
 		this.clock = options.clock ?? realClock;
 		this.detailAt = options.detailAt ?? ((s) => s !== 'max' && s <= 10_000);

@@ -103,9 +103,10 @@ export class Controller {
 				return source.goto ? act.openGoto(store) : act.flash(store, 'going to an event needs a recorded trace (vmtop replay)');
 			case 'faster':
 			case 'slower': {
-				const speed = command === 'faster' ? faster(state.speed) : slower(state.speed);
+				const base = source.speedBase;
+				const speed = command === 'faster' ? faster(state.speed, base) : slower(state.speed, base);
 				source.setSpeed(speed);
-				return act.flash(store, `speed ${formatSpeed(speed)}`);
+				return act.flash(store, `speed ${formatSpeed(speed, base)}`);
 			}
 			case 'switchVmm':
 			case 'switchIsa':

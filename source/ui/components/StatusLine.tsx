@@ -49,7 +49,7 @@ export function statusParts(status: StatusView): {who: string; mode: string; spe
 	return {
 		who: `vmtop ${d.name} │ isa ${d.isa} │ ${vmm} │ `,
 		mode: modeText[status.mode],
-		speed: ` ${formatSpeed(status.speed)}${status.detail ? '' : ' (sampled)'}`,
+		speed: ` ${formatSpeed(status.speed, status.speedBase)}${status.detail ? '' : ' (sampled)'}`,
 		rec: status.recording
 			? ` │ ● REC ${status.recording.file} (${count(status.recording.events)} events)`
 			: status.recordNotice

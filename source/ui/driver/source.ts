@@ -139,6 +139,8 @@ export interface DashboardSource {
 	/** Run until the next exception is raised, then pause just after it. */
 	nextException(): void;
 	setSpeed(speed: Speed): void;
+	/** Replay only: the pace that counts as 1× (speeds then read ¼× … unlimited). */
+	readonly speedBase?: number;
 	/** Live only: rebuild the run with another VMM technique or ISA profile. */
 	restart?(change: RestartChange): void;
 	/** Live only: keyboard input for a guest's console. */

@@ -18,15 +18,26 @@ export const defaultSpeed: Speed = 300;
  */
 export const detailLimit = 10_000;
 
-export function faster(speed: Speed): Speed {
-	if (speed === 'max') return 'max';
-	return speedLadder.find((s) => s > speed) ?? 'max';
+/**
+ * A replay counts speed relative to the pace it started at (`base`, "1×"):
+ * ¼×, ½×, 1×, 2× … up to unlimited, as rr and media players do.
+ */
+export const replayMultiples: readonly number[] = [0.25, 0.5, 1, 2, 4, 8, 16, 32, 64, 128, 256, 1024, 4096, 16_384];
+
+function ladder(base?: number): readonly number[] {
+	return base === undefined ? speedLadder : replayMultiples.map((m) => m * base);
 }
 
-export function slower(speed: Speed): Speed {
-	if (speed === 'max') return speedLadder[speedLadder.length - 1]!;
-	const below = speedLadder.filter((s) => s < speed);
-	return below.length > 0 ? below[below.length - 1]! : speedLadder[0]!;
+export function faster(speed: Speed, base?: number): Speed {
+	if (speed === 'max') return 'max';
+	return ladder(base).find((s) => s > speed) ?? 'max';
+}
+
+export function slower(speed: Speed, base?: number): Speed {
+	const rungs = ladder(base);
+	if (speed === 'max') return rungs[rungs.length - 1]!;
+	const below = rungs.filter((s) => s < speed);
+	return below.length > 0 ? below[below.length - 1]! : rungs[0]!;
 }
 
 /** True when per-instruction rows are shown at this speed. */
@@ -34,12 +45,19 @@ export function showsInstructions(speed: Speed): boolean {
 	return speed !== 'max' && speed <= detailLimit;
 }
 
-/** `300/s`, `10k/s`, `3M/s`, `max`. */
-export function formatSpeed(speed: Speed): string {
+/** `300/s`, `10k/s`, `3M/s`, `max`; relative to a replay's `base`: `¼× (75/s)`. */
+export function formatSpeed(speed: Speed, base?: number): string {
 	if (speed === 'max') return 'max';
+	if (base !== undefined) return `${multiple(speed / base)} (${formatSpeed(speed)})`;
 	if (speed >= 1e6) return `${trim(speed / 1e6)}M/s`;
 	if (speed >= 1e3) return `${trim(speed / 1e3)}k/s`;
 	return `${speed}/s`;
+}
+
+const fractions: Record<number, string> = {0.25: '¼', 0.5: '½', 0.75: '¾'};
+
+function multiple(m: number): string {
+	return `${fractions[m] ?? trim(Math.round(m * 100) / 100)}×`;
 }
 
 function trim(n: number): string {

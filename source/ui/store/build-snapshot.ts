@@ -40,6 +40,7 @@ export function buildSnapshot(p: StoreParts, previousCooperation: CooperationVie
 			description: d,
 			mode: state.mode,
 			speed: state.speed,
+			speedBase: source.speedBase,
 			detail: state.detail,
 			instret: source.instret,
 			cycle: source.cycle,

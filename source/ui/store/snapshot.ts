@@ -23,6 +23,8 @@ export interface StatusView {
 	description: RunDescription;
 	mode: DriverMode;
 	speed: Speed;
+	/** Replay: the pace that counts as 1×. */
+	speedBase?: number;
 	/** Instructions shown one by one (else rows are sampled at exceptions). */
 	detail: boolean;
 	instret: number;
