@@ -28,6 +28,12 @@ async function main(argv: string[]): Promise<number> {
 	return commands['dashboard']!(argv);
 }
 
+// `vmtop run … | head` closes the pipe early: stop quietly, as other tools do.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+	if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+	throw error;
+});
+
 try {
 	process.exitCode = await main(process.argv.slice(2));
 } catch (error) {

@@ -15,6 +15,12 @@ const groups: Record<string, Group> = {
 	trace: async () => (await import('./trace.js')).benchTrace(),
 };
 
+// `npm run bench | head -3` closes the pipe early: that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+	if (error.code === 'EPIPE') process.exit(0);
+	throw error;
+});
+
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((g) => !(g in groups));
 if (unknown.length > 0) {

@@ -32,8 +32,12 @@ export type StopReason =
 export interface EventMap {
 	/** One fetch-execute cycle of the CPU, emitted after the instruction ran (or faulted). */
 	instruction: Base & {pc: number; phys: number; supervisor: boolean; header: number};
-	/** The CPU detected an exception (fault, trap or abort) while executing. */
-	'exception.raised': Base & {vector: number; pc: number; badaddr: number; supervisor: boolean};
+	/**
+	 * The CPU detected an exception (fault, trap or abort) while executing. `phys`: where the
+	 * instruction at `pc` is in physical memory; absent when `pc` does not translate (a fetch
+	 * beyond the segment) and in traces recorded before the field existed.
+	 */
+	'exception.raised': Base & {vector: number; pc: number; badaddr: number; supervisor: boolean; phys?: number};
 	/** The CPU delivered an exception or interrupt through the IDT. */
 	'exception.delivered': Base & {vector: number; epc: number; handler: number; fromSupervisor: boolean};
 	/** Return from exception. */

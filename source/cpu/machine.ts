@@ -349,12 +349,18 @@ export class Machine {
 		this.exceptionCounts[vector]!++;
 		const bus = this.bus;
 		if (bus?.wanted['exception.raised']) {
+			// Where the instruction is in memory, the only thing that says whose code it is (a VMM's guest
+			// kernel runs in user mode); left out when pc does not translate (a fetch beyond the segment).
+			const pc = instructionPc >>> 0;
+			const phys = this.supervisor ? pc : (this.ubase >>> 0) + pc;
+			const known = (this.supervisor || pc < this.ulimit >>> 0) && phys < this.memorySize;
 			bus.emit({
 				kind: 'exception.raised',
 				vector,
 				pc: instructionPc,
 				badaddr: this.badaddr,
 				supervisor: this.supervisor,
+				...(known ? {phys} : {}),
 				...this.stamp(),
 			});
 		}

@@ -14,6 +14,7 @@ import {type Profile, ProfileError, builtinProfiles, parseProfile} from '../isa/
 import {type AsmError, AssemblyFailed, type Program, Symbolizer} from '../isa/program.js';
 import {type BootImage, buildImage} from '../os/loader.js';
 import {OsObserver} from '../os/observer.js';
+import {type CodeArea, bootCodeMap} from './code-map.js';
 import {MachineSimulation} from './machine-simulation.js';
 import {DEFAULT_MEMORY, type Scenario, ScenarioError} from './scenario.js';
 import type {Simulation} from './simulation.js';
@@ -124,6 +125,10 @@ export class KernelSimulation extends MachineSimulation {
 		for (const p of [this.kernel, ...this.programs]) tables[p.file] = Object.fromEntries(p.labels);
 		return tables;
 	}
+
+	codeMap(): CodeArea[] {
+		return bootCodeMap(this.kernel, this.boot.regions);
+	}
 }
 
 export interface BareOptions {
@@ -171,6 +176,11 @@ class BareSimulation extends MachineSimulation {
 
 	symbolTables(): Record<string, Record<string, number>> {
 		return {[this.program.file]: Object.fromEntries(this.program.labels)};
+	}
+
+	/** Loaded at 0: physical addresses are its own. */
+	codeMap(): CodeArea[] {
+		return [{start: 0, size: this.program.bytes.length, symbols: this.program.file, guest: -1, pid: 0}];
 	}
 }
 

@@ -4,6 +4,7 @@
  */
 import type {EventBus} from '../bus/event-bus.js';
 import type {Machine, StopInfo} from '../cpu/machine.js';
+import type {CodeArea} from './code-map.js';
 import type {GuestInfo, RunDescription, Simulation} from './simulation.js';
 
 export abstract class MachineSimulation implements Simulation {
@@ -54,4 +55,5 @@ export abstract class MachineSimulation implements Simulation {
 
 	abstract symbolize(guest: number, supervisor: boolean, pc: number): string;
 	abstract symbolTables(): Record<string, Record<string, number>>;
+	abstract codeMap(): CodeArea[];
 }

@@ -8,6 +8,7 @@ import type {EventBus} from '../bus/event-bus.js';
 import type {Runnable} from '../cpu/headless.js';
 import type {Machine} from '../cpu/machine.js';
 import type {CostModel} from '../cpu/costs.js';
+import type {CodeArea} from './code-map.js';
 
 export type VmmTechnique = 'none' | 'trap' | 'bt' | 'pv';
 export const vmmTechniques: readonly VmmTechnique[] = ['none', 'trap', 'bt', 'pv'];
@@ -46,11 +47,15 @@ export interface Simulation extends Runnable {
 	/**
 	 * Name code: `sys_write+0x8`, using the kernel's or the program's symbols.
 	 * `guest` is -1 for the real machine; `supervisor` is the (virtual) mode
-	 * the code ran in; `pc` is the address that mode sees.
+	 * the code ran in; `pc` is the address that mode sees. For code the CPU
+	 * fetched, name it by its physical address instead (`codeMap`): the real
+	 * mode does not say whose code it is under a VMM.
 	 */
 	symbolize(guest: number, supervisor: boolean, pc: number): string;
 	/** Label tables by program, for trace headers: name → {label → address}. */
 	symbolTables(): Record<string, Record<string, number>>;
+	/** Where each program's image lies in real memory (keys of `symbolTables`), for trace headers too. */
+	codeMap(): CodeArea[];
 	/** Console input from the keyboard or the scenario (to guest `guest`, default 0). */
 	pushInput(text: string, guest?: number): void;
 	/** Per-guest state, for the guests table. */

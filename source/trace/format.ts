@@ -14,6 +14,7 @@
 import type {EventKind, EventOf, VmEvent} from '../bus/events.js';
 import {eventKinds} from '../bus/events.js';
 import type {CostModel} from '../cpu/costs.js';
+import type {CodeArea} from '../scenario/code-map.js';
 import type {VmmTechnique} from '../scenario/simulation.js';
 import {type LineBuffer, ascii} from './line-buffer.js';
 
@@ -68,6 +69,12 @@ export interface TraceHeader {
 	costs: CostModel;
 	/** Label tables by program, name → {label → address}, for naming code in the dashboard. */
 	symbols: Record<string, Record<string, number>>;
+	/**
+	 * Where each program's image lies in real memory (`Simulation.codeMap`), so
+	 * instructions are named by their physical address. Absent in older traces
+	 * and imports: code is then named by mode and running process.
+	 */
+	codeMap?: CodeArea[];
 	/** Imports only: where the events came from. */
 	import?: ImportInfo;
 }

@@ -162,6 +162,14 @@ export class TracePlayer {
 		return this.symbols.symbolize(guest, supervisor, pc);
 	}
 
+	symbolizeInstruction(guest: number, supervisor: boolean, pc: number, phys: number): string {
+		return this.symbols.instruction(guest, supervisor, pc, phys);
+	}
+
+	symbolizeProcess(guest: number, pid: number, pc: number): string {
+		return this.symbols.process(guest, pid, pc);
+	}
+
 	disassemble(phys: number): string | undefined {
 		return Number.isFinite(phys) ? this.options.disassemble?.(phys) : undefined;
 	}

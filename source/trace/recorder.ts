@@ -41,6 +41,7 @@ export function traceHeader(sim: Simulation, options: RecordOptions): TraceHeade
 		vmm: {technique: d.vmm, type: d.type, guests: d.guests},
 		costs: {...d.costs},
 		symbols: sim.symbolTables(),
+		codeMap: sim.codeMap(),
 	};
 }
 

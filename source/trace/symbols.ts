@@ -3,8 +3,10 @@
  * by the kernel's labels, user code by the labels of the program the running
  * process runs. Which process runs is followed from the OS events as they are
  * replayed (`os.switch`, `os.syscall`, `os.return`), as the live OS observer
- * does from the machine.
+ * does from the machine. Instructions are named by their physical address
+ * when the header has a code map (traces recorded since it does), as live.
  */
+import {CodeNames, instructionName} from '../scenario/code-map.js';
 import {Symbolizer} from '../isa/program.js';
 import type {TraceEvent, TraceHeader} from './format.js';
 
@@ -19,11 +21,14 @@ export class TraceSymbols {
 	private readonly byFile = new Map<string, Symbolizer>();
 	/** The pid running, per guest (-1: the bare machine). */
 	private readonly pids = new Map<number, number>();
+	/** From the header's code map; undefined for older traces and imports. */
+	private readonly code: CodeNames | undefined;
 
 	constructor(private readonly header: TraceHeader) {
 		for (const [file, labels] of Object.entries(header.symbols)) {
 			this.byFile.set(file, new Symbolizer(new Map(Object.entries(labels))));
 		}
+		if (Array.isArray(header.codeMap)) this.code = new CodeNames(header.codeMap, header.symbols);
 	}
 
 	/** Follow the running process. */
@@ -36,9 +41,22 @@ export class TraceSymbols {
 		this.pids.clear();
 	}
 
+	/** The instruction at `pc` fetched from physical `phys`: see DashboardSource.symbolizeInstruction. */
+	instruction(guest: number, supervisor: boolean, pc: number, phys: number): string {
+		return instructionName(this.code, phys, pc, () => this.symbolize(guest, supervisor, pc));
+	}
+
+	/** A user address of process `pid`. */
+	process(guest: number, pid: number, pc: number): string {
+		return this.code?.process(guest, pid, pc) ?? this.name(this.files(guest).programs[pid - 1], pc);
+	}
+
 	symbolize(guest: number, supervisor: boolean, pc: number): string {
 		const files = this.files(guest);
-		const file = supervisor ? files.kernel : files.programs[(this.pids.get(guest) ?? 0) - 1];
+		return this.name(supervisor ? files.kernel : files.programs[(this.pids.get(guest) ?? 0) - 1], pc);
+	}
+
+	private name(file: string | undefined, pc: number): string {
 		const symbols = file === undefined ? undefined : this.byFile.get(file);
 		if (symbols) return symbols.name(pc);
 		// A bare program, or a table we cannot attribute: the only table there is.

@@ -11,6 +11,7 @@ import {type CostModel, defaultCosts} from '../cpu/costs.js';
 import {Machine} from '../cpu/machine.js';
 import {controlRegisters} from '../isa/opcodes.js';
 import type {Profile} from '../isa/profiles.js';
+import type {CodeArea} from '../scenario/code-map.js';
 import type {RunDescription} from '../scenario/simulation.js';
 import {Guest, type BootState} from './guest.js';
 import {Monitor, type Technique} from './monitor.js';
@@ -35,6 +36,8 @@ export interface GuestSpec {
 	/** Names for this guest's code (kernel and program symbols). */
 	symbolize?: (supervisor: boolean, pc: number) => string;
 	symbolTables?: () => Record<string, Record<string, number>>;
+	/** Where the guest's programs lie in its guest-physical memory (keys of `symbolTables`). */
+	codeMap?: () => CodeArea[];
 	/** Names for the reference build's code, when it is another build (pv): registers are compared by name. */
 	referenceSymbolize?: (supervisor: boolean, pc: number) => string;
 }

@@ -61,6 +61,8 @@ export function buildVmmScenario(scenario: Scenario, options: VmmScenarioOptions
 		const kernelNames = new Symbolizer(run.labels);
 		const nativeNames = new Symbolizer(kernel!.labels);
 		const user = (pc: number) => late[index]?.symbolizeUser(pc) ?? native.observer.symbolizeUser(pc);
+		// The build the VMM runs: under pv its kernel image (and so the regions above it) may differ in size.
+		const codeMap = guest.codeMap();
 		const spec: GuestSpec = {
 			name: g.name,
 			boot: bootStateOf(guest.machine),
@@ -72,6 +74,7 @@ export function buildVmmScenario(scenario: Scenario, options: VmmScenarioOptions
 			symbolize: (supervisor, pc) => (supervisor ? kernelNames.name(pc) : user(pc)),
 			referenceSymbolize: (supervisor, pc) => (supervisor ? nativeNames.name(pc) : user(pc)),
 			symbolTables: () => Object.fromEntries([run, ...programs].map((p) => [p.file, Object.fromEntries(p.labels)])),
+			codeMap: () => codeMap,
 		};
 		native.observer.dispose();
 		guest.observer.dispose();

@@ -7,6 +7,7 @@
 import type {EventBus} from '../bus/event-bus.js';
 import type {StopReason} from '../bus/events.js';
 import type {Machine, StopInfo} from '../cpu/machine.js';
+import type {CodeArea} from '../scenario/code-map.js';
 import type {GuestInfo, RunDescription, Simulation} from '../scenario/simulation.js';
 import type {Guest} from './guest.js';
 import type {Monitor} from './monitor.js';
@@ -99,11 +100,22 @@ export class VmmSimulation implements Simulation {
 	symbolTables(): Record<string, Record<string, number>> {
 		const tables: Record<string, Record<string, number>> = {};
 		this.specs.forEach((spec, i) => {
-			for (const [name, table] of Object.entries(spec.symbolTables?.() ?? {})) {
-				tables[this.specs.length > 1 ? `vm${i}:${name}` : name] = table;
-			}
+			for (const [name, table] of Object.entries(spec.symbolTables?.() ?? {})) tables[this.tableKey(i, name)] = table;
 		});
 		return tables;
+	}
+
+	/** Each guest's map moved to its partition: guest-physical `a` is real `base + a`. */
+	codeMap(): CodeArea[] {
+		return this.specs.flatMap((spec, i) => {
+			const base = this.monitor.guests[i]!.partition.base;
+			return (spec.codeMap?.() ?? []).map((a) => ({...a, start: base + a.start, guest: i, symbols: this.tableKey(i, a.symbols)}));
+		});
+	}
+
+	/** With several guests their tables are told apart by guest: `vm1:kernel.s`. */
+	private tableKey(guest: number, name: string): string {
+		return this.specs.length > 1 ? `vm${guest}:${name}` : name;
 	}
 
 	pushInput(text: string, guest = 0): void {

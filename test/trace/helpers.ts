@@ -91,6 +91,7 @@ export function buildFake(spec: FakeSpec): Simulation {
 		spec,
 		symbolize: (_g, _s, pc) => `0x${pc.toString(16)}`,
 		symbolTables: () => ({'test.s': labels}),
+		codeMap: () => [{start: 0, size: program.bytes.length, symbols: 'test.s', guest: -1, pid: 0}],
 		pushInput: (text) => machine.pushInput(text),
 		guests: () => [{index: 0, name: 'test', state: machine.stopped ? 'stopped' : 'running', instructions: machine.instret}],
 		run: (n) => machine.run(n),

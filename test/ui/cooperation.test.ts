@@ -6,8 +6,11 @@ import {type Namer, formatRow} from '../../source/ui/store/format-row.js';
 import {EventRing} from '../../source/ui/store/ring.js';
 import {syscallJourney, vmmJourney} from './helpers/events.js';
 
+const symbolize = (_g: number, s: boolean, pc: number): string => `${s ? 'kernel' : 'main'}+0x${pc.toString(16)}`;
 const namer: Namer = {
-	symbolize: (_g, s, pc) => `${s ? 'kernel' : 'main'}+0x${pc.toString(16)}`,
+	symbolize,
+	symbolizeInstruction: (g, s, pc) => symbolize(g, s, pc),
+	symbolizeProcess: (g, _pid, pc) => symbolize(g, false, pc),
 	disassemble: (phys) => (Number.isFinite(phys) ? 'int 0x80' : undefined),
 };
 

@@ -10,6 +10,7 @@
 import type {StopInfo} from '../../cpu/machine.js';
 import {decodeBytes} from '../../isa/encoding.js';
 import {disassembleInstruction} from '../../isa/disassembler.js';
+import {CodeNames, instructionName} from '../../scenario/code-map.js';
 import type {GuestInfo, Simulation} from '../../scenario/simulation.js';
 import {LiveRecorder} from './live-recorder.js';
 import {type Scheduler, realScheduler} from './scheduler.js';
@@ -61,6 +62,8 @@ export class LiveDriver implements DashboardSource {
 	readonly chunk = {size: 10_000};
 	/** `R`: records the run being driven now. */
 	readonly recorder: LiveRecorder;
+	/** Names by physical address, for the simulation they were built from (a restart replaces it). */
+	private names: {sim: Simulation; names: CodeNames} | null = null;
 
 	constructor(
 		sim: Simulation,
@@ -117,6 +120,19 @@ export class LiveDriver implements DashboardSource {
 		return this.sim.symbolize(guest, supervisor, pc);
 	}
 
+	symbolizeInstruction(guest: number, supervisor: boolean, pc: number, phys: number): string {
+		return instructionName(this.codeNames(), phys, pc, () => this.sim.symbolize(guest, supervisor, pc));
+	}
+
+	symbolizeProcess(guest: number, pid: number, pc: number): string {
+		return this.codeNames().process(guest, pid, pc) ?? this.sim.symbolize(guest, false, pc);
+	}
+
+	private codeNames(): CodeNames {
+		if (this.names?.sim !== this.sim) this.names = {sim: this.sim, names: new CodeNames(this.sim.codeMap(), this.sim.symbolTables())};
+		return this.names.names;
+	}
+
 	disassemble(phys: number): string | undefined {
 		if (!Number.isFinite(phys)) return undefined;
 		const ins = decodeBytes(this.sim.machine.mem, phys);
@@ -124,7 +140,10 @@ export class LiveDriver implements DashboardSource {
 	}
 
 	physical(supervisor: boolean, pc: number): number {
-		return supervisor ? pc >>> 0 : (this.sim.machine.ubase >>> 0) + (pc >>> 0);
+		const m = this.sim.machine;
+		if (supervisor) return pc >>> 0;
+		// Beyond the segment nothing is fetched: another program's code may lie at ubase + pc.
+		return pc >>> 0 < m.ulimit >>> 0 ? (m.ubase >>> 0) + (pc >>> 0) : Number.NaN;
 	}
 
 	guests(): GuestInfo[] {

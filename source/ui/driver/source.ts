@@ -114,14 +114,21 @@ export interface DashboardSource {
 	readonly stopped: StopInfo | null;
 	readonly state: SourceState;
 
-	/** Name code: `sys_write+0x8`. */
+	/** Name code: `sys_write+0x8`, by the (virtual) mode it runs in. */
 	symbolize(guest: number, supervisor: boolean, pc: number): string;
+	/**
+	 * Name the instruction at `pc` fetched from physical `phys` by the program whose image is there
+	 * (under a VMM the guest kernel runs in user mode: the mode cannot say). NaN: by the mode.
+	 */
+	symbolizeInstruction(guest: number, supervisor: boolean, pc: number, phys: number): string;
+	/** Name a user address of process `pid` by its program's labels. */
+	symbolizeProcess(guest: number, pid: number, pc: number): string;
 	/** Disassemble the instruction at a physical address (`out 0x10, r2`), if known. */
 	disassemble(phys: number): string | undefined;
 	/**
 	 * The physical address of `pc` as the CPU sees it *now* (called by the store
-	 * while it receives an `exception.raised`, so the faulting instruction can be
-	 * disassembled later). NaN when unknown.
+	 * while it receives an `exception.raised` without `phys` — a trace from before
+	 * the CPU said — so the faulting instruction can be disassembled later). NaN when unknown.
 	 */
 	physical(supervisor: boolean, pc: number): number;
 	/** Per-guest state for the guests table (one entry without a VMM). */

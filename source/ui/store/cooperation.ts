@@ -89,7 +89,7 @@ export function cooperation(ring: EventRing, seq: number, namer: Namer, costs: C
 			n: 1,
 			title: 'fetch-execute (CPU)',
 			what: interrupt
-				? `interrupted at ${namer.symbolize(start.guest, start.supervisor, start.pc)}`
+				? `interrupted at ${namer.symbolizeInstruction(start.guest, start.supervisor, start.pc, ring.physOf(seq))}`
 				: instructionText(namer, start.guest, start.supervisor, start.pc, ring.physOf(seq)),
 			cost: interrupt ? '—' : `1 instr, ${n(costs.instruction)} cyc`,
 			done: true,

@@ -75,6 +75,8 @@ export class DashboardStore {
 		this.sched = options.scheduler ?? realScheduler;
 		this.namer = {
 			symbolize: (guest, supervisor, pc) => this.source.symbolize(guest, supervisor, pc),
+			symbolizeInstruction: (guest, supervisor, pc, phys) => this.source.symbolizeInstruction(guest, supervisor, pc, phys),
+			symbolizeProcess: (guest, pid, pc) => this.source.symbolizeProcess(guest, pid, pc),
 			disassemble: (phys) => this.source.disassemble(phys),
 		};
 		this.generation = source.generation;
@@ -177,8 +179,9 @@ export class DashboardStore {
 		} else if (e.kind === 'instruction') {
 			this.ring.push(e, e.phys);
 		} else if (e.kind === 'exception.raised') {
-			// Where the faulting instruction is, now: by the time a frame shows it the mapping may have changed.
-			this.lastException = this.ring.push(e, this.source.physical(e.supervisor, e.pc));
+			// Where the faulting instruction is, as the CPU said; traces from before it did: where the source
+			// says it is now (by the time a frame shows the row the mapping may have changed).
+			this.lastException = this.ring.push(e, e.phys ?? this.source.physical(e.supervisor, e.pc));
 			this.counters.exceptions++;
 		} else {
 			this.ring.push(e, Number.NaN);

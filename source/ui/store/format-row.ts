@@ -10,7 +10,15 @@ export type RowCells = Record<Level, string>;
 
 /** What formatting needs from the source: names and disassembly. */
 export interface Namer {
+	/** Code by the (virtual) mode it runs in: an exception handler, an `iret` target. */
 	symbolize(guest: number, supervisor: boolean, pc: number): string;
+	/**
+	 * The instruction at `pc`, fetched from physical `phys` (NaN when unknown), named by the program
+	 * whose image is there: the real mode cannot tell, a VMM's guest kernel runs in user mode.
+	 */
+	symbolizeInstruction(guest: number, supervisor: boolean, pc: number, phys: number): string;
+	/** A user address of process `pid`, by its program's labels (whoever runs when the row is drawn). */
+	symbolizeProcess(guest: number, pid: number, pc: number): string;
 	disassemble(phys: number): string | undefined;
 }
 
@@ -20,9 +28,9 @@ export function shortHex(value: number): string {
 
 const empty = (): RowCells => ({cpu: '', exception: '', os: '', vmm: '', host: ''});
 
-/** `U main+0x8  add r1, r1, 0x1`: mode, symbol, disassembly. */
+/** `U main+0x8  add r1, r1, 0x1`: the real mode (U for a VMM's guest kernel too), symbol, disassembly. */
 export function instructionText(namer: Namer, guest: number, supervisor: boolean, pc: number, phys: number): string {
-	const where = namer.symbolize(guest, supervisor, pc);
+	const where = namer.symbolizeInstruction(guest, supervisor, pc, phys);
 	const text = namer.disassemble(phys);
 	return `${supervisor ? 'S' : 'U'} ${where}${text ? '  ' + text : ''}`;
 }
@@ -84,7 +92,7 @@ export function formatRow(e: VmEvent, phys: number, namer: Namer, prev?: VmEvent
 			cells.os = `switch pid ${e.from} → ${e.to}`;
 			break;
 		case 'os.return':
-			cells.os = `return to pid ${e.pid} @ ${namer.symbolize(e.guest, false, e.pc)}`;
+			cells.os = `return to pid ${e.pid} @ ${namer.symbolizeProcess(e.guest, e.pid, e.pc)}`;
 			break;
 		case 'os.kill':
 			cells.os = `kill pid ${e.pid} (${vectorName(e.vector)} @ ${shortHex(e.epc)})`;

@@ -46,6 +46,15 @@ export class FakeSource implements DashboardSource {
 		return `${supervisor ? 'kernel' : 'main'}+0x${pc.toString(16)}`;
 	}
 
+	/** No code map: instructions are named by mode, as the fake's events expect. */
+	symbolizeInstruction(guest: number, supervisor: boolean, pc: number, _phys: number): string {
+		return this.symbolize(guest, supervisor, pc);
+	}
+
+	symbolizeProcess(guest: number, _pid: number, pc: number): string {
+		return this.symbolize(guest, false, pc);
+	}
+
 	disassemble(phys: number): string | undefined {
 		return Number.isFinite(phys) ? `op@${phys.toString(16)}` : undefined;
 	}
