@@ -25,16 +25,8 @@ import {TraceReader} from '../trace/reader.js';
 import {Recording, recordLoop, traceHeader} from '../trace/recorder.js';
 import {TraceCursor} from '../trace/seek.js';
 import {TraceWriter} from '../trace/writer.js';
+import {loop} from './core.js';
 import type {BenchRow} from './row.js';
-
-const loop = `
-_start: mov r1, 0
-again:  add r1, r1, 1
-        and r2, r1, 63
-        cmp r1, 0x7FFFFFFF
-        jnz again
-        out 0xF0, 0
-`;
 
 /** Record `instructions` of the loop at detail full into `file`; events per second of wall time. */
 async function record(file: string, instructions: number): Promise<number> {

@@ -614,7 +614,8 @@ export class Machine {
 			}
 			next = (pc + len) >>> 0;
 			// ---- execute ----
-			// Case labels are literals (opcodes.ts) so V8 builds a jump table.
+			// Case labels are literals (opcodes.ts) so V8 builds a jump table; each ALU
+			// operation has its own case, written out, so none branches on the opcode again.
 			switch (op) {
 				case 1: // nop
 					pc = next;
