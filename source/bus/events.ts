@@ -41,7 +41,8 @@ export interface EventMap {
 	/** The CPU delivered an exception or interrupt through the IDT. */
 	'exception.delivered': Base & {vector: number; epc: number; handler: number; fromSupervisor: boolean};
 	/** Return from exception. */
-	iret: Base & {pc: number; to: number; toSupervisor: boolean};
+	/** `toPhys`: where `to` is in physical memory (names the code returned to); absent when it does not translate. */
+	iret: Base & {pc: number; to: number; toSupervisor: boolean; toPhys?: number};
 	/** A device raised an interrupt line (IRQ 0 timer, IRQ 1 console). */
 	'interrupt.raised': Base & {irq: number; vector: number};
 	/** The CPU took an interrupt between instructions. */

@@ -911,7 +911,9 @@ export class Machine {
 				this.extraCycles += this.costs.iret;
 				const bus = this.bus;
 				if (bus?.wanted.iret) {
-					bus.emit({kind: 'iret', pc: at, to, toSupervisor: this.supervisor, ...this.stamp()});
+					const toPhys = this.supervisor ? to : (this.ubase >>> 0) + to;
+					const known = (this.supervisor || to < this.ulimit >>> 0) && toPhys < this.memorySize;
+					bus.emit({kind: 'iret', pc: at, to, toSupervisor: this.supervisor, ...(known ? {toPhys} : {}), ...this.stamp()});
 				}
 				return true;
 			}

@@ -38,7 +38,12 @@ export function emulate(vm: Monitor, g: Guest, ins: Instruction, at: number, nex
 			m.pc = to;
 			effect = `pc ← ${hex(to)}, ${v.supervisor ? 'S' : 'U'}, IF ${bit(ifBefore)}→${bit(v.intEnabled)}`;
 			if (vm.bus.wanted.iret) {
-				vm.bus.emit({kind: 'iret', pc: at >>> 0, to, toSupervisor: v.supervisor, ...vm.stamp(g)});
+				// Where `to` lies in real memory names the code returned to (kernel or which process).
+				const seg = v.supervisor
+					? g.partition.kernelSegment()
+					: g.partition.userSegment(v.readControl(Cr.ubase), v.readControl(Cr.ulimit));
+				const toPhys = to < seg.ulimit ? seg.ubase + to : undefined;
+				vm.bus.emit({kind: 'iret', pc: at >>> 0, to, toSupervisor: v.supervisor, ...(toPhys === undefined ? {} : {toPhys}), ...vm.stamp(g)});
 			}
 			break;
 		}

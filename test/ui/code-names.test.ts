@@ -167,4 +167,26 @@ describe('the other columns', () => {
 		}
 		dispose();
 	});
+
+	test.each(['none', 'trap', 'pv'] as const)('an iret to user mode names the process it returns to, whoever runs when the row is drawn (vmm %s)', (vmm) => {
+		const scenario = sampleScenario('default', {vmm});
+		const {programs} = layout(scenario, vmm === 'pv');
+		const {store, cells, dispose} = runOnDashboard(scenario);
+		// Each iret to user mode is followed by the OS observer's os.return naming the pid.
+		let checked = 0;
+		const pids = new Set<number>();
+		for (let seq = store.ring.first; seq < store.ring.end - 1; seq++) {
+			const e = store.ring.get(seq)!;
+			if (e.kind !== 'iret' || e.toSupervisor) continue;
+			const next = store.ring.get(seq + 1)!;
+			if (next.kind !== 'os.return') continue;
+			const name = new Symbolizer(programs[next.pid - 1]!.labels).name(e.to);
+			expect(cells(seq).exception).toBe(`iret → U ${name}`);
+			pids.add(next.pid);
+			checked++;
+		}
+		expect(pids).toEqual(new Set([1, 2, 3, 4]));
+		expect(checked).toBeGreaterThan(20);
+		dispose();
+	});
 });

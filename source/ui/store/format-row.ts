@@ -62,7 +62,13 @@ export function formatRow(e: VmEvent, phys: number, namer: Namer, prev?: VmEvent
 			cells.exception = `${vectorName(e.vector)} → ${namer.symbolize(e.guest, true, e.handler)}`;
 			break;
 		case 'iret':
-			cells.exception = `iret → ${e.toSupervisor ? 'S' : 'U'} ${namer.symbolize(e.guest, e.toSupervisor, e.to)}`;
+			// Named by where `to` is in memory when the event says so: the process returned to,
+			// not whichever one runs when the row is drawn.
+			cells.exception = `iret → ${e.toSupervisor ? 'S' : 'U'} ${
+				e.toPhys === undefined
+					? namer.symbolize(e.guest, e.toSupervisor, e.to)
+					: namer.symbolizeInstruction(e.guest, e.toSupervisor, e.to, e.toPhys)
+			}`;
 			break;
 		case 'interrupt.raised':
 			cells.exception = `IRQ${e.irq} pending`;
