@@ -14,25 +14,25 @@ import {isTechnique, TECHNIQUES, type Technique} from '../pvm/techniques.js';
 import {translateToSource} from '../pvm/translated.js';
 
 const help = `
-	Usage
-	  $ vmtop pvm [PROGRAM]
+Usage
+  $ vmtop pvm [PROGRAM]
 
-	Runs a byte-code program (default: the lecture's, samples/pvm/lecture.bc)
-	under the lecture's dispatch techniques, prints its output and, per
-	technique, dispatches, ns per dispatch, speed relative to STC and the
-	lecture's x86 switching overhead per dispatch. The language: docs/pvm.md.
+Runs a byte-code program (default: the lecture's, samples/pvm/lecture.bc)
+under the lecture's dispatch techniques, prints its output and, per
+technique, dispatches, ns per dispatch, speed relative to STC and the
+lecture's x86 switching overhead per dispatch. The language: docs/pvm.md.
 
-	Options
-	  --dispatch, -d      all|${TECHNIQUES.join('|')} (default all)
-	  --bench             repeat each technique for at least 0.3 s (one run otherwise)
-	  --define, -D        NAME=VALUE: override a .const, e.g. -D N=10000000 (repeatable)
-	  --max-dispatches    runaway guard per run (default ${DEFAULT_MAX_DISPATCHES})
-	  --js                print the JavaScript the program translates to, and exit
+Options
+  --dispatch, -d      all|${TECHNIQUES.join('|')} (default all)
+  --bench             repeat each technique for at least 0.3 s (one run otherwise)
+  --define, -D        NAME=VALUE: override a .const, e.g. -D N=10000000 (repeatable)
+  --max-dispatches    runaway guard per run (default ${DEFAULT_MAX_DISPATCHES})
+  --js                print the JavaScript the program translates to, and exit
 
-	Examples
-	  $ vmtop pvm
-	  $ vmtop pvm samples/pvm/hanoi.bc --dispatch dtc
-	  $ vmtop pvm samples/pvm/loop.bc --bench -D N=10000000
+Examples
+  $ vmtop pvm
+  $ vmtop pvm samples/pvm/hanoi.bc --dispatch dtc
+  $ vmtop pvm samples/pvm/loop.bc --bench -D N=10000000
 `;
 
 /** Where output goes; tests pass their own. */
