@@ -165,12 +165,17 @@ export class Machine {
 		);
 	}
 
-	/** Load all of FLAGS, switching the banked `sp` if S changes. */
-	setFlags(value: number): void {
+	/** Load C Z N V from a FLAGS word (what user-mode `popf` can change). */
+	setConditionFlags(value: number): void {
 		this.c = (value & Flag.C) !== 0;
 		this.z = (value & Flag.Z) !== 0;
 		this.n = (value & Flag.N) !== 0;
 		this.v = (value & Flag.V) !== 0;
+	}
+
+	/** Load all of FLAGS, switching the banked `sp` if S changes. */
+	setFlags(value: number): void {
+		this.setConditionFlags(value);
 		this.intEnabled = (value & Flag.IF) !== 0;
 		this.setMode((value & Flag.S) !== 0);
 	}
@@ -997,10 +1002,7 @@ export class Machine {
 		}
 		const value = this.mem32[p >>> 2]!;
 		r[15] = a + 4;
-		this.c = (value & Flag.C) !== 0;
-		this.z = (value & Flag.Z) !== 0;
-		this.n = (value & Flag.N) !== 0;
-		this.v = (value & Flag.V) !== 0;
+		this.setConditionFlags(value);
 		// In user mode (pentium) IF and S are silently unchanged; in supervisor mode IF loads, S never.
 		if (this.supervisor) this.intEnabled = (value & Flag.IF) !== 0;
 		return true;

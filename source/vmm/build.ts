@@ -114,10 +114,7 @@ export function nativeMachine(
 	m.supervisor = boot.supervisor;
 	m.regs.set(boot.regs);
 	m.otherSp = boot.otherSp;
-	m.c = (boot.flags & 1) !== 0;
-	m.z = (boot.flags & 2) !== 0;
-	m.n = (boot.flags & 4) !== 0;
-	m.v = (boot.flags & 8) !== 0;
+	m.setConditionFlags(boot.flags);
 	m.intEnabled = boot.intEnabled;
 	m.pc = boot.pc;
 	controlRegisters.forEach((name, cr) => {

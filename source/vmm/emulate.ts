@@ -32,7 +32,7 @@ export function emulate(vm: Monitor, g: Guest, ins: Instruction, at: number, nex
 			const to = v.readControl(Cr.epc) >>> 0;
 			const flags = v.readControl(Cr.eflags);
 			const ifBefore = v.intEnabled;
-			setCZNV(m, flags);
+			m.setConditionFlags(flags);
 			v.intEnabled = (flags & Flag.IF) !== 0;
 			v.switchMode((flags & Flag.S) !== 0, r);
 			m.pc = to;
@@ -122,13 +122,6 @@ export function emulated(vm: Monitor, g: Guest, mnemonic: string, at: number, ef
 	if (bus.wanted['vmm.emulate']) bus.emit({kind: 'vmm.emulate', mnemonic, pc: at >>> 0, effect, ...vm.stamp(g)});
 }
 
-function setCZNV(m: Monitor['machine'], flags: number): void {
-	m.c = (flags & Flag.C) !== 0;
-	m.z = (flags & Flag.Z) !== 0;
-	m.n = (flags & Flag.N) !== 0;
-	m.v = (flags & Flag.V) !== 0;
-}
-
 /**
  * `hlt`: the guest waits for its next virtual interrupt. Its clock jumps there
  * (the idle slots count, as native `hlt` counts them) instead of the real CPU
@@ -202,7 +195,7 @@ function pushfPopf(vm: Monitor, g: Guest, op: number, at: number): string {
 	}
 	const value = m.mem32[real >>> 2]!;
 	r[15] = a + 4;
-	setCZNV(m, value);
+	m.setConditionFlags(value);
 	const before = v.intEnabled;
 	// As the CPU: in supervisor mode popf loads IF; in user mode IF (and S, always) stay.
 	if (v.supervisor) v.intEnabled = (value & Flag.IF) !== 0;

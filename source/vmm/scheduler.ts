@@ -139,10 +139,7 @@ export class Scheduler {
 		const v = g.vcpu;
 		m.regs.set(v.regs);
 		m.pc = v.pc;
-		m.c = (v.flagsCZNV & 1) !== 0;
-		m.z = (v.flagsCZNV & 2) !== 0;
-		m.n = (v.flagsCZNV & 4) !== 0;
-		m.v = (v.flagsCZNV & 8) !== 0;
+		m.setConditionFlags(v.flagsCZNV);
 		m.guest = g.index;
 		this.since = m.cycles;
 		this.sliceEnd = v.instret + this.slice;
