@@ -28,7 +28,7 @@ const program = assembleOrThrow(loop, {file: 'bench-loop.s'});
 export function measureCore(instructions: number, rounds: number): {withBus: number[]; without: number[]} {
 	const machine = new Machine({bus: null});
 	machine.load(program.bytes);
-	machine.pc = program.entry;
+	machine.pc = 0; // reset
 	const bus = new EventBus();
 	const timed = (n: number): number => {
 		const start = performance.now();

@@ -142,7 +142,7 @@ export interface BareOptions {
 	live?: boolean;
 }
 
-/** One program on the bare machine: loaded at 0, started at its entry in supervisor mode. */
+/** One program on the bare machine: loaded at 0, started at reset (pc = 0, supervisor mode; spec §3). */
 export function buildBareSimulation(program: Program, options: BareOptions = {}): Simulation {
 	const bus = options.bus ?? new EventBus();
 	const costs: CostModel = {...defaultCosts, ...options.costs};
@@ -156,7 +156,9 @@ export function buildBareSimulation(program: Program, options: BareOptions = {})
 		bus,
 	});
 	machine.load(program.bytes);
-	machine.pc = program.entry;
+	// Spec §1/§3: a bare program starts at reset, pc = 0 — `_start` is the kernel ABI's entry
+	// for user programs, not the bare machine's.
+	machine.pc = 0;
 	const name = options.name ?? path.basename(program.file);
 	const spec = {program: program.file, isa: profile.name, memory: machine.memorySize, input: options.input ?? ''};
 	return new BareSimulation(machine, bus, {name, isa: profile.name, vmm: 'none', type: 1, guests: 1, costs}, spec, program);

@@ -40,6 +40,12 @@ describe('vmtop run PROGRAM.s --headless (bare programs)', () => {
 		expect(r.stderr).toMatch(/instruction limit of 1000/);
 	});
 
+	it('a bare program starts at reset (pc = 0), not at _start', () => {
+		const r = vmtop(['run', 'test/cli/fixtures/reset-at-zero.s', '--headless']);
+		expect(r.stdout.startsWith('A')).toBe(true);
+		expect(r.code).toBe(0);
+	});
+
 	it('the exit code is the power-off code', () => {
 		const r = vmtop(['run', 'test/cli/fixtures/exit7.s', '--headless']);
 		expect(r.code).toBe(7);

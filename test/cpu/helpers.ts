@@ -22,7 +22,7 @@ export function rig(source: string, config: MachineConfig = {}, record = false):
 	const bus = new EventBus();
 	const machine = new Machine({...config, bus});
 	machine.load(program.bytes);
-	machine.pc = program.entry;
+	machine.pc = 0; // a bare program starts at reset
 	const events: VmEvent[] = [];
 	if (record) {
 		for (const kind of Object.keys(bus.wanted) as Array<keyof typeof bus.wanted>) {
