@@ -31,7 +31,9 @@ export function privilegeTable(profile: Profile): Uint8Array {
 export class ProfileError extends Error {}
 
 /**
- * Parse a profile file: `{"name": "...", "privileged": {"cli": true, "add": false, ...}}`.
+ * Parse a profile file. Two forms, one entry per instruction (spec §6):
+ *   {"name": "mine", "privileged": {"cli": false, "add": true}}
+ *   {"name": "mine", "cli": "unprivileged", "add": "privileged"}   (or true/false)
  * Instructions not named keep their `classic` privilege. Unknown names are an
  * error that lists them all.
  */
@@ -46,14 +48,17 @@ export function parseProfile(text: string, file: string): Profile {
 		throw new ProfileError(`${file}: expected an object like {"name": "mine", "privileged": {"cli": false}}`);
 	}
 	const record = data as Record<string, unknown>;
-	for (const key of Object.keys(record)) {
-		if (key !== 'name' && key !== 'privileged') {
-			throw new ProfileError(`${file}: unknown key '${key}' (expected "name" and "privileged")`);
-		}
-	}
 	const name = record['name'] ?? file;
 	if (typeof name !== 'string') throw new ProfileError(`${file}: "name" must be a string`);
-	const entries = record['privileged'];
+	const wrapped = 'privileged' in record;
+	if (wrapped) {
+		for (const key of Object.keys(record)) {
+			if (key !== 'name' && key !== 'privileged') {
+				throw new ProfileError(`${file}: unknown key '${key}' (expected "name" and "privileged")`);
+			}
+		}
+	}
+	const entries = wrapped ? record['privileged'] : Object.fromEntries(Object.entries(record).filter(([k]) => k !== 'name'));
 	if (typeof entries !== 'object' || entries === null || Array.isArray(entries)) {
 		throw new ProfileError(`${file}: "privileged" must be an object mapping instruction names to true or false`);
 	}
@@ -64,11 +69,15 @@ export function parseProfile(text: string, file: string): Profile {
 	}
 	const privileged = new Set(classic.privileged);
 	for (const [key, value] of Object.entries(entries as Record<string, unknown>)) {
-		if (typeof value !== 'boolean') {
-			throw new ProfileError(`${file}: "privileged"."${key}" must be true or false, got ${JSON.stringify(value)}`);
+		const where = wrapped ? `"privileged"."${key}"` : `"${key}"`;
+		const isPrivileged = value === true || value === 'privileged' ? true : value === false || value === 'unprivileged' ? false : undefined;
+		if (isPrivileged === undefined) {
+			throw new ProfileError(
+				`${file}: ${where} must be true or false ("privileged" or "unprivileged"), got ${JSON.stringify(value)}`,
+			);
 		}
 		const m = key.toLowerCase() as Mnemonic;
-		if (value) privileged.add(m);
+		if (isPrivileged) privileged.add(m);
 		else privileged.delete(m);
 	}
 	return {name, privileged};
