@@ -45,7 +45,7 @@ Flags
   --vmm none|trap|bt|pv   run the kernel under the VMM with this technique (replaces the scenario's)
   --type 1|2              VMM type: 1 on bare metal, 2 under a host OS
   --vms N                 number of guests, each running the programs (each its own partition)
-  --json                  print the summary as one JSON object
+  --json                  print the summary as one JSON object (console output in "output")
 `;
 
 const flags = {
@@ -105,16 +105,18 @@ export async function runCommand(argv: string[]): Promise<number> {
 		return reportBuildError(error);
 	}
 
+	// With --json the console output goes into the object (`output`), so stdout stays one JSON line.
+	let output = '';
 	const {stop, elapsedMs} = runHeadless(sim, {
 		maxInstructions: limit,
-		onOutput: f.json ? undefined : (text) => process.stdout.write(text),
+		onOutput: f.json ? (text) => void (output += text) : (text) => process.stdout.write(text),
 	});
 	const summary = summarize(sim.machine, elapsedMs, stop);
 	const processes = sim instanceof KernelSimulation ? sim.observer.processes() : undefined;
 	const vmmSummary = sim instanceof VmmSimulation ? vmmRunSummary(sim) : undefined;
 	if (f.json) {
 		const os = sim instanceof KernelSimulation ? {processes, ...sim.observer.counts} : undefined;
-		process.stdout.write(JSON.stringify({...label, ...summary, os, vmm: vmmSummary}) + '\n');
+		process.stdout.write(JSON.stringify({...label, ...summary, output, os, vmm: vmmSummary}) + '\n');
 	} else {
 		const lines = [formatSummary(summary)];
 		if (sim instanceof KernelSimulation) lines.push(formatOs(processes!, sim.observer.counts));

@@ -32,6 +32,7 @@ describe('vmtop run PROGRAM.s --headless (bare programs)', () => {
 		expect(s).toMatchObject({exitCode: 0, stop: {reason: 'poweroff', code: 0}});
 		expect(s.instructions).toBeGreaterThan(10);
 		expect(s.cycles).toBeGreaterThanOrEqual(s.instructions);
+		expect(s.output).toBe('Hello, V32!\n');
 	});
 
 	it('the instruction limit ends the run with a message and a nonzero code', () => {
