@@ -66,8 +66,9 @@ export function mountDashboard(source: DashboardSource, options: MountOptions = 
 			store.dispose();
 			instance.unmount();
 			restore();
-			process.off('SIGINT', onInt);
-			process.off('SIGTERM', onTerm);
+			// The SIGINT/SIGTERM listeners stay (finish runs once): were they removed here, Ink's
+			// signal-exit would find itself the last listener and re-raise the signal, and vmtop
+			// would die by it instead of returning 130/143 after its summary.
 			process.off('uncaughtException', onError);
 			process.off('unhandledRejection', onError);
 			process.off('exit', onExit);
