@@ -54,7 +54,11 @@ export class Controller {
 		if (name === 'return') act.applyFilter(this.store);
 		else if (name === 'escape') act.cancelFilter(this.store);
 		else if (name === 'backspace') act.editFilter(this.store, draft.slice(0, -1));
-		else if (input.length > 0 && !/[\x00-\x1f]/.test(input)) act.editFilter(this.store, draft + input);
+		else {
+			const {text, submit} = typed(input);
+			if (text) act.editFilter(this.store, draft + text);
+			if (submit) act.applyFilter(this.store);
+		}
 	}
 
 	private gotoKey(name: string, input: string): void {
@@ -62,7 +66,11 @@ export class Controller {
 		if (name === 'return') act.applyGoto(this.store);
 		else if (name === 'escape') act.closeGoto(this.store);
 		else if (name === 'backspace') act.editGoto(this.store, draft.slice(0, -1));
-		else if (input.length > 0 && !/[\x00-\x1f]/.test(input)) act.editGoto(this.store, draft + input);
+		else {
+			const {text, submit} = typed(input);
+			if (text) act.editGoto(this.store, draft + text);
+			if (submit) act.applyGoto(this.store);
+		}
 	}
 
 	/** Typing goes to the guest; returns false for keys that keep their meaning. */
@@ -181,4 +189,15 @@ export class Controller {
 		// The run goes on unchanged; say why no switch happened.
 		act.flash(store, `cannot switch — ${failures.join('; ')}`, 6000);
 	}
+}
+
+/**
+ * Text typed into a prompt. A paste arrives as one chunk, maybe ending with
+ * the Enter that submits it: keep the printable text and say whether it ended
+ * with Enter; a chunk with other control characters is not text.
+ */
+function typed(input: string): {text: string; submit: boolean} {
+	const text = input.replace(/[\r\n]+$/, '');
+	if (/[\x00-\x1f\x7f]/.test(text)) return {text: '', submit: false};
+	return {text, submit: text !== input};
 }

@@ -43,7 +43,13 @@ function setup(description = {}) {
 		sched.advance(40);
 		return store.getSnapshot();
 	};
-	return {source, store, sched, press, quits: () => quits};
+	/** A chunk of text as Ink delivers a paste: one input, named by its text. */
+	const paste = (text: string) => {
+		controller.key(text, text);
+		sched.advance(40);
+		return store.getSnapshot();
+	};
+	return {source, store, sched, press, paste, quits: () => quits};
 }
 
 describe('the keymap', () => {
@@ -121,6 +127,18 @@ describe('key handling', () => {
 		expect(snap.history.rows.every((r) => r.kind.startsWith('vmm.'))).toBe(true);
 		snap = press('f', 'q', 'escape'); // q types into the bar, esc cancels
 		expect(snap.filter).toMatchObject({editing: false, active: 'kind:vmm'});
+	});
+
+	test('a pasted filter, Enter included, arrives as one chunk and is applied', () => {
+		const {source, press, paste} = setup({vmm: 'trap'});
+		source.emit(...syscallJourney(100), ...vmmJourney(500));
+		press('f');
+		const snap = paste('kind:vmm\r');
+		expect(snap.filter).toMatchObject({editing: false, active: 'kind:vmm'});
+		expect(snap.history.rows.every((r) => r.kind.startsWith('vmm.'))).toBe(true);
+		// A chunk with other control characters is not text: the draft stays as it was.
+		press('f');
+		expect(paste('\x1b[Zx').filter.draft ?? '').not.toContain('x');
 	});
 
 	test('o cycles the sort key; r resets the counters', () => {
