@@ -14,7 +14,8 @@ type AnyHandler = (event: VmEvent) => void;
 export class EventBus {
 	/** Per-kind "has at least one listener", read by producers on the hot path. */
 	readonly wanted: Record<EventKind, boolean>;
-	private readonly handlers = new Map<EventKind, Array<Handler<any>>>();
+	// Stored as handlers of any event: `on` only files a handler under its own kind.
+	private readonly handlers = new Map<EventKind, AnyHandler[]>();
 	private dispatching = false;
 	private readonly queue: VmEvent[] = [];
 	/** Bumped on every (un)subscription so batch loops can notice a change cheaply. */
@@ -30,14 +31,14 @@ export class EventBus {
 
 	/** Subscribe to one kind. Returns the unsubscribe function. */
 	on<K extends EventKind>(kind: K, handler: Handler<K>): () => void {
-		const list = [...(this.handlers.get(kind) ?? []), handler];
+		const list = [...(this.handlers.get(kind) ?? []), handler as unknown as AnyHandler];
 		this.handlers.set(kind, list);
 		this.refresh(kind);
 		return () => {
 			const current = this.handlers.get(kind) ?? [];
 			this.handlers.set(
 				kind,
-				current.filter((h) => h !== handler),
+				current.filter((h) => h !== (handler as unknown as AnyHandler)),
 			);
 			this.refresh(kind);
 		};
