@@ -11,7 +11,7 @@ import type {Speed} from '../ui/driver/source.js';
 import {parseSpeed} from '../ui/driver/speed.js';
 import {UsageError, oneOf, parseArgs, positiveInteger} from './args.js';
 import {loadProfile} from './profile-flag.js';
-import {reportBuildError} from './build-error.js';
+import {reportUserError} from './user-error.js';
 
 const help = `
 Usage
@@ -83,7 +83,7 @@ export async function dashboardCommand(argv: string[]): Promise<number> {
 	try {
 		run = buildRun({...request, live: terminal});
 	} catch (error) {
-		return reportBuildError(error);
+		return reportUserError(error);
 	}
 	if (!terminal) return headless(run);
 

@@ -1,9 +1,10 @@
 /** `vmtop export`: a trace in another tool's format (Chrome trace-event JSON for Perfetto). */
 import process from 'node:process';
 import {exportChrome} from '../trace/chrome-export.js';
-import {TraceError, formatProblem} from '../trace/errors.js';
+import {formatProblem} from '../trace/errors.js';
 import {TraceReader} from '../trace/reader.js';
 import {UsageError, parseArgs} from './args.js';
+import {reportUserError} from './user-error.js';
 
 const help = `
 Usage
@@ -41,10 +42,6 @@ export async function exportCommand(argv: string[]): Promise<number> {
 			reader.close();
 		}
 	} catch (error) {
-		if (error instanceof TraceError) {
-			process.stderr.write(`vmtop: ${error.message}\n`);
-			return 1;
-		}
-		throw error;
+		return reportUserError(error);
 	}
 }

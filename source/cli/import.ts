@@ -1,8 +1,8 @@
 /** `vmtop import`: a Linux KVM trace (trace-cmd report / ftrace text) → a vmtop trace. */
 import process from 'node:process';
-import {TraceError} from '../trace/errors.js';
 import {importKvm} from '../trace/kvm-import.js';
 import {UsageError, parseArgs} from './args.js';
+import {reportUserError} from './user-error.js';
 
 const help = `
 Usage
@@ -39,11 +39,7 @@ export async function importCommand(argv: string[]): Promise<number> {
 	try {
 		result = await importKvm(file, f.output);
 	} catch (error) {
-		if (error instanceof TraceError) {
-			process.stderr.write(`vmtop: ${error.message}\n`);
-			return 1;
-		}
-		throw error;
+		return reportUserError(error);
 	}
 	for (const u of result.unparsed.slice(0, SHOWN)) process.stderr.write(`${file}:${u.line}: cannot parse, skipped: ${u.text.slice(0, 120)}\n`);
 	if (result.unparsed.length > SHOWN) process.stderr.write(`${file}: … and ${result.unparsed.length - SHOWN} more lines that cannot be parsed\n`);

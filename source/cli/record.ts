@@ -10,7 +10,7 @@ import {type Detail, DEFAULT_SAMPLE_EVERY, type TraceEnd, details} from '../trac
 import {Progress} from '../trace/progress.js';
 import {recordLoop, startRecording} from '../trace/recorder.js';
 import {UsageError, oneOf, parseArgs, positiveInteger} from './args.js';
-import {reportBuildError} from './build-error.js';
+import {reportUserError} from './user-error.js';
 
 const help = `
 Usage
@@ -55,7 +55,7 @@ export async function recordCommand(argv: string[]): Promise<number> {
 	try {
 		({sim, limit} = build(input[0]));
 	} catch (error) {
-		return reportBuildError(error);
+		return reportUserError(error);
 	}
 	const maxInstructions = positiveInteger(f.maxInstructions, 'max-instructions') ?? limit ?? null;
 
@@ -63,11 +63,7 @@ export async function recordCommand(argv: string[]): Promise<number> {
 	try {
 		started = startRecording(sim, f.output, {detail, sampleEvery, maxInstructions});
 	} catch (error) {
-		if (error instanceof TraceError) {
-			process.stderr.write(`vmtop: ${error.message}\n`);
-			return 1;
-		}
-		throw error;
+		return reportUserError(error);
 	}
 	const {writer, recording} = started;
 

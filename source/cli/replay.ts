@@ -7,7 +7,7 @@ import process from 'node:process';
 import {decodeBytes} from '../isa/encoding.js';
 import {disassembleInstruction} from '../isa/disassembler.js';
 import {ExitStats} from '../stats/exit-stats.js';
-import {TraceError, formatProblem} from '../trace/errors.js';
+import {formatProblem} from '../trace/errors.js';
 import type {TraceEvent, TraceHeader} from '../trace/format.js';
 import {type PlayerSpeed, TracePlayer} from '../trace/player.js';
 import {bytes, human} from '../trace/progress.js';
@@ -17,6 +17,7 @@ import {TraceCursor} from '../trace/seek.js';
 import {type Difference, verifyTrace} from '../trace/verify.js';
 import {UsageError, parseArgs} from './args.js';
 import {inCi} from './dashboard.js';
+import {reportUserError} from './user-error.js';
 
 const help = `
 Usage
@@ -71,11 +72,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
 			reader.close();
 		}
 	} catch (error) {
-		if (error instanceof TraceError) {
-			process.stderr.write(`vmtop: ${error.message}\n`);
-			return 1;
-		}
-		throw error;
+		return reportUserError(error);
 	}
 }
 

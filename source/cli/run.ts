@@ -12,7 +12,7 @@ import {VmmSimulation} from '../vmm/vmm-simulation.js';
 import {formatVmmRunSummary, vmmRunSummary} from '../vmm/run-summary.js';
 import {loadProfile} from './profile-flag.js';
 import {UsageError, oneOf, parseArgs, positiveInteger} from './args.js';
-import {reportBuildError} from './build-error.js';
+import {reportUserError} from './user-error.js';
 
 const help = `
 Usage
@@ -102,7 +102,7 @@ export async function runCommand(argv: string[]): Promise<number> {
 			label = {scenario: scenario.file || 'flags'};
 		}
 	} catch (error) {
-		return reportBuildError(error);
+		return reportUserError(error);
 	}
 
 	// With --json the console output goes into the object (`output`), so stdout stays one JSON line.

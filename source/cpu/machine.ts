@@ -576,7 +576,6 @@ export class Machine {
 		// down to a word (instructions are whole words, so the rounding is exact).
 		// Kept below 2^31 so V8 compares small integers, not doubles.
 		const ulimit = user ? Math.min(this.ulimit >>> 0, size) : size;
-		const ubase = base;
 		const limit = user ? Math.max(0, Math.min(ulimit, size - base)) & ~3 : size;
 		const start = this.instret;
 		const priv = this.priv;
@@ -767,7 +766,7 @@ export class Machine {
 							exitAddr = a;
 							break loop;
 						}
-						p = ubase + a;
+						p = base + a;
 					}
 					if ((word && (a & 3) !== 0) || p + (word ? 4 : 1) > size) {
 						exit = EXIT_GP;
@@ -795,7 +794,7 @@ export class Machine {
 							exitAddr = a;
 							break loop;
 						}
-						p = ubase + a;
+						p = base + a;
 					}
 					if ((a & 3) !== 0 || p + 4 > size) {
 						exit = EXIT_GP;
@@ -818,7 +817,7 @@ export class Machine {
 							exitAddr = a;
 							break loop;
 						}
-						p = ubase + a;
+						p = base + a;
 					}
 					if ((a & 3) !== 0 || p + 4 > size) {
 						exit = EXIT_GP;

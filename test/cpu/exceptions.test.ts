@@ -213,10 +213,12 @@ site:   st r2, [0x1000]     ; at the limit: #GP
 		expect(word(m, r.at('seen_epc'))).toBe(r.at('site') - r.at('user_base'));
 	});
 
-	it('a word access straddling the limit faults', () => {
-		const r = userProgram(`site: ld r1, [0x1000-2]`, {limit: '0x1000'}).run();
-		// misaligned first, but also out of bounds: #GP either way
+	it('an aligned word access straddling the limit faults', () => {
+		// ulimit = 0x1002: bytes 0x1000–0x1001 are valid, 0x1002–0x1003 are not.
+		const r = userProgram(`ldb r2, [0x1001]\nsite: ld r1, [0x1000]`, {limit: '0x1002'}).run();
 		expect(word(r.machine, r.at('seen_cause'))).toBe(13);
+		expect(word(r.machine, r.at('seen_epc'))).toBe(r.at('site') - r.at('user_base'));
+		expect(word(r.machine, r.at('seen_bad'))).toBe(0x1000);
 	});
 
 	it('instruction fetch is bounded by ulimit', () => {
