@@ -9,7 +9,8 @@ import {disassembleInstruction} from '../isa/disassembler.js';
 import {ExitStats} from '../stats/exit-stats.js';
 import {formatProblem} from '../trace/errors.js';
 import type {TraceEvent, TraceHeader} from '../trace/format.js';
-import {type PlayerSpeed, TracePlayer} from '../trace/player.js';
+import type {Speed} from '../driver/pacing.js';
+import {TracePlayer} from '../trace/player.js';
 import {bytes, human} from '../trace/progress.js';
 import {TraceReader} from '../trace/reader.js';
 import {rebuildSimulation} from '../trace/rebuild.js';
@@ -55,7 +56,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
 	const {input, flags: f} = parsed;
 	if (input.length !== 1) throw new UsageError(`expected one trace file, got ${input.length}\n\n${help.trim()}`);
 	const file = input[0]!;
-	let speed: PlayerSpeed | undefined;
+	let speed: Speed | undefined;
 	if (f.speed !== undefined) {
 		speed = f.speed === 'max' ? 'max' : Number(f.speed);
 		if (speed !== 'max' && !(Number.isFinite(speed) && speed > 0)) {
@@ -76,8 +77,8 @@ export async function replayCommand(argv: string[]): Promise<number> {
 	}
 }
 
-async function dashboard(reader: TraceReader, speed: PlayerSpeed | undefined, paused: boolean): Promise<number> {
-	const [{mountDashboard}, {defaultSpeed, showsInstructions, speedLadder}] = await Promise.all([
+async function dashboard(reader: TraceReader, speed: Speed | undefined, paused: boolean): Promise<number> {
+	const [{mountDashboard}, {defaultSpeed, speedLadder}] = await Promise.all([
 		import('../ui/render.js'),
 		import('../ui/driver/speed.js'),
 	]);
@@ -85,7 +86,6 @@ async function dashboard(reader: TraceReader, speed: PlayerSpeed | undefined, pa
 	const player = new TracePlayer(reader, {
 		speed: speed ?? (reader.header.source === 'import' ? importSpeed(reader, speedLadder) : defaultSpeed),
 		paused,
-		detailAt: showsInstructions,
 		disassemble: disassemble?.fn,
 	});
 	try {

@@ -4,6 +4,8 @@
  * dashboard's DashboardSource (ui/driver/source.ts) without importing the UI
  * (trace/ never does), so cli/replay.ts mounts the dashboard on it as is.
  *
+ * Pacing and turn scheduling are the live driver's (driver/paced-driver.ts).
+ *
  * Position: `position` events have been sent; the current event is number
  * `position` (1-based; event #N is on line N + 1 of the file), 0 before the
  * first. Going back cannot un-send events, so a rewind tells the listeners
@@ -13,6 +15,8 @@
  * count from the window's start; `notice` says so.
  */
 import {EventBus} from '../bus/event-bus.js';
+import {PacedDriver, type TurnPace} from '../driver/paced-driver.js';
+import {type Scheduler, type SourceState, type Speed, defaultSpeed, showsInstructions} from '../driver/pacing.js';
 import type {VmEvent} from '../bus/events.js';
 import type {StopInfo} from '../cpu/machine.js';
 import type {GuestInfo, RunDescription} from '../scenario/simulation.js';
@@ -22,41 +26,19 @@ import type {TraceReader} from './reader.js';
 import {TraceCursor} from './seek.js';
 import {TraceSymbols} from './symbols.js';
 
-export type PlayerSpeed = number | 'max';
-export type PlayerMode = 'running' | 'paused' | 'seeking' | 'waiting' | 'stopped';
-
-/** Timers, injectable for tests (the dashboard's Scheduler has this shape). */
-export interface PlayerClock {
-	now(): number;
-	after(ms: number, fn: () => void): () => void;
-	soon(fn: () => void): () => void;
-}
-
-const realClock: PlayerClock = {
-	now: () => performance.now(),
-	after(ms, fn) {
-		const t = setTimeout(fn, ms);
-		return () => clearTimeout(t);
-	},
-	soon(fn) {
-		const t = setImmediate(fn);
-		return () => clearImmediate(t);
-	},
-};
-
 export interface PlayerOptions {
 	/** Instructions (recordings) or cycles (imports) per second of wall time, or `max`. */
-	speed?: PlayerSpeed;
+	speed?: Speed;
 	paused?: boolean;
-	/** Whether per-instruction events are sent at a speed (the dashboard's rule); default ≤ 10,000/s. */
-	detailAt?: (speed: PlayerSpeed) => boolean;
+	/** Whether per-instruction events are sent at a speed; default the dashboard's rule (≤ 10,000/s). */
+	detailAt?: (speed: Speed) => boolean;
 	/** Most events sent again by a rewind or a long jump (default 100,000). */
 	rewindWindow?: number;
 	/** Longest stretch of work before yielding (ms). */
 	sliceMs?: number;
 	/** Turn period at finite speeds (ms). */
 	frameMs?: number;
-	clock?: PlayerClock;
+	clock?: Scheduler;
 	/** Disassembly of code, when the run could be rebuilt (cli/replay.ts). */
 	disassemble?: (phys: number) => string | undefined;
 }
@@ -64,7 +46,7 @@ export interface PlayerOptions {
 /** Instructions the dashboard keeps rows for: instructions older than this in a rewind are not parsed. */
 const DETAIL_TAIL = 10_000;
 
-export class TracePlayer {
+export class TracePlayer extends PacedDriver {
 	readonly bus = new EventBus();
 	readonly description: RunDescription;
 	readonly speedBase: number;
@@ -78,7 +60,7 @@ export class TracePlayer {
 	private readonly exceptionKinds: TraceEventKind[];
 	/** `instret` for recordings, `cycle` for imports: what speed counts. */
 	private readonly clockOf: (e: TraceEvent) => number;
-	private speedValue: PlayerSpeed;
+	private speedValue: Speed;
 	private wantRun: boolean;
 	private stepping = false;
 	/** The replay's own clock, in the trace's units: events up to it have been sent. */
@@ -86,38 +68,28 @@ export class TracePlayer {
 	private last: TraceEvent | undefined;
 	private ubase = Number.NaN;
 	private readonly guestInstret = new Map<number, number>();
-	private readonly listeners = new Set<() => void>();
-	private cancel: (() => void) | null = null;
-	private lastTurn: number;
-	private disposed = false;
-	private readonly clock: PlayerClock;
-	private readonly detailAt: (speed: PlayerSpeed) => boolean;
+	private readonly detailAt: (speed: Speed) => boolean;
 	private readonly window: number;
-	private readonly sliceMs: number;
-	private readonly frameMs: number;
 
 	constructor(
 		readonly reader: TraceReader,
 		private readonly options: PlayerOptions = {},
 	) {
+		super(options.clock, options);
 		const h = reader.header;
 		this.description = {name: h.scenario.name, isa: h.isa, vmm: h.vmm.technique, type: h.vmm.type, guests: h.vmm.guests, costs: h.costs};
 		this.cursor = new TraceCursor(reader);
 		this.symbols = new TraceSymbols(h);
 		this.exceptionKinds = exceptionKindsFor(reader.counts);
 		this.clockOf = h.source === 'import' ? (e) => e.cycle : (e) => e.instret;
-		this.speedValue = options.speed ?? 300;
+		this.speedValue = options.speed ?? defaultSpeed;
 		// 1× is the pace the replay starts at (for imports: the chosen host-time pace).
-		this.speedBase = this.speedValue === 'max' ? 300 : this.speedValue;
+		this.speedBase = this.speedValue === 'max' ? defaultSpeed : this.speedValue;
 		this.wantRun = !(options.paused ?? false);
-		this.clock = options.clock ?? realClock;
-		this.detailAt = options.detailAt ?? ((s) => s !== 'max' && s <= 10_000);
+		this.detailAt = options.detailAt ?? showsInstructions;
 		this.window = options.rewindWindow ?? 100_000;
-		this.sliceMs = options.sliceMs ?? 12;
-		this.frameMs = options.frameMs ?? 16;
 		const first = this.cursor.event(0);
 		this.vclock = first ? this.clockOf(first) : 0;
-		this.lastTurn = this.clock.now();
 		this.schedule();
 	}
 
@@ -149,11 +121,11 @@ export class TracePlayer {
 		return {reason: 'instruction-limit', code: 1, message: `end of trace (${why})${end}`};
 	}
 
-	get state(): {mode: PlayerMode; speed: PlayerSpeed; detail: boolean} {
+	get state(): SourceState {
 		return {mode: this.mode(), speed: this.speedValue, detail: this.stepping || this.detailAt(this.speedValue)};
 	}
 
-	private mode(): PlayerMode {
+	private mode(): SourceState['mode'] {
 		if (this.position >= this.length) return 'stopped';
 		return this.wantRun ? 'running' : 'paused';
 	}
@@ -193,11 +165,6 @@ export class TracePlayer {
 		}));
 	}
 
-	onChange(listener: () => void): () => void {
-		this.listeners.add(listener);
-		return () => this.listeners.delete(listener);
-	}
-
 	pause(): void {
 		this.wantRun = false;
 		this.changed();
@@ -208,11 +175,11 @@ export class TracePlayer {
 		this.wantRun = true;
 		this.stepping = false;
 		this.syncClock();
-		this.lastTurn = this.clock.now();
+		this.lastTurn = this.sched.now();
 		this.changed();
 	}
 
-	setSpeed(speed: PlayerSpeed): void {
+	setSpeed(speed: Speed): void {
 		this.speedValue = speed;
 		this.syncClock();
 		this.changed();
@@ -270,12 +237,6 @@ export class TracePlayer {
 		this.seek(k + 1);
 	}
 
-	dispose(): void {
-		this.disposed = true;
-		this.cancelTurn();
-		this.listeners.clear();
-	}
-
 	// ---- moving --------------------------------------------------------------------
 
 	/** Pause with instruction detail on, do `move`, tell listeners. */
@@ -301,7 +262,7 @@ export class TracePlayer {
 			this.ubase = Number.NaN;
 			this.guestInstret.clear();
 			this.symbols.reset();
-			for (const listener of [...this.listeners]) listener();
+			this.notify();
 			const from = Math.max(0, target - this.window);
 			if (from > 0) this.notice = `tables and history count from event ${from + 1} (a jump re-reads at most ${this.window} events)`;
 			this.sendBulk(from, target);
@@ -345,30 +306,15 @@ export class TracePlayer {
 
 	private syncClock(): void {
 		this.vclock = this.last ? this.clockOf(this.last) : this.vclock;
-		this.lastTurn = this.clock.now();
+		this.lastTurn = this.sched.now();
 	}
 
-	private changed(): void {
-		for (const listener of [...this.listeners]) listener();
-		this.cancelTurn();
-		this.schedule();
+	protected override nextPace(): TurnPace | null {
+		if (!this.wantRun || this.position >= this.length) return null;
+		return this.speedValue === 'max' ? 'flat-out' : 'frame';
 	}
 
-	private cancelTurn(): void {
-		this.cancel?.();
-		this.cancel = null;
-	}
-
-	private schedule(): void {
-		if (this.disposed || this.cancel || !this.wantRun || this.position >= this.length) return;
-		if (this.speedValue === 'max') this.cancel = this.clock.soon(() => this.turn());
-		else this.cancel = this.clock.after(this.frameMs, () => this.turn());
-	}
-
-	private turn(): void {
-		this.cancel = null;
-		const now = this.clock.now();
-		const deadline = now + this.sliceMs;
+	protected override turn(now: number, deadline: number): void {
 		if (this.speedValue !== 'max') {
 			// Catch up at most a quarter second after a stall.
 			this.vclock += (this.speedValue * Math.min(now - this.lastTurn, 250)) / 1000;
@@ -382,7 +328,7 @@ export class TracePlayer {
 			this.send(e);
 			this.last = e;
 			this.position++;
-			if ((++sent & 255) === 0 && this.clock.now() >= deadline) break;
+			if ((++sent & 255) === 0 && this.sched.now() >= deadline) break;
 		}
 		if (this.speedValue === 'max' && this.last) this.vclock = this.clockOf(this.last);
 		if (this.position >= this.length) this.wantRun = false;

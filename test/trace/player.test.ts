@@ -2,7 +2,8 @@
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {eventKinds} from '../../source/bus/events.js';
 import type {TraceEvent} from '../../source/trace/format.js';
-import {type PlayerClock, TracePlayer} from '../../source/trace/player.js';
+import type {Scheduler} from '../../source/driver/pacing.js';
+import {TracePlayer} from '../../source/trace/player.js';
 import {TraceReader} from '../../source/trace/reader.js';
 import {recordLoop, startRecording} from '../../source/trace/recorder.js';
 import {TraceCursor} from '../../source/trace/seek.js';
@@ -13,7 +14,7 @@ let reader: TraceReader;
 let all: TraceEvent[];
 
 /** A clock that only moves when told to. */
-class FakeClock implements PlayerClock {
+class FakeClock implements Scheduler {
 	t = 0;
 	private queue: Array<{at: number; fn: () => void; id: number}> = [];
 	private id = 0;

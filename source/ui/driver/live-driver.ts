@@ -2,20 +2,20 @@
  * The live driver: runs a Simulation in batches on the event loop, at a pace
  * from a few hundred instructions per second up to as fast as the host goes.
  *
- * Every turn runs for at most `sliceMs` of wall time and then yields, so key
- * presses are read between turns however fast the core runs (the style
- * guide's "run in batches, yield between"). The core never awaits; the UI
- * never runs inside a batch.
+ * Turns are scheduled by the pacing base both drivers share
+ * (driver/paced-driver.ts): every turn runs for at most `sliceMs` of wall time
+ * and then yields, so key presses are read between turns however fast the core
+ * runs. The core never awaits; the UI never runs inside a batch.
  */
 import type {StopInfo} from '../../cpu/machine.js';
 import {decodeBytes} from '../../isa/encoding.js';
 import {disassembleInstruction} from '../../isa/disassembler.js';
 import {CodeNames, instructionName} from '../../scenario/code-map.js';
 import type {GuestInfo, Simulation} from '../../scenario/simulation.js';
+import {PacedDriver, type TurnPace} from '../../driver/paced-driver.js';
+import {type DriverMode, type Scheduler, type SourceState, type Speed, defaultSpeed, showsInstructions} from '../../driver/pacing.js';
 import {LiveRecorder} from './live-recorder.js';
-import {type Scheduler, realScheduler} from './scheduler.js';
-import type {DashboardSource, DriverMode, PropertyLine, RestartChange, SourceState, Speed} from './source.js';
-import {defaultSpeed, showsInstructions} from './speed.js';
+import type {DashboardSource, PropertyLine, RestartChange} from './source.js';
 import {runFlatOut, runPaced, runUntilException} from './turns.js';
 
 /** Builds the run again with another VMM technique or ISA profile (`v`, `i`). */
@@ -38,7 +38,7 @@ export interface LiveDriverOptions {
 	traceFile?: (name: string) => string;
 }
 
-export class LiveDriver implements DashboardSource {
+export class LiveDriver extends PacedDriver implements DashboardSource {
 	private sim: Simulation;
 	generation = 0;
 	private speedValue: Speed;
@@ -50,14 +50,7 @@ export class LiveDriver implements DashboardSource {
 	private stepping = false;
 	/** The core is waiting for console input. */
 	private waiting = false;
-	private cancel: (() => void) | null = null;
-	private lastTurn = 0;
 	private credit = 0;
-	private readonly listeners = new Set<() => void>();
-	private readonly sched: Scheduler;
-	private readonly sliceMs: number;
-	private readonly frameMs: number;
-	private disposed = false;
 	/** Chunk size for flat-out running, adapted so one chunk takes ~1–3 ms. */
 	readonly chunk = {size: 10_000};
 	/** `R`: records the run being driven now. */
@@ -69,13 +62,10 @@ export class LiveDriver implements DashboardSource {
 		sim: Simulation,
 		private readonly options: LiveDriverOptions = {},
 	) {
+		super(options.scheduler, options);
 		this.sim = sim;
 		this.speedValue = options.speed ?? defaultSpeed;
 		this.wantRun = !(options.paused ?? false);
-		this.sched = options.scheduler ?? realScheduler;
-		this.sliceMs = options.sliceMs ?? 12;
-		this.frameMs = options.frameMs ?? 16;
-		this.lastTurn = this.sched.now();
 		this.recorder = new LiveRecorder(() => this.sim, {traceFile: options.traceFile});
 		this.schedule();
 	}
@@ -154,11 +144,6 @@ export class LiveDriver implements DashboardSource {
 		return this.options.properties?.(this.sim);
 	}
 
-	onChange(listener: () => void): () => void {
-		this.listeners.add(listener);
-		return () => this.listeners.delete(listener);
-	}
-
 	pause(): void {
 		this.wantRun = false;
 		this.seeking = false;
@@ -224,40 +209,20 @@ export class LiveDriver implements DashboardSource {
 		this.changed();
 	}
 
-	dispose(): void {
-		this.disposed = true;
-		this.cancelTurn();
+	override dispose(): void {
+		super.dispose();
 		// Normally stopped already, with the reason (q, a signal); never leave a file without its footer.
 		this.recorder.stop('recording-stopped');
-		this.listeners.clear();
 	}
 
-	/** Tell listeners, then make sure a turn is scheduled if there is work. */
-	private changed(): void {
-		for (const listener of [...this.listeners]) listener();
-		this.cancelTurn();
-		this.schedule();
-	}
-
-	private cancelTurn(): void {
-		this.cancel?.();
-		this.cancel = null;
-	}
-
-	private schedule(): void {
-		if (this.disposed || this.cancel || this.sim.stopped) return;
-		if (!this.wantRun && !this.seeking) return;
-		const flatOut = this.seeking || this.speedValue === 'max';
+	protected override nextPace(): TurnPace | null {
+		if (this.sim.stopped || (!this.wantRun && !this.seeking)) return null;
 		// Waiting for a key: poll slowly (pushInput wakes it at once anyway).
-		if (this.waiting) this.cancel = this.sched.after(50, () => this.turn());
-		else if (flatOut) this.cancel = this.sched.soon(() => this.turn());
-		else this.cancel = this.sched.after(this.frameMs, () => this.turn());
+		if (this.waiting) return 'poll';
+		return this.seeking || this.speedValue === 'max' ? 'flat-out' : 'frame';
 	}
 
-	private turn(): void {
-		this.cancel = null;
-		const now = this.sched.now();
-		const deadline = now + this.sliceMs;
+	protected override turn(now: number, deadline: number): void {
 		let ran: number;
 		if (this.seeking) {
 			const result = runUntilException(this.sim, this.sched, deadline);

@@ -27,33 +27,11 @@
 import type {EventBus} from '../../bus/event-bus.js';
 import type {StopInfo} from '../../cpu/machine.js';
 import type {GuestInfo, RunDescription, VmmTechnique} from '../../scenario/simulation.js';
+import type {SourceState, Speed} from '../../driver/pacing.js';
 import type {TraceEnd} from '../../trace/format.js';
 
-/** Instructions per second, or as fast as the host allows. */
-export type Speed = number | 'max';
-
-/** What the driver is doing right now. */
-export type DriverMode =
-	/** Running at `speed`. */
-	| 'running'
-	/** Paused by the user (or by `step` / `nextException` when they finished). */
-	| 'paused'
-	/** Running flat out until the next exception, then pausing. */
-	| 'seeking'
-	/** Waiting for console input the guest asked for (`hlt` with nothing to wake it but a key). */
-	| 'waiting'
-	/** The machine stopped (power-off, triple fault, …) or the trace ended. */
-	| 'stopped';
-
-export interface SourceState {
-	mode: DriverMode;
-	speed: Speed;
-	/**
-	 * Per-instruction events wanted: true at human speed (≤ 10,000/s) and while
-	 * stepping. The store subscribes to `instruction` only then.
-	 */
-	detail: boolean;
-}
+// Speed, mode and state are shared with the replay driver (driver/pacing.ts).
+export type {DriverMode, SourceState, Speed} from '../../driver/pacing.js';
 
 /** What `restart` may change. */
 export interface RestartChange {

@@ -2,21 +2,15 @@
  * The speed ladder `+` and `-` climb: from a pace a person can follow up to
  * unlimited. Pure functions, shared by the live and the replay driver.
  */
-import type {Speed} from './source.js';
+import type {Speed} from '../../driver/pacing.js';
+
+// Shared with the replay driver.
+export {defaultSpeed, detailLimit, showsInstructions} from '../../driver/pacing.js';
 
 /** Instructions per second; the rung above the last is `max`. */
 export const speedLadder: readonly number[] = [
 	30, 100, 300, 1000, 3000, 10_000, 30_000, 100_000, 300_000, 1_000_000, 3_000_000, 10_000_000,
 ];
-
-/** Where a new dashboard starts: a few hundred instructions per second. */
-export const defaultSpeed: Speed = 300;
-
-/**
- * Above this the store stops listening to `instruction` (the CPU then runs
- * whole slices instead of one instruction per slice) and shows sampled rows.
- */
-export const detailLimit = 10_000;
 
 /**
  * A replay counts speed relative to the pace it started at (`base`, "1×"):
@@ -38,11 +32,6 @@ export function slower(speed: Speed, base?: number): Speed {
 	if (speed === 'max') return rungs[rungs.length - 1]!;
 	const below = rungs.filter((s) => s < speed);
 	return below.length > 0 ? below[below.length - 1]! : rungs[0]!;
-}
-
-/** True when per-instruction rows are shown at this speed. */
-export function showsInstructions(speed: Speed): boolean {
-	return speed !== 'max' && speed <= detailLimit;
 }
 
 /** `300/s`, `10k/s`, `3M/s`, `max`; relative to a replay's `base`: `¼× (75/s)`. */
