@@ -1,6 +1,6 @@
 ; traps.s — installs an IDT, then provokes and handles #DE, #GP, brk and a
 ; timer interrupt, printing a line for each, then powers off with 0.
-; Shows the epc rules of spec §4: a fault's epc is the faulting instruction
+; Shows the epc rules of docs/v32.md §4.1: a fault's epc is the faulting instruction
 ; (the handler must skip it), a trap's epc is the next instruction.
 
         .equ CONSOLE, 0x10

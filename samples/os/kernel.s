@@ -11,7 +11,7 @@
 ;     timer and enters the first process with `iret`;
 ;   - schedules round robin, preemptively on the timer interrupt; `yield`
 ;     gives up the CPU; with nobody runnable it idles in `hlt`;
-;   - interprets the system calls of spec §7 (`int 0x80`);
+;   - interprets the system calls of docs/v32.md §7 (`int 0x80`);
 ;   - kills a process that faults (#DE, #GP, #UD, brk) and lets the others go on;
 ;   - powers off with 0 when every process has exited.
 ;
@@ -43,7 +43,7 @@
 .equ TIME_SLICE, 2000           ; timer period: instructions per quantum
 .equ KSTACK_SIZE, 1024          ; bytes of kernel stack
 
-; ---- system calls (spec §7) -----------------------------------------------------
+; ---- system calls (docs/v32.md §7.2) --------------------------------------------
 .equ SYS_EXIT, 0
 .equ SYS_WRITE, 1
 .equ SYS_YIELD, 2
@@ -233,7 +233,7 @@ proc_init_next:
         st r1, [r8+P_BASE]
         st r2, [r8+P_LIMIT]
         st r3, [r8+P_EPC]
-        st r2, [r8+P_USP]               ; sp at the top of its region (spec §7)
+        st r2, [r8+P_USP]               ; sp at the top of its region (docs/v32.md §7.1)
         mov r0, FLAG_IF                 ; user mode (S = 0), interrupts enabled
         st r0, [r8+P_EFLAGS]
         mov r0, P_RUNNABLE
@@ -263,7 +263,7 @@ proc_init_done:
         ret
 
 ; =============================================================================
-; Entering the kernel. The CPU pushes nothing (spec §4): it sets epc, eflags
+; Entering the kernel. The CPU pushes nothing (docs/v32.md §4.2): it sets epc, eflags
 ; and cause, switches to supervisor mode (and to the supervisor sp) and
 ; disables interrupts. All user registers are still live; the user's sp is in
 ; the usp control register.
@@ -341,7 +341,7 @@ console_interrupt:
         jnz switch_to                   ; back to the interrupted process
         jmp schedule                    ; we were idle
 
-; Faults kill the process that caused them (spec §7).
+; Faults kill the process that caused them (docs/v32.md §7.3).
 divide_error_fault:
         mov sp, kernel_stack_top
         call exception_entry
@@ -599,7 +599,7 @@ schedule_found:
 
 ; switch_to: run the process whose PCB is r1: load its MMU region, its
 ; control registers and its registers, and return to user mode with iret —
-; the only way into user mode (spec §4). Never returns.
+; the only way into user mode (docs/v32.md §4.5). Never returns.
 switch_to:
         st r1, [current]
         ld r0, [r1+P_PID]
@@ -935,7 +935,7 @@ hostile_hijack:
 ; Data
 ; =============================================================================
         .align 4
-; The system-call table, indexed by number (spec §7).
+; The system-call table, indexed by number (docs/v32.md §7.2).
 syscall_table:
         .word sys_exit, sys_write, sys_yield, sys_getpid, sys_read, sys_time
 ; The OS observer (source/os/observer.ts) reads these words: keep their names.

@@ -2,7 +2,7 @@
 ;
 ; Each run makes exactly one attempt, chosen by its pid: attempt
 ; ((pid - 1) mod 5) + 1, so five copies of this program (pids 1–5) try all
-; five. Every attempt must raise #GP (spec §2, §6), and the kernel kills the
+; five. Every attempt must raise #GP (docs/v32.md §2.3, §6), and the kernel kills the
 ; process; a process that survives its attempt says ESCAPED and exits with 1.
 ;   1. write outside its region (at its limit, where its sp started)
 ;   2. stop the timer                     out 0x20, 0

@@ -11,7 +11,7 @@
 export type Level = 'cpu' | 'exception' | 'os' | 'vmm' | 'host';
 
 interface Base {
-	/** Cycles since reset (cost model, spec §8). */
+	/** Cycles since reset (cost model, docs/v32.md §8.2). */
 	cycle: number;
 	/** Instructions executed since reset. */
 	instret: number;

@@ -6,7 +6,7 @@
  * Registers: rd = r1, rs = r2, a register source = r3, a memory base = r2 (a
  * pointer into the data area in every program variant, states.ts). Every
  * operand kind that has a small set of meanings is enumerated: all control
- * registers, every device port of the spec plus an unused one, vectors below
+ * registers, every device port (docs/v32.md §5.1) plus an unused one, vectors below
  * and above 32 (the boundary of `int` from user mode).
  */
 import {type Instruction, emptyInstruction, encode} from '../isa/encoding.js';

@@ -39,7 +39,7 @@ export interface Trap {
 	/** `#GP`, `#DE` for exceptions (vectors below 32), `vector 128` for the others. */
 	name: string;
 	badaddr: number;
-	/** A #GP for an address, not for the instruction itself (spec §4: badaddr names the address). */
+	/** A #GP for an address, not for the instruction itself (docs/v32.md §4.1: badaddr names the address). */
 	memory: boolean;
 }
 

@@ -1,4 +1,4 @@
-/** The cost model (spec §8): guest work counted in cycles, all configurable. */
+/** The cost model (docs/v32.md §8): guest work counted in cycles, all configurable. */
 export interface CostModel {
 	/** Per executed instruction. */
 	instruction: number;

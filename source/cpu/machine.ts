@@ -1,6 +1,6 @@
 /**
  * The V32 machine: CPU state, memory with the base/limit MMU, devices, and the
- * fetch-execute loop (spec §1–§6).
+ * fetch-execute loop (docs/v32.md §1–§6).
  *
  * Decode once: each 4-byte-aligned physical word has a slot in the decoded
  * cache (typed arrays, see decoded-cache.ts); a store invalidates the slots
@@ -153,7 +153,7 @@ export class Machine {
 		return this.instret * this.costs.instruction + this.extraCycles + this.idle;
 	}
 
-	/** FLAGS as a word (spec §1). */
+	/** FLAGS as a word (docs/v32.md §1.2). */
 	get flags(): number {
 		return (
 			(this.c ? Flag.C : 0) |
@@ -244,7 +244,7 @@ export class Machine {
 				this.idt = value;
 				break;
 			case Cr.ubase:
-				// The base register is word-granular (docs/machine.md): the low two bits read as 0.
+				// The base register is word-granular (docs/v32.md §1.3): the low two bits read as 0.
 				this.ubase = value & ~3;
 				break;
 			case Cr.ulimit:
@@ -346,7 +346,7 @@ export class Machine {
 	// ---- exceptions ----------------------------------------------------------------
 
 	/**
-	 * Raise an exception: deliver it through the IDT (spec §4), or hand it to the
+	 * Raise an exception: deliver it through the IDT (docs/v32.md §4.2), or hand it to the
 	 * trap hook (the VMM). `epc` is already chosen by the caller by the table's rule.
 	 */
 	raise(vector: number, epc: number, instructionPc: number): void {

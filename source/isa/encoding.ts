@@ -1,5 +1,5 @@
 /**
- * Binary encoding of V32 instructions (docs/encoding.md).
+ * Binary encoding of V32 instructions (docs/v32.md §3.9).
  *
  * Every instruction is one 32-bit little-endian header word, followed by zero,
  * one or two 32-bit immediate words, so every instruction is 4, 8 or 12 bytes

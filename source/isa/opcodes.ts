@@ -3,7 +3,7 @@
  *
  * This table is the one contract shared by the assembler, the disassembler, the
  * CPU's decoder, the Popek–Goldberg checker and the VMM. The binary encoding is
- * documented in docs/encoding.md.
+ * documented in docs/v32.md §3.9.
  */
 
 /** Operand formats. Each names the operands in assembly order. */
@@ -145,10 +145,10 @@ export const controlRegisters = ['epc', 'eflags', 'cause', 'badaddr', 'idt', 'ub
 export type ControlRegister = (typeof controlRegisters)[number];
 export const Cr = {epc: 0, eflags: 1, cause: 2, badaddr: 3, idt: 4, ubase: 5, ulimit: 6, usp: 7} as const;
 
-/** FLAGS bits (spec §1). */
+/** FLAGS bits (docs/v32.md §1.2). */
 export const Flag = {C: 1 << 0, Z: 1 << 1, N: 1 << 2, V: 1 << 3, IF: 1 << 9, S: 1 << 12} as const;
 
-/** Exception vectors (spec §4). */
+/** Exception vectors (docs/v32.md §4.1). */
 export const Vector = {DE: 0, BP: 3, UD: 6, DF: 8, GP: 13, TIMER: 32, CONSOLE: 33} as const;
 
 export const vectorNames: Record<number, string> = {
@@ -166,7 +166,7 @@ export function vectorName(vector: number): string {
 	return vectorNames[vector] ?? `int 0x${vector.toString(16)}`;
 }
 
-/** Device ports (spec §5). */
+/** Device ports (docs/v32.md §5.1). */
 export const Port = {CONSOLE_OUT: 0x10, CONSOLE_IN: 0x11, TIMER: 0x20, INSTRET: 0x21, POWER: 0xf0} as const;
 
 /** Branch conditions are jz..jae, contiguous opcodes. */

@@ -1,5 +1,5 @@
 /**
- * ISA profiles (spec §6): which instructions are privileged.
+ * ISA profiles (docs/v32.md §6): which instructions are privileged.
  *
  * `classic` is virtualizable (every sensitive instruction is privileged);
  * `pentium` leaves `pushf popf sidt smsw` unprivileged, as on the Intel Pentium
@@ -31,7 +31,7 @@ export function privilegeTable(profile: Profile): Uint8Array {
 export class ProfileError extends Error {}
 
 /**
- * Parse a profile file. Two forms, one entry per instruction (spec §6):
+ * Parse a profile file. Two forms, one entry per instruction (docs/v32.md §6.3):
  *   {"name": "mine", "privileged": {"cli": false, "add": true}}
  *   {"name": "mine", "cli": "unprivileged", "add": "privileged"}   (or true/false)
  * Instructions not named keep their `classic` privilege. Unknown names are an

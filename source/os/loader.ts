@@ -12,7 +12,7 @@
  */
 import type {Program} from '../isa/program.js';
 
-/** The granule and minimum size of a process region (spec §7: at least 64 KiB). */
+/** The granule and minimum size of a process region (docs/v32.md §7.1: at least 64 KiB). */
 export const REGION_SIZE = 0x10000;
 /** Room kept above a program's image for its stack, at least. */
 export const MIN_STACK = 0x1000;

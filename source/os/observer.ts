@@ -13,7 +13,7 @@ import type {EventBus} from '../bus/event-bus.js';
 import type {EventOf} from '../bus/events.js';
 import {type Program, Symbolizer} from '../isa/program.js';
 
-/** System-call names by number (spec §7). */
+/** System-call names by number (docs/v32.md §7.2). */
 export const syscallNames: readonly string[] = ['exit', 'write', 'yield', 'getpid', 'read', 'time'];
 export const SYSCALL_VECTOR = 0x80;
 

@@ -142,7 +142,7 @@ export interface BareOptions {
 	live?: boolean;
 }
 
-/** One program on the bare machine: loaded at 0, started at reset (pc = 0, supervisor mode; spec §3). */
+/** One program on the bare machine: loaded at 0, started at reset (pc = 0, supervisor mode; docs/v32.md §1.4). */
 export function buildBareSimulation(program: Program, options: BareOptions = {}): Simulation {
 	const bus = options.bus ?? new EventBus();
 	const costs: CostModel = {...defaultCosts, ...options.costs};
@@ -156,7 +156,7 @@ export function buildBareSimulation(program: Program, options: BareOptions = {})
 		bus,
 	});
 	machine.load(program.bytes);
-	// Spec §1/§3: a bare program starts at reset, pc = 0 — `_start` is the kernel ABI's entry
+	// docs/v32.md §1.4: a bare program starts at reset, pc = 0 — `_start` is the kernel ABI's entry
 	// for user programs, not the bare machine's.
 	machine.pc = 0;
 	const name = options.name ?? path.basename(program.file);

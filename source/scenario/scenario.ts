@@ -42,7 +42,7 @@ export interface Scenario {
 	type: 1 | 2;
 	/** Number of guests (each runs `programs` with `input`), or one entry per guest. */
 	vms: number | GuestScenario[];
-	/** Changes to the cost model (spec §8). */
+	/** Changes to the cost model (docs/v32.md §8.1). */
 	costs: Partial<CostModel>;
 }
 

@@ -65,7 +65,7 @@ export interface TraceHeader {
 	/** ISA profile: `classic`, `pentium` or a profile file's name. */
 	isa: string;
 	vmm: {technique: VmmTechnique; type: 1 | 2; guests: number};
-	/** The cost model the cycles were counted with (spec §8). */
+	/** The cost model the cycles were counted with (docs/v32.md §8.1). */
 	costs: CostModel;
 	/** Label tables by program, name → {label → address}, for naming code in the dashboard. */
 	symbols: Record<string, Record<string, number>>;
@@ -117,7 +117,7 @@ export interface CpuSample {
 	guest: number;
 	pc: number;
 	supervisor: boolean;
-	/** FLAGS as a word (spec §1). */
+	/** FLAGS as a word (docs/v32.md §1.2). */
 	flags: number;
 	/** r0–r14 and the current mode's sp. */
 	regs: number[];

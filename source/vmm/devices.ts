@@ -1,5 +1,5 @@
 /**
- * The guest's virtual devices (spec §5, seen through the VMM): its own
+ * The guest's virtual devices (docs/v32.md §5, seen through the VMM): its own
  * console, its own timer counted in its own instructions, its own power
  * switch. None of them reaches a real device: the real console output is
  * assembled from the guests' consoles, the real timer stays the VMM's, and

@@ -2,7 +2,7 @@
  * Type II: the VMM runs "on an extended host", under the host operating system
  * (the lecture's separation of concerns). Every exit from a guest first lands in
  * the host OS, which hands it to the VMM process — one more level in the events
- * (`host.enter`/`host.exit`) and `hostOs` more cycles per intercept (spec §8).
+ * (`host.enter`/`host.exit`) and `hostOs` more cycles per intercept (docs/v32.md §8.1).
  */
 import type {Guest} from './guest.js';
 import type {Monitor} from './monitor.js';

@@ -1,6 +1,6 @@
 /**
  * The four properties of a virtual machine (Popek & Goldberg; effectiveness
- * from spec §8), measured on a finished (or stopped) run under the VMM:
+ * from docs/v32.md §8.3), measured on a finished (or stopped) run under the VMM:
  *
  *   equivalence       — the guest observes what it would natively (equivalence.ts)
  *   resource control  — no guest took a real resource from the VMM (resource-control.ts)

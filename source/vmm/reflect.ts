@@ -1,7 +1,7 @@
 /**
  * Reflection: an exception meant for the guest — its process's `int 0x80`, a
  * fault, a virtual timer tick — is delivered into the guest kernel as the real
- * CPU would deliver it (spec §4), but on the virtual CPU: the handler comes
+ * CPU would deliver it (docs/v32.md §4.2), but on the virtual CPU: the handler comes
  * from the guest's IDT in guest memory, `eflags`/`epc`/`cause` are the virtual
  * ones, and the guest enters virtual supervisor mode with virtual IF = 0.
  * An IDT entry of 0 becomes a virtual #DF; failing that, a virtual triple

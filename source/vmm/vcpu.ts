@@ -139,7 +139,7 @@ export class VCpu {
 	writeControl(cr: number, value: number): void {
 		value |= 0;
 		if (cr === Cr.usp) this.userSp = value;
-		// As on the real CPU (docs/machine.md) the base register is word-granular.
+		// As on the real CPU (docs/v32.md §1.3) the base register is word-granular.
 		else this.controls.set(cr, cr === Cr.ubase ? value & ~3 : value);
 	}
 

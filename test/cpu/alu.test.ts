@@ -18,7 +18,7 @@ function alu(op: string, x: number, y: number) {
 const F = false;
 const T = true;
 
-describe('ALU instructions (spec §3 flags)', () => {
+describe('ALU instructions (docs/v32.md §3.4 flags)', () => {
 	it.each([
 		// op, x, y, result, C, Z, N, V
 		['add', 1, 2, 3, F, F, F, F],
@@ -57,7 +57,7 @@ describe('ALU instructions (spec §3 flags)', () => {
 	});
 });
 
-/** A reference ALU with BigInt arithmetic, written from the spec's words. */
+/** A reference ALU with BigInt arithmetic, written from the words of docs/v32.md §3.4 and §3.6. */
 function reference(op: string, x: number, y: number) {
 	const X = BigInt.asUintN(32, BigInt(x));
 	const Y = BigInt.asUintN(32, BigInt(y));

@@ -37,7 +37,7 @@ function pentiumProfile() {
 	return pentium;
 }
 
-describe('exceptions and their epc rules (spec §4)', () => {
+describe('exceptions and their epc rules (docs/v32.md §4)', () => {
 	it('#DE is a fault: epc is the dividing instruction', () => {
 		const r = rig(`
         mov r1, vectors
@@ -277,7 +277,7 @@ user_base:
 	});
 });
 
-describe('pushf / popf / sidt / smsw in both profiles and both modes (spec §6)', () => {
+describe('pushf / popf / sidt / smsw in both profiles and both modes (docs/v32.md §6.2)', () => {
 	const probe = `
         sti
         pushf

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {ProfileError, classic, parseProfile} from '../../source/isa/profiles.js';
 
-describe('profile files (spec §6: one entry per instruction, privileged or not)', () => {
+describe('profile files (docs/v32.md §6.3: one entry per instruction, privileged or not)', () => {
 	it('the wrapped form: {"privileged": {mnemonic: boolean}}', () => {
 		const p = parseProfile(JSON.stringify({name: 'mine', privileged: {cli: false, nop: true}}), 'p.json');
 		expect(p.name).toBe('mine');

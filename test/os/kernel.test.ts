@@ -145,7 +145,7 @@ describe('echo.s', () => {
 	});
 });
 
-describe('system calls (spec §7)', () => {
+describe('system calls (docs/v32.md §7.2)', () => {
 	const program = user(`
 _start:
         mov r13, sp                     ; the top of my region: my limit

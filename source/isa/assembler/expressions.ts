@@ -1,6 +1,6 @@
 /**
  * Expressions: a signed sum of numbers, characters and symbols (`label+4`,
- * `-1`, `end-msg`). Spec §3 only needs `label±N`; a general sum costs nothing
+ * `-1`, `end-msg`). docs/v32.md §3.1 only needs `label±N`; a general sum costs nothing
  * and lets programs compute lengths (`.equ LEN, end-msg`).
  */
 import {controlRegisterNumber, registerNumber} from './names.js';

@@ -1,5 +1,5 @@
 /**
- * The V32 assembler (spec §3, extensions in docs/assembly.md): two passes over
+ * The V32 assembler (docs/v32.md §3, extensions in docs/assembly.md): two passes over
  * the source. Pass 1 lays out every statement, pass 2 fills in values.
  */
 import * as fs from 'node:fs';
