@@ -5,6 +5,7 @@ import {afterEach, describe, expect, it, vi} from 'vitest';
 import {formatReport} from '../../source/check/format.js';
 import type {CheckReport} from '../../source/check/report.js';
 import {checkCommand} from '../../source/cli/check.js';
+import {captureOutput} from '../helpers/capture.js';
 import {CHECK_TIMEOUT, instruction} from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vmtop-check-'));
@@ -19,14 +20,7 @@ function file(name: string, text: string): string {
 async function run(argv: string[]): Promise<{code: number; stdout: string; stderr: string}> {
 	let stdout = '';
 	let stderr = '';
-	vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-		stdout += String(chunk);
-		return true;
-	});
-	vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-		stderr += String(chunk);
-		return true;
-	});
+	captureOutput({stdout: (text) => (stdout += text), stderr: (text) => (stderr += text)});
 	const code = await checkCommand(argv);
 	vi.restoreAllMocks();
 	return {code, stdout, stderr};

@@ -13,6 +13,7 @@ import {importCommand} from '../../source/cli/import.js';
 import {recordCommand} from '../../source/cli/record.js';
 import {replayCommand} from '../../source/cli/replay.js';
 import {TraceReader} from '../../source/trace/reader.js';
+import {captureOutput} from '../helpers/capture.js';
 import {lines, spin, tempDir, traps, writeLines} from './helpers.js';
 
 const tmp = tempDir();
@@ -24,14 +25,7 @@ let err = '';
 beforeEach(() => {
 	out = '';
 	err = '';
-	vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-		out += String(chunk);
-		return true;
-	});
-	vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-		err += String(chunk);
-		return true;
-	});
+	captureOutput({stdout: (text) => (out += text), stderr: (text) => (err += text)});
 });
 afterEach(() => vi.restoreAllMocks());
 

@@ -2,12 +2,12 @@ import {afterEach, describe, expect, test, vi} from 'vitest';
 import {UsageError} from '../../source/cli/args.js';
 import {dashboardCommand, inCi} from '../../source/cli/dashboard.js';
 import {buildRun, isProgramFile} from '../../source/ui/driver/run-factory.js';
+import {captureOutput} from '../helpers/capture.js';
 
 function capture() {
 	let out = '';
 	let err = '';
-	vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
-	vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
+	captureOutput({stdout: (text) => (out += text), stderr: (text) => (err += text)});
 	return {out: () => out, err: () => err};
 }
 

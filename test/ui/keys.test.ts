@@ -36,7 +36,7 @@ function setup(description = {}) {
 	const sched = new ManualScheduler();
 	const store = new DashboardStore(source, {scheduler: sched});
 	let quits = 0;
-	const screens = new ScreenRegistry([{id: 'check', title: 'Check', load: () => ({title: 'Check report'})}]);
+	const screens = new ScreenRegistry([{id: 'check', title: 'Check', load: () => ({title: 'Check report'})}], sched);
 	const controller = new Controller(store, {quit: () => quits++, screens});
 	const press = (...names: string[]) => {
 		for (const n of names) controller.key(n, n.length === 1 ? n : '');
@@ -124,6 +124,7 @@ describe('key handling', () => {
 		press('f', 'k', 'i', 'n', 'd', ':', 'v', 'm', 'x', 'backspace', 'm');
 		let snap = press('return');
 		expect(snap.filter.active).toBe('kind:vmm');
+		expect(snap.history.rows.length).toBeGreaterThan(0);
 		expect(snap.history.rows.every((r) => r.kind.startsWith('vmm.'))).toBe(true);
 		snap = press('f', 'q', 'escape'); // q types into the bar, esc cancels
 		expect(snap.filter).toMatchObject({editing: false, active: 'kind:vmm'});
@@ -135,6 +136,7 @@ describe('key handling', () => {
 		press('f');
 		const snap = paste('kind:vmm\r');
 		expect(snap.filter).toMatchObject({editing: false, active: 'kind:vmm'});
+		expect(snap.history.rows.length).toBeGreaterThan(0);
 		expect(snap.history.rows.every((r) => r.kind.startsWith('vmm.'))).toBe(true);
 		// A chunk with other control characters is not text: the draft stays as it was.
 		press('f');
@@ -201,12 +203,12 @@ describe('key handling', () => {
 		expect(source.description.vmm).toBe('trap');
 	});
 
-	test('c opens a screen, esc goes back; a missing screen is reported', async () => {
+	test('c opens a screen, esc goes back; a missing screen is reported', () => {
 		const {press, sched} = setup();
 		let snap = press('c');
 		expect(snap.screen).toBe('check');
+		// Still computing 40 ms later: the "computing…" frame is drawn first.
 		expect(snap.screenState).toEqual({status: 'loading', title: 'Check'});
-		await new Promise((resolve) => setTimeout(resolve, 100));
 		sched.advance(40);
 		expect(press().screenState).toEqual({status: 'ready', report: {title: 'Check report'}});
 		expect(press('escape').screen).toBe('dashboard');

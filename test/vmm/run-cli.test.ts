@@ -2,6 +2,7 @@
 import {afterEach, expect, test, vi} from 'vitest';
 import {runCommand} from '../../source/cli/run.js';
 import {UsageError} from '../../source/cli/args.js';
+import {captureOutput} from '../helpers/capture.js';
 
 let out = '';
 afterEach(() => {
@@ -9,11 +10,7 @@ afterEach(() => {
 	out = '';
 });
 function capture(): void {
-	vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-		out += String(chunk);
-		return true;
-	});
-	vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+	captureOutput({stdout: (text) => (out += text), stderr: () => {}});
 }
 
 test('the default scenario under bt, Type II, two guests', async () => {

@@ -2,6 +2,7 @@
 import {afterEach, expect, test, vi} from 'vitest';
 import {statsCommand} from '../../source/cli/stats.js';
 import {UsageError} from '../../source/cli/args.js';
+import {captureOutput} from '../helpers/capture.js';
 
 let out = '';
 afterEach(() => {
@@ -9,10 +10,7 @@ afterEach(() => {
 	out = '';
 });
 function capture(): void {
-	vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-		out += String(chunk);
-		return true;
-	});
+	captureOutput({stdout: (text) => (out += text)});
 }
 
 /** A reason is a name: a category and a mnemonic, vector or hypercall name — never a bare number. */

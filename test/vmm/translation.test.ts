@@ -35,6 +35,7 @@ test('vmm.translate events name each block, its length and its patches; scanning
 	const g = sim.guestList[0]!;
 	expect(blocks.length).toBe(g.translation.blocks + g.translation.retranslations);
 	expect(blocks.reduce((s, b) => s + b.patches, 0)).toBe(g.translation.patches);
+	expect(blocks.length).toBeGreaterThan(0);
 	expect(blocks.every((b) => b.length >= 1 && b.block < MEMORY)).toBe(true);
 });
 

@@ -2,14 +2,21 @@
  * The screens of this dashboard, and opening one: the first time, its report
  * is computed after the "computing…" frame has been drawn, then kept.
  */
+import {type Scheduler, realScheduler} from '../driver/scheduler.js';
 import type {DashboardStore} from '../store/dashboard-store.js';
 import {setScreen} from '../store/store-actions.js';
-import type {ScreenDefinition} from './report.js';
+import type {ScreenDefinition, ScreenReport} from './report.js';
+
+/** Time for the "computing…" frame to reach the terminal before a long computation starts. */
+const FRAME_FIRST_MS = 60;
 
 export class ScreenRegistry {
 	private readonly defs: Map<string, ScreenDefinition>;
 
-	constructor(defs: readonly ScreenDefinition[] = []) {
+	constructor(
+		defs: readonly ScreenDefinition[] = [],
+		private readonly sched: Scheduler = realScheduler,
+	) {
 		this.defs = new Map(defs.map((d) => [d.id, d]));
 	}
 
@@ -25,19 +32,24 @@ export class ScreenRegistry {
 		setScreen(store, id);
 		if (store.ui.screenStates[id] !== undefined) return;
 		store.ui.screenStates[id] = {status: 'loading', title: def.title};
-		// Let the "computing…" frame reach the terminal before a long computation.
-		setTimeout(() => {
-			Promise.resolve()
-				.then(() => def.load())
-				.then(
-					(report) => {
-						store.ui.screenStates[id] = {status: 'ready', report};
-					},
-					(error: unknown) => {
-						store.ui.screenStates[id] = {status: 'error', title: def.title, message: (error as Error).message ?? String(error)};
-					},
-				)
-				.finally(() => store.invalidate());
-		}, 60);
+		const ready = (report: ScreenReport): void => {
+			store.ui.screenStates[id] = {status: 'ready', report};
+			store.invalidate();
+		};
+		const failed = (error: unknown): void => {
+			store.ui.screenStates[id] = {status: 'error', title: def.title, message: (error as Error)?.message ?? String(error)};
+			store.invalidate();
+		};
+		this.sched.after(FRAME_FIRST_MS, () => {
+			let report: ScreenReport | Promise<ScreenReport>;
+			try {
+				report = def.load();
+			} catch (error) {
+				return failed(error);
+			}
+			// A report computed on the spot is shown at once; a promise when it settles.
+			if (report instanceof Promise) report.then(ready, failed);
+			else ready(report);
+		});
 	}
 }
