@@ -4,10 +4,10 @@
  * `npx tsc -p tsconfig.build.json`). Building here would race with the other
  * files that spawn dist/cli.js.
  */
-import {mkdtempSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {writeFileSync} from 'node:fs';
 import * as path from 'node:path';
 import {describe, expect, test} from 'vitest';
+import {scratchDir} from './helpers/scratch.js';
 import {vmtop as run} from './cli/helpers.js';
 
 const vmtop = (...args: string[]) => run(args);
@@ -58,7 +58,7 @@ describe('vmtop run', () => {
 	});
 
 	test('a bare program still runs as before', () => {
-		const dir = mkdtempSync(path.join(tmpdir(), 'vmtop-cli-'));
+		const dir = scratchDir('vmtop-cli-');
 		writeFileSync(path.join(dir, 'bare.s'), "_start: out 0x10, 'k'\n        out 0xF0, 7\n");
 		const r = vmtop('run', path.join(dir, 'bare.s'), '--headless');
 		expect(r.code).toBe(7);
@@ -66,7 +66,7 @@ describe('vmtop run', () => {
 	});
 
 	test('a user program that does not assemble: file:line:col, nothing runs', () => {
-		const dir = mkdtempSync(path.join(tmpdir(), 'vmtop-cli-'));
+		const dir = scratchDir('vmtop-cli-');
 		const bad = path.join(dir, 'bad.s');
 		writeFileSync(bad, '_start: nop\n  frob\n');
 		const r = vmtop('run', '--headless', '--user', 'samples/user/hello.s', '--user', bad);
@@ -76,7 +76,7 @@ describe('vmtop run', () => {
 	});
 
 	test('a bad scenario: the message, and nothing runs', () => {
-		const dir = mkdtempSync(path.join(tmpdir(), 'vmtop-cli-'));
+		const dir = scratchDir('vmtop-cli-');
 		const file = path.join(dir, 'bad.json');
 		writeFileSync(file, JSON.stringify({programs: ['x.s'], memroy: 5}));
 		const r = vmtop('run', file, '--headless');

@@ -9,6 +9,7 @@ import {render} from 'ink';
 import {Controller} from './controller.js';
 import {Dashboard} from './dashboard.js';
 import type {TraceEnd} from '../trace/format.js';
+import type {Scheduler} from './driver/scheduler.js';
 import type {DashboardSource} from './driver/source.js';
 import {recordingNotice} from './record-key.js';
 import {ScreenRegistry} from './screens/registry.js';
@@ -25,6 +26,8 @@ export interface MountOptions {
 	isaProfiles?: readonly string[];
 	/** Use the alternate screen and hide the cursor (default: when stdout is a TTY). */
 	fullscreen?: boolean;
+	/** The clock of the store's frames and the screens (tests drive it by hand; default: the real one). */
+	scheduler?: Scheduler;
 }
 
 const ENTER = '\x1b[?1049h\x1b[2J\x1b[H\x1b[?25l';
@@ -37,7 +40,7 @@ export function mountDashboard(source: DashboardSource, options: MountOptions = 
 	const stderr = options.stderr ?? process.stderr;
 	const fullscreen = options.fullscreen ?? stdout.isTTY === true;
 	const interactive = stdin.isTTY === true;
-	const store = new DashboardStore(source);
+	const store = new DashboardStore(source, {scheduler: options.scheduler});
 	let restored = false;
 	const restore = (): void => {
 		if (restored) return;
@@ -93,7 +96,7 @@ export function mountDashboard(source: DashboardSource, options: MountOptions = 
 		if (fullscreen) stdout.write(ENTER);
 		const controller = new Controller(store, {
 			quit: () => finish(0),
-			screens: new ScreenRegistry(options.screens ?? []),
+			screens: new ScreenRegistry(options.screens ?? [], options.scheduler),
 			isaProfiles: options.isaProfiles,
 		});
 		const instance = render(<Dashboard store={store} controller={controller} interactive={interactive} />, {

@@ -1,7 +1,7 @@
-import {mkdtempSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {afterEach, describe, expect, it, vi} from 'vitest';
+import {afterAll, afterEach, describe, expect, it, vi} from 'vitest';
 import {formatReport} from '../../source/check/format.js';
 import type {CheckReport} from '../../source/check/report.js';
 import {checkCommand} from '../../source/cli/check.js';
@@ -9,6 +9,7 @@ import {captureOutput} from '../helpers/capture.js';
 import {CHECK_TIMEOUT, instruction} from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vmtop-check-'));
+afterAll(() => rmSync(dir, {recursive: true, force: true}));
 
 function file(name: string, text: string): string {
 	const path = join(dir, name);

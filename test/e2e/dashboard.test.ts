@@ -39,7 +39,12 @@ function instr(screen: string): number {
 	return Number(m[1]!.replace(/,/g, ''));
 }
 
-describe.skipIf(!existsSync(cli))('vmtop in a pseudo-terminal', () => {
+describe('vmtop in a pseudo-terminal', () => {
+	// A missing build fails here, it does not skip the suite: `npm test` builds first (pretest).
+	test('the built binary is there (npm run build)', () => {
+		expect(existsSync(cli), `${cli} is missing: run npm run build`).toBe(true);
+	});
+
 	test('start, pause, step, next exception, help, quit; the terminal is restored', async () => {
 		const s = (session = new PtySession(['node', cli], {cols: 120, rows: 35}));
 		await see(s, '▶ running 300/s');

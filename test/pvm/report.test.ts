@@ -1,7 +1,7 @@
-import {mkdtempSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
+import {scratchDir} from '../helpers/scratch.js';
 import {pvmCommand} from '../../source/cli/pvm.js';
 import {formatPvmTable, measureTechnique, pvmReport, pvmRows} from '../../source/pvm/report.js';
 import {TECHNIQUES} from '../../source/pvm/techniques.js';
@@ -116,7 +116,7 @@ describe('vmtop pvm', () => {
 	});
 
 	it('prints assembler errors and exits 1', async () => {
-		const dir = mkdtempSync(path.join(tmpdir(), 'pvm-'));
+		const dir = scratchDir('pvm-');
 		const file = path.join(dir, 'bad.bc');
 		writeFileSync(file, 'LOAD 1\nFROB\nJUMP nowhere\n');
 		const {code, stdout, stderr} = await cli(file);

@@ -1,7 +1,7 @@
-import {mkdtempSync, readdirSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {readdirSync, writeFileSync} from 'node:fs';
 import * as path from 'node:path';
 import {describe, expect, test} from 'vitest';
+import {scratchDir} from '../helpers/scratch.js';
 import {runHeadless} from '../../source/cpu/headless.js';
 import {AssemblyFailed, formatAsmError} from '../../source/isa/program.js';
 import {KernelSimulation, buildSimulation} from '../../source/scenario/build.js';
@@ -123,7 +123,7 @@ describe('parseScenario', () => {
 	});
 
 	test('inputFile is read relative to the scenario', () => {
-		const dir = mkdtempSync(path.join(tmpdir(), 'vmtop-scenario-'));
+		const dir = scratchDir('vmtop-scenario-');
 		writeFileSync(path.join(dir, 'in.txt'), '5\n');
 		const file = path.join(dir, 's.json');
 		writeFileSync(file, JSON.stringify({programs: ['p.s'], inputFile: 'in.txt'}));
@@ -176,7 +176,7 @@ describe('the sample scenarios', () => {
 
 describe('buildSimulation', () => {
 	test('a user program that does not assemble: every error with file:line:col, and nothing runs', () => {
-		const dir = mkdtempSync(path.join(tmpdir(), 'vmtop-scenario-'));
+		const dir = scratchDir('vmtop-scenario-');
 		writeFileSync(path.join(dir, 'bad.s'), '_start: mov r0, 1\n        frob r1\n        add r1, r2\n');
 		const scenario = scenarioFromFlags({programs: ['samples/user/hello.s', path.join(dir, 'bad.s')]});
 		let error: unknown;

@@ -1,10 +1,11 @@
 /**
  * The trace commands: record, replay (summary and --verify), export, import —
- * in process for the messages and exit codes, and one real process for
- * SIGTERM while recording (the built dist/, as `npm test` builds it).
+ * in process for the messages and exit codes, and the built binary
+ * (dist/cli.js, as `npm test` builds it) for SIGTERM and SIGINT while recording.
  */
-import {spawn} from 'node:child_process';
-import {existsSync, readFileSync, statSync, writeFileSync} from 'node:fs';
+import {type ChildProcess, spawn} from 'node:child_process';
+import {existsSync, readFileSync, statSync, watch, writeFileSync} from 'node:fs';
+import {dirname} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterAll, afterEach, beforeEach, describe, expect, test, vi} from 'vitest';
 import {UsageError} from '../../source/cli/args.js';
@@ -160,7 +161,29 @@ describe('vmtop import', () => {
 	});
 });
 
-describe('signals while recording (a real process)', () => {
+/**
+ * Resolves once `file` holds more than `bytes` — woken by the directory's change events, never by a
+ * timer; rejects if `child` exits first.
+ */
+function grown(file: string, bytes: number, child: ChildProcess): Promise<void> {
+	return new Promise((resolve, reject) => {
+		const done = (error?: Error): void => {
+			watcher.close();
+			child.off('exit', early);
+			if (error) reject(error);
+			else resolve();
+		};
+		const check = (): void => {
+			if (existsSync(file) && statSync(file).size > bytes) done();
+		};
+		const early = (code: number | null): void => done(new Error(`vmtop record exited (${code}) before ${file} reached ${bytes} bytes`));
+		const watcher = watch(dirname(file), check);
+		child.on('exit', early);
+		check();
+	});
+}
+
+describe('signals while recording (the built binary)', () => {
 	for (const [signal, name] of [
 		['SIGTERM', 't.jsonl'],
 		['SIGINT', 't.jsonl.gz'],
@@ -168,13 +191,11 @@ describe('signals while recording (a real process)', () => {
 		test(`${signal} flushes and closes the file with its footer; it replays`, async () => {
 			const file = tmp.path(`${signal}-${name}`);
 			const spinFile = program('spin.s', spin);
-			// `vmtop record` once it is in the command table; the command module until then.
-			const runner = `const m = await import(${JSON.stringify(`${root}dist/cli/record.js`)}); process.exitCode = await m.recordCommand(process.argv.slice(1));`;
-			const child = spawn(process.execPath, ['--input-type=module', '-e', runner, spinFile, '-o', file, '--detail', 'full'], {cwd: root});
+			const child = spawn(process.execPath, [`${root}dist/cli.js`, 'record', spinFile, '-o', file, '--detail', 'full'], {cwd: root});
 			let stderr = '';
 			child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
 			const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-			for (let i = 0; i < 200 && !(existsSync(file) && statSync(file).size > 200_000); i++) await new Promise((r) => setTimeout(r, 25));
+			await grown(file, 200_000, child);
 			child.kill(signal);
 			expect(await exited).toBe(signal === 'SIGTERM' ? 143 : 130);
 			expect(stderr).toMatch(new RegExp(`stopped by ${signal}`));

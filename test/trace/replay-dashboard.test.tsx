@@ -10,13 +10,12 @@ import {recordLoop, startRecording} from '../../source/trace/recorder.js';
 import {Controller} from '../../source/ui/controller.js';
 import {Dashboard} from '../../source/ui/dashboard.js';
 import type {DashboardSource} from '../../source/ui/driver/source.js';
-import {showsInstructions} from '../../source/ui/driver/speed.js';
 import {DashboardStore} from '../../source/ui/store/dashboard-store.js';
+import {ManualScheduler} from '../ui/helpers/manual-scheduler.js';
 import {fake, tempDir} from './helpers.js';
 
 const tmp = tempDir();
 let reader: TraceReader;
-const tick = () => new Promise((resolve) => setTimeout(resolve, 60));
 
 beforeAll(async () => {
 	const sim = fake();
@@ -30,11 +29,19 @@ afterAll(() => {
 });
 
 test('the dashboard shows the replay, with the current event number', async () => {
-	const player = new TracePlayer(reader, {paused: true, detailAt: showsInstructions});
+	// One hand-driven clock for the player and the store: frames come when the test moves it.
+	const sched = new ManualScheduler();
+	const player = new TracePlayer(reader, {paused: true, clock: sched});
 	const source: DashboardSource = player; // the player is a DashboardSource as it is
-	const store = new DashboardStore(source);
+	const store = new DashboardStore(source, {scheduler: sched});
 	const controller = new Controller(store, {quit: () => undefined});
 	const r = render(<Dashboard store={store} controller={controller} />);
+	/** Let Ink read the keys written, move the clock a frame, let Ink draw. */
+	const tick = async (): Promise<void> => {
+		await new Promise((resolve) => setImmediate(resolve));
+		sched.advance(40);
+		await new Promise((resolve) => setImmediate(resolve));
+	};
 	await tick();
 	expect(r.lastFrame()).toMatch(/event #0\b/);
 	r.stdin.write('s');

@@ -222,9 +222,11 @@ describe('R is live only', () => {
 describe('every way out closes the file with its footer', () => {
 	type Leave = (stdin: FakeStdin, signal: (name: 'SIGINT' | 'SIGTERM') => void) => void;
 
-	/** Mount on fake terminals with the real clock, record, `leave`; the exit code and the trace file. */
+	/** Mount on fake terminals with a hand-driven clock, record, `leave`; the exit code and the trace file. */
 	async function session(leave: Leave) {
-		const driver = liveDriver();
+		const sched = new ManualScheduler();
+		sched.tick = 0.01; // clock reads take time, so a turn reaches its deadline
+		const driver = liveDriver({sched});
 		const stdout = new FakeStdout(120, 35);
 		const stderr = new FakeStdout(120, 35);
 		const stdin = new FakeStdin();
@@ -233,10 +235,11 @@ describe('every way out closes the file with its footer', () => {
 			stdout: stdout as unknown as NodeJS.WriteStream,
 			stdin: stdin as unknown as NodeJS.ReadStream,
 			stderr: stderr as unknown as NodeJS.WriteStream,
+			scheduler: sched,
 		});
 		stdin.write('R');
 		const file = driver.recorder.active!.file;
-		await new Promise((resolve) => setTimeout(resolve, 60)); // real batches
+		sched.advance(60); // a few batches recorded
 		expect(driver.recorder.active!.events).toBeGreaterThan(0);
 		// A real signal would end the test runner too: call the handler the dashboard installed, as the signal does.
 		const signal = (name: 'SIGINT' | 'SIGTERM'): void => {
