@@ -8,7 +8,7 @@
  */
 import {readFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
-import {assembleOrThrow} from '../pvm/assembler.js';
+import {assembleByteCodeOrThrow} from '../pvm/assembler.js';
 import {TECHNIQUE_INFO, TECHNIQUES} from '../pvm/techniques.js';
 
 export interface BenchResult {
@@ -24,7 +24,7 @@ const MAX_RUNS = 3;
 const RUN_BUDGET_MS = 3000;
 
 export function benchPvm(iterations = ITERATIONS): BenchResult[] {
-	const program = assembleOrThrow(readFileSync(LOOP, 'utf8'), {file: 'samples/pvm/loop.bc', defines: {N: iterations}});
+	const program = assembleByteCodeOrThrow(readFileSync(LOOP, 'utf8'), {file: 'samples/pvm/loop.bc', defines: {N: iterations}});
 	const results: BenchResult[] = [];
 	let dispatches = 0;
 	for (const technique of TECHNIQUES) {

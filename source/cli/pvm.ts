@@ -7,7 +7,7 @@ import path from 'node:path';
 import process from 'node:process';
 import {fileURLToPath} from 'node:url';
 import {parseArgs} from './args.js';
-import {assemble, formatPvmAsmError} from '../pvm/assembler.js';
+import {assembleByteCode, formatPvmAsmError} from '../pvm/assembler.js';
 import {formatPvmTable, pvmReport} from '../pvm/report.js';
 import {DEFAULT_MAX_DISPATCHES, PvmRuntimeError} from '../pvm/runtime.js';
 import {isTechnique, TECHNIQUES, type Technique} from '../pvm/techniques.js';
@@ -105,7 +105,7 @@ export async function pvmCommand(argv: string[], io: PvmIo = processIo): Promise
 		return 1;
 	}
 
-	const assembled = assemble(text, {file, defines});
+	const assembled = assembleByteCode(text, {file, defines});
 	if (!assembled.ok) {
 		io.stderr(assembled.errors.map((e) => formatPvmAsmError(e) + '\n').join(''));
 		return 1;

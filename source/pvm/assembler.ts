@@ -25,7 +25,7 @@ export function formatPvmAsmError(e: PvmAsmError): string {
 	return `${e.file}:${e.line}:${e.col}: ${e.message}`;
 }
 
-/** Thrown by `assembleOrThrow`; the message lists every error, one a line. */
+/** Thrown by `assembleByteCodeOrThrow`; the message lists every error, one a line. */
 export class PvmAssemblyFailed extends Error {
 	constructor(readonly errors: readonly PvmAsmError[]) {
 		super(errors.map(formatPvmAsmError).join('\n'));
@@ -84,7 +84,7 @@ function parseInteger(text: string): number | undefined {
 /** Whether a value is a 32-bit integer, signed or (hex-style) unsigned. */
 const fits = (v: number) => v >= -0x8000_0000 && v <= 0xffff_ffff;
 
-export function assemble(text: string, options: AssembleOptions = {}): AssembleResult {
+export function assembleByteCode(text: string, options: AssembleOptions = {}): AssembleResult {
 	const file = options.file ?? 'program.bc';
 	const errors: PvmAsmError[] = [];
 	const fail = (line: number, col: number, message: string) => errors.push({file, line, col, message});
@@ -241,9 +241,9 @@ export function assemble(text: string, options: AssembleOptions = {}): AssembleR
 	return {ok: true, program: encode(file, instructions, checked.depths, checked.maxFrameDepth, constants, labels)};
 }
 
-/** Like `assemble`, but throws PvmAssemblyFailed. */
-export function assembleOrThrow(text: string, options: AssembleOptions = {}): PvmProgram {
-	const result = assemble(text, options);
+/** Like `assembleByteCode`, but throws PvmAssemblyFailed. */
+export function assembleByteCodeOrThrow(text: string, options: AssembleOptions = {}): PvmProgram {
+	const result = assembleByteCode(text, options);
 	if (!result.ok) throw new PvmAssemblyFailed(result.errors);
 	return result.program;
 }

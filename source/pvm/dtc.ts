@@ -16,7 +16,7 @@
  * for the `goto`, and END leaves it by throwing HALT.
  */
 import {Token, type PvmProgram} from './bytecode.js';
-import {errorAt, HALT, machineFor, type Machine, type RunOptions, type Runner} from './runtime.js';
+import {errorAt, HALT, machineFor, type ByteCodeMachine, type RunOptions, type Runner} from './runtime.js';
 
 type Handler = (operand: number) => void;
 
@@ -27,7 +27,7 @@ export function dtc(program: PvmProgram): Runner {
 	let sp = -1;
 	let fp = 0;
 	let rsp = 0;
-	let m!: Machine;
+	let m!: ByteCodeMachine;
 	let stack: Int32Array = new Int32Array(0);
 	let returns: Int32Array = new Int32Array(0);
 	let stackLimit = 0;

@@ -1,8 +1,8 @@
 /** The process virtual machine: byte code, assembler, six techniques, report. */
 export {Token, TOKENS, disassemble, type Instruction, type PvmProgram} from './bytecode.js';
 export {
-	assemble,
-	assembleOrThrow,
+	assembleByteCode,
+	assembleByteCodeOrThrow,
 	formatPvmAsmError,
 	PvmAssemblyFailed,
 	type AssembleOptions,

@@ -16,7 +16,7 @@
  * The trampoline loop and END throwing HALT are as in TTC and DTC.
  */
 import {Token, type PvmProgram} from './bytecode.js';
-import {errorAt, HALT, machineFor, type Machine, type RunOptions, type Runner} from './runtime.js';
+import {errorAt, HALT, machineFor, type ByteCodeMachine, type RunOptions, type Runner} from './runtime.js';
 
 /** The lecture's `struct elop`, plus CALL's argument count. */
 export interface Elop {
@@ -32,7 +32,7 @@ export function itc(program: PvmProgram): Runner {
 	let sp = -1;
 	let fp = 0;
 	let rsp = 0;
-	let m!: Machine;
+	let m!: ByteCodeMachine;
 	let stack: Int32Array = new Int32Array(0);
 	let returns: Int32Array = new Int32Array(0);
 	let stackLimit = 0;

@@ -16,7 +16,7 @@
  */
 import {basicBlocks, blockEnd} from './blocks.js';
 import {type Instruction, Token, type PvmProgram} from './bytecode.js';
-import {errorAt, machineFor, type Machine, type RunOptions, type Runner} from './runtime.js';
+import {errorAt, machineFor, type ByteCodeMachine, type RunOptions, type Runner} from './runtime.js';
 
 type Procedure = () => void;
 
@@ -28,7 +28,7 @@ export function ptc(program: PvmProgram): Runner {
 	let fp = 0;
 	let rsp = 0;
 	let next = 0;
-	let m!: Machine;
+	let m!: ByteCodeMachine;
 	let stack: Int32Array = new Int32Array(0);
 	let returns: Int32Array = new Int32Array(0);
 	let stackLimit = 0;

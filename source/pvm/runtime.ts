@@ -76,7 +76,7 @@ export function errorAtPc(program: PvmProgram, kind: PvmErrorKind, pc: number, m
 }
 
 /** Limits with defaults applied, and stacks sized to them. */
-export interface Machine extends Limits {
+export interface ByteCodeMachine extends Limits {
 	/** Return stack: pairs of (return address, caller's frame pointer). */
 	returns: Int32Array;
 	print: (value: number) => void;
@@ -87,7 +87,7 @@ export interface Machine extends Limits {
  * Fresh state for one run. The stacks are reused between runs of a prepared
  * program while their sizes stay the same, so a benchmark loop allocates nothing.
  */
-export function machineFor(program: PvmProgram, options: RunOptions, cache: {stack?: Int32Array; returns?: Int32Array}): Machine {
+export function machineFor(program: PvmProgram, options: RunOptions, cache: {stack?: Int32Array; returns?: Int32Array}): ByteCodeMachine {
 	const maxDispatches = options.maxDispatches ?? DEFAULT_MAX_DISPATCHES;
 	const stackSize = options.stackSize ?? DEFAULT_STACK_SIZE;
 	const depth = options.maxCallDepth ?? DEFAULT_MAX_CALL_DEPTH;

@@ -10,7 +10,7 @@
  * which keeps an "are we done?" test out of every dispatch.
  */
 import {Token, type PvmProgram} from './bytecode.js';
-import {errorAtPc, HALT, machineFor, type Machine, type RunOptions, type Runner} from './runtime.js';
+import {errorAtPc, HALT, machineFor, type ByteCodeMachine, type RunOptions, type Runner} from './runtime.js';
 
 export function ttc(program: PvmProgram): Runner {
 	const {code, maxFrameDepth} = program;
@@ -20,7 +20,7 @@ export function ttc(program: PvmProgram): Runner {
 	let sp = -1;
 	let fp = 0;
 	let rsp = 0;
-	let m!: Machine;
+	let m!: ByteCodeMachine;
 	let stack: Int32Array = new Int32Array(0);
 	let returns: Int32Array = new Int32Array(0);
 	let stackLimit = 0;

@@ -24,7 +24,7 @@ import {emulate} from './emulate.js';
 import {deliverPending, reflect} from './reflect.js';
 import {HYPERCALL_VECTOR, hypercall, readDescriptor} from './hypercalls.js';
 import {passThroughHost} from './host-os.js';
-import {Scheduler} from './scheduler.js';
+import {GuestScheduler} from './scheduler.js';
 import {Translator, sensitive} from './translator.js';
 import {logGuestFault} from './resource-control.js';
 
@@ -51,7 +51,7 @@ interface Exit {
 export class Monitor {
 	readonly bus: EventBus;
 	readonly guests: Guest[] = [];
-	readonly scheduler: Scheduler;
+	readonly scheduler: GuestScheduler;
 	readonly translator: Translator | null;
 	/** VMM entries, all guests. */
 	entries = 0;
@@ -67,7 +67,7 @@ export class Monitor {
 		if (!machine.bus) throw new Error('the VMM needs an event bus on the machine');
 		this.bus = machine.bus;
 		this.privileged = privilegeTable(machine.profile);
-		this.scheduler = new Scheduler(this, options.slice);
+		this.scheduler = new GuestScheduler(this, options.slice);
 		const sensitiveUnprivileged = sensitive.some((op) => this.privileged[op] === 0);
 		// bt translates; trap only records what it cannot intercept (for the equivalence report).
 		const translate = options.technique === 'bt' || (options.technique === 'trap' && sensitiveUnprivileged);

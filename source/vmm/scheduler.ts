@@ -19,7 +19,7 @@ export const DEFAULT_SLICE = 5_000;
 /** With a single guest the real timer only has to make sure the VMM regains control now and then. */
 export const WATCHDOG_SLICE = 1_000_000;
 
-export class Scheduler {
+export class GuestScheduler {
 	private index = 0;
 	/** Real `instret` at the last resume: what ran since then was the current guest's, directly. */
 	private lastMark = 0;

@@ -1,16 +1,16 @@
 import {describe, expect, it} from 'vitest';
-import {assemble, assembleOrThrow, formatPvmAsmError} from '../../source/pvm/assembler.js';
+import {assembleByteCode, assembleByteCodeOrThrow, formatPvmAsmError} from '../../source/pvm/assembler.js';
 import {disassemble, Token} from '../../source/pvm/bytecode.js';
 
 /** The formatted errors for the given lines, or ['ok']. */
 const errors = (...lines: string[]): string[] => {
-	const r = assemble(lines.join('\n'), {file: 't.bc'});
+	const r = assembleByteCode(lines.join('\n'), {file: 't.bc'});
 	return r.ok ? ['ok'] : r.errors.map(formatPvmAsmError);
 };
 
 describe('assembler', () => {
 	it('encodes tokens with their operands inline, targets as code offsets', () => {
-		const p = assembleOrThrow(['start: LOAD 7', 'loop: DUP', 'JUMPNZ loop', 'CALL f 1', 'END', 'f: LOCAL 0', 'RET'].join('\n'));
+		const p = assembleByteCodeOrThrow(['start: LOAD 7', 'loop: DUP', 'JUMPNZ loop', 'CALL f 1', 'END', 'f: LOCAL 0', 'RET'].join('\n'));
 		expect([...p.code]).toEqual([
 			Token.LOAD, 7, Token.DUP, Token.JUMPNZ, 2, Token.CALL, 9, 1, Token.END, Token.LOCAL, 0, Token.RET,
 		]);
@@ -22,12 +22,12 @@ describe('assembler', () => {
 	});
 
 	it('reads comments, commas, hex, negative numbers, constants used before their line, lower case', () => {
-		const p = assembleOrThrow(['load K, ; the constant', 'LOAD -0x10 # hex', 'add', 'print', 'END', '.const K 0x20'].join('\n'));
+		const p = assembleByteCodeOrThrow(['load K, ; the constant', 'LOAD -0x10 # hex', 'add', 'print', 'END', '.const K 0x20'].join('\n'));
 		expect([...p.code]).toEqual([Token.LOAD, 32, Token.LOAD, -16, Token.ADD, Token.PRINT, Token.END]);
 	});
 
 	it('lets defines override .const values', () => {
-		const p = assembleOrThrow('.const N 5\nLOAD N\nPRINT\nEND', {defines: {N: 9, OTHER: 1}});
+		const p = assembleByteCodeOrThrow('.const N 5\nLOAD N\nPRINT\nEND', {defines: {N: 9, OTHER: 1}});
 		expect(p.code[1]).toBe(9);
 		expect(p.constants.get('N')).toBe(9);
 		expect(p.constants.has('OTHER')).toBe(false);
@@ -76,7 +76,7 @@ describe('assembler', () => {
 	});
 
 	it('throws PvmAssemblyFailed listing the errors', () => {
-		expect(() => assembleOrThrow('LOAD\nADD 1', {file: 'x.bc'})).toThrow(
+		expect(() => assembleByteCodeOrThrow('LOAD\nADD 1', {file: 'x.bc'})).toThrow(
 			"x.bc:1:5: LOAD expects a constant (integer or .const name)\nx.bc:2:5: ADD takes no operand, found '1'",
 		);
 	});

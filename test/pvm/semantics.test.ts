@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
-import {assembleOrThrow} from '../../source/pvm/assembler.js';
+import {assembleByteCodeOrThrow} from '../../source/pvm/assembler.js';
 import {PvmRuntimeError} from '../../source/pvm/runtime.js';
 import {TECHNIQUE_INFO, TECHNIQUES} from '../../source/pvm/techniques.js';
 
@@ -90,7 +90,7 @@ describe('integer semantics', () => {
 		fc.assert(
 			fc.property(fc.array(op, {maxLength: 40}), (ops) => {
 				const {text, output, divisionByZeroLine} = build(ops);
-				const program = assembleOrThrow(text, {file: 'random.bc'});
+				const program = assembleByteCodeOrThrow(text, {file: 'random.bc'});
 				for (const t of TECHNIQUES) {
 					const run = TECHNIQUE_INFO[t].prepare(program);
 					if (divisionByZeroLine === undefined) {
@@ -106,7 +106,7 @@ describe('integer semantics', () => {
 	});
 
 	it('wraps around like a 32-bit register', () => {
-		const program = assembleOrThrow(
+		const program = assembleByteCodeOrThrow(
 			['LOAD 2147483647', 'LOAD 1', 'ADD', 'PRINT', 'LOAD -2147483648', 'LOAD -1', 'DIV', 'PRINT', 'LOAD -7', 'LOAD 2', 'MOD', 'PRINT', 'END'].join('\n'),
 		);
 		for (const t of TECHNIQUES) expect(TECHNIQUE_INFO[t].prepare(program)().output, t).toEqual(['-2147483648', '-2147483648', '-1']);

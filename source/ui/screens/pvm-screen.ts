@@ -5,7 +5,7 @@
  */
 import {readFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
-import {assembleOrThrow} from '../../pvm/assembler.js';
+import {assembleByteCodeOrThrow} from '../../pvm/assembler.js';
 import {type PvmReport, pvmReport} from '../../pvm/report.js';
 import type {ScreenDefinition, ScreenReport} from './report.js';
 
@@ -38,6 +38,6 @@ export function pvmScreen(file = LECTURE): ScreenDefinition {
 		title: 'Process VM',
 		// A few timed runs each, so the numbers are not one run's noise (blocks the loop ~0.2 s, once).
 		load: () =>
-			pvmScreenReport(pvmReport(assembleOrThrow(readFileSync(file, 'utf8'), {file: 'samples/pvm/lecture.bc'}), {minSeconds: 0.03})),
+			pvmScreenReport(pvmReport(assembleByteCodeOrThrow(readFileSync(file, 'utf8'), {file: 'samples/pvm/lecture.bc'}), {minSeconds: 0.03})),
 	};
 }
