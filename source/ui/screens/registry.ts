@@ -2,7 +2,7 @@
  * The screens of this dashboard, and opening one: the first time, its report
  * is computed after the "computing…" frame has been drawn, then kept.
  */
-import {type Scheduler, realScheduler} from '../driver/scheduler.js';
+import {type Scheduler, realScheduler} from '../../driver/pacing.js';
 import type {DashboardStore} from '../store/dashboard-store.js';
 import {setScreen} from '../store/store-actions.js';
 import type {ScreenDefinition, ScreenReport} from './report.js';
