@@ -21,6 +21,12 @@ export interface PacingOptions {
 	frameMs?: number;
 }
 
+/**
+ * After a stall (a slow frame, a suspended terminal) a paced turn makes up for
+ * at most this much wall time, never a burst of more.
+ */
+export const CATCH_UP_MS = 250;
+
 /** Turn period while waiting for a key (a key press wakes the driver at once anyway). */
 const POLL_MS = 50;
 

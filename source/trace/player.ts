@@ -15,7 +15,7 @@
  * count from the window's start; `notice` says so.
  */
 import {EventBus} from '../bus/event-bus.js';
-import {PacedDriver, type TurnPace} from '../driver/paced-driver.js';
+import {CATCH_UP_MS, PacedDriver, type TurnPace} from '../driver/paced-driver.js';
 import {type Scheduler, type SourceState, type Speed, defaultSpeed, showsInstructions} from '../driver/pacing.js';
 import type {VmEvent} from '../bus/events.js';
 import type {StopInfo} from '../cpu/machine.js';
@@ -316,8 +316,8 @@ export class TracePlayer extends PacedDriver {
 
 	protected override turn(now: number, deadline: number): void {
 		if (this.speedValue !== 'max') {
-			// Catch up at most a quarter second after a stall.
-			this.vclock += (this.speedValue * Math.min(now - this.lastTurn, 250)) / 1000;
+			// Catch up at most CATCH_UP_MS after a stall.
+			this.vclock += (this.speedValue * Math.min(now - this.lastTurn, CATCH_UP_MS)) / 1000;
 		}
 		this.lastTurn = now;
 		let sent = 0;

@@ -12,7 +12,7 @@ import {decodeBytes} from '../../isa/encoding.js';
 import {disassembleInstruction} from '../../isa/disassembler.js';
 import {CodeNames, instructionName} from '../../scenario/code-map.js';
 import type {GuestInfo, Simulation} from '../../scenario/simulation.js';
-import {PacedDriver, type TurnPace} from '../../driver/paced-driver.js';
+import {CATCH_UP_MS, PacedDriver, type TurnPace} from '../../driver/paced-driver.js';
 import {type DriverMode, type Scheduler, type SourceState, type Speed, defaultSpeed, showsInstructions} from '../../driver/pacing.js';
 import {LiveRecorder} from './live-recorder.js';
 import type {DashboardSource, PropertyLine, RestartChange} from './source.js';
@@ -234,8 +234,8 @@ export class LiveDriver extends PacedDriver implements DashboardSource {
 		} else if (this.speedValue === 'max') {
 			ran = runFlatOut(this.sim, this.sched, deadline, this.chunk);
 		} else {
-			// Catch up at most a quarter second after a stall, never in a burst of more.
-			this.credit = Math.min(this.credit + (this.speedValue * (now - this.lastTurn)) / 1000, this.speedValue / 4 + 1);
+			// Catch up at most CATCH_UP_MS after a stall: the credit never exceeds that much work.
+			this.credit = Math.min(this.credit + (this.speedValue * (now - this.lastTurn)) / 1000, (this.speedValue * CATCH_UP_MS) / 1000 + 1);
 			const budget = Math.floor(this.credit);
 			ran = budget > 0 ? runPaced(this.sim, this.sched, deadline, budget) : -1;
 			if (ran > 0) this.credit -= ran;
