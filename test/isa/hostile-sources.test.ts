@@ -79,6 +79,8 @@ describe('the file itself', () => {
 		const errs = fileErrors(plain);
 		expect(errs).toEqual([`${plain}:1:1: '${plain}' is a vmtop trace, not assembly or a scenario — 'vmtop replay ${plain}' replays it`]);
 		const gz = file('def.jsonl.gz', gzipSync(header));
-		expect(fileErrors(gz)[0]).toMatch(/is gzip data, not assembly — a compressed vmtop trace\? 'vmtop replay .*def\.jsonl\.gz' replays a trace/);
+		expect(fileErrors(gz)).toEqual([`${gz}:1:1: '${gz}' is a vmtop trace, not assembly or a scenario — 'vmtop replay ${gz}' replays it`]);
+		const other = file('x.gz', gzipSync('hello'));
+		expect(fileErrors(other)).toEqual([`${other}:1:1: '${other}' is gzip data, not assembly`]);
 	});
 });

@@ -10,6 +10,7 @@
  * - A UTF-8 byte order mark at the start is skipped (editors on Windows write one).
  */
 import * as fs from 'node:fs';
+import {constants, gunzipSync} from 'node:zlib';
 
 /** Far more than any V32 program (the sample kernel is 30 KiB); a bigger "source" is a mistake. */
 export const MAX_SOURCE_BYTES = 8 << 20;
@@ -29,6 +30,15 @@ export function readSource(file: string, maxBytes = MAX_SOURCE_BYTES): string {
 	const stat = fs.statSync(file); // ENOENT, EACCES …: the caller's message
 	if (stat.isDirectory()) throw Object.assign(new Error('is a directory'), {code: 'EISDIR'});
 	if (!stat.isFile()) throw new SourceError(`'${file}' is not a regular file (a device, a FIFO or a socket): a source must be a file`);
+	// A trace is named as one whatever its size: look at its start first.
+	const head = Buffer.alloc(Math.min(stat.size, 1 << 16));
+	const fd = fs.openSync(file, 'r');
+	try {
+		fs.readSync(fd, head, 0, head.length, 0);
+	} finally {
+		fs.closeSync(fd);
+	}
+	if ((head[0] === 0x1f && head[1] === 0x8b && isTraceText(gunzipHead(head))) || isTraceText(head.subarray(0, 64).toString('latin1'))) throw notATrace(file);
 	if (stat.size > maxBytes) {
 		throw new SourceError(`'${file}' is ${stat.size.toLocaleString('en-US')} bytes; a source may have at most ${maxBytes.toLocaleString('en-US')}`);
 	}
@@ -40,7 +50,8 @@ export function readSource(file: string, maxBytes = MAX_SOURCE_BYTES): string {
 /** UTF-8 text of `bytes`, or a SourceError at the first byte that is not UTF-8. */
 export function decodeSource(file: string, bytes: Uint8Array): string {
 	if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-		throw new SourceError(`'${file}' is gzip data, not assembly — a compressed vmtop trace? 'vmtop replay ${file}' replays a trace`, 1, 1);
+		if (isTraceText(gunzipHead(bytes))) throw notATrace(file);
+		throw new SourceError(`'${file}' is gzip data, not assembly`, 1, 1);
 	}
 	let text: string;
 	try {
@@ -52,10 +63,25 @@ export function decodeSource(file: string, bytes: Uint8Array): string {
 		const col = before.length - before.lastIndexOf('\n');
 		throw new SourceError(`byte 0x${bytes[at]!.toString(16).padStart(2, '0')} is not UTF-8: sources are UTF-8 text (write other bytes with .byte)`, line, col);
 	}
-	if (/^\s*\{"type":"header"/.test(text.slice(0, 64))) {
-		throw new SourceError(`'${file}' is a vmtop trace, not assembly or a scenario — 'vmtop replay ${file}' replays it`, 1, 1);
-	}
+	if (isTraceText(text)) throw notATrace(file);
 	return text;
+}
+
+function isTraceText(text: string): boolean {
+	return /^\s*\{"type":"header"/.test(text.slice(0, 64));
+}
+
+function notATrace(file: string): SourceError {
+	return new SourceError(`'${file}' is a vmtop trace, not assembly or a scenario — 'vmtop replay ${file}' replays it`, 1, 1);
+}
+
+/** The start of gzip data, decoded as far as the first 64 KiB go ('' if it is not gzip after all). */
+function gunzipHead(bytes: Uint8Array): string {
+	try {
+		return gunzipSync(bytes.subarray(0, 1 << 16), {finishFlush: constants.Z_SYNC_FLUSH}).subarray(0, 256).toString('utf8');
+	} catch {
+		return '';
+	}
 }
 
 /** Offset of the first byte that does not belong to a well-formed UTF-8 sequence. */
