@@ -44,7 +44,11 @@ export async function statsCommand(argv: string[]): Promise<number> {
 	const {input, flags: f} = parsed;
 	if (input.length > 1) throw new UsageError(`expected at most one scenario, got ${input.length}: ${input.join(' ')}\n${help}`);
 	const file = input[0] ?? defaultScenarioFile();
-	if (!file.endsWith('.json') && /\.(s|inc|asm)$/i.test(file)) {
+	if (/\.jsonl(\.gz)?$|\.gz$/i.test(file)) {
+		process.stderr.write(`vmtop: ${file}: stats runs a scenario (.json); this looks like a trace — 'vmtop replay ${file}' replays it ('--summary' counts its events)\n`);
+		return 1;
+	}
+	if (/\.(s|inc|asm)$/i.test(file)) {
 		process.stderr.write(`vmtop: ${file}: stats runs a scenario (.json) under a VMM; a program alone has no VMM exits — 'vmtop run ${file}' runs it, or name it in a scenario's "programs"\n`);
 		return 1;
 	}

@@ -27,6 +27,7 @@ const cases: Array<[string, string, RegExp]> = [
 	['a bad value', file('value.json', '{"vmm": "xyz"}'), /value\.json: key "vmm": expected "none", "trap", "bt" or "pv", got "xyz"/],
 	['an assembler error', file('asm.json', '{"programs": ["bad.s"]}'), /bad\.s:1:16: expected an operand/],
 	['a directory', join(dir, 'a-directory'), /a-directory: cannot read the scenario/],
+	['a trace', 'samples/traces/default.vmtrace.jsonl.gz', /default\.vmtrace\.jsonl\.gz: stats runs a scenario \(\.json\); this looks like a trace — 'vmtop replay .*' replays it/],
 	['a program (.s)', join(dir, 'bad.s'), /bad\.s: stats runs a scenario \(\.json\) under a VMM; .* 'vmtop run .*bad\.s' runs it/],
 ];
 
