@@ -22,6 +22,7 @@ import {
 	chmodSync,
 	closeSync,
 	linkSync,
+	lstatSync,
 	openSync,
 	readSync,
 	renameSync,
@@ -56,6 +57,14 @@ function statOrNull(file: string): Stats | null {
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
 		throw new OutputError(`${file}: cannot use as output: ${describeFsError(error)}`);
+	}
+}
+
+function lstatOrNull(file: string): Stats | null {
+	try {
+		return lstatSync(file);
+	} catch {
+		return null;
 	}
 }
 
@@ -97,7 +106,9 @@ export class OutputFile {
 		const existing = statOrNull(target);
 		if (existing?.isDirectory()) throw new OutputError(`${target}: is a directory; give a file name to write`);
 		this.inPlace = existing !== null && !existing.isFile();
-		if (existing?.isFile() && !options.force && !(options.replaceable?.(target) ?? false)) {
+		// A symlink to nothing is a name that exists too: the rename would replace it.
+		const name = existing ?? lstatOrNull(target);
+		if ((name?.isFile() || name?.isSymbolicLink()) && !options.force && !(options.replaceable?.(target) ?? false)) {
 			throw new OutputError(`${target}: already exists; ${options.forceFlag ?? '--force'} replaces it`);
 		}
 		this.mode = existing?.isFile() ? existing.mode & 0o7777 : null;

@@ -4,7 +4,7 @@
  * file without --force, and leaves nothing — and the old file as it was — when
  * it fails. One describe per command, and the shared helper's full-disk case.
  */
-import {existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs';
+import {existsSync, lstatSync, readdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs';
 import {afterAll, afterEach, beforeEach, describe, expect, test, vi} from 'vitest';
 import {exportCommand} from '../../source/cli/export.js';
 import {importCommand} from '../../source/cli/import.js';
@@ -186,6 +186,15 @@ describe('record', () => {
 		expect(await recordCommand([write('p.s', traps), '-o', trace, '--detail', 'full'])).toBe(0);
 		expect(JSON.parse(lines(trace)[0]!)).toMatchObject({detail: 'full'});
 		expect(JSON.parse(first)).toMatchObject({detail: 'exceptions'});
+		noPartials();
+	});
+
+	test('a symlink to nothing is a name that exists: refused without --force, left as it was', async () => {
+		const link = fresh('dangling.jsonl');
+		symlinkSync(fresh('nowhere'), link);
+		expect(await recordCommand([write('p.s', traps), '-o', link])).toBe(1);
+		expect(err).toMatch(/dangling\.jsonl: already exists; --force replaces it/);
+		expect(lstatSync(link).isSymbolicLink()).toBe(true);
 		noPartials();
 	});
 
