@@ -40,6 +40,7 @@
 
 ; ---- configuration ------------------------------------------------------------
 .equ MAX_PROCS, 8               ; process-table slots (the loader reads this symbol)
+.equ IDT_KERNEL_ONLY, 1         ; IDT entry bit 0: user-mode `int n` through this gate is a #GP
 .equ TIME_SLICE, 2000           ; timer period: instructions per quantum
 .equ KSTACK_SIZE, 1024          ; bytes of kernel stack
 
@@ -172,9 +173,11 @@ idt_init_fill:
         st r3, [idt_table+32]           ; 4 * VEC_DF
         mov r3, general_protection_fault
         st r3, [idt_table+52]           ; 4 * VEC_GP
-        mov r3, timer_interrupt
+        ; The hardware vectors are kernel-only gates (docs/machine.md): a process's
+        ; `int 32` / `int 33` is a #GP, so it cannot forge timer ticks or input.
+        mov r3, timer_interrupt + IDT_KERNEL_ONLY
         st r3, [idt_table+128]          ; 4 * VEC_TIMER
-        mov r3, console_interrupt
+        mov r3, console_interrupt + IDT_KERNEL_ONLY
         st r3, [idt_table+132]          ; 4 * VEC_CONSOLE
         mov r3, syscall_entry
         st r3, [idt_table+512]          ; 4 * VEC_SYSCALL

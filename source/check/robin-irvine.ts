@@ -96,7 +96,7 @@ const entries: readonly Entry[] = [
 		group: '3.c',
 		why: 'the gate\'s DPL is checked against the CPL, and the stack switch depends on it',
 		v32: ['int'],
-		note: 'modelled as `int n`: traps in every mode (vector n, or #GP for n < 32 from user mode), so a VMM receives every execution',
+		note: 'modelled as `int n`: traps in every mode (vector n; #GP from user mode for n < 32 or through a gate the kernel marked kernel-only), so a VMM receives every execution',
 	},
 	{
 		pentium: 'RET',

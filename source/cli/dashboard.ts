@@ -53,6 +53,20 @@ export function inCi(env: NodeJS.ProcessEnv = process.env): boolean {
 	return 'CI' in env || 'CONTINUOUS_INTEGRATION' in env || Object.keys(env).some((k) => k.startsWith('CI_'));
 }
 
+/** A terminal that cannot move the cursor (TERM=dumb: Emacs' shell, some CI logs) gets the headless summary, as a pipe does. */
+export function dumbTerminal(env: NodeJS.ProcessEnv = process.env): boolean {
+	return env['TERM'] === 'dumb';
+}
+
+/**
+ * No colours: --no-color, NO_COLOR (no-color.org), or a terminal whose terminfo
+ * name says monochrome (`xterm-mono`, `linux-m`, `vt100-m`) or dumb.
+ */
+export function colorsOff(flag: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+	const term = env['TERM'] ?? '';
+	return flag === false || (env['NO_COLOR'] ?? '') !== '' || /-(mono|m)$/.test(term) || term === 'dumb';
+}
+
 export async function dashboardCommand(argv: string[]): Promise<number> {
 	const parsed = parseArgs(help, argv, flags, import.meta);
 	if ('done' in parsed) return parsed.done;
@@ -74,11 +88,11 @@ export async function dashboardCommand(argv: string[]): Promise<number> {
 		speed = parseSpeed(f.speed);
 		if (speed === undefined) throw new UsageError(`--speed expects a number of instructions per second or max, got '${f.speed}'`);
 	}
-	const noColor = f.color === false || (process.env['NO_COLOR'] ?? '') !== '';
+	const noColor = colorsOff(f.color);
 	// chalk reads this when Ink is first imported (below, dynamically).
 	if (noColor) process.env['FORCE_COLOR'] = '0';
 
-	const terminal = process.stdout.isTTY === true && !inCi() && f.headless !== true;
+	const terminal = process.stdout.isTTY === true && !inCi() && !dumbTerminal() && f.headless !== true;
 	let run: Run;
 	try {
 		run = buildRun({...request, live: terminal});
@@ -109,7 +123,8 @@ export async function dashboardCommand(argv: string[]): Promise<number> {
 function headless(run: Run): number {
 	const sim = run.sim;
 	const limit = (sim.spec as {maxInstructions?: number} | null)?.maxInstructions;
-	process.stderr.write('vmtop: stdout is not a terminal (or CI is set): running headless\n');
+	const why = process.stdout.isTTY === true && dumbTerminal() ? 'TERM=dumb cannot draw the dashboard' : 'stdout is not a terminal (or CI is set)';
+	process.stderr.write(`vmtop: ${why}: running headless\n`);
 	const {stop, elapsedMs} = runHeadless(sim, {maxInstructions: limit, onOutput: (text) => process.stdout.write(text)});
 	const summary = summarize(sim.machine, elapsedMs, stop);
 	process.stdout.write(`\n${formatSummary(summary)}\n`);

@@ -2,6 +2,7 @@
 import process from 'node:process';
 import {exportChrome} from '../trace/chrome-export.js';
 import {formatProblem} from '../trace/errors.js';
+import {OutputFile} from '../trace/output-file.js';
 import {TraceReader} from '../trace/reader.js';
 import {UsageError, parseArgs} from './args.js';
 import {reportUserError} from './user-error.js';
@@ -16,11 +17,15 @@ track per level (cpu, exception, os, processes, vmm, host), exception handlers,
 system calls and VMM exits as nested slices (the exit reason in args),
 exceptions as instants. 1 cycle is shown as 1 ns.
 
+OUT.json appears only when the export is complete. It may not be FILE itself
+(or a link to it), and an existing OUT.json is replaced only with --force.
+
 Flags
   --chrome OUT.json   the Chrome trace-event file to write
+  --force             replace OUT.json if it exists
 `;
 
-const flags = {chrome: {type: 'string'}} as const;
+const flags = {chrome: {type: 'string'}, force: {type: 'boolean'}} as const;
 
 export async function exportCommand(argv: string[]): Promise<number> {
 	const parsed = parseArgs(help, argv, flags, import.meta);
@@ -32,7 +37,8 @@ export async function exportCommand(argv: string[]): Promise<number> {
 	try {
 		const reader = await TraceReader.open(file);
 		try {
-			const summary = exportChrome(reader, f.chrome);
+			const out = OutputFile.create(f.chrome, {inputs: [file], force: f.force === true});
+			const summary = exportChrome(reader, out);
 			for (const p of reader.problems) process.stderr.write(`vmtop: ${formatProblem(file, p)}\n`);
 			process.stdout.write(
 				`exported ${summary.events} events of ${file} → ${f.chrome} (${summary.slices} slices, ${summary.instants} instants); open it in https://ui.perfetto.dev\n`,

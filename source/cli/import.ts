@@ -1,6 +1,7 @@
 /** `vmtop import`: a Linux KVM trace (trace-cmd report / ftrace text) → a vmtop trace. */
 import process from 'node:process';
-import {importKvm} from '../trace/kvm-import.js';
+import {importKvm, printable} from '../trace/kvm-import.js';
+import {OutputFile} from '../trace/output-file.js';
 import {UsageError, parseArgs} from './args.js';
 import {reportUserError} from './user-error.js';
 
@@ -17,13 +18,16 @@ kvm_exit / kvm_entry lines, e.g. from
   $ trace-cmd report > FTRACE.txt
 
 Lines that cannot be parsed are reported with their numbers and skipped.
-FILE ending in .gz is compressed.
+FILE ending in .gz is compressed. FILE appears only when the import found
+kvm_exit lines; it may not be FTRACE.txt itself (or a link to it), and an
+existing FILE is replaced only with --force.
 
 Flags
   -o, --output FILE   the vmtop trace to write (required)
+  --force             replace FILE if it exists
 `;
 
-const flags = {output: {type: 'string', shortFlag: 'o'}} as const;
+const flags = {output: {type: 'string', shortFlag: 'o'}, force: {type: 'boolean'}} as const;
 
 /** Unparseable lines shown one by one; the rest are counted. */
 const SHOWN = 20;
@@ -36,16 +40,19 @@ export async function importCommand(argv: string[]): Promise<number> {
 	if (f.output === undefined || f.output === '') throw new UsageError(`import needs -o FILE, the trace to write\n\n${help.trim()}`);
 	const file = input[0]!;
 	let result;
+	let out: OutputFile | undefined;
 	try {
-		result = await importKvm(file, f.output);
+		out = OutputFile.create(f.output, {inputs: [file], force: f.force === true});
+		result = await importKvm(file, out);
 	} catch (error) {
+		out?.discard();
 		return reportUserError(error);
 	}
-	for (const u of result.unparsed.slice(0, SHOWN)) process.stderr.write(`${file}:${u.line}: cannot parse, skipped: ${u.text.slice(0, 120)}\n`);
+	for (const u of result.unparsed.slice(0, SHOWN)) process.stderr.write(`${file}:${u.line}: ${u.why ?? 'cannot parse'}, skipped: ${printable(u.text)}\n`);
 	if (result.unparsed.length > SHOWN) process.stderr.write(`${file}: … and ${result.unparsed.length - SHOWN} more lines that cannot be parsed\n`);
 	for (const w of result.warnings) process.stderr.write(`${file}: ${w}\n`);
 	if (result.exits === 0) {
-		process.stderr.write(`vmtop: ${file}: no kvm_exit lines found in ${result.lines} lines — is this a KVM trace (trace-cmd report, or ftrace with the kvm:kvm_exit and kvm:kvm_entry events)?\n`);
+		process.stderr.write(`vmtop: ${file}: no kvm_exit lines found in ${result.lines} lines — is this a KVM trace (trace-cmd report, or ftrace with the kvm:kvm_exit and kvm:kvm_entry events)? ${f.output} was not written\n`);
 		return 1;
 	}
 	process.stdout.write(

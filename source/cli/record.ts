@@ -6,8 +6,10 @@ import {buildBareSimulation, buildSimulation} from '../scenario/build.js';
 import {defaultScenarioFile, loadScenario} from '../scenario/scenario.js';
 import type {Simulation} from '../scenario/simulation.js';
 import {TraceError} from '../trace/errors.js';
-import {type Detail, DEFAULT_SAMPLE_EVERY, type TraceEnd, details} from '../trace/format.js';
+import {type Detail, DEFAULT_SAMPLE_EVERY, type RecordSignal, type TraceEnd, details, recordSignals} from '../trace/format.js';
+import {OutputFile, isTraceFrom} from '../trace/output-file.js';
 import {Progress} from '../trace/progress.js';
+import {collectSources} from '../trace/rebuild.js';
 import {recordLoop, startRecording} from '../trace/recorder.js';
 import {UsageError, oneOf, parseArgs, positiveInteger} from './args.js';
 import {reportUserError} from './user-error.js';
@@ -22,11 +24,17 @@ when FILE ends in .gz (format: docs/trace-format.md). Replay it with
 'vmtop replay FILE'.
 
 A progress line (instructions, events, bytes, rate) is shown on stderr when it
-is a terminal. Ctrl-C or SIGTERM stops the recording and closes the file with
-its footer: everything recorded so far is kept and replays.
+is a terminal. Ctrl-C, SIGTERM, SIGHUP or SIGQUIT stops the recording and
+closes the file with its footer: everything recorded so far is kept and replays.
+
+FILE is written beside itself (FILE.PID.partial) and moved into place when the
+recording ends. It may not be one of the run's own files (the scenario, a
+program, through a link too). An existing FILE is replaced only if it is a
+trace 'vmtop record' wrote (re-recording), or with --force.
 
 Flags
   -o, --output FILE         the trace to write (required)
+  --force                   replace FILE even if it is not a recorded trace
   --detail exceptions|full  exceptions (default): every exception, OS and VMM
                             event, plus a CPU sample every --sample-every
                             instructions; full: every instruction too
@@ -36,6 +44,7 @@ Flags
 
 const flags = {
 	output: {type: 'string', shortFlag: 'o'},
+	force: {type: 'boolean'},
 	detail: {type: 'string'},
 	maxInstructions: {type: 'number'},
 	sampleEvery: {type: 'number'},
@@ -61,7 +70,9 @@ export async function recordCommand(argv: string[]): Promise<number> {
 
 	let started;
 	try {
-		started = startRecording(sim, f.output, {detail, sampleEvery, maxInstructions});
+		const inputs = [input[0] ?? defaultScenarioFile(), ...Object.keys(collectSources(sim.spec))];
+		const out = OutputFile.create(f.output, {inputs, force: f.force === true, replaceable: (file) => isTraceFrom(file, 'record')});
+		started = startRecording(sim, out, {detail, sampleEvery, maxInstructions});
 	} catch (error) {
 		return reportUserError(error);
 	}
@@ -69,10 +80,11 @@ export async function recordCommand(argv: string[]): Promise<number> {
 
 	// Signals only set a flag: the loop sees it between batches and closes the file with its footer.
 	let signal: TraceEnd | null = null;
-	const onInt = (): void => void (signal = 'SIGINT');
-	const onTerm = (): void => void (signal = 'SIGTERM');
-	process.on('SIGINT', onInt);
-	process.on('SIGTERM', onTerm);
+	const handlers = (Object.keys(recordSignals) as RecordSignal[]).map((name) => {
+		const on = (): void => void (signal = name);
+		process.on(name, on);
+		return () => process.off(name, on);
+	});
 	const progress = new Progress({total: maxInstructions});
 	const counts = () => ({instructions: sim.instret, events: writer.events, bytes: writer.bytes});
 	let end: TraceEnd;
@@ -89,19 +101,17 @@ export async function recordCommand(argv: string[]): Promise<number> {
 		process.stderr.write(`vmtop: ${error.message}\n`);
 		return 1;
 	} finally {
-		process.off('SIGINT', onInt);
-		process.off('SIGTERM', onTerm);
+		for (const off of handlers) off();
 		try {
 			recording.stop('recording-stopped'); // a no-op unless the loop threw
 		} catch {
 			// already reported above
 		}
 	}
-	const why = end === 'SIGINT' || end === 'SIGTERM' ? `stopped by ${end}` : (sim.stopped?.message ?? end);
+	const stoppedBy = end in recordSignals ? recordSignals[end as RecordSignal] : null;
+	const why = stoppedBy !== null ? `stopped by ${end}` : (sim.stopped?.message ?? end);
 	progress.finish(counts(), `\nvmtop: recorded ${writer.events.toLocaleString('en-US')} events to ${f.output} (${why})`);
-	if (end === 'SIGINT') return 130;
-	if (end === 'SIGTERM') return 143;
-	return 0;
+	return stoppedBy === null ? 0 : 128 + stoppedBy;
 }
 
 /** The scenario or program to record, as `vmtop run` reads them. */

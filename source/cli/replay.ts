@@ -17,7 +17,7 @@ import {rebuildSimulation} from '../trace/rebuild.js';
 import {TraceCursor} from '../trace/seek.js';
 import {type Difference, verifyTrace} from '../trace/verify.js';
 import {UsageError, parseArgs} from './args.js';
-import {inCi} from './dashboard.js';
+import {colorsOff, dumbTerminal, inCi} from './dashboard.js';
 import {reportUserError} from './user-error.js';
 
 const help = `
@@ -65,7 +65,8 @@ export async function replayCommand(argv: string[]): Promise<number> {
 	}
 	try {
 		if (f.verify) return await verify(file);
-		const terminal = process.stdout.isTTY === true && !inCi() && f.summary !== true;
+		const terminal = process.stdout.isTTY === true && !inCi() && !dumbTerminal() && f.summary !== true;
+		if (terminal && colorsOff(undefined)) process.env['FORCE_COLOR'] = '0'; // before Ink is imported
 		const reader = await TraceReader.open(file);
 		try {
 			return terminal ? await dashboard(reader, speed, f.paused ?? false) : summary(reader);

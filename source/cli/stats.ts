@@ -6,6 +6,7 @@ import {type StatsRun, statsRun} from '../vmm/stats-run.js';
 import {formatCompare, formatStats} from '../vmm/stats-format.js';
 import {UsageError, oneOf, parseArgs, positiveInteger} from './args.js';
 import {loadProfile} from './profile-flag.js';
+import {reportUserError} from './user-error.js';
 
 const help = `
 Usage
@@ -42,7 +43,21 @@ export async function statsCommand(argv: string[]): Promise<number> {
 	if ('done' in parsed) return parsed.done;
 	const {input, flags: f} = parsed;
 	if (input.length > 1) throw new UsageError(`expected at most one scenario, got ${input.length}: ${input.join(' ')}\n${help}`);
-	const scenario = loadScenario(input[0] ?? defaultScenarioFile());
+	const file = input[0] ?? defaultScenarioFile();
+	if (/\.jsonl(\.gz)?$|\.gz$/i.test(file)) {
+		process.stderr.write(`vmtop: ${file}: stats runs a scenario (.json); this looks like a trace — 'vmtop replay ${file}' replays it ('--summary' counts its events)\n`);
+		return 1;
+	}
+	if (/\.(s|inc|asm)$/i.test(file)) {
+		process.stderr.write(`vmtop: ${file}: stats runs a scenario (.json) under a VMM; a program alone has no VMM exits — 'vmtop run ${file}' runs it, or name it in a scenario's "programs"\n`);
+		return 1;
+	}
+	let scenario: Scenario;
+	try {
+		scenario = loadScenario(file);
+	} catch (error) {
+		return reportUserError(error);
+	}
 	const vmm = oneOf(f.vmm, vmmTechniques, 'vmm');
 	if (f.type !== undefined && f.type !== 1 && f.type !== 2) throw new UsageError(`--type expects 1 or 2, got ${f.type}`);
 	const vms = positiveInteger(f.vms, 'vms');
@@ -56,14 +71,21 @@ export async function statsCommand(argv: string[]): Promise<number> {
 		type: (f.type as 1 | 2 | undefined) ?? scenario.type,
 		vms: vms ?? scenario.vms,
 	};
+	// Building a run assembles and loads its programs: their errors are the user's, with file:line:col.
+	let runs: StatsRun[];
+	try {
+		if (!f.compare) check(base);
+		runs = f.compare ? (['none', 'trap', 'bt', 'pv'] as const).map((t) => statsRun(withVmm(base, t), max)) : [statsRun(base, max)];
+	} catch (error) {
+		if (error instanceof UsageError) throw error;
+		return reportUserError(error);
+	}
 	if (f.compare) {
-		const runs = (['none', 'trap', 'bt', 'pv'] as const).map((t) => statsRun(withVmm(base, t), max));
 		if (f.json) process.stdout.write(JSON.stringify({compare: runs.map(strip)}) + '\n');
 		else process.stdout.write(formatCompare(runs) + '\n');
 		return 0;
 	}
-	check(base);
-	const run = statsRun(base, max);
+	const run = runs[0]!;
 	if (f.json) process.stdout.write(JSON.stringify(strip(run)) + '\n');
 	else process.stdout.write(formatStats(run) + '\n');
 	return 0;

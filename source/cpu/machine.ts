@@ -16,7 +16,7 @@
  */
 import type {EventBus} from '../bus/event-bus.js';
 import type {StopReason} from '../bus/events.js';
-import {Cr, Flag, Op, Port, Vector} from '../isa/opcodes.js';
+import {Cr, Flag, IDT_KERNEL_ONLY, Op, Port, Vector} from '../isa/opcodes.js';
 import {type Profile, classic, privilegeTable} from '../isa/profiles.js';
 import {type CostModel, defaultCosts} from './costs.js';
 import {DecodedCache, FETCH_FAULT, PATCHED, UNDECODED, UNDEFINED_OP} from './decoded-cache.js';
@@ -419,11 +419,24 @@ export class Machine {
 		}
 	}
 
-	/** The IDT entry for a vector, or 0 when it is 0 or cannot be read (a fault while delivering). */
+	/** The handler of a vector's IDT entry (without the kernel-only bit), or 0 when there is none or it cannot be read. */
 	private idtEntry(vector: number): number {
+		return this.idtWord(vector) & ~IDT_KERNEL_ONLY;
+	}
+
+	private idtWord(vector: number): number {
 		const at = (this.idt >>> 0) + 4 * vector;
 		if (at % 4 !== 0 || at + 4 > this.memorySize) return 0;
 		return this.mem32[at >>> 2]!;
+	}
+
+	/**
+	 * Has the kernel marked this gate kernel-only (user `int n` → #GP)? Not
+	 * under a trap hook: there the real `idt` is not the one the program set
+	 * (a VMM checks its guest's virtual IDT itself, monitor.ts).
+	 */
+	private kernelOnlyGate(vector: number): boolean {
+		return this.trapHook === null && (this.idtWord(vector) & IDT_KERNEL_ONLY) !== 0;
 	}
 
 	/** A #GP caused by a memory access or a privileged instruction. */
@@ -897,7 +910,7 @@ export class Machine {
 		switch (op) {
 			case Op.int: {
 				const vector = code.n[w]!;
-				if (!this.supervisor && vector < 32) {
+				if (!this.supervisor && (vector < 32 || this.kernelOnlyGate(vector))) {
 					this.pc = at;
 					this.gp(at, at);
 					return false;

@@ -78,6 +78,9 @@ export interface ProcessInfo {
 	program?: string;
 }
 
+/** Most slots the observer reads, whatever the kernel claims (the dashboard lists them all). */
+export const MAX_OBSERVED_PROCS = 1024;
+
 export type ProcessState = 'free' | 'runnable' | 'yielded' | 'exited' | 'killed';
 const stateNames: readonly ProcessState[] = ['free', 'runnable', 'yielded', 'exited', 'killed'];
 
@@ -117,6 +120,8 @@ export class OsObserver {
 	private readonly programs: readonly Program[];
 	private readonly userSymbols: Symbolizer[];
 	private readonly offs: Array<() => void>;
+	/** Process-table slots read by `processes()`. */
+	private readonly slots: number;
 
 	constructor(options: OsObserverOptions) {
 		this.bus = options.bus;
@@ -125,6 +130,11 @@ export class OsObserver {
 		this.readRegister = options.readRegister;
 		this.programs = options.programs;
 		this.layout = kernelLayout(options.kernel);
+		const {maxProcs, procSize} = this.layout;
+		const tableSize = options.kernel.symbols.get('PROC_TABLE_SIZE');
+		const inTable = tableSize !== undefined && procSize > 0 ? Math.floor(tableSize / procSize) : MAX_OBSERVED_PROCS;
+		const booted = options.programs.length > 0 ? options.programs.length : MAX_OBSERVED_PROCS;
+		this.slots = Math.max(0, Math.min(maxProcs, inTable, booted, MAX_OBSERVED_PROCS));
 		this.kernelSymbols = new Symbolizer(options.kernel.labels);
 		this.userSymbols = options.programs.map((p) => new Symbolizer(p.labels));
 		this.offs = [
@@ -157,11 +167,18 @@ export class OsObserver {
 		return this.programs[pid - 1];
 	}
 
-	/** The process table as the kernel has it now (slots never used are left out). */
+	/**
+	 * The process table as the kernel has it now (slots never used are left
+	 * out). Bounded by what the kernel can have built, not by its MAX_PROCS
+	 * alone: one process per boot-information entry (the programs), in a
+	 * table of PROC_TABLE_SIZE bytes when the kernel says so — a kernel built
+	 * with a huge MAX_PROCS must not make the observer read (and report)
+	 * whatever memory lies past its table.
+	 */
 	processes(): ProcessInfo[] {
-		const {procTable, procSize, maxProcs, fields} = this.layout;
+		const {procTable, procSize, fields} = this.layout;
 		const list: ProcessInfo[] = [];
-		for (let i = 0; i < maxProcs; i++) {
+		for (let i = 0; i < this.slots; i++) {
 			const at = procTable + i * procSize;
 			const pid = this.readWord(at + fields.pid);
 			if (pid === 0) continue;

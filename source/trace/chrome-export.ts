@@ -16,10 +16,9 @@
  * so `ts` = cycle / 1000 µs. `instruction` events are left out (millions of
  * instants help no one; use `replay` for them) and so is console text.
  */
-import {closeSync, openSync, writeSync} from 'node:fs';
 import {vectorName} from '../isa/opcodes.js';
-import {TraceError, describeFsError} from './errors.js';
 import type {TraceEvent} from './format.js';
+import {OutputFile} from './output-file.js';
 import type {TraceReader} from './reader.js';
 import {TraceCursor} from './seek.js';
 
@@ -43,19 +42,12 @@ export interface ExportSummary {
 	instants: number;
 }
 
-/** Writes JSON text in 1 MiB chunks. */
+/** Writes JSON text in 1 MiB chunks to an output file (its temporary file until `close`). */
 class ChunkedFile {
 	private parts: string[] = [];
 	private size = 0;
-	private readonly fd: number;
 
-	constructor(readonly file: string) {
-		try {
-			this.fd = openSync(file, 'w');
-		} catch (error) {
-			throw new TraceError(`${file}: cannot create: ${describeFsError(error)}`);
-		}
-	}
+	constructor(private readonly out: OutputFile) {}
 
 	write(text: string): void {
 		this.parts.push(text);
@@ -65,14 +57,14 @@ class ChunkedFile {
 
 	flush(): void {
 		if (this.parts.length === 0) return;
-		writeSync(this.fd, this.parts.join(''));
+		this.out.put(this.parts.join(''));
 		this.parts = [];
 		this.size = 0;
 	}
 
 	close(): void {
 		this.flush();
-		closeSync(this.fd);
+		this.out.commit();
 	}
 }
 
@@ -234,15 +226,23 @@ export class ChromeExporter {
 	}
 }
 
-/** Export every event of an open trace to `file`. */
-export function exportChrome(reader: TraceReader, file: string): ExportSummary {
-	const out = new ChunkedFile(file);
+/**
+ * Export every event of an open trace to `file` (a path: refused if it exists;
+ * or an OutputFile opened with the command's rules). The file appears only
+ * when the export is complete; on any failure it is discarded.
+ */
+export function exportChrome(reader: TraceReader, file: string | OutputFile): ExportSummary {
+	const target = typeof file === 'string' ? OutputFile.create(file, {inputs: [reader.file]}) : file;
+	const out = new ChunkedFile(target);
 	try {
 		const exporter = new ChromeExporter(out);
 		for (const e of new TraceCursor(reader).range(0, Number.POSITIVE_INFINITY)) exporter.add(e);
-		return exporter.finish();
-	} finally {
+		const summary = exporter.finish();
 		out.close();
+		return summary;
+	} catch (error) {
+		target.discard();
+		throw error;
 	}
 }
 

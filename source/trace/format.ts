@@ -87,7 +87,10 @@ export interface ImportInfo {
 }
 
 /** How a recording ended. */
-export type TraceEnd = 'stopped' | 'instruction-limit' | 'recording-stopped' | 'SIGINT' | 'SIGTERM' | 'imported';
+export type TraceEnd = 'stopped' | 'instruction-limit' | 'recording-stopped' | RecordSignal | 'imported';
+/** The signals that stop `vmtop record` and close its file with a footer (exit 128 + the signal's number). */
+export const recordSignals = {SIGINT: 2, SIGTERM: 15, SIGHUP: 1, SIGQUIT: 3} as const;
+export type RecordSignal = keyof typeof recordSignals;
 
 export interface TraceFooter {
 	type: 'footer';

@@ -22,20 +22,23 @@
  */
 import {createReadStream} from 'node:fs';
 import * as path from 'node:path';
-import {createInterface} from 'node:readline';
 import type {EventOf, ExitCategory} from '../bus/events.js';
 import {defaultCosts} from '../cpu/costs.js';
 import {TraceError, describeFsError} from './errors.js';
 import {TRACE_FORMAT, TRACE_VERSION, type TraceHeader} from './format.js';
 import {vmtopVersion} from './version.js';
+import type {OutputFile} from './output-file.js';
 import {TraceWriter} from './writer.js';
 
 /** One parsed ftrace line. */
 export interface FtraceLine {
 	task: string;
 	cpu: number;
-	/** Nanoseconds (from the seconds.fraction timestamp). */
+	/** Nanoseconds (from the seconds.fraction timestamp; inexact past 2^53 ns, about 104 days). */
 	ns: number;
+	/** The timestamp's whole seconds and its fraction in ns, apart: differences of them are exact. */
+	seconds: number;
+	fractionNs: number;
 	event: string;
 	/** The text after `event:`. */
 	body: string;
@@ -58,6 +61,8 @@ export function parseFtraceLine(text: string): FtraceLine | null {
 		task: m[1]!.trim(),
 		cpu: Number(m[2]),
 		ns: Number(m[3]) * 1e9 + Number(fraction),
+		seconds: Number(m[3]),
+		fractionNs: Number(fraction),
 		event: m[5]!.replace(/^kvm:/, ''),
 		body: m[6]!,
 	};
@@ -131,57 +136,115 @@ export interface ImportResult {
 	entries: number;
 	/** Events written. */
 	events: number;
-	/** Lines that are not ftrace events, with their numbers. */
-	unparsed: Array<{line: number; text: string}>;
+	/** Lines that are not ftrace events (or events with impossible values: `why`), with their numbers. */
+	unparsed: Array<{line: number; text: string; why?: string}>;
 	/** Other tracepoints (kvm_mmio, sched_switch …), skipped. */
 	otherEvents: number;
 	vcpus: number[];
 	warnings: string[];
 }
 
-/** Every line of a file, numbered from 1. */
-async function* numberedLines(file: string): AsyncGenerator<[number, string]> {
-	const input = createReadStream(file, {encoding: 'utf8'});
-	const lines = createInterface({input, crlfDelay: Number.POSITIVE_INFINITY});
+/** Longest line read (ftrace lines are under 1 KiB): a longer one means this is not ftrace text. */
+export const MAX_LINE_BYTES = 1 << 20;
+/** Uptimes beyond this (2^32 s, 136 years) are not a real host's: the timestamp is damaged. */
+const MAX_SECONDS = 2 ** 32;
+/** vcpu ids KVM can have (KVM_MAX_VCPUS is 4096 on x86). */
+const MAX_VCPU = 4095;
+
+export interface ImportOptions {
+	/** Longest line accepted (default MAX_LINE_BYTES). */
+	maxLineBytes?: number;
+}
+
+/** Every line of a file, numbered from 1; a TraceError for a line longer than `max` bytes (read, never held whole). */
+async function* numberedLines(file: string, max: number): AsyncGenerator<[number, string]> {
+	const input = createReadStream(file, {highWaterMark: 1 << 16});
 	let n = 0;
+	let parts: Buffer[] = [];
+	let size = 0;
+	const tooLong = (): TraceError => new TraceError(`${file}:${n + 1}: a line longer than ${max.toLocaleString('en-US')} bytes — not ftrace text (trace-cmd report or /sys/kernel/tracing/trace)?`);
 	try {
-		for await (const line of lines) yield [++n, line];
+		for await (const chunk of input as AsyncIterable<Buffer>) {
+			let start = 0;
+			for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
+				if (size + nl - start > max) throw tooLong();
+				parts.push(chunk.subarray(start, nl));
+				yield [++n, lineText(parts)];
+				parts = [];
+				size = 0;
+				start = nl + 1;
+			}
+			if (start < chunk.length) {
+				size += chunk.length - start;
+				if (size > max) throw tooLong();
+				parts.push(chunk.subarray(start));
+			}
+		}
+		if (size > 0) yield [++n, lineText(parts)];
 	} finally {
-		lines.close();
 		input.destroy();
 	}
 }
 
+function lineText(parts: Buffer[]): string {
+	const text = (parts.length === 1 ? parts[0]! : Buffer.concat(parts)).toString('utf8');
+	return text.endsWith('\r') ? text.slice(0, -1) : text;
+}
+
+/** `vcpu N` of a line: a number, absent (undefined), or a value no vcpu has (a message). */
+function statedVcpu(body: string): number | undefined | {bad: string} {
+	const text = field(body, 'vcpu');
+	if (text === undefined) return undefined;
+	if (/^\d+$/.test(text) && Number(text) <= MAX_VCPU) return Number(text);
+	return {bad: `vcpu ${text} is not a vcpu number (0 … ${MAX_VCPU})`};
+}
+
+/** A line's text as it may be shown on a terminal: control characters and undecodable bytes escaped. */
+export function printable(text: string, max = 120): string {
+	const cut = text.length > max ? text.slice(0, max) + '…' : text;
+	return cut.replace(/[\u0000-\u001f\u007f-\u009f\ufffd\u2028\u2029]/g, (c) =>
+		c === '\ufffd' ? '\\x??' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+	);
+}
+
 /** Pass 1: which vcpu each task runs (from lines that say both), and the vcpus. */
-async function learnVcpus(file: string): Promise<{byTask: Map<string, number>; vcpus: Set<number>}> {
+async function learnVcpus(file: string, max: number): Promise<{byTask: Map<string, number>; vcpus: Set<number>}> {
 	const byTask = new Map<string, number>();
 	const vcpus = new Set<number>();
-	for await (const [, text] of numberedLines(file)) {
+	for await (const [, text] of numberedLines(file, max)) {
 		if (!text.includes('kvm_e')) continue;
 		const line = parseFtraceLine(text);
 		if (!line || (line.event !== 'kvm_exit' && line.event !== 'kvm_entry')) continue;
-		const vcpu = field(line.body, 'vcpu');
-		if (vcpu !== undefined && /^\d+$/.test(vcpu)) {
-			byTask.set(line.task, Number(vcpu));
-			vcpus.add(Number(vcpu));
+		const vcpu = statedVcpu(line.body);
+		if (typeof vcpu === 'number') {
+			byTask.set(line.task, vcpu);
+			vcpus.add(vcpu);
 		}
 	}
 	return {byTask, vcpus};
 }
 
-/** Convert `input` (ftrace text) into the vmtop trace `output`. Throws TraceError when the input cannot be read. */
-export async function importKvm(input: string, output: string): Promise<ImportResult> {
+/**
+ * Convert `input` (ftrace text) into the vmtop trace `output` (a path, refused
+ * if it exists, or an OutputFile opened with the command's rules). The trace
+ * is moved into place only when at least one kvm_exit was found; otherwise
+ * (and on any error) nothing is written. Throws TraceError when the input
+ * cannot be read.
+ */
+export async function importKvm(input: string, output: string | OutputFile, options: ImportOptions = {}): Promise<ImportResult> {
+	const max = options.maxLineBytes ?? MAX_LINE_BYTES;
 	let learnt;
 	try {
-		learnt = await learnVcpus(input);
+		learnt = await learnVcpus(input, max);
 	} catch (error) {
+		if (error instanceof TraceError) throw error;
 		throw new TraceError(`${input}: cannot read: ${describeFsError(error)}`);
 	}
 	const {byTask, vcpus} = learnt;
 	/** Tasks with no vcpu on any line: numbered after the known vcpus, in order of appearance. */
-	const vcpuOf = (line: FtraceLine): number => {
-		const stated = field(line.body, 'vcpu');
-		if (stated !== undefined && /^\d+$/.test(stated)) return Number(stated);
+	const vcpuOf = (line: FtraceLine): number | {bad: string} => {
+		const stated = statedVcpu(line.body);
+		if (stated !== undefined) return stated;
 		let v = byTask.get(line.task);
 		if (v === undefined) {
 			v = vcpus.size === 0 ? 0 : Math.max(...vcpus) + 1;
@@ -192,13 +255,13 @@ export async function importKvm(input: string, output: string): Promise<ImportRe
 	};
 	const result: ImportResult = {lines: 0, exits: 0, entries: 0, events: 0, unparsed: [], otherEvents: 0, vcpus: [], warnings: []};
 	const header = importHeader(input, Math.max(1, vcpus.size));
-	const writer = new TraceWriter(output, header);
+	const writer = typeof output === 'string' ? new TraceWriter(output, header, {output: {inputs: [input]}}) : new TraceWriter(output, header);
 	const open = new Map<number, {ns: number; pc: number}>();
-	let first = Number.NaN;
+	let first: FtraceLine | null = null;
 	let last = 0;
 	let backwards = 0;
 	try {
-		for await (const [n, text] of numberedLines(input)) {
+		for await (const [n, text] of numberedLines(input, max)) {
 			result.lines = n;
 			if (NOISE.test(text)) continue;
 			const lost = LOST.exec(text);
@@ -215,14 +278,27 @@ export async function importKvm(input: string, output: string): Promise<ImportRe
 				result.otherEvents++;
 				continue;
 			}
-			if (Number.isNaN(first)) first = line.ns;
-			let t = line.ns - first;
+			if (line.seconds > MAX_SECONDS) {
+				result.unparsed.push({line: n, text, why: `timestamp ${line.seconds} s is not a host's uptime (at most ${MAX_SECONDS} s)`});
+				continue;
+			}
+			const guest = vcpuOf(line);
+			if (typeof guest !== 'number') {
+				result.unparsed.push({line: n, text, why: guest.bad});
+				continue;
+			}
+			first ??= line;
+			// Seconds and fraction apart: the difference stays exact where seconds·1e9 would not.
+			let t = (line.seconds - first.seconds) * 1e9 + (line.fractionNs - first.fractionNs);
+			if (!Number.isSafeInteger(t)) {
+				result.unparsed.push({line: n, text, why: `timestamp ${line.seconds} s is too far from the first event's (${first.seconds} s) to count in nanoseconds`});
+				continue;
+			}
 			if (t < last) {
 				backwards++;
 				t = last; // keep cycles monotonic: replay seeks by cycle
 			}
 			last = t;
-			const guest = vcpuOf(line);
 			const where = rip(line.body);
 			if (line.event === 'kvm_exit') {
 				const raw = field(line.body, 'reason') ?? field(line.body, 'exit_reason');
@@ -246,12 +322,15 @@ export async function importKvm(input: string, output: string): Promise<ImportRe
 			}
 		}
 	} catch (error) {
-		writer.close({end: 'imported'});
+		writer.abandon();
+		if (error instanceof TraceError) throw error;
 		throw new TraceError(`${input}: cannot read: ${describeFsError(error)}`);
 	}
 	if (backwards > 0) result.warnings.push(`${backwards} lines had a time before the line above (unsorted input); their time was raised to keep the order`);
 	if (open.size > 0) result.warnings.push(`${open.size} exits had no kvm_entry before the end of the input`);
-	writer.close({end: 'imported', instret: 0, cycle: last});
+	// Nothing imported: write nothing (an existing file of that name stays as it was).
+	if (result.exits === 0) writer.abandon();
+	else writer.close({end: 'imported', instret: 0, cycle: last});
 	result.events = writer.events;
 	result.vcpus = [...vcpus].sort((a, b) => a - b);
 	return result;

@@ -183,11 +183,20 @@ function scanPlain(fd: number, scanner: Scanner): void {
 }
 
 async function openCompressed(file: string, scanner: Scanner): Promise<TraceReader> {
-	const tmp = mkdtempSync(join(tmpdir(), 'vmtop-replay-'));
+	let tmp: string;
+	try {
+		tmp = mkdtempSync(join(tmpdir(), 'vmtop-replay-'));
+	} catch (error) {
+		throw tempWriteError(file, error);
+	}
 	const plain = join(tmp, 'trace.jsonl');
 	let out = -1;
 	try {
-		out = openSync(plain, 'w+');
+		try {
+			out = openSync(plain, 'w+');
+		} catch (error) {
+			throw tempWriteError(file, error);
+		}
 		const outcome = await inflateInto(file, out, scanner);
 		if (outcome === 'not-gzip') throw new TraceError(`${file}: not valid gzip data, not a vmtop trace`);
 		const scan = scanner.finish(outcome === 'truncated');
@@ -197,6 +206,32 @@ async function openCompressed(file: string, scanner: Scanner): Promise<TraceRead
 		rmSync(tmp, {recursive: true, force: true});
 		throw error;
 	}
+}
+
+/** For tests: the write used to fill the temporary file (default fs.writeSync). */
+export const inflateHooks: {writeSync: (fd: number, data: Uint8Array, offset: number, length: number) => number} = {writeSync};
+
+/**
+ * All of `data`, or an error: a short write (the disk filling up) must not
+ * leave a hole that later reads as a "malformed event line".
+ */
+function writeAll(fd: number, data: Uint8Array): void {
+	let at = 0;
+	while (at < data.length) {
+		const n = inflateHooks.writeSync(fd, data, at, data.length - at);
+		if (n <= 0) throw Object.assign(new Error('short write'), {code: 'ENOSPC'});
+		at += n;
+	}
+}
+
+/** A failed write to the decompressed copy is about the temporary directory, not the trace. */
+function tempWriteError(file: string, error: unknown): TraceError {
+	const code = (error as NodeJS.ErrnoException).code;
+	const full = code === 'ENOSPC' || code === 'EDQUOT';
+	return new TraceError(
+		`${file}: cannot decompress it into the temporary directory ${tmpdir()}: ${describeFsError(error)}` +
+			(full ? ' — that disk is full; free space there or set TMPDIR to a directory with room for the uncompressed trace' : ''),
+	);
 }
 
 /** Decompress `file` into `out`, feeding the scanner. */
@@ -217,11 +252,11 @@ function inflateInto(file: string, out: number, scanner: Scanner): Promise<'ok' 
 		gunzip.on('data', (chunk: Buffer) => {
 			try {
 				produced += chunk.length;
-				writeSync(out, chunk);
+				writeAll(out, chunk);
 				scanner.push(chunk);
 				if (scanner.done) settle(() => resolve('ok'));
 			} catch (error) {
-				settle(() => reject(error));
+				settle(() => reject(tempWriteError(file, error)));
 			}
 		});
 		gunzip.on('end', () => settle(() => resolve('ok')));

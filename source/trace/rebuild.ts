@@ -9,10 +9,11 @@
  * copies from the header are written to a temporary folder, laid out as they
  * were, and the spec is pointed there — so a trace reruns anywhere.
  */
-import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import * as path from 'node:path';
 import {assembleFile} from '../isa/assembler/index.js';
+import {MAX_SOURCE_BYTES} from '../isa/assembler/source-file.js';
 import {AssemblyFailed, formatAsmError} from '../isa/program.js';
 import {buildBareSimulation, buildSimulation, scenarioProfile} from '../scenario/build.js';
 import type {Scenario} from '../scenario/scenario.js';
@@ -68,6 +69,9 @@ export function collectSources(spec: unknown): Record<string, string> {
 		if (file in files) return;
 		let text: string;
 		try {
+			// Only regular files of source size: a device (/dev/zero) would never end.
+			const stat = statSync(file);
+			if (!stat.isFile() || stat.size > MAX_SOURCE_BYTES) return;
 			text = readFileSync(file, 'utf8');
 		} catch {
 			return;

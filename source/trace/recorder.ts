@@ -10,6 +10,7 @@ import type {Simulation} from '../scenario/simulation.js';
 import {type Detail, DEFAULT_SAMPLE_EVERY, TRACE_FORMAT, TRACE_VERSION, type CpuSample, type TraceEnd, type TraceHeader} from './format.js';
 import {collectSources} from './rebuild.js';
 import {vmtopVersion} from './version.js';
+import type {OutputFile} from './output-file.js';
 import {type CloseInfo, type TraceSink, TraceWriter} from './writer.js';
 
 export interface RecordOptions {
@@ -170,9 +171,11 @@ export interface FileRecording {
  * Start recording `sim` into `file` from now on: what `vmtop record` does
  * before its loop, and what the dashboard's `R` does. Call
  * `recording.afterBatch()` between batches and `recording.stop(end)` to
- * finish (it writes the footer). Throws TraceError if the file cannot be created.
+ * finish (it writes the footer and moves the file into place). A path is
+ * refused if it exists; pass an OutputFile for other rules (output-file.ts).
+ * Throws TraceError if the file cannot be created.
  */
-export function startRecording(sim: Simulation, file: string, options: RecordOptions): FileRecording {
+export function startRecording(sim: Simulation, file: string | OutputFile, options: RecordOptions): FileRecording {
 	const writer = new TraceWriter(file, traceHeader(sim, options));
 	return {writer, recording: new Recording(sim, writer, options)};
 }

@@ -32,7 +32,7 @@ export interface VerifyResult {
 }
 
 /** Ends that mean the recording was cut, not that the run ended. */
-const cutEnds: ReadonlySet<TraceEnd> = new Set(['SIGINT', 'SIGTERM', 'recording-stopped']);
+const cutEnds: ReadonlySet<TraceEnd> = new Set(['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'recording-stopped']);
 
 /** Throws TraceError if the trace cannot be opened or its run cannot be rebuilt. */
 export async function verifyTrace(file: string): Promise<VerifyResult> {

@@ -11,7 +11,6 @@
  * reads it), and a chunk on disk stays decodable even if the process is
  * killed before the next one — a single gzip stream would lose its tail.
  */
-import {closeSync, openSync, writeSync} from 'node:fs';
 import {crc32, gzipSync} from 'node:zlib';
 import {
 	type TraceEnd,
@@ -23,7 +22,7 @@ import {
 	encodeEventInto,
 } from './format.js';
 import {LineBuffer} from './line-buffer.js';
-import {TraceError, describeFsError} from './errors.js';
+import {OutputFile, type OutputOptions} from './output-file.js';
 
 /** Where events go: a file (TraceWriter) or the comparator of `replay --verify`. */
 export interface TraceSink {
@@ -53,7 +52,8 @@ export class TraceWriter implements TraceSink {
 	events = 0;
 	/** Bytes on disk so far (compressed size for `.gz`). */
 	bytes = 0;
-	private readonly fd: number;
+	private readonly out: OutputFile;
+	readonly file: string;
 	private readonly pending = new LineBuffer();
 	private pendingEvents = 0;
 	private crc = 0;
@@ -67,21 +67,18 @@ export class TraceWriter implements TraceSink {
 	private readonly flushBytes: number;
 	private readonly level: number;
 
-	/** Create (or truncate) `file` and write the header. Throws TraceError if the file cannot be created. */
-	constructor(
-		readonly file: string,
-		header: TraceHeader,
-		options: WriterOptions = {},
-	) {
-		this.compressed = file.endsWith('.gz');
+	/**
+	 * Write the header to `file` (its temporary file: output-file.ts; `close`
+	 * moves it into place). A path is opened with `output` (default: refuse an
+	 * existing file). Throws TraceError (OutputError) if it cannot be created.
+	 */
+	constructor(file: string | OutputFile, header: TraceHeader, options: WriterOptions & {output?: OutputOptions} = {}) {
+		this.out = typeof file === 'string' ? OutputFile.create(file, options.output) : file;
+		this.file = this.out.target;
+		this.compressed = this.file.endsWith('.gz');
 		this.flushEvents = options.flushEvents ?? 8192;
 		this.flushBytes = options.flushBytes ?? 1 << 20;
 		this.level = options.level ?? 1;
-		try {
-			this.fd = openSync(file, 'w');
-		} catch (error) {
-			throw new TraceError(`${file}: cannot create the trace: ${describeFsError(error)}`);
-		}
 		this.put(JSON.stringify(header) + '\n');
 		this.lastInstret = header.scenario.startInstret;
 	}
@@ -111,7 +108,7 @@ export class TraceWriter implements TraceSink {
 		this.pendingEvents = 0;
 	}
 
-	/** Flush, write the footer, close the file. Idempotent: a second call returns the first footer. */
+	/** Flush, write the footer, close the file and move it into place. Idempotent: a second call returns the first footer. */
 	close(info: CloseInfo): TraceFooter {
 		if (this.footer) return this.footer;
 		this.flush();
@@ -126,21 +123,25 @@ export class TraceWriter implements TraceSink {
 			stop: info.stop ?? null,
 		};
 		this.put(JSON.stringify(this.footer) + '\n');
-		closeSync(this.fd);
+		this.out.commit();
 		return this.footer;
+	}
+
+	/** Give up: remove the temporary file, leave the target as it was (a failed import). */
+	abandon(): void {
+		if (!this.footer) this.footer = this.failedFooter();
+		this.out.discard();
 	}
 
 	private put(data: string | Buffer): void {
 		let bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
 		if (this.compressed) bytes = gzipSync(bytes, {level: this.level});
 		try {
-			let at = 0;
-			while (at < bytes.length) at += writeSync(this.fd, bytes, at, bytes.length - at);
+			this.out.put(bytes);
 		} catch (error) {
-			// Disk full, device gone: stop writing, keep what is on disk (it replays up to here).
+			// Disk full, device gone: stop writing; the temporary file is gone and the target unchanged.
 			if (!this.footer) this.footer = this.failedFooter();
-			closeSync(this.fd);
-			throw new TraceError(`${this.file}: cannot write: ${describeFsError(error)}`);
+			throw error;
 		}
 		this.bytes += bytes.length;
 	}

@@ -1,7 +1,7 @@
 /**
  * Mounting the dashboard on a terminal: the alternate screen, the hidden
  * cursor, raw mode (only when stdin is a terminal), and — whatever happens
- * (q, Ctrl-C, SIGINT, SIGTERM, an uncaught error) — the terminal restored
+ * (q, Ctrl-C, SIGINT, SIGTERM, SIGHUP, SIGQUIT, an uncaught error) — the terminal restored
  * and a trace being recorded (`R`) closed with its footer, so it replays.
  */
 import process from 'node:process';
@@ -69,7 +69,7 @@ export function mountDashboard(source: DashboardSource, options: MountOptions = 
 			store.dispose();
 			instance.unmount();
 			restore();
-			// The SIGINT/SIGTERM listeners stay (finish runs once): were they removed here, Ink's
+			// The signal listeners stay (finish runs once): were they removed here, Ink's
 			// signal-exit would find itself the last listener and re-raise the signal, and vmtop
 			// would die by it instead of returning 130/143 after its summary.
 			process.off('uncaughtException', onError);
@@ -82,6 +82,9 @@ export function mountDashboard(source: DashboardSource, options: MountOptions = 
 		};
 		const onInt = (): void => finish(130, 'SIGINT');
 		const onTerm = (): void => finish(143, 'SIGTERM');
+		// The terminal closed (SIGHUP) or Ctrl-\ (SIGQUIT): a recording still gets its footer.
+		const onHup = (): void => finish(129, 'SIGHUP');
+		const onQuit = (): void => finish(131, 'SIGQUIT');
 		const onError = (error: unknown): void => {
 			finish(1);
 			process.stderr.write(`vmtop: ${(error as Error)?.stack ?? String(error)}\n`);
@@ -89,6 +92,8 @@ export function mountDashboard(source: DashboardSource, options: MountOptions = 
 		};
 		process.on('SIGINT', onInt);
 		process.on('SIGTERM', onTerm);
+		process.on('SIGHUP', onHup);
+		process.on('SIGQUIT', onQuit);
 		process.on('uncaughtException', onError);
 		process.on('unhandledRejection', onError);
 		process.on('exit', onExit);

@@ -21,7 +21,7 @@ import {Op, Vector, mnemonicOf, vectorName} from '../isa/opcodes.js';
 import {privilegeTable} from '../isa/profiles.js';
 import type {Guest} from './guest.js';
 import {emulate} from './emulate.js';
-import {deliverPending, reflect} from './reflect.js';
+import {deliverPending, guestKernelOnlyGate, reflect} from './reflect.js';
 import {HYPERCALL_VECTOR, hypercall, readDescriptor} from './hypercalls.js';
 import {passThroughHost} from './host-os.js';
 import {GuestScheduler} from './scheduler.js';
@@ -175,6 +175,10 @@ export class Monitor {
 					},
 				};
 			}
+		}
+		if (epc !== at && vector >= 32 && !v.supervisor && guestKernelOnlyGate(this, g, vector)) {
+			// The guest's user mode forged `int n` through a gate its kernel marked kernel-only: #GP, as natively.
+			return {reason: 'exception: #GP', category: 'exception', run: () => reflect(this, g, Vector.GP, at, at)};
 		}
 		return {
 			reason: `exception: ${vectorName(vector)}`,

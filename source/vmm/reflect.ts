@@ -7,14 +7,24 @@
  * An IDT entry of 0 becomes a virtual #DF; failing that, a virtual triple
  * fault stops this guest only.
  */
-import {Cr, Vector} from '../isa/opcodes.js';
+import {Cr, IDT_KERNEL_ONLY, Vector} from '../isa/opcodes.js';
 import type {Guest} from './guest.js';
 import type {Monitor} from './monitor.js';
 
-/** The guest's IDT entry for `vector`, or 0 when it is 0 or outside the guest's memory. */
-function idtEntry(vm: Monitor, g: Guest, vector: number): number {
+/** The guest's IDT word for `vector`, or 0 when it is 0 or outside the guest's memory. */
+function idtWord(vm: Monitor, g: Guest, vector: number): number {
 	const at = ((g.vcpu.readControl(Cr.idt) >>> 0) + 4 * vector) >>> 0;
 	return g.partition.readWord(vm.machine, at) ?? 0;
+}
+
+/** The handler of the guest's IDT entry for `vector` (without the kernel-only bit), or 0. */
+function idtEntry(vm: Monitor, g: Guest, vector: number): number {
+	return idtWord(vm, g, vector) & ~IDT_KERNEL_ONLY;
+}
+
+/** Has the guest kernel marked this gate kernel-only, so its user mode's `int n` is a #GP (as on the real CPU)? */
+export function guestKernelOnlyGate(vm: Monitor, g: Guest, vector: number): boolean {
+	return (idtWord(vm, g, vector) & IDT_KERNEL_ONLY) !== 0;
 }
 
 /** Deliver virtual exception `vector` to guest `g`, returning to `epc`. `badaddr` is set for #GP. */

@@ -45,6 +45,15 @@ describe('vmtop in a pseudo-terminal', () => {
 		expect(existsSync(cli), `${cli} is missing: run npm run build`).toBe(true);
 	});
 
+	test('TERM=dumb: a terminal that cannot address the cursor gets the headless summary', async () => {
+		const hello = fileURLToPath(new URL('../../samples/bare/hello.s', import.meta.url));
+		const s = (session = new PtySession(['env', 'TERM=dumb', 'node', cli, hello], {cols: 120, rows: 35}));
+		const screen = await see(s, 'instructions: ');
+		expect(screen).toContain('vmtop: TERM=dumb cannot draw the dashboard: running headless');
+		expect(screen).toContain('Hello, V32!');
+		expect(screen).not.toContain('CPU (fetch-execute)');
+	});
+
 	test('start, pause, step, next exception, help, quit; the terminal is restored', async () => {
 		const s = (session = new PtySession(['node', cli], {cols: 120, rows: 35}));
 		await see(s, '▶ running 300/s');

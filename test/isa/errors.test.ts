@@ -43,7 +43,7 @@ describe('each error kind, with file:line:col', () => {
 		['Epc: nop', "test.s:1:1: 'Epc' is a control register name and cannot be a label"],
 		['add: nop', "test.s:1:1: 'add' is a mnemonic and cannot be a label"],
 		['.equ r2, 5', "test.s:1:6: 'r2' is a register name and cannot be a .equ name"],
-		['.align 3', 'test.s:1:8: .align 3: expected a power of two'],
+		['.align 3', 'test.s:1:8: .align 3: expected a power of two (1, 2, 4, 8 …)'],
 		['mov r1, 12ab', "test.s:1:9: malformed number '12ab' (expected decimal digits, or 0x and hex digits)"],
 		['mov r1, 0xg', "test.s:1:9: malformed number '0xg' (expected decimal digits, or 0x and hex digits)"],
 		['add r1, r2, 3 x', "test.s:1:15: unexpected 'x' after operands"],

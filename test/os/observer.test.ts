@@ -1,7 +1,10 @@
+import {readFileSync} from 'node:fs';
 import {describe, expect, test} from 'vitest';
 import {EventBus} from '../../source/bus/event-bus.js';
 import type {VmEvent} from '../../source/bus/events.js';
 import {KernelLayoutError, OsObserver, kernelLayout, syscallNames} from '../../source/os/observer.js';
+import {assemble} from '../../source/isa/assembler/index.js';
+import {formatAsmError} from '../../source/isa/program.js';
 import {KERNEL, boot, file, ofKind, sample, user} from './helpers.js';
 
 describe('OS events derived from execution and the kernel symbols', () => {
@@ -110,5 +113,30 @@ describe('per guest', () => {
 	test('a kernel without the documented symbols is refused by name', () => {
 		expect(() => kernelLayout(user('_start: jmp _start\n'))).toThrow(KernelLayoutError);
 		expect(() => kernelLayout(user('_start: jmp _start\n'))).toThrow(/needs the kernel symbol 'current_pid'/);
+	});
+});
+
+describe('the observer bounds what it reads from guest memory (issue 13 §6)', () => {
+	/** The sample kernel, rebuilt with MAX_PROCS as given (its table stays PROC_TABLE_SIZE bytes). */
+	const kernelWith = (maxProcs: number) => {
+		const text = readFileSync(KERNEL, 'utf8').replace(/^\.equ MAX_PROCS, 8\b/m, `.equ MAX_PROCS, ${maxProcs}`);
+		expect(text).toContain(`.equ MAX_PROCS, ${maxProcs}`);
+		const r = assemble(text, {file: KERNEL});
+		if (!r.ok) throw new Error(r.errors.map(formatAsmError).join('\n'));
+		return r.program;
+	};
+
+	test('a kernel claiming 1,000,000 process slots: the processes it booted, no bogus ones', () => {
+		const run = boot([sample('hello'), sample('fault')], {kernel: kernelWith(1_000_000)});
+		// (How far this kernel gets is its own business: its scheduler scans a million slots.)
+		expect(run.sim.observer.processes().map((p) => p.pid)).toEqual([1, 2]);
+	});
+
+	test('no programs given: at most the table the kernel has (PROC_TABLE_SIZE / PROC_SIZE slots) are read', () => {
+		const kernel = kernelWith(1_000_000);
+		let reads = 0;
+		const observer = new OsObserver({bus: new EventBus(), guest: -1, readWord: () => (reads++, 1), readRegister: () => 0, kernel, programs: []});
+		expect(observer.processes()).toHaveLength(1024 / 128);
+		expect(reads).toBe(6 * 8);
 	});
 });

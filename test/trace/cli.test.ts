@@ -62,7 +62,7 @@ describe('vmtop record', () => {
 
 	test('a file that cannot be created: exit 1, named', async () => {
 		expect(await recordCommand([program('b.s', traps), '-o', tmp.path('no/such/dir/t.jsonl')])).toBe(1);
-		expect(err).toMatch(/no\/such\/dir\/t\.jsonl: cannot create the trace: no such file or directory/);
+		expect(err).toMatch(/no\/such\/dir\/t\.jsonl: cannot create: no such file or directory/);
 	});
 
 	test('a disk that fills up: a clear message, exit 1', async () => {
@@ -187,6 +187,8 @@ describe('signals while recording (the built binary)', () => {
 	for (const [signal, name] of [
 		['SIGTERM', 't.jsonl'],
 		['SIGINT', 't.jsonl.gz'],
+		['SIGHUP', 't.jsonl'],
+		['SIGQUIT', 't.jsonl.gz'],
 	] as const) {
 		test(`${signal} flushes and closes the file with its footer; it replays`, async () => {
 			const file = tmp.path(`${signal}-${name}`);
@@ -195,9 +197,13 @@ describe('signals while recording (the built binary)', () => {
 			let stderr = '';
 			child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
 			const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-			await grown(file, 200_000, child);
+			// Until it ends the recording goes to FILE.PID.partial beside FILE (output-file.ts).
+			const partial = `${file}.${child.pid}.partial`;
+			await grown(partial, 200_000, child);
+			expect(existsSync(file)).toBe(false);
 			child.kill(signal);
-			expect(await exited).toBe(signal === 'SIGTERM' ? 143 : 130);
+			expect(await exited).toBe({SIGHUP: 129, SIGINT: 130, SIGQUIT: 131, SIGTERM: 143}[signal]);
+			expect(existsSync(partial)).toBe(false);
 			expect(stderr).toMatch(new RegExp(`stopped by ${signal}`));
 			const reader = await TraceReader.open(file);
 			expect(reader.problems).toEqual([]);

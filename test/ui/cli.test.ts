@@ -1,6 +1,6 @@
 import {afterEach, describe, expect, test, vi} from 'vitest';
 import {UsageError} from '../../source/cli/args.js';
-import {dashboardCommand, inCi} from '../../source/cli/dashboard.js';
+import {colorsOff, dashboardCommand, dumbTerminal, inCi} from '../../source/cli/dashboard.js';
 import {buildRun, isProgramFile} from '../../source/ui/driver/run-factory.js';
 import {captureOutput} from '../helpers/capture.js';
 
@@ -53,6 +53,19 @@ describe('vmtop (the dashboard command)', () => {
 		expect(inCi({CI: 'true'})).toBe(true);
 		expect(inCi({CI: 'false'})).toBe(false);
 		expect(inCi({CI_PIPELINE_ID: '1'})).toBe(true);
+	});
+
+	test('TERM=dumb runs headless; monochrome or dumb terminals get no colours', () => {
+		expect(dumbTerminal({TERM: 'dumb'})).toBe(true);
+		expect(dumbTerminal({TERM: 'xterm-256color'})).toBe(false);
+		expect(dumbTerminal({})).toBe(false);
+		expect(colorsOff(undefined, {TERM: 'xterm-mono'})).toBe(true);
+		expect(colorsOff(undefined, {TERM: 'linux-m'})).toBe(true);
+		expect(colorsOff(undefined, {TERM: 'dumb'})).toBe(true);
+		expect(colorsOff(undefined, {TERM: 'xterm-256color'})).toBe(false);
+		expect(colorsOff(undefined, {TERM: 'xterm-256color', NO_COLOR: '1'})).toBe(true);
+		expect(colorsOff(false, {TERM: 'xterm-256color'})).toBe(true);
+		expect(colorsOff(undefined, {TERM: 'screen-256color'})).toBe(false);
 	});
 });
 

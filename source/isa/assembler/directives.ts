@@ -108,7 +108,8 @@ export function directive(ctx: Context, src: SourceFile, op: Op, at: At, include
 			const e = expr(ctx, op, 0, at, 'an address');
 			const v = e && ctx.valueNow(e, at(e.col), dir);
 			if (v === undefined) return;
-			if (v < ctx.lc) ctx.error(at(e!.col), `.org 0x${v.toString(16)} moves backwards from 0x${ctx.lc.toString(16)}`);
+			if (v < 0) ctx.error(at(e!.col), `.org ${v}: an address cannot be negative`);
+			else if (v < ctx.lc) ctx.error(at(e!.col), `.org 0x${v.toString(16)} moves backwards from 0x${ctx.lc.toString(16)}`);
 			else if (v > IMAGE_LIMIT) ctx.error(at(e!.col), `.org 0x${v.toString(16)} is beyond the ${IMAGE_LIMIT >> 20} MiB limit`);
 			else {
 				ctx.lc = v;
@@ -120,8 +121,12 @@ export function directive(ctx: Context, src: SourceFile, op: Op, at: At, include
 			const e = expr(ctx, op, 0, at, 'a power of two');
 			const v = e && ctx.valueNow(e, at(e.col), dir);
 			if (v === undefined) return;
-			if (v < 1 || v > IMAGE_LIMIT || (v & (v - 1)) !== 0) {
-				ctx.error(at(e!.col), `.align ${v}: expected a power of two`);
+			if (v > IMAGE_LIMIT) {
+				ctx.error(at(e!.col), `.align ${v}: at most ${IMAGE_LIMIT} (the ${IMAGE_LIMIT >> 20} MiB image limit)`);
+				return;
+			}
+			if (v < 1 || (v & (v - 1)) !== 0) {
+				ctx.error(at(e!.col), `.align ${v}: expected a power of two (1, 2, 4, 8 …)`);
 				return;
 			}
 			ctx.emit((v - (ctx.lc % v)) % v, loc);

@@ -88,7 +88,9 @@ export const FULL_RANGE: Range = {min: -0x80000000, max: 0xffffffff, label: 'imm
 export function rangeError(v: number, r: Range): string | undefined {
 	if (v >= r.min && v <= r.max && Number.isSafeInteger(v)) return undefined;
 	const ctx = r.context === undefined ? '' : ` ${r.context}`;
-	return `${r.label} ${v} out of range${ctx} (expected ${r.min} to ${r.max})`;
+	// Past 2^53 a double is not an exact integer, and it would print as 1e+38: say what it is instead.
+	const shown = Number.isSafeInteger(v) ? String(v) : `${v < 0 ? 'below -' : 'beyond '}2^53`;
+	return `${r.label} ${shown} out of range${ctx} (expected ${r.min} to ${r.max})`;
 }
 
 /** Builds the Instruction of a checked statement. Undefined if a value failed (already reported). */

@@ -27,7 +27,11 @@ function readQuoted(line: string, start: number, quote: string): {chars: number[
 	while (i < line.length && line[i] !== quote) {
 		if (line[i] === '\\') {
 			const e = line[i + 1];
-			if (e === undefined) break;
+			// A backslash at the end of the line escapes nothing: the literal never closes.
+			if (e === undefined || e === '\r') {
+				const what = quote === '"' ? 'unterminated string' : 'unterminated character literal';
+				return {col: start + 1, message: `${what}: the backslash at column ${i + 1} escapes the end of the line`};
+			}
 			const code = escapes[e];
 			if (code === undefined) {
 				return {col: i + 1, message: `bad escape '\\${e}' (expected \\n \\t \\0 \\\\ \\" or \\')`};
@@ -72,6 +76,9 @@ export function lex(line: string): LexResult {
 			const text = line.slice(i, j);
 			if (!/^(0x[0-9a-f]+|[0-9]+)$/i.test(text)) {
 				return {tokens, error: {col: i + 1, message: `malformed number '${text}' (expected decimal digits, or 0x and hex digits)`}};
+			}
+			if (!Number.isSafeInteger(Number(text))) {
+				return {tokens, error: {col: i + 1, message: `number ${text} is too large (V32 values have 32 bits: at most 4294967295)`}};
 			}
 			push('number', i, j, Number(text));
 			i = j;

@@ -4,6 +4,7 @@
  * only on operand kinds, never on values, so one walk fixes every address.
  */
 import * as path from 'node:path';
+import {SourceError} from './source-file.js';
 import {type Context} from './context.js';
 import {conditional, directive, isConditional} from './directives.js';
 import {checkInstruction} from './instructions.js';
@@ -22,7 +23,8 @@ export interface SourceFile {
 
 export function assembleText(ctx: Context, src: SourceFile, text: string): void {
 	const depth = ctx.cond.length;
-	const lines = text.split('\n');
+	// A byte order mark is not a character of the program (readSource drops it; text given directly may have one).
+	const lines = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).split('\n');
 	lines.forEach((line, i) => assembleLine(ctx, src, line, i + 1));
 	// A conditional must close in the file that opened it.
 	for (const open of ctx.cond.splice(depth)) {
@@ -109,7 +111,9 @@ function includeFile(ctx: Context, src: SourceFile, name: string, loc: Loc): voi
 	try {
 		text = src.readFile(file);
 	} catch (e) {
-		ctx.error(loc, `cannot read '${file}': ${describeFsError(e)}`);
+		// A bad byte has a place in the included file; a device or an oversized file only the .include's.
+		if (e instanceof SourceError) ctx.error(e.line === undefined ? loc : {file, line: e.line, col: e.col ?? 1}, e.message);
+		else ctx.error(loc, `cannot read '${file}': ${describeFsError(e)}`);
 		return;
 	}
 	assembleText(ctx, {file, chain: [...src.chain, resolved], readFile: src.readFile}, text);
