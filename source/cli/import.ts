@@ -1,7 +1,7 @@
 /** `vmtop import`: a Linux KVM trace (trace-cmd report / ftrace text) → a vmtop trace. */
 import process from 'node:process';
 import {importKvm} from '../trace/kvm-import.js';
-import {UsageError, parseArgs} from './args.js';
+import {UsageError, commandHelp, parseCommand} from './args.js';
 import {reportUserError} from './user-error.js';
 
 const help = `
@@ -18,22 +18,19 @@ kvm_exit / kvm_entry lines, e.g. from
 
 Lines that cannot be parsed are reported with their numbers and skipped.
 FILE ending in .gz is compressed.
-
-Flags
-  -o, --output FILE   the vmtop trace to write (required)
 `;
 
-const flags = {output: {type: 'string', shortFlag: 'o'}} as const;
+const spec = {command: 'vmtop import', usage: help, flags: ['output', 'force']} as const;
 
 /** Unparseable lines shown one by one; the rest are counted. */
 const SHOWN = 20;
 
 export async function importCommand(argv: string[]): Promise<number> {
-	const parsed = parseArgs(help, argv, flags, import.meta);
+	const parsed = parseCommand(spec, argv);
 	if ('done' in parsed) return parsed.done;
 	const {input, flags: f} = parsed;
-	if (input.length !== 1) throw new UsageError(`expected one ftrace file, got ${input.length}\n\n${help.trim()}`);
-	if (f.output === undefined || f.output === '') throw new UsageError(`import needs -o FILE, the trace to write\n\n${help.trim()}`);
+	if (input.length !== 1) throw new UsageError(`expected one ftrace file, got ${input.length}\n\n${commandHelp(spec)}`);
+	if (f.output === undefined) throw new UsageError(`import needs -o FILE, the trace to write\n\n${commandHelp(spec)}`);
 	const file = input[0]!;
 	let result;
 	try {

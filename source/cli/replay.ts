@@ -15,7 +15,7 @@ import {TraceReader} from '../trace/reader.js';
 import {rebuildSimulation} from '../trace/rebuild.js';
 import {TraceCursor} from '../trace/seek.js';
 import {type Difference, verifyTrace} from '../trace/verify.js';
-import {UsageError, parseArgs} from './args.js';
+import {UsageError, commandHelp, parseCommand} from './args.js';
 import {inCi} from './dashboard.js';
 import {reportUserError} from './user-error.js';
 
@@ -35,33 +35,23 @@ When stdout is not a terminal it prints a summary of the trace instead.
 event where the rerun and the trace differ, or that they agree (exit code 0
 when they agree, 1 when they differ or cannot be compared).
 
-Flags
-  --verify          rerun and compare instead of replaying
-  --speed N|max     instructions (imports: nanoseconds) per second to start with
-  --paused          start paused
-  --summary         print the summary even on a terminal
+A trace replays the run it recorded: the simulation flags of run, record and
+the dashboard (--vmm, --vms, …) do not apply; the header says what ran.
 `;
 
-const flags = {
-	verify: {type: 'boolean'},
-	speed: {type: 'string'},
-	paused: {type: 'boolean'},
-	summary: {type: 'boolean'},
+const spec = {
+	command: 'vmtop replay',
+	usage: help,
+	flags: ['verify', 'speed', 'paused', 'summary'],
 } as const;
 
 export async function replayCommand(argv: string[]): Promise<number> {
-	const parsed = parseArgs(help, argv, flags, import.meta);
+	const parsed = parseCommand(spec, argv);
 	if ('done' in parsed) return parsed.done;
 	const {input, flags: f} = parsed;
-	if (input.length !== 1) throw new UsageError(`expected one trace file, got ${input.length}\n\n${help.trim()}`);
+	if (input.length !== 1) throw new UsageError(`expected one trace file, got ${input.length}\n\n${commandHelp(spec)}`);
 	const file = input[0]!;
-	let speed: PlayerSpeed | undefined;
-	if (f.speed !== undefined) {
-		speed = f.speed === 'max' ? 'max' : Number(f.speed);
-		if (speed !== 'max' && !(Number.isFinite(speed) && speed > 0)) {
-			throw new UsageError(`--speed expects a number per second or max, got '${f.speed}'`);
-		}
-	}
+	const speed: PlayerSpeed | undefined = f.speed;
 	try {
 		if (f.verify) return await verify(file);
 		const terminal = process.stdout.isTTY === true && !inCi() && f.summary !== true;

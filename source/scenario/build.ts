@@ -17,7 +17,7 @@ import {OsObserver} from '../os/observer.js';
 import {type CodeArea, bootCodeMap} from './code-map.js';
 import {MachineSimulation} from './machine-simulation.js';
 import {DEFAULT_MEMORY, type Scenario, ScenarioError} from './scenario.js';
-import type {Simulation} from './simulation.js';
+import type {Engine, Simulation} from './simulation.js';
 import {buildVmmScenario} from '../vmm/scenario.js';
 
 export interface BuildOptions {
@@ -25,6 +25,8 @@ export interface BuildOptions {
 	bus?: EventBus;
 	/** More console input may come later (the live dashboard): `hlt` then waits for it. */
 	live?: boolean;
+	/** How the CPU executes (`--engine`); undefined: the CPU's default. */
+	engine?: Engine;
 }
 
 /**
@@ -140,6 +142,8 @@ export interface BareOptions {
 	costs?: Partial<CostModel>;
 	bus?: EventBus;
 	live?: boolean;
+	/** How the CPU executes (`--engine`); undefined: the CPU's default. */
+	engine?: Engine;
 }
 
 /** One program on the bare machine: loaded at 0, started at reset (pc = 0, supervisor mode; spec §3). */
