@@ -171,7 +171,7 @@ export function flagName(name: string): string {
 	return '--' + name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
 }
 
-/** The Flags section of a command's --help, from the table. */
+/** The Flags section of a command's --help, from the table: one flag a row, its help wrapped at 80 columns. */
 export function flagHelp(names: readonly FlagName[]): string {
 	const rows = names.map((name) => {
 		const f: Flag<unknown> = FLAGS[name];
@@ -180,5 +180,25 @@ export function flagHelp(names: readonly FlagName[]): string {
 	});
 	rows.push(['-h, --help', 'print this help']);
 	const width = Math.min(34, Math.max(...rows.map(([l]) => l.length)) + 2);
-	return rows.map(([left, help]) => (left.length + 2 > width ? `  ${left}\n  ${' '.repeat(width)}${help}` : `  ${left.padEnd(width)}${help}`)).join('\n');
+	const pad = ' '.repeat(2 + width);
+	return rows
+		.map(([left, help]) => {
+			const lines = wrap(help, 78 - width);
+			const first = left.length + 2 > width ? `  ${left}\n${pad}` : `  ${left.padEnd(width)}`;
+			return first + lines.join(`\n${pad}`);
+		})
+		.join('\n');
+}
+
+function wrap(text: string, width: number): string[] {
+	const lines: string[] = [];
+	let line = '';
+	for (const word of text.split(' ')) {
+		if (line !== '' && line.length + 1 + word.length > width) {
+			lines.push(line);
+			line = word;
+		} else line = line === '' ? word : `${line} ${word}`;
+	}
+	lines.push(line);
+	return lines;
 }
