@@ -110,7 +110,8 @@ export interface Define {
 function define(raw: string, flag: string): Define {
 	const m = /^([A-Za-z_][A-Za-z0-9_.]*)(?:=(.*))?$/s.exec(raw);
 	if (!m) throw new UsageError(`${flag} expects NAME or NAME=VALUE, NAME a letter or _ then letters, digits, _ or .; got ${shown(raw)}`);
-	const [, name, text] = m as unknown as [string, string, string | undefined];
+	const name = m[1]!;
+	const text = m[2];
 	if (text === undefined) return {name, value: 1, given: false};
 	const m2 = /^([+-]?)(0x[0-9a-f]+|\d+)$/i.exec(text);
 	const n = m2 ? (m2[1] === '-' ? -1 : 1) * Number(m2[2]) : Number.NaN;

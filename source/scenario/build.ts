@@ -12,7 +12,7 @@ import {Machine} from '../cpu/machine.js';
 import {assembleFile} from '../isa/assembler/index.js';
 import {type Profile, ProfileError, builtinProfiles, parseProfile} from '../isa/profiles.js';
 import {type AsmError, AssemblyFailed, type Program, Symbolizer} from '../isa/program.js';
-import {type BootImage, buildImage} from '../os/loader.js';
+import {type BootImage, LoaderError, buildImage} from '../os/loader.js';
 import {OsObserver} from '../os/observer.js';
 import {type CodeArea, bootCodeMap} from './code-map.js';
 import {MachineSimulation} from './machine-simulation.js';
@@ -151,8 +151,13 @@ export function buildBareSimulation(program: Program, options: BareOptions = {})
 	const bus = options.bus ?? new EventBus();
 	const costs: CostModel = {...defaultCosts, ...options.costs};
 	const profile = options.profile ?? builtinProfiles['classic']!;
+	const memorySize = options.memory ?? DEFAULT_MEMORY;
+	// The input's mistake, not the machine's: say so before Machine.load's RangeError (a bug guard) could.
+	if (program.bytes.length > memorySize) {
+		throw new LoaderError(`${program.file}: the program's image of ${program.bytes.length} bytes does not fit in ${memorySize} bytes of memory (--memory)`);
+	}
 	const machine = new Machine({
-		memorySize: options.memory ?? DEFAULT_MEMORY,
+		memorySize,
 		profile,
 		costs,
 		input: options.input,

@@ -229,6 +229,21 @@ describe('only vmtop’s own user errors are the user’s mistake', () => {
 	);
 });
 
+describe('input mistakes that the machine would refuse with a RangeError are reported as input errors', () => {
+	test('a bare program larger than --memory', async () => {
+		const big = path.join(dir, 'big.s');
+		writeFileSync(big, '        .org 0x11000\n        .word 1\n');
+		expect(await vmtop(runCommand, [big, '--headless', '--memory', '65536'])).toBe(1);
+		expect(err).toBe(`vmtop: ${big}: the program's image of 69636 bytes does not fit in 65536 bytes of memory (--memory)\n`);
+	});
+
+	test('guests × memory beyond the real memory', async () => {
+		expect(await vmtop(runCommand, ['--headless', '--vmm', 'trap', '--vms', '2', '--memory', String(1 << 30)])).toBe(1);
+		expect(err).toMatch(/: 2 guests × "memory" 1073741824 bytes is more than the machine's 1073741824 bytes of real memory\n$/);
+		expect(err).not.toMatch(/internal error|RangeError/);
+	});
+});
+
 describe('--help tells the truth, from the table', () => {
 	/** Each shared flag's rows (the flag, then its wrapped help) as the table renders them. */
 	const blocks = (): string[] => {
