@@ -9,7 +9,7 @@
 import {MAX_GUESTS, MAX_MEMORY, MIN_MEMORY} from '../scenario/scenario.js';
 import {engines, vmmTechniques} from '../scenario/simulation.js';
 import {details, DEFAULT_SAMPLE_EVERY} from '../trace/format.js';
-import {TECHNIQUES} from '../pvm/techniques.js';
+import {TECHNIQUES} from '../pvm/technique-names.js';
 import {DEFAULT_MAX_DISPATCHES} from '../pvm/runtime.js';
 import {UsageError} from '../user-error.js';
 import {loadProfile} from './profile-flag.js';

@@ -9,7 +9,8 @@ import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterAll, afterEach, beforeEach, describe, expect, test, vi} from 'vitest';
-import {commandHelp, parseCommand} from '../../source/cli/args.js';
+import {parseCommand} from '../../source/cli/args.js';
+import {mainHelp} from '../../source/cli/commands.js';
 import {dashboardCommand} from '../../source/cli/dashboard.js';
 import {disasmCommand} from '../../source/cli/disasm.js';
 import {FLAGS, type FlagName, SIMULATION_FLAGS, flagHelp, flagName} from '../../source/cli/flags.js';
@@ -269,6 +270,11 @@ describe('--help tells the truth, from the table', () => {
 		for (const block of shown) expect(out).toContain(block);
 		expect(out).toContain('--no-color');
 		expect(out).toContain('-h, --help');
+	});
+
+	test('vmtop --help names every shared flag with its value', () => {
+		for (const flag of SIMULATION_FLAGS) expect(mainHelp).toContain(`${flagName(flag)} ${FLAGS[flag].arg}`);
+		expect(mainHelp).toContain('--no-color');
 	});
 
 	test.each([
