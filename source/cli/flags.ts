@@ -155,7 +155,7 @@ export const FLAGS = {
 	chrome: value('OUT.json', 'the Chrome trace-event file to write', file('an OUT.json to write')),
 	// Programs.
 	addresses: bool("add each item's address as a comment"),
-	define: list('NAME[=VALUE]', 'define NAME (VALUE, default 1) as the command line does for .ifdef and .const; repeatable', define, 'D'),
+	define: list('NAME[=VALUE]', 'define NAME as VALUE, an integer (NAME alone: 1, for .ifdef); pvm: replaces a .const, VALUE needed; repeatable', define, 'D'),
 	dispatch: value(`all|${TECHNIQUES.join('|')}`, 'the dispatch techniques to run (default all)', choice(['all', ...TECHNIQUES] as const), 'd'),
 	bench: bool('repeat each technique for at least 0.3 s (one run otherwise)'),
 	maxDispatches: value('N', `runaway guard per run (default ${DEFAULT_MAX_DISPATCHES})`, wholeNumber(1)),
