@@ -31,7 +31,13 @@ export function applySimulationFlags(scenario: Scenario, f: SimulationFlags): Sc
 	const s: Scenario = {...scenario};
 	if (f.vmm !== undefined) s.vmm = f.vmm;
 	if (f.type !== undefined) s.type = f.type;
-	if (f.vms !== undefined) s.vms = f.vms;
+	if (f.vms !== undefined) {
+		// A list names each guest's programs: a count would drop them all, silently.
+		if (Array.isArray(s.vms)) {
+			throw new UsageError(`--vms ${f.vms}: ${s.file || 'the scenario'} lists its ${s.vms.length} guests ("vms": [...]); --vms sets a number of guests, not a list: edit the list`);
+		}
+		s.vms = f.vms;
+	}
 	if (f.isa !== undefined) s.isa = f.isa;
 	if (f.input !== undefined) {
 		s.input = f.input;

@@ -110,6 +110,17 @@ describe('the disagreements of issue 11 §3, now one rule', () => {
 		expect(out).toMatch(/the rerun agrees with the trace/);
 	});
 
+	test('--vms does not replace a scenario’s list of guests (their programs would be dropped)', async () => {
+		const list = path.join(dir, 'list.json');
+		const hello = path.resolve('samples/user/hello.s');
+		writeFileSync(list, JSON.stringify({vmm: 'trap', vms: [{programs: [hello]}, {programs: [hello]}]}));
+		for (const [name, command] of simulationCommands) {
+			err = '';
+			expect(await vmtop(command, [list, '--vms', '3']), name).toBe(2);
+			expect(err, name).toBe(`--vms 3: ${list} lists its 2 guests ("vms": [...]); --vms sets a number of guests, not a list: edit the list\n`);
+		}
+	});
+
 	test('a bare program has no kernel to put under a VMM, in run, record and the dashboard alike', async () => {
 		for (const [name, command] of simulationCommands.filter(([n]) => n !== 'stats')) {
 			err = '';
