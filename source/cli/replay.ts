@@ -15,6 +15,7 @@ import {TraceReader} from '../trace/reader.js';
 import {rebuildSimulation} from '../trace/rebuild.js';
 import {TraceCursor} from '../trace/seek.js';
 import {type Difference, verifyTrace} from '../trace/verify.js';
+import type {Engine} from '../scenario/simulation.js';
 import {UsageError, commandHelp, parseCommand} from './args.js';
 import {inCi} from './dashboard.js';
 import {reportUserError} from './user-error.js';
@@ -37,12 +38,13 @@ when they agree, 1 when they differ or cannot be compared).
 
 A trace replays the run it recorded: the simulation flags of run, record and
 the dashboard (--vmm, --vms, …) do not apply; the header says what ran.
+--engine chooses the engine --verify reruns on.
 `;
 
 const spec = {
 	command: 'vmtop replay',
 	usage: help,
-	flags: ['verify', 'speed', 'paused', 'summary'],
+	flags: ['verify', 'engine', 'speed', 'paused', 'summary'],
 } as const;
 
 export async function replayCommand(argv: string[]): Promise<number> {
@@ -53,7 +55,8 @@ export async function replayCommand(argv: string[]): Promise<number> {
 	const file = input[0]!;
 	const speed: PlayerSpeed | undefined = f.speed;
 	try {
-		if (f.verify) return await verify(file);
+		if (f.engine !== undefined && !f.verify) throw new UsageError('--engine chooses the engine of the rerun: it goes with --verify');
+		if (f.verify) return await verify(file, f.engine);
 		const terminal = process.stdout.isTTY === true && !inCi() && f.summary !== true;
 		const reader = await TraceReader.open(file);
 		try {
@@ -149,8 +152,8 @@ function summary(reader: TraceReader): number {
 	return reader.problems.length > 0 ? 1 : 0;
 }
 
-async function verify(file: string): Promise<number> {
-	const result = await verifyTrace(file);
+async function verify(file: string, engine: Engine | undefined): Promise<number> {
+	const result = await verifyTrace(file, engine === undefined ? {} : {engine});
 	for (const note of result.notes) process.stderr.write(`vmtop: ${note}\n`);
 	if (!result.difference) {
 		process.stdout.write(`${file}: the rerun agrees with the trace: ${result.compared.toLocaleString('en-US')} events compared, no difference\n`);

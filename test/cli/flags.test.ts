@@ -108,6 +108,12 @@ describe('the disagreements of issue 11 §3, now one rule', () => {
 		out = '';
 		expect(await vmtop(replayCommand, ['--verify', file])).toBe(0);
 		expect(out).toMatch(/the rerun agrees with the trace/);
+		// --engine chooses the engine of --verify's rerun, and only goes with --verify.
+		out = '';
+		expect(await vmtop(replayCommand, ['--verify', '--engine', 'interp', file])).toBe(0);
+		expect(out).toMatch(/the rerun agrees with the trace/);
+		expect(await vmtop(replayCommand, ['--summary', '--engine', 'interp', file])).toBe(2);
+		expect(err).toMatch(/--engine chooses the engine of the rerun: it goes with --verify\n$/);
 	});
 
 	test('--vms does not replace a scenario’s list of guests (their programs would be dropped)', async () => {
