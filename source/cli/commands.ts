@@ -31,7 +31,7 @@ Flags of every command that builds a simulation (the dashboard, run, stats, reco
   --isa classic|pentium|FILE.json  --input TEXT  --max-instructions N  --engine interp|jit
 Dashboard: --speed N|max  --paused  --headless.  Every command: --no-color (NO_COLOR is honoured)
 
-Run 'vmtop COMMAND --help' for a command's arguments and flags.
+Run 'vmtop COMMAND --help' for a command's arguments and flags ('vmtop dashboard --help' for the dashboard's).
 `.trim();
 
 export type Command = (argv: string[]) => Promise<number>;

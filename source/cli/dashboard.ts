@@ -25,7 +25,7 @@ prints the console output and a summary, like 'vmtop run --headless'.
 `;
 
 const spec = {
-	command: 'vmtop',
+	command: 'vmtop dashboard',
 	usage: help,
 	flags: [...SIMULATION_FLAGS, 'speed', 'paused', 'headless'],
 } as const;
