@@ -7,8 +7,7 @@
  */
 import process from 'node:process';
 import {AssemblyFailed, formatAsmError} from '../isa/program.js';
-import {UserError} from '../user-error.js';
-import {UsageError} from './args.js';
+import {UsageError, UserError} from '../user-error.js';
 
 /** Exit code of an internal error (EX_SOFTWARE of sysexits.h). */
 export const INTERNAL_ERROR = 70;
