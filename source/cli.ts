@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 /**
  * vmtop's entry point: picks the command and hands it the rest of argv.
- * Each command parses its own flags (source/cli/*.ts) and returns an exit code.
+ * Each command parses its flags from the one table (source/cli/flags.ts) and returns an exit code.
  */
 import process from 'node:process';
-import {UsageError} from './cli/args.js';
+import {UsageError} from './user-error.js';
+import {reportUserError} from './cli/user-error.js';
 import {commands, mainHelp, version} from './cli/commands.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -37,11 +38,6 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 try {
 	process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-	if (error instanceof UsageError) {
-		process.stderr.write(error.message + '\n');
-		process.exitCode = 2;
-	} else {
-		process.stderr.write(`vmtop: ${(error as Error).stack ?? String(error)}\n`);
-		process.exitCode = 1;
-	}
+	// A UserError (bad flag, scenario, program, trace): its message. Anything else is a bug, reported as one.
+	process.exitCode = reportUserError(error);
 }

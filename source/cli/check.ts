@@ -2,7 +2,7 @@
 import process from 'node:process';
 import {checkProfile} from '../check/check.js';
 import {formatReport} from '../check/format.js';
-import {UsageError, parseArgs} from './args.js';
+import {UsageError, commandHelp, parseCommand} from './args.js';
 import {loadProfile} from './profile-flag.js';
 
 const help = `
@@ -19,23 +19,16 @@ Theorem 3 (a hybrid VMM can be built). Exit code 0 whatever the verdict.
 A profile file marks instructions privileged or not; those it does not name
 keep their classic privilege:
   {"name": "mine", "privileged": {"cli": false, "nop": true}}
-
-Flags
-  --isa classic|pentium|FILE.json   ISA profile (default classic)
-  --json                            print the report as one JSON object
 `;
 
-const flags = {
-	isa: {type: 'string'},
-	json: {type: 'boolean'},
-} as const;
+const spec = {command: 'vmtop check', usage: help, flags: ['isa', 'json']} as const;
 
 export async function checkCommand(argv: string[]): Promise<number> {
 	try {
-		const parsed = parseArgs(help, argv, flags, import.meta);
+		const parsed = parseCommand(spec, argv);
 		if ('done' in parsed) return parsed.done;
 		const {input, flags: f} = parsed;
-		if (input.length > 0) throw new UsageError(`vmtop check takes no arguments, got: ${input.join(' ')}\n${help.trim()}`);
+		if (input.length > 0) throw new UsageError(`vmtop check takes no arguments, got: ${input.join(' ')}\n\n${commandHelp(spec)}`);
 		const profile = loadProfile(f.isa);
 		const report = checkProfile(profile);
 		process.stdout.write(f.json ? JSON.stringify(report) + '\n' : formatReport(report));

@@ -26,11 +26,12 @@ Commands
   check     Popek & Goldberg's theorems, decided by probing the CPU
   pvm       the process VM: one byte-code program under six dispatch techniques
 
-Dashboard flags (vmtop dashboard --help for more)
-  --vmm none|trap|bt|pv  --isa classic|pentium|FILE.json  --type 1|2  --vms N
-  --speed N|max  --paused  --headless  --no-color (NO_COLOR is honoured)
+Flags of every command that builds a simulation (the dashboard, run, stats, record)
+  --vmm none|trap|bt|pv  --vms N (1..16; more than one needs a VMM)  --type 1|2
+  --isa classic|pentium|FILE.json  --input TEXT  --max-instructions N  --engine interp|jit
+Dashboard: --speed N|max  --paused  --headless.  Every command: --no-color (NO_COLOR is honoured)
 
-Run 'vmtop COMMAND --help' for a command's arguments and flags.
+Run 'vmtop COMMAND --help' for a command's arguments and flags ('vmtop dashboard --help' for the dashboard's).
 `.trim();
 
 export type Command = (argv: string[]) => Promise<number>;

@@ -5,12 +5,10 @@
 import process from 'node:process';
 import {runHeadless} from '../cpu/headless.js';
 import {formatSummary, summarize} from '../cpu/summary.js';
-import {type VmmTechnique, vmmTechniques} from '../scenario/simulation.js';
-import {type Run, type RunRequest, buildRun} from '../ui/driver/run-factory.js';
+import {type Run, buildRun} from '../ui/driver/run-factory.js';
 import type {Speed} from '../ui/driver/source.js';
-import {parseSpeed} from '../ui/driver/speed.js';
-import {UsageError, oneOf, parseArgs, positiveInteger} from './args.js';
-import {loadProfile} from './profile-flag.js';
+import {atMost, parseCommand} from './args.js';
+import {SIMULATION_FLAGS} from './flags.js';
 import {reportUserError} from './user-error.js';
 
 const help = `
@@ -24,27 +22,12 @@ Press ? in the dashboard for every key; q quits.
 
 When stdout is not a terminal (piped, CI) it runs headless instead and
 prints the console output and a summary, like 'vmtop run --headless'.
-
-Flags
-  --vmm none|trap|bt|pv   VMM technique (replaces the scenario's)
-  --isa classic|pentium|FILE.json   ISA profile (replaces the scenario's)
-  --type 1|2              VMM type: 1 bare metal, 2 hosted
-  --vms N                 number of guests under the VMM
-  --speed N|max           instructions per second to start with (default 300)
-  --paused                start paused (space runs)
-  --headless              print the summary instead of showing the dashboard
-  --no-color              no colours (NO_COLOR=1 does the same)
 `;
 
-const flags = {
-	vmm: {type: 'string'},
-	isa: {type: 'string'},
-	type: {type: 'number'},
-	vms: {type: 'number'},
-	speed: {type: 'string'},
-	paused: {type: 'boolean'},
-	headless: {type: 'boolean'},
-	color: {type: 'boolean'},
+const spec = {
+	command: 'vmtop dashboard',
+	usage: help,
+	flags: [...SIMULATION_FLAGS, 'speed', 'paused', 'headless'],
 } as const;
 
 /** As Ink decides it: a CI environment renders no live frames. */
@@ -68,34 +51,19 @@ export function colorsOff(flag: boolean | undefined, env: NodeJS.ProcessEnv = pr
 }
 
 export async function dashboardCommand(argv: string[]): Promise<number> {
-	const parsed = parseArgs(help, argv, flags, import.meta);
+	const parsed = parseCommand(spec, argv);
 	if ('done' in parsed) return parsed.done;
 	const {input, flags: f} = parsed;
-	if (input.length > 1) throw new UsageError(`expected one scenario or program, got ${input.length}: ${input.join(' ')}\n\n${help.trim()}`);
-	const request: RunRequest = {file: input[0]};
-	request.vmm = oneOf<VmmTechnique>(f.vmm, vmmTechniques, 'vmm');
-	if (f.isa !== undefined) {
-		loadProfile(f.isa); // the flag's own messages for a bad value
-		request.isa = f.isa;
-	}
-	if (f.type !== undefined) {
-		if (f.type !== 1 && f.type !== 2) throw new UsageError(`--type expects 1 or 2, got ${f.type}`);
-		request.type = f.type;
-	}
-	request.vms = positiveInteger(f.vms, 'vms');
-	let speed: Speed | undefined;
-	if (f.speed !== undefined) {
-		speed = parseSpeed(f.speed);
-		if (speed === undefined) throw new UsageError(`--speed expects a number of instructions per second or max, got '${f.speed}'`);
-	}
-	const noColor = colorsOff(f.color);
-	// chalk reads this when Ink is first imported (below, dynamically).
-	if (noColor) process.env['FORCE_COLOR'] = '0';
+	atMost(input, 1, 'one scenario or program', spec);
+	const speed: Speed | undefined = f.speed;
+	// NO_COLOR (or --no-color, which sets it): chalk reads FORCE_COLOR when Ink is first imported (below, dynamically).
+	// A monochrome or dumb TERM counts too (colorsOff).
+	if (colorsOff(undefined)) process.env['FORCE_COLOR'] = '0';
 
 	const terminal = process.stdout.isTTY === true && !inCi() && !dumbTerminal() && f.headless !== true;
 	let run: Run;
 	try {
-		run = buildRun({...request, live: terminal});
+		run = buildRun({file: input[0], flags: f, live: terminal});
 	} catch (error) {
 		return reportUserError(error);
 	}
@@ -122,7 +90,7 @@ export async function dashboardCommand(argv: string[]): Promise<number> {
 /** Not a terminal: run to the end, stream the console, print the summary. */
 function headless(run: Run): number {
 	const sim = run.sim;
-	const limit = (sim.spec as {maxInstructions?: number} | null)?.maxInstructions;
+	const limit = run.maxInstructions;
 	const why = process.stdout.isTTY === true && dumbTerminal() ? 'TERM=dumb cannot draw the dashboard' : 'stdout is not a terminal (or CI is set)';
 	process.stderr.write(`vmtop: ${why}: running headless\n`);
 	const {stop, elapsedMs} = runHeadless(sim, {maxInstructions: limit, onOutput: (text) => process.stdout.write(text)});

@@ -4,7 +4,7 @@ import {exportChrome} from '../trace/chrome-export.js';
 import {formatProblem} from '../trace/errors.js';
 import {OutputFile} from '../trace/output-file.js';
 import {TraceReader} from '../trace/reader.js';
-import {UsageError, parseArgs} from './args.js';
+import {UsageError, commandHelp, parseCommand} from './args.js';
 import {reportUserError} from './user-error.js';
 
 const help = `
@@ -19,20 +19,16 @@ exceptions as instants. 1 cycle is shown as 1 ns.
 
 OUT.json appears only when the export is complete. It may not be FILE itself
 (or a link to it), and an existing OUT.json is replaced only with --force.
-
-Flags
-  --chrome OUT.json   the Chrome trace-event file to write
-  --force             replace OUT.json if it exists
 `;
 
-const flags = {chrome: {type: 'string'}, force: {type: 'boolean'}} as const;
+const spec = {command: 'vmtop export', usage: help, flags: ['chrome', 'force']} as const;
 
 export async function exportCommand(argv: string[]): Promise<number> {
-	const parsed = parseArgs(help, argv, flags, import.meta);
+	const parsed = parseCommand(spec, argv);
 	if ('done' in parsed) return parsed.done;
 	const {input, flags: f} = parsed;
-	if (input.length !== 1) throw new UsageError(`expected one trace file, got ${input.length}\n\n${help.trim()}`);
-	if (f.chrome === undefined || f.chrome === '') throw new UsageError(`export needs --chrome OUT.json (the only format so far)\n\n${help.trim()}`);
+	if (input.length !== 1) throw new UsageError(`expected one trace file, got ${input.length}\n\n${commandHelp(spec)}`);
+	if (f.chrome === undefined) throw new UsageError(`export needs --chrome OUT.json (the only format so far)\n\n${commandHelp(spec)}`);
 	const file = input[0]!;
 	try {
 		const reader = await TraceReader.open(file);

@@ -2,7 +2,7 @@
 import process from 'node:process';
 import {importKvm, printable} from '../trace/kvm-import.js';
 import {OutputFile} from '../trace/output-file.js';
-import {UsageError, parseArgs} from './args.js';
+import {UsageError, commandHelp, parseCommand} from './args.js';
 import {reportUserError} from './user-error.js';
 
 const help = `
@@ -21,23 +21,19 @@ Lines that cannot be parsed are reported with their numbers and skipped.
 FILE ending in .gz is compressed. FILE appears only when the import found
 kvm_exit lines; it may not be FTRACE.txt itself (or a link to it), and an
 existing FILE is replaced only with --force.
-
-Flags
-  -o, --output FILE   the vmtop trace to write (required)
-  --force             replace FILE if it exists
 `;
 
-const flags = {output: {type: 'string', shortFlag: 'o'}, force: {type: 'boolean'}} as const;
+const spec = {command: 'vmtop import', usage: help, flags: ['output', 'force']} as const;
 
 /** Unparseable lines shown one by one; the rest are counted. */
 const SHOWN = 20;
 
 export async function importCommand(argv: string[]): Promise<number> {
-	const parsed = parseArgs(help, argv, flags, import.meta);
+	const parsed = parseCommand(spec, argv);
 	if ('done' in parsed) return parsed.done;
 	const {input, flags: f} = parsed;
-	if (input.length !== 1) throw new UsageError(`expected one ftrace file, got ${input.length}\n\n${help.trim()}`);
-	if (f.output === undefined || f.output === '') throw new UsageError(`import needs -o FILE, the trace to write\n\n${help.trim()}`);
+	if (input.length !== 1) throw new UsageError(`expected one ftrace file, got ${input.length}\n\n${commandHelp(spec)}`);
+	if (f.output === undefined) throw new UsageError(`import needs -o FILE, the trace to write\n\n${commandHelp(spec)}`);
 	const file = input[0]!;
 	let result;
 	let out: OutputFile | undefined;

@@ -1,7 +1,7 @@
 /** `--isa classic|pentium|FILE.json`. */
 import {readFileSync} from 'node:fs';
 import {type Profile, ProfileError, builtinProfiles, parseProfile} from '../isa/profiles.js';
-import {UsageError} from './args.js';
+import {UsageError} from '../user-error.js';
 
 export function loadProfile(value: string | undefined): Profile {
 	if (value === undefined) return builtinProfiles['classic']!;

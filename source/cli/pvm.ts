@@ -6,11 +6,11 @@ import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 import {fileURLToPath} from 'node:url';
-import {parseArgs} from './args.js';
+import {UsageError, parseCommand} from './args.js';
 import {assembleByteCode, formatPvmAsmError} from '../pvm/assembler.js';
 import {formatPvmTable, pvmReport} from '../pvm/report.js';
 import {DEFAULT_MAX_DISPATCHES, PvmRuntimeError} from '../pvm/runtime.js';
-import {isTechnique, TECHNIQUES, type Technique} from '../pvm/techniques.js';
+import {TECHNIQUES, type Technique} from '../pvm/techniques.js';
 import {translateToSource} from '../pvm/translated.js';
 
 const help = `
@@ -22,18 +22,13 @@ under the lecture's dispatch techniques, prints its output and, per
 technique, dispatches, ns per dispatch, speed relative to STC and the
 lecture's x86 switching overhead per dispatch. The language: docs/pvm.md.
 
-Options
-  --dispatch, -d      all|${TECHNIQUES.join('|')} (default all)
-  --bench             repeat each technique for at least 0.3 s (one run otherwise)
-  --define, -D        NAME=VALUE: override a .const, e.g. -D N=10000000 (repeatable)
-  --max-dispatches    runaway guard per run (default ${DEFAULT_MAX_DISPATCHES})
-  --js                print the JavaScript the program translates to, and exit
-
 Examples
   $ vmtop pvm
   $ vmtop pvm samples/pvm/hanoi.bc --dispatch dtc
   $ vmtop pvm samples/pvm/loop.bc --bench -D N=10000000
 `;
+
+const spec = {command: 'vmtop pvm', usage: help, flags: ['dispatch', 'bench', 'define', 'maxDispatches', 'js']} as const;
 
 /** Where output goes; tests pass their own. */
 export interface PvmIo {
@@ -50,49 +45,27 @@ const processIo: PvmIo = {
 const LECTURE = fileURLToPath(new URL('../../samples/pvm/lecture.bc', import.meta.url));
 
 export async function pvmCommand(argv: string[], io: PvmIo = processIo): Promise<number> {
-	if (argv.includes('--help') || argv.includes('-h')) {
-		io.stdout(help.trim() + '\n');
-		return 0;
-	}
-	// parseArgs answers --help and turns an unknown flag into the usage and exit 2.
-	const cli = parseArgs(
-		help,
-		argv,
-		{
-			dispatch: {type: 'string', shortFlag: 'd', default: 'all'},
-			bench: {type: 'boolean', default: false},
-			define: {type: 'string', shortFlag: 'D', isMultiple: true},
-			maxDispatches: {type: 'string'},
-			js: {type: 'boolean', default: false},
-		},
-		import.meta,
-	);
-	if ('done' in cli) return cli.done;
-	const {flags} = cli;
 	const usage = (message: string) => {
 		io.stderr(`vmtop pvm: ${message}\n`);
 		return 2;
 	};
-
-	let techniques: readonly Technique[];
-	if (flags.dispatch === 'all') techniques = TECHNIQUES;
-	else if (isTechnique(flags.dispatch)) techniques = [flags.dispatch];
-	else return usage(`--dispatch must be one of all, ${TECHNIQUES.join(', ')}; got '${flags.dispatch}'`);
-
+	let cli;
+	try {
+		cli = parseCommand(spec, argv, io.stdout);
+	} catch (error) {
+		if (error instanceof UsageError) return usage(error.message);
+		throw error;
+	}
+	if ('done' in cli) return cli.done;
+	const {flags} = cli;
+	const techniques: readonly Technique[] = flags.dispatch === undefined || flags.dispatch === 'all' ? TECHNIQUES : [flags.dispatch];
+	// Here -D NAME=VALUE overrides a `.const`: a bare NAME (the value 1, for .ifdef) has no meaning.
 	const defines: Record<string, number> = {};
 	for (const d of flags.define ?? []) {
-		const match = /^([A-Za-z_][A-Za-z0-9_.]*)=([+-]?\d+)$/.exec(d);
-		if (!match) return usage(`--define expects NAME=INTEGER, got '${d}'`);
-		defines[match[1]!] = Number(match[2]);
+		if (!d.given) return usage(`--define expects NAME=INTEGER here (the new value of a .const), got '${d.name}'`);
+		defines[d.name] = d.value;
 	}
-
-	let maxDispatches: number | undefined;
-	if (flags.maxDispatches !== undefined) {
-		maxDispatches = Number(flags.maxDispatches);
-		if (!Number.isSafeInteger(maxDispatches) || maxDispatches < 1) {
-			return usage(`--max-dispatches expects a whole number ≥ 1, got '${flags.maxDispatches}'`);
-		}
-	}
+	const maxDispatches = flags.maxDispatches;
 
 	if (cli.input.length > 1) return usage(`expected at most one PROGRAM, got ${cli.input.length}`);
 	const given = cli.input[0];

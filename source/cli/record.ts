@@ -3,15 +3,18 @@ import process from 'node:process';
 import {assembleFile} from '../isa/assembler/index.js';
 import {AssemblyFailed} from '../isa/program.js';
 import {buildBareSimulation, buildSimulation} from '../scenario/build.js';
+import {type SimulationFlags, checkBareFlags, engineOption, withSimulationFlags} from '../scenario/overrides.js';
 import {defaultScenarioFile, loadScenario} from '../scenario/scenario.js';
 import type {Simulation} from '../scenario/simulation.js';
 import {TraceError} from '../trace/errors.js';
-import {type Detail, DEFAULT_SAMPLE_EVERY, type RecordSignal, type TraceEnd, details, recordSignals} from '../trace/format.js';
+import {type Detail, DEFAULT_SAMPLE_EVERY, type RecordSignal, type TraceEnd, recordSignals} from '../trace/format.js';
 import {OutputFile, isTraceFrom} from '../trace/output-file.js';
 import {Progress} from '../trace/progress.js';
 import {collectSources} from '../trace/rebuild.js';
 import {recordLoop, startRecording} from '../trace/recorder.js';
-import {UsageError, oneOf, parseArgs, positiveInteger} from './args.js';
+import {UsageError, atMost, parseCommand} from './args.js';
+import {SIMULATION_FLAGS} from './flags.js';
+import {loadProfile} from './profile-flag.js';
 import {reportUserError} from './user-error.js';
 
 const help = `
@@ -31,42 +34,31 @@ FILE is written beside itself (FILE.PID.partial) and moved into place when the
 recording ends. It may not be one of the run's own files (the scenario, a
 program, through a link too). An existing FILE is replaced only if it is a
 trace 'vmtop record' wrote (re-recording), or with --force.
-
-Flags
-  -o, --output FILE         the trace to write (required)
-  --force                   replace FILE even if it is not a recorded trace
-  --detail exceptions|full  exceptions (default): every exception, OS and VMM
-                            event, plus a CPU sample every --sample-every
-                            instructions; full: every instruction too
-  --max-instructions N      stop after N instructions (default: the scenario's limit)
-  --sample-every N          instructions between CPU samples (default ${DEFAULT_SAMPLE_EVERY}; 0: none)
 `;
 
-const flags = {
-	output: {type: 'string', shortFlag: 'o'},
-	force: {type: 'boolean'},
-	detail: {type: 'string'},
-	maxInstructions: {type: 'number'},
-	sampleEvery: {type: 'number'},
+const spec = {
+	command: 'vmtop record',
+	usage: help,
+	flags: ['output', 'force', ...SIMULATION_FLAGS, 'detail', 'sampleEvery'],
 } as const;
 
 export async function recordCommand(argv: string[]): Promise<number> {
-	const parsed = parseArgs(help, argv, flags, import.meta);
+	const parsed = parseCommand(spec, argv);
 	if ('done' in parsed) return parsed.done;
 	const {input, flags: f} = parsed;
-	if (input.length > 1) throw new UsageError(`expected one scenario or program, got ${input.length}: ${input.join(' ')}\n\n${help.trim()}`);
-	if (f.output === undefined || f.output === '') throw new UsageError(`record needs -o FILE, the trace to write\n\n${help.trim()}`);
-	const detail: Detail = oneOf(f.detail, details, 'detail') ?? 'exceptions';
-	const sampleEvery = positiveInteger(f.sampleEvery, 'sample-every') ?? DEFAULT_SAMPLE_EVERY;
+	atMost(input, 1, 'one scenario or program', spec);
+	if (f.output === undefined) throw new UsageError(`record needs -o FILE, the trace to write\n(vmtop record --help lists its flags)`);
+	const detail: Detail = f.detail ?? 'exceptions';
+	const sampleEvery = f.sampleEvery ?? DEFAULT_SAMPLE_EVERY;
 
 	let sim: Simulation;
 	let limit: number | undefined;
 	try {
-		({sim, limit} = build(input[0]));
+		({sim, limit} = build(input[0], f));
 	} catch (error) {
 		return reportUserError(error);
 	}
-	const maxInstructions = positiveInteger(f.maxInstructions, 'max-instructions') ?? limit ?? null;
+	const maxInstructions = limit ?? null;
 
 	let started;
 	try {
@@ -114,13 +106,14 @@ export async function recordCommand(argv: string[]): Promise<number> {
 	return stoppedBy === null ? 0 : 128 + stoppedBy;
 }
 
-/** The scenario or program to record, as `vmtop run` reads them. */
-function build(file: string | undefined): {sim: Simulation; limit?: number} {
+/** The scenario or program to record, with the flags every simulation command takes, as `vmtop run` reads them. */
+function build(file: string | undefined, f: SimulationFlags): {sim: Simulation; limit?: number} {
 	if (file !== undefined && !file.endsWith('.json')) {
+		checkBareFlags(file, f);
 		const result = assembleFile(file);
 		if (!result.ok) throw new AssemblyFailed(result.errors);
-		return {sim: buildBareSimulation(result.program)};
+		return {sim: buildBareSimulation(result.program, {profile: loadProfile(f.isa), input: f.input, ...engineOption(f)}), limit: f.maxInstructions};
 	}
-	const scenario = loadScenario(file ?? defaultScenarioFile());
-	return {sim: buildSimulation(scenario), limit: scenario.maxInstructions};
+	const scenario = withSimulationFlags(loadScenario(file ?? defaultScenarioFile()), f);
+	return {sim: buildSimulation(scenario, engineOption(f)), limit: scenario.maxInstructions};
 }

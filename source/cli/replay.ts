@@ -16,7 +16,8 @@ import {TraceReader} from '../trace/reader.js';
 import {rebuildSimulation} from '../trace/rebuild.js';
 import {TraceCursor} from '../trace/seek.js';
 import {type Difference, verifyTrace} from '../trace/verify.js';
-import {UsageError, parseArgs} from './args.js';
+import type {Engine} from '../scenario/simulation.js';
+import {UsageError, commandHelp, parseCommand} from './args.js';
 import {colorsOff, dumbTerminal, inCi} from './dashboard.js';
 import {reportUserError} from './user-error.js';
 
@@ -36,35 +37,27 @@ When stdout is not a terminal it prints a summary of the trace instead.
 event where the rerun and the trace differ, or that they agree (exit code 0
 when they agree, 1 when they differ or cannot be compared).
 
-Flags
-  --verify          rerun and compare instead of replaying
-  --speed N|max     instructions (imports: nanoseconds) per second to start with
-  --paused          start paused
-  --summary         print the summary even on a terminal
+A trace replays the run it recorded: the simulation flags of run, record and
+the dashboard (--vmm, --vms, …) do not apply; the header says what ran.
+--engine chooses the engine --verify reruns on.
 `;
 
-const flags = {
-	verify: {type: 'boolean'},
-	speed: {type: 'string'},
-	paused: {type: 'boolean'},
-	summary: {type: 'boolean'},
+const spec = {
+	command: 'vmtop replay',
+	usage: help,
+	flags: ['verify', 'engine', 'speed', 'paused', 'summary'],
 } as const;
 
 export async function replayCommand(argv: string[]): Promise<number> {
-	const parsed = parseArgs(help, argv, flags, import.meta);
+	const parsed = parseCommand(spec, argv);
 	if ('done' in parsed) return parsed.done;
 	const {input, flags: f} = parsed;
-	if (input.length !== 1) throw new UsageError(`expected one trace file, got ${input.length}\n\n${help.trim()}`);
+	if (input.length !== 1) throw new UsageError(`expected one trace file, got ${input.length}\n\n${commandHelp(spec)}`);
 	const file = input[0]!;
-	let speed: Speed | undefined;
-	if (f.speed !== undefined) {
-		speed = f.speed === 'max' ? 'max' : Number(f.speed);
-		if (speed !== 'max' && !(Number.isFinite(speed) && speed > 0)) {
-			throw new UsageError(`--speed expects a number per second or max, got '${f.speed}'`);
-		}
-	}
+	const speed: Speed | undefined = f.speed;
 	try {
-		if (f.verify) return await verify(file);
+		if (f.engine !== undefined && !f.verify) throw new UsageError('--engine chooses the engine of the rerun: it goes with --verify');
+		if (f.verify) return await verify(file, f.engine);
 		const terminal = process.stdout.isTTY === true && !inCi() && !dumbTerminal() && f.summary !== true;
 		if (terminal && colorsOff(undefined)) process.env['FORCE_COLOR'] = '0'; // before Ink is imported
 		const reader = await TraceReader.open(file);
@@ -160,8 +153,8 @@ function summary(reader: TraceReader): number {
 	return reader.problems.length > 0 ? 1 : 0;
 }
 
-async function verify(file: string): Promise<number> {
-	const result = await verifyTrace(file);
+async function verify(file: string, engine: Engine | undefined): Promise<number> {
+	const result = await verifyTrace(file, engine === undefined ? {} : {engine});
 	for (const note of result.notes) process.stderr.write(`vmtop: ${note}\n`);
 	if (!result.difference) {
 		process.stdout.write(`${file}: the rerun agrees with the trace: ${result.compared.toLocaleString('en-US')} events compared, no difference\n`);

@@ -6,12 +6,14 @@ import {assembleFile} from '../isa/assembler/index.js';
 import {AssemblyFailed} from '../isa/program.js';
 import type {ProcessInfo} from '../os/observer.js';
 import {KernelSimulation, buildBareSimulation, buildSimulation} from '../scenario/build.js';
-import {MAX_GUESTS, type Scenario, defaultScenarioFile, loadScenario, scenarioFromFlags} from '../scenario/scenario.js';
-import {type Simulation, type VmmTechnique, vmmTechniques} from '../scenario/simulation.js';
+import {checkBareFlags, engineOption, withSimulationFlags} from '../scenario/overrides.js';
+import {defaultScenarioFile, loadScenario, scenarioFromFlags} from '../scenario/scenario.js';
+import type {Simulation} from '../scenario/simulation.js';
 import {VmmSimulation} from '../vmm/vmm-simulation.js';
 import {formatVmmRunSummary, vmmRunSummary} from '../vmm/run-summary.js';
 import {loadProfile} from './profile-flag.js';
-import {UsageError, oneOf, parseArgs, positiveInteger} from './args.js';
+import {UsageError, atMost, parseCommand} from './args.js';
+import {SIMULATION_FLAGS} from './flags.js';
 import {reportUserError} from './user-error.js';
 
 const help = `
@@ -33,77 +35,51 @@ The exit code is the machine's power-off code; a triple fault, hlt with
 interrupts disabled, or the instruction limit end with a message and a nonzero
 code. A scenario or program that is not valid is reported (assembler errors as
 file:line:col) and nothing runs.
-
-Flags
-  --headless              run without the dashboard (the only mode of 'run')
-  --user FILE.s           a user program; repeat for more (not with an argument)
-  --kernel FILE.s         the kernel (replaces the scenario's)
-  --input TEXT            console input available from reset (replaces the scenario's)
-  --isa classic|pentium|FILE.json   ISA profile (replaces the scenario's; default classic)
-  --max-instructions N    stop after N instructions
-  --memory BYTES          physical memory size (default 1048576)
-  --vmm none|trap|bt|pv   run the kernel under the VMM with this technique (replaces the scenario's)
-  --type 1|2              VMM type: 1 on bare metal, 2 under a host OS
-  --vms N                 number of guests, each running the programs (each its own partition)
-  --json                  print the summary as one JSON object (console output in "output")
 `;
 
-const flags = {
-	headless: {type: 'boolean'},
-	user: {type: 'string', isMultiple: true},
-	kernel: {type: 'string'},
-	isa: {type: 'string'},
-	maxInstructions: {type: 'number'},
-	input: {type: 'string'},
-	memory: {type: 'number'},
-	vmm: {type: 'string'},
-	type: {type: 'number'},
-	vms: {type: 'number'},
-	json: {type: 'boolean'},
+const spec = {
+	command: 'vmtop run',
+	usage: help,
+	flags: [...SIMULATION_FLAGS, 'user', 'kernel', 'memory', 'headless', 'json', 'journeys'],
 } as const;
 
 export async function runCommand(argv: string[]): Promise<number> {
-	const parsed = parseArgs(help, argv, flags, import.meta);
+	const parsed = parseCommand(spec, argv);
 	if ('done' in parsed) return parsed.done;
 	const {input, flags: f} = parsed;
-	if (input.length > 1) throw new UsageError(`expected one scenario or program, got ${input.length}: ${input.join(' ')}\n${help}`);
+	atMost(input, 1, 'one scenario or program', spec);
 	const users = f.user ?? [];
 	const file = input[0];
 	if (file !== undefined && users.length > 0) {
 		throw new UsageError(`--user runs programs on the sample kernel; it does not go with ${file}`);
 	}
-	const maxInstructions = positiveInteger(f.maxInstructions, 'max-instructions');
-	const memory = positiveInteger(f.memory, 'memory');
-	const profile = loadProfile(f.isa); // validates --isa now, with the flag's own messages
-	const vmm = vmmFlags(f);
+	if (f.journeys && !f.json) throw new UsageError('--journeys adds the journeys to the JSON summary: it goes with --json');
+	// `run --json --journeys` adds the `journeys` array (issue 12); parsed and checked here, read by the JSON summary once wired.
+	const journeys = f.journeys === true;
 
 	let sim: Simulation;
 	let label: Record<string, string>;
-	let limit = maxInstructions;
+	let limit = f.maxInstructions;
 	try {
 		if (file !== undefined && !file.endsWith('.json')) {
 			if (f.kernel !== undefined) throw new UsageError(`--kernel needs user programs or a scenario; ${file} is a bare program`);
-			if (vmm.vmm !== undefined || vmm.vms !== undefined || vmm.type !== undefined) {
-				throw new UsageError(`--vmm, --type and --vms need a kernel (user programs or a scenario); ${file} is a bare program`);
-			}
+			checkBareFlags(file, f);
 			const result = assembleFile(file);
 			if (!result.ok) throw new AssemblyFailed(result.errors);
-			sim = buildBareSimulation(result.program, {profile, memory, input: f.input});
+			sim = buildBareSimulation(result.program, {profile: loadProfile(f.isa), memory: f.memory, input: f.input, ...engineOption(f)});
 			label = {program: file};
 		} else {
-			const scenario: Scenario = withVmm(
-				users.length > 0
-					? scenarioFromFlags({programs: users, kernel: f.kernel, input: f.input, isa: f.isa, memory, maxInstructions})
-					: override(loadScenario(file ?? defaultScenarioFile()), f, memory, maxInstructions),
-				vmm,
-			);
+			const loaded = users.length > 0 ? scenarioFromFlags({programs: users}) : loadScenario(file ?? defaultScenarioFile());
+			// --kernel and --memory (run's own flags) replace the scenario's, then the flags every command shares.
+			const scenario = withSimulationFlags({...loaded, ...(f.kernel === undefined ? {} : {kernel: f.kernel}), ...(f.memory === undefined ? {} : {memory: f.memory})}, f);
 			limit = scenario.maxInstructions;
-			sim = buildSimulation(scenario);
+			sim = buildSimulation(scenario, engineOption(f));
 			label = {scenario: scenario.file || 'flags'};
 		}
 	} catch (error) {
 		return reportUserError(error);
 	}
+	void journeys;
 
 	// With --json the console output goes into the object (`output`), so stdout stays one JSON line.
 	let output = '';
@@ -125,44 +101,6 @@ export async function runCommand(argv: string[]): Promise<number> {
 	}
 	if (stop.reason !== 'poweroff') process.stderr.write(`vmtop: ${stop.message}\n`);
 	return summary.exitCode;
-}
-
-/** `--vmm`, `--type`, `--vms`, checked. */
-function vmmFlags(f: {vmm?: string; type?: number; vms?: number}): {vmm?: VmmTechnique; type?: 1 | 2; vms?: number} {
-	const vmm = oneOf(f.vmm, vmmTechniques, 'vmm');
-	if (f.type !== undefined && f.type !== 1 && f.type !== 2) throw new UsageError(`--type expects 1 or 2, got ${f.type}`);
-	const vms = positiveInteger(f.vms, 'vms');
-	if (vms !== undefined && (vms < 1 || vms > MAX_GUESTS)) throw new UsageError(`--vms expects a number of guests from 1 to ${MAX_GUESTS}, got ${vms}`);
-	return {vmm, type: f.type as 1 | 2 | undefined, vms};
-}
-
-/** The VMM flags replace the scenario's; a type or several guests need a VMM. */
-function withVmm(scenario: Scenario, flags: {vmm?: VmmTechnique; type?: 1 | 2; vms?: number}): Scenario {
-	const s = {...scenario};
-	if (flags.vmm !== undefined) s.vmm = flags.vmm;
-	if (flags.type !== undefined) s.type = flags.type;
-	if (flags.vms !== undefined) s.vms = flags.vms;
-	if (s.vmm === 'none') {
-		if (s.type === 2) throw new UsageError('--type 2 needs a VMM: add --vmm trap, bt or pv');
-		if ((Array.isArray(s.vms) ? s.vms.length : s.vms) > 1) throw new UsageError('several guests need a VMM: add --vmm trap, bt or pv');
-	}
-	return s;
-}
-
-/** Flags given with a scenario replace its values. */
-function override(
-	scenario: Scenario,
-	f: {kernel?: string; input?: string; isa?: string},
-	memory: number | undefined,
-	maxInstructions: number | undefined,
-): Scenario {
-	const s = {...scenario};
-	if (f.kernel !== undefined) s.kernel = f.kernel;
-	if (f.input !== undefined) s.input = f.input;
-	if (f.isa !== undefined) s.isa = f.isa;
-	if (memory !== undefined) s.memory = memory;
-	if (maxInstructions !== undefined) s.maxInstructions = maxInstructions;
-	return s;
 }
 
 function formatOs(processes: ProcessInfo[], counts: {syscalls: number; switches: number}): string {

@@ -1,11 +1,12 @@
 /** `vmtop stats`: run a scenario headless and print its VMM exits (kvm_stat style) and the four properties. */
 import process from 'node:process';
 import {type Scenario, defaultScenarioFile, loadScenario} from '../scenario/scenario.js';
-import {type VmmTechnique, vmmTechniques} from '../scenario/simulation.js';
+import {applySimulationFlags, withSimulationFlags} from '../scenario/overrides.js';
+import type {VmmTechnique} from '../scenario/simulation.js';
 import {type StatsRun, statsRun} from '../vmm/stats-run.js';
 import {formatCompare, formatStats} from '../vmm/stats-format.js';
-import {UsageError, oneOf, parseArgs, positiveInteger} from './args.js';
-import {loadProfile} from './profile-flag.js';
+import {UsageError, atMost, parseCommand} from './args.js';
+import {SIMULATION_FLAGS} from './flags.js';
 import {reportUserError} from './user-error.js';
 
 const help = `
@@ -17,32 +18,22 @@ prints every VMM exit by reason — total, share, rate and mean cost in cycles,
 per guest and overall, as kvm_stat does — then the four properties of the
 virtual machine: equivalence (against the same scenario without a VMM),
 resource control, efficiency and effectiveness.
-
-Flags
-  --vmm none|trap|bt|pv   technique (default: the scenario's)
-  --type 1|2              VMM type: 1 on bare metal, 2 under a host OS
-  --vms N                 number of guests, each running the scenario's programs
-  --isa classic|pentium|FILE.json   ISA profile (default: the scenario's)
-  --compare               run none, trap, bt and pv and print them side by side
-  --max-instructions N    stop each run after N instructions
-  --json                  print the results as one JSON object
+With --compare the scenario runs four times, under none, trap, bt and pv (so
+--vmm does not go with it); without a VMM it runs one guest.
 `;
 
-const flags = {
-	vmm: {type: 'string'},
-	type: {type: 'number'},
-	vms: {type: 'number'},
-	isa: {type: 'string'},
-	compare: {type: 'boolean'},
-	maxInstructions: {type: 'number'},
-	json: {type: 'boolean'},
+const spec = {
+	command: 'vmtop stats',
+	usage: help,
+	flags: [...SIMULATION_FLAGS, 'compare', 'json'],
 } as const;
 
 export async function statsCommand(argv: string[]): Promise<number> {
-	const parsed = parseArgs(help, argv, flags, import.meta);
+	const parsed = parseCommand(spec, argv);
 	if ('done' in parsed) return parsed.done;
 	const {input, flags: f} = parsed;
-	if (input.length > 1) throw new UsageError(`expected at most one scenario, got ${input.length}: ${input.join(' ')}\n${help}`);
+	atMost(input, 1, 'at most one scenario', spec);
+	if (f.compare && f.vmm !== undefined) throw new UsageError('--compare runs none, trap, bt and pv: it does not go with --vmm');
 	const file = input[0] ?? defaultScenarioFile();
 	if (/\.jsonl(\.gz)?$|\.gz$/i.test(file)) {
 		process.stderr.write(`vmtop: ${file}: stats runs a scenario (.json); this looks like a trace — 'vmtop replay ${file}' replays it ('--summary' counts its events)\n`);
@@ -58,24 +49,16 @@ export async function statsCommand(argv: string[]): Promise<number> {
 	} catch (error) {
 		return reportUserError(error);
 	}
-	const vmm = oneOf(f.vmm, vmmTechniques, 'vmm');
-	if (f.type !== undefined && f.type !== 1 && f.type !== 2) throw new UsageError(`--type expects 1 or 2, got ${f.type}`);
-	const vms = positiveInteger(f.vms, 'vms');
-	if (vms === 0) throw new UsageError('--vms expects a number of guests ≥ 1');
-	if (f.isa !== undefined) loadProfile(f.isa);
-	const max = positiveInteger(f.maxInstructions, 'max-instructions');
-	const base: Scenario = {
-		...scenario,
-		isa: f.isa ?? scenario.isa,
-		vmm: vmm ?? scenario.vmm,
-		type: (f.type as 1 | 2 | undefined) ?? scenario.type,
-		vms: vms ?? scenario.vms,
-	};
+	const max = f.maxInstructions;
 	// Building a run assembles and loads its programs: their errors are the user's, with file:line:col.
 	let runs: StatsRun[];
 	try {
-		if (!f.compare) check(base);
-		runs = f.compare ? (['none', 'trap', 'bt', 'pv'] as const).map((t) => statsRun(withVmm(base, t), max)) : [statsRun(base, max)];
+		if (f.compare) {
+			const base = applySimulationFlags(scenario, f);
+			runs = (['none', 'trap', 'bt', 'pv'] as const).map((t) => statsRun(withVmm(base, t), max, f.engine));
+		} else {
+			runs = [statsRun(withSimulationFlags(scenario, f), max, f.engine)];
+		}
 	} catch (error) {
 		if (error instanceof UsageError) throw error;
 		return reportUserError(error);
@@ -102,12 +85,6 @@ function withVmm(s: Scenario, vmm: VmmTechnique): Scenario {
 		vms: 1,
 		...(first ? {kernel: first.kernel ?? s.kernel, programs: first.programs, input: first.input} : {}),
 	};
-}
-
-function check(s: Scenario): void {
-	if (s.vmm === 'none' && s.type === 2) throw new UsageError('--type 2 needs a VMM: add --vmm trap, bt or pv');
-	const n = Array.isArray(s.vms) ? s.vms.length : s.vms;
-	if (s.vmm === 'none' && n > 1) throw new UsageError('several guests need a VMM: add --vmm trap, bt or pv');
 }
 
 /** JSON without the console output (it can be long; `vmtop run` shows it). */

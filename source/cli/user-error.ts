@@ -1,30 +1,28 @@
 /**
- * What a command prints for a mistake in its input rather than in vmtop: every
- * assembler error as file:line:col, or the scenario / loader / kernel / trace
- * file's message. Returns the exit code (1), or rethrows anything else.
+ * How a command ends on an error. A UserError (source/user-error.ts) is a
+ * mistake in the input: its message (every assembler error as file:line:col),
+ * no stack trace, exit 1 (2 for a usage error). Anything else — a RangeError
+ * or TypeError thrown by vmtop's own code — is a bug: it is reported as an
+ * internal error with its stack, so it is not mistaken for bad input.
  */
 import process from 'node:process';
 import {AssemblyFailed, formatAsmError} from '../isa/program.js';
-import {LoaderError} from '../os/loader.js';
-import {KernelLayoutError} from '../os/observer.js';
-import {ScenarioError} from '../scenario/scenario.js';
-import {TraceError} from '../trace/errors.js';
+import {UsageError, UserError} from '../user-error.js';
 
-export function reportUserError(error: unknown): number {
+/** Exit code of an internal error (EX_SOFTWARE of sysexits.h). */
+export const INTERNAL_ERROR = 70;
+
+export function reportUserError(error: unknown, stderr: (text: string) => void = (t) => void process.stderr.write(t)): number {
 	if (error instanceof AssemblyFailed) {
-		for (const e of error.errors) process.stderr.write(formatAsmError(e) + '\n');
-		return 1;
+		for (const e of error.errors) stderr(formatAsmError(e) + '\n');
+		return error.exitCode;
 	}
-	// RangeError: a memory size the machine refuses (--memory).
-	if (
-		error instanceof ScenarioError ||
-		error instanceof LoaderError ||
-		error instanceof KernelLayoutError ||
-		error instanceof TraceError ||
-		error instanceof RangeError
-	) {
-		process.stderr.write(`vmtop: ${error.message}\n`);
-		return 1;
+	if (error instanceof UserError) {
+		// A usage error's message names the flag (and may carry the command's help): print it as it is.
+		stderr(error instanceof UsageError ? `${error.message}\n` : `vmtop: ${error.message}\n`);
+		return error.exitCode;
 	}
-	throw error;
+	const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+	stderr(`vmtop: internal error — a bug in vmtop, not in your input; please report it with this message:\n${detail}\n`);
+	return INTERNAL_ERROR;
 }

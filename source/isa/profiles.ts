@@ -6,6 +6,7 @@
  * (Robin & Irvine). A profile may also come from a file, for `vmtop check`.
  */
 import {type Mnemonic, Op, mnemonics} from './opcodes.js';
+import {UserError} from '../user-error.js';
 
 export interface Profile {
 	name: string;
@@ -28,7 +29,7 @@ export function privilegeTable(profile: Profile): Uint8Array {
 	return table;
 }
 
-export class ProfileError extends Error {}
+export class ProfileError extends UserError {}
 
 /**
  * Parse a profile file. Two forms, one entry per instruction (docs/v32.md §6.3):

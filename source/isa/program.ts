@@ -1,4 +1,5 @@
 /** An assembled program: bytes to load, where to start, and its symbol table. */
+import {UserError} from '../user-error.js';
 export interface Program {
 	/** The file it came from (for messages and symbol names). */
 	file: string;
@@ -27,7 +28,7 @@ export function formatAsmError(e: AsmError): string {
 }
 
 /** Thrown (by callers that prefer exceptions) when a file does not assemble. */
-export class AssemblyFailed extends Error {
+export class AssemblyFailed extends UserError {
 	constructor(readonly errors: AsmError[]) {
 		super(errors.map(formatAsmError).join('\n'));
 		this.name = 'AssemblyFailed';

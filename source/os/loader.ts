@@ -11,6 +11,7 @@
  * Pure: no machine, no files. Layout and format: docs/os.md.
  */
 import type {Program} from '../isa/program.js';
+import {UserError} from '../user-error.js';
 
 /** The granule and minimum size of a process region (docs/v32.md §7.1: at least 64 KiB). */
 export const REGION_SIZE = 0x10000;
@@ -56,7 +57,7 @@ export interface BootImage {
 	regions: ProcessRegion[];
 }
 
-export class LoaderError extends Error {
+export class LoaderError extends UserError {
 	override name = 'LoaderError';
 }
 

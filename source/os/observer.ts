@@ -12,6 +12,7 @@
 import type {EventBus} from '../bus/event-bus.js';
 import type {EventOf} from '../bus/events.js';
 import {type Program, Symbolizer} from '../isa/program.js';
+import {UserError} from '../user-error.js';
 
 /** System-call names by number (docs/v32.md §7.2). */
 export const syscallNames: readonly string[] = ['exit', 'write', 'yield', 'getpid', 'read', 'time'];
@@ -31,7 +32,7 @@ export interface KernelLayout {
 	killHandlers: ReadonlySet<number>;
 }
 
-export class KernelLayoutError extends Error {
+export class KernelLayoutError extends UserError {
 	override name = 'KernelLayoutError';
 }
 

@@ -11,6 +11,7 @@
  */
 import {type Instruction, type PvmProgram, type Token, TOKENS, tokenNamed, width} from './bytecode.js';
 import {verify} from './verify.js';
+import {UserError} from '../user-error.js';
 
 export interface PvmAsmError {
 	file: string;
@@ -26,7 +27,7 @@ export function formatPvmAsmError(e: PvmAsmError): string {
 }
 
 /** Thrown by `assembleByteCodeOrThrow`; the message lists every error, one a line. */
-export class PvmAssemblyFailed extends Error {
+export class PvmAssemblyFailed extends UserError {
 	constructor(readonly errors: readonly PvmAsmError[]) {
 		super(errors.map(formatPvmAsmError).join('\n'));
 		this.name = 'PvmAssemblyFailed';

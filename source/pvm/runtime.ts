@@ -6,6 +6,7 @@
  * executes from a clean state each time it is called.
  */
 import {instructionAt, type PvmProgram} from './bytecode.js';
+import {UserError} from '../user-error.js';
 
 export interface RunOptions {
 	/**
@@ -37,7 +38,7 @@ export const DEFAULT_MAX_CALL_DEPTH = 1 << 14;
 export type PvmErrorKind = 'runaway' | 'stack-overflow' | 'division-by-zero';
 
 /** A program failing at run time; names the pc (a byte-code offset) and the source line. */
-export class PvmRuntimeError extends Error {
+export class PvmRuntimeError extends UserError {
 	constructor(
 		readonly kind: PvmErrorKind,
 		readonly file: string,

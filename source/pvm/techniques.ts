@@ -12,8 +12,9 @@ import {stc} from './stc.js';
 import {translated} from './translated.js';
 import {ttc} from './ttc.js';
 
-export const TECHNIQUES = ['stc', 'ttc', 'ptc', 'itc', 'dtc', 'translated'] as const;
-export type Technique = (typeof TECHNIQUES)[number];
+import {TECHNIQUES, type Technique} from './technique-names.js';
+
+export {TECHNIQUES, type Technique} from './technique-names.js';
 
 export function isTechnique(name: string): name is Technique {
 	return (TECHNIQUES as readonly string[]).includes(name);

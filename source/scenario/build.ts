@@ -12,12 +12,12 @@ import {Machine} from '../cpu/machine.js';
 import {assembleFile} from '../isa/assembler/index.js';
 import {type Profile, ProfileError, builtinProfiles, parseProfile} from '../isa/profiles.js';
 import {type AsmError, AssemblyFailed, type Program, Symbolizer} from '../isa/program.js';
-import {type BootImage, buildImage} from '../os/loader.js';
+import {type BootImage, LoaderError, buildImage} from '../os/loader.js';
 import {OsObserver} from '../os/observer.js';
 import {type CodeArea, bootCodeMap} from './code-map.js';
 import {MachineSimulation} from './machine-simulation.js';
 import {DEFAULT_MEMORY, type Scenario, ScenarioError} from './scenario.js';
-import type {Simulation} from './simulation.js';
+import type {Engine, Simulation} from './simulation.js';
 import {buildVmmScenario} from '../vmm/scenario.js';
 
 export interface BuildOptions {
@@ -25,6 +25,8 @@ export interface BuildOptions {
 	bus?: EventBus;
 	/** More console input may come later (the live dashboard): `hlt` then waits for it. */
 	live?: boolean;
+	/** How the CPU executes (`--engine`); undefined: the CPU's default. */
+	engine?: Engine;
 }
 
 /**
@@ -140,6 +142,8 @@ export interface BareOptions {
 	costs?: Partial<CostModel>;
 	bus?: EventBus;
 	live?: boolean;
+	/** How the CPU executes (`--engine`); undefined: the CPU's default. */
+	engine?: Engine;
 }
 
 /** One program on the bare machine: loaded at 0, started at reset (pc = 0, supervisor mode; docs/v32.md §1.4). */
@@ -147,8 +151,13 @@ export function buildBareSimulation(program: Program, options: BareOptions = {})
 	const bus = options.bus ?? new EventBus();
 	const costs: CostModel = {...defaultCosts, ...options.costs};
 	const profile = options.profile ?? builtinProfiles['classic']!;
+	const memorySize = options.memory ?? DEFAULT_MEMORY;
+	// The input's mistake, not the machine's: say so before Machine.load's RangeError (a bug guard) could.
+	if (program.bytes.length > memorySize) {
+		throw new LoaderError(`${program.file}: the program's image of ${program.bytes.length} bytes does not fit in ${memorySize} bytes of memory (--memory)`);
+	}
 	const machine = new Machine({
-		memorySize: options.memory ?? DEFAULT_MEMORY,
+		memorySize,
 		profile,
 		costs,
 		input: options.input,

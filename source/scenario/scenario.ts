@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {type CostModel, defaultCosts} from '../cpu/costs.js';
 import {type VmmTechnique, vmmTechniques} from './simulation.js';
+import {UserError} from '../user-error.js';
 
 /** One guest of a VMM scenario given as a list (`vms: [{…}, …]`). */
 export interface GuestScenario {
@@ -46,7 +47,7 @@ export interface Scenario {
 	costs: Partial<CostModel>;
 }
 
-export class ScenarioError extends Error {
+export class ScenarioError extends UserError {
 	override name = 'ScenarioError';
 }
 

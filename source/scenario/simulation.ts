@@ -13,6 +13,10 @@ import type {CodeArea} from './code-map.js';
 export type VmmTechnique = 'none' | 'trap' | 'bt' | 'pv';
 export const vmmTechniques: readonly VmmTechnique[] = ['none', 'trap', 'bt', 'pv'];
 
+/** How the CPU executes: the interpreter, or the translating engine (`--engine`; passed as the build option `engine`). */
+export const engines = ['interp', 'jit'] as const;
+export type Engine = (typeof engines)[number];
+
 /** What the status line and trace header say about a run. */
 export interface RunDescription {
 	/** Scenario name (file base name) or the program's file name. */

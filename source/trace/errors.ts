@@ -4,8 +4,9 @@
  * file that still replays, up to where it is good.
  * Messages start with `FILE:` or `FILE:LINE:` so editors and terminals link them.
  */
+import {UserError} from '../user-error.js';
 
-export class TraceError extends Error {
+export class TraceError extends UserError {
 	override readonly name = 'TraceError';
 }
 

@@ -16,6 +16,8 @@ import {assembleFile} from '../isa/assembler/index.js';
 import {MAX_SOURCE_BYTES} from '../isa/assembler/source-file.js';
 import {AssemblyFailed, formatAsmError} from '../isa/program.js';
 import {buildBareSimulation, buildSimulation, scenarioProfile} from '../scenario/build.js';
+import type {Engine} from '../scenario/simulation.js';
+import {UserError} from '../user-error.js';
 import type {Scenario} from '../scenario/scenario.js';
 import type {Simulation} from '../scenario/simulation.js';
 import {TraceError} from './errors.js';
@@ -103,7 +105,7 @@ export interface Rebuilt {
  * Throws TraceError when the header cannot be rebuilt (an import, a spec this
  * vmtop does not know, sources that no longer assemble).
  */
-export function rebuildSimulation(header: TraceHeader, file: string): Rebuilt {
+export function rebuildSimulation(header: TraceHeader, file: string, options: {engine?: Engine} = {}): Rebuilt {
 	const spec = header.scenario.spec;
 	if (header.source !== 'record' || spec === null || spec === undefined) {
 		throw new TraceError(`${file}: this trace was imported (${header.import?.from ?? 'not recorded by vmtop'}); there is no run to rebuild`);
@@ -127,7 +129,7 @@ export function rebuildSimulation(header: TraceHeader, file: string): Rebuilt {
 		if (tmp) rmSync(tmp, {recursive: true, force: true});
 	};
 	try {
-		const sim = isBareSpec(used) ? buildBare(used) : buildSimulation(used as Scenario);
+		const sim = isBareSpec(used) ? buildBare(used, options) : buildSimulation(used as Scenario, options);
 		const note = same ? undefined : 'the source files on disk differ from the recording (or are missing): rebuilt from the copies in the trace header';
 		return {sim, note, dispose};
 	} catch (error) {
@@ -135,13 +137,15 @@ export function rebuildSimulation(header: TraceHeader, file: string): Rebuilt {
 		if (error instanceof AssemblyFailed) {
 			throw new TraceError(`${file}: the recorded sources no longer assemble:\n${error.errors.map(formatAsmError).join('\n')}`);
 		}
-		throw new TraceError(`${file}: cannot rebuild the recorded run: ${(error as Error).message}`);
+		// Only the input's mistakes become the trace's; anything else is a bug and stays one.
+		if (!(error instanceof UserError)) throw error;
+		throw new TraceError(`${file}: cannot rebuild the recorded run: ${error.message}`);
 	}
 }
 
-function buildBare(spec: BareSpec): Simulation {
+function buildBare(spec: BareSpec, options: {engine?: Engine}): Simulation {
 	const result = assembleFile(spec.program);
 	if (!result.ok) throw new AssemblyFailed(result.errors);
 	const profile = scenarioProfile({isa: spec.isa, file: ''} as Scenario);
-	return buildBareSimulation(result.program, {profile, memory: spec.memory, input: spec.input});
+	return buildBareSimulation(result.program, {profile, memory: spec.memory, input: spec.input, ...options});
 }

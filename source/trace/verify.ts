@@ -8,6 +8,7 @@ import type {Simulation} from '../scenario/simulation.js';
 import {type TraceEnd, type TraceEvent, encodeEvent} from './format.js';
 import {TraceReader} from './reader.js';
 import {rebuildSimulation} from './rebuild.js';
+import type {Engine} from '../scenario/simulation.js';
 import {Recording, recordLoop} from './recorder.js';
 import {TraceCursor} from './seek.js';
 import type {TraceSink} from './writer.js';
@@ -35,11 +36,12 @@ export interface VerifyResult {
 const cutEnds: ReadonlySet<TraceEnd> = new Set(['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'recording-stopped']);
 
 /** Throws TraceError if the trace cannot be opened or its run cannot be rebuilt. */
-export async function verifyTrace(file: string): Promise<VerifyResult> {
+/** `engine` (`replay --verify --engine`): rerun on that engine (default: the CPU's). */
+export async function verifyTrace(file: string, options: {engine?: Engine} = {}): Promise<VerifyResult> {
 	const reader = await TraceReader.open(file);
 	const rebuilt = (() => {
 		try {
-			return rebuildSimulation(reader.header, file);
+			return rebuildSimulation(reader.header, file, options);
 		} catch (error) {
 			reader.close();
 			throw error;

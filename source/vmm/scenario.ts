@@ -13,7 +13,7 @@ import type {EventBus} from '../bus/event-bus.js';
 import {Symbolizer, type Program} from '../isa/program.js';
 import {OsObserver} from '../os/observer.js';
 import {assembleAll, kernelSimulation, scenarioProfile} from '../scenario/build.js';
-import type {GuestScenario, Scenario} from '../scenario/scenario.js';
+import {type GuestScenario, MAX_MEMORY, type Scenario, ScenarioError} from '../scenario/scenario.js';
 import {type GuestSpec, buildVmmSimulation} from './build.js';
 import {bootStateOf} from './guest.js';
 import type {Technique} from './monitor.js';
@@ -50,6 +50,12 @@ export function buildVmmScenario(scenario: Scenario, options: VmmScenarioOptions
 	const technique: Technique = scenario.vmm;
 	const profile = scenarioProfile(scenario);
 	const guests = scenarioGuests(scenario);
+	// Every guest gets a partition of `memory` bytes in one real memory: a user's choice to refuse, not a bug.
+	if (scenario.memory * guests.length > MAX_MEMORY) {
+		throw new ScenarioError(
+			`${scenario.file || 'the command line'}: ${guests.length} guests × "memory" ${scenario.memory} bytes is more than the machine's ${MAX_MEMORY} bytes of real memory`,
+		);
+	}
 	const late: Array<OsObserver | undefined> = [];
 	const builds = guests.map((g, index) => {
 		const [kernel, ...programs] = assembleAll([g.kernel, ...g.programs]);

@@ -7,6 +7,7 @@ import {EventBus} from '../bus/event-bus.js';
 import {runHeadless} from '../cpu/headless.js';
 import type {StopInfo} from '../cpu/machine.js';
 import {buildKernelSimulation} from '../scenario/build.js';
+import type {Engine} from '../scenario/simulation.js';
 import type {Scenario} from '../scenario/scenario.js';
 import {type ExitRow, ExitStats} from '../stats/exit-stats.js';
 import {type PgReport, measureProperties, referenceReport} from './properties.js';
@@ -35,12 +36,13 @@ export interface StatsRun {
 
 export const DEFAULT_MAX_INSTRUCTIONS = 50_000_000;
 
-export function statsRun(scenario: Scenario, maxInstructions = scenario.maxInstructions ?? DEFAULT_MAX_INSTRUCTIONS): StatsRun {
+/** `engine` (`--engine`) runs the measured run on that engine; the properties' reference runs use the default. */
+export function statsRun(scenario: Scenario, maxInstructions = scenario.maxInstructions ?? DEFAULT_MAX_INSTRUCTIONS, engine?: Engine): StatsRun {
 	const bus = new EventBus();
 	let output = '';
 	const onOutput = (t: string) => (output += t);
 	if (scenario.vmm === 'none') {
-		const sim = buildKernelSimulation(scenario, {bus});
+		const sim = buildKernelSimulation(scenario, {bus, ...(engine ? {engine} : {})});
 		const {stop} = runHeadless(sim, {maxInstructions, onOutput});
 		const report = referenceReport(sim);
 		return {
@@ -55,7 +57,7 @@ export function statsRun(scenario: Scenario, maxInstructions = scenario.maxInstr
 		};
 	}
 	const stats = new ExitStats(bus);
-	const sim = buildVmmScenario(scenario, {bus});
+	const sim = buildVmmScenario(scenario, {bus, ...(engine ? {engine} : {})});
 	const {stop} = runHeadless(sim, {maxInstructions, onOutput});
 	const cycles = sim.machine.cycles;
 	const properties = measureProperties(sim, {maxInstructions});

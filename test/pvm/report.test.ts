@@ -112,7 +112,7 @@ describe('vmtop pvm', () => {
 	it('rejects an unknown technique with exit code 2, naming the flag and the choices', async () => {
 		const {code, stderr} = await cli('--dispatch', 'jit');
 		expect(code).toBe(2);
-		expect(stderr).toBe("vmtop pvm: --dispatch must be one of all, stc, ttc, ptc, itc, dtc, translated; got 'jit'\n");
+		expect(stderr).toBe("vmtop pvm: --dispatch expects one of all, stc, ttc, ptc, itc, dtc, translated; got 'jit'\n");
 	});
 
 	it('prints assembler errors and exits 1', async () => {

@@ -32,8 +32,16 @@ test('--json carries the VMM summary; the exit code is the guest power-off code'
 });
 
 test('VMM flags are checked', async () => {
+	let err = '';
+	vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
 	await expect(runCommand(['--headless', '--vmm', 'kvm'])).rejects.toThrow(UsageError);
-	await expect(runCommand(['--headless', '--type', '2'])).rejects.toThrow(/needs a VMM/);
-	await expect(runCommand(['--headless', '--vms', '3'])).rejects.toThrow(/several guests need a VMM/);
-	await expect(runCommand(['samples/bare/hello.s', '--headless', '--vmm', 'trap'])).rejects.toThrow(/need a kernel/);
+	// The scenario is read before these are checked: reported as usage errors (exit 2), nothing runs.
+	expect(await runCommand(['--headless', '--type', '2'])).toBe(2);
+	expect(err).toMatch(/^--type 2 needs a VMM/);
+	err = '';
+	expect(await runCommand(['--headless', '--vms', '3'])).toBe(2);
+	expect(err).toMatch(/^several guests need a VMM/);
+	err = '';
+	expect(await runCommand(['samples/bare/hello.s', '--headless', '--vmm', 'trap'])).toBe(2);
+	expect(err).toMatch(/need a kernel/);
 });

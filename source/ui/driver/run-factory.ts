@@ -9,17 +9,17 @@ import {AssemblyFailed} from '../../isa/program.js';
 import {builtinProfiles} from '../../isa/profiles.js';
 import {buildBareSimulation, buildSimulation, scenarioProfile} from '../../scenario/build.js';
 import {type Scenario, defaultScenarioFile, loadScenario} from '../../scenario/scenario.js';
-import type {Simulation, VmmTechnique} from '../../scenario/simulation.js';
+import type {Simulation} from '../../scenario/simulation.js';
+import {withInstructionLimit} from '../../scenario/limit.js';
+import {type SimulationFlags, checkBareFlags, engineOption, withSimulationFlags} from '../../scenario/overrides.js';
 import type {SimulationFactory} from './live-driver.js';
 import type {RestartChange} from './source.js';
 
 export interface RunRequest {
 	/** A scenario `.json` or a program `.s`; default: the package's default scenario. */
 	file?: string;
-	vmm?: VmmTechnique;
-	isa?: string;
-	type?: 1 | 2;
-	vms?: number;
+	/** The command line's simulation flags (--vmm --vms --type --isa --input --max-instructions --engine). */
+	flags?: SimulationFlags;
 	/** More console input may come (the dashboard); false for a headless run. */
 	live?: boolean;
 }
@@ -31,6 +31,8 @@ export interface Run {
 	isaProfiles: string[];
 	/** A bare program: no kernel, so no VMM to switch to. */
 	bare: boolean;
+	/** Stop after this many instructions (the scenario's, or --max-instructions). */
+	maxInstructions?: number;
 }
 
 export function isProgramFile(file: string | undefined): boolean {
@@ -40,13 +42,20 @@ export function isProgramFile(file: string | undefined): boolean {
 export function buildRun(request: RunRequest): Run {
 	const live = request.live ?? true;
 	const isaProfiles = Object.keys(builtinProfiles);
+	const flags = request.flags ?? {};
+	const options = {live, ...engineOption(flags)};
 	if (isProgramFile(request.file)) {
+		checkBareFlags(request.file!, flags);
 		const result = assembleFile(request.file!);
 		if (!result.ok) throw new AssemblyFailed(result.errors);
 		const program = result.program;
-		let isa = request.isa;
+		let isa = flags.isa;
+		const max = flags.maxInstructions;
 		const make = (): Simulation =>
-			buildBareSimulation(program, {profile: scenarioProfile({isa: isa ?? 'classic', file: ''} as Scenario), live});
+			withInstructionLimit(
+				buildBareSimulation(program, {profile: scenarioProfile({isa: isa ?? 'classic', file: ''} as Scenario), input: flags.input, ...options}),
+				max,
+			);
 		const factory: SimulationFactory = (change: RestartChange) => {
 			if (change.vmm !== undefined && change.vmm !== 'none') {
 				throw new Error('a bare program runs without a kernel, so without a VMM');
@@ -55,19 +64,17 @@ export function buildRun(request: RunRequest): Run {
 			return make();
 		};
 		if (isa !== undefined && !isaProfiles.includes(isa)) isaProfiles.push(isa);
-		return {sim: make(), factory, isaProfiles, bare: true};
+		return {sim: make(), factory, isaProfiles, bare: true, ...(max === undefined ? {} : {maxInstructions: max})};
 	}
-	let scenario: Scenario = {...loadScenario(request.file ?? defaultScenarioFile())};
-	if (request.vmm !== undefined) scenario.vmm = request.vmm;
-	if (request.isa !== undefined) scenario.isa = request.isa;
-	if (request.type !== undefined) scenario.type = request.type;
-	if (request.vms !== undefined) scenario.vms = request.vms;
+	let scenario: Scenario = withSimulationFlags(loadScenario(request.file ?? defaultScenarioFile()), flags);
 	if (!isaProfiles.includes(scenario.isa)) isaProfiles.push(scenario.isa);
+	const build = (s: Scenario): Simulation => withInstructionLimit(buildSimulation(s, options), s.maxInstructions);
 	const factory: SimulationFactory = (change: RestartChange) => {
 		const next = {...scenario, ...change};
-		const sim = buildSimulation(next, {live});
+		const sim = build(next);
 		scenario = next; // only once it built
 		return sim;
 	};
-	return {sim: buildSimulation(scenario, {live}), factory, isaProfiles, bare: false};
+	const max = scenario.maxInstructions;
+	return {sim: build(scenario), factory, isaProfiles, bare: false, ...(max === undefined ? {} : {maxInstructions: max})};
 }
