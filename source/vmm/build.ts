@@ -18,6 +18,9 @@ import {Monitor, type Technique} from './monitor.js';
 import {Partition} from './partition.js';
 import {VmmSimulation} from './vmm-simulation.js';
 
+/** Real memory of the VMM itself, above every partition: its interrupt descriptor table (256 words). */
+export const VMM_MEMORY = 1024;
+
 export interface GuestSpec {
 	name: string;
 	/** What the VMM runs (pv: loaded with the para-virtualized kernel build). */
@@ -47,7 +50,7 @@ export interface VmmConfig {
 	type?: 1 | 2;
 	profile: Profile;
 	costs?: Partial<CostModel>;
-	/** Bytes of memory of each guest (the native machine's size); the real machine has guests × this. */
+	/** Bytes of memory of each guest (the native machine's size); the real machine has guests × this, plus the VMM's own. */
 	memorySize: number;
 	guests: GuestSpec[];
 	/** Guest instructions per time slice (default 5,000 with several guests). */
@@ -67,7 +70,8 @@ export function buildVmmSimulation(config: VmmConfig): VmmSimulation {
 	const size = config.memorySize;
 	const bus = config.bus ?? new EventBus();
 	const machine = new Machine({
-		memorySize: size * n,
+		// The guests' partitions, then the VMM's own memory (its IDT: see Monitor.idtBase).
+		memorySize: size * n + VMM_MEMORY,
 		profile: config.profile,
 		costs: {...defaultCosts, ...config.costs},
 		inputOpen: config.inputOpen ?? false,
@@ -75,6 +79,7 @@ export function buildVmmSimulation(config: VmmConfig): VmmSimulation {
 	});
 	const type = config.type ?? 1;
 	const monitor = new Monitor(machine, {
+		idtBase: size * n,
 		technique: config.technique,
 		type,
 		slice: config.slice,

@@ -35,6 +35,14 @@ export const GUEST_LOOP_LIMIT = 10_000;
 
 export interface MonitorOptions {
 	technique: Technique;
+	/**
+	 * Real address of the VMM's own interrupt descriptor table, above every
+	 * partition. The real `idt` register holds it while guests run — as on a
+	 * real VMM, whose table must take the real exceptions — so a guest's
+	 * unprivileged `sidt` (pentium) reads it: the red pill. Default: the end of
+	 * real memory minus one table.
+	 */
+	idtBase?: number;
 	type: 1 | 2;
 	/** Guest instructions per time slice when several guests share the CPU. */
 	slice?: number;
@@ -59,6 +67,8 @@ export class Monitor {
 	readonly lineOrder: number[] = [];
 	/** Real opcode → privileged in the real CPU's profile. */
 	readonly privileged: Uint8Array;
+	/** Real address of the VMM's own IDT (what the real `idt` register holds). */
+	readonly idtBase: number;
 
 	constructor(
 		readonly machine: Machine,
@@ -66,6 +76,9 @@ export class Monitor {
 	) {
 		if (!machine.bus) throw new Error('the VMM needs an event bus on the machine');
 		this.bus = machine.bus;
+		this.idtBase = options.idtBase ?? machine.memorySize - 1024;
+		// Its entries stay 0: the trap hook takes every real exception before the CPU would read them.
+		machine.idt = this.idtBase;
 		this.privileged = privilegeTable(machine.profile);
 		this.scheduler = new Scheduler(this, options.slice);
 		const sensitiveUnprivileged = sensitive.some((op) => this.privileged[op] === 0);

@@ -201,9 +201,9 @@ export class Scheduler {
 		m.ulimit = seg.ulimit;
 		const p = g.partition;
 		if (seg.ubase < p.base || seg.ubase + seg.ulimit > p.base + p.size) this.segmentViolations++;
-		// The real IDT register is unused (the trap hook takes every exception); it shadows the
-		// guest's so that a user-mode `sidt` (pentium: unprivileged) reads what it would natively.
-		m.idt = v.readControl(Cr.idt);
+		// The real IDT register holds the VMM's own table, never a guest's: an unprivileged
+		// `sidt` (pentium) run directly reads the VMM's address — the red pill (Robin & Irvine).
+		m.idt = this.vm.idtBase;
 		m.intEnabled = true;
 		let due = Math.max(1, this.sliceEnd - v.instret);
 		if (v.timerPeriod > 0) due = Math.min(due, Math.max(1, v.timerCountdown));
