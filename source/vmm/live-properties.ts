@@ -1,5 +1,5 @@
 /**
- * The four properties while a run is still going, for the dashboard's panel
+ * Popek & Goldberg's three properties, and effectiveness, while a run is still going, for the dashboard's panel
  * (asked at frame rate, so cheap): the native references run once, lazily;
  * equivalence so far compares the console output with the reference's; when
  * every guest has stopped the full measurement (`measureProperties`) is taken
@@ -62,7 +62,7 @@ export function liveProperties(sim: Simulation): PropertyLine[] | undefined {
 			: {label: 'equivalence', value: 'so far: console output as the native run', ok: true},
 		{
 			label: 'resource control',
-			value: `contained so far (${attempts} guest operations on real resources, each virtualized)`,
+			value: `so far: ${attempts} guest operations on real resources, each virtualized`,
 			ok: sim.monitor.scheduler.segmentViolations === 0,
 		},
 		{label: 'efficiency', value: `${pct(instructions > 0 ? 1 - emulated / instructions : 1)} of guest instructions ran directly`},
@@ -89,14 +89,23 @@ function finalLines(p: PgReport): PropertyLine[] {
 	const lines: PropertyLine[] = [
 		bad
 			? {label: 'equivalence', value: `not equivalent: ${bad.cause ?? bad.divergence?.kind}`, ok: false}
-			: {label: 'equivalence', value: 'equivalent: console, exit, registers and memory as natively', ok: true},
+			: {
+					label: 'equivalence',
+					value: p.equivalence.level === 'OS' ? 'equivalent at OS level (pv build vs native build)' : 'equivalent: console, exit, registers and memory as natively',
+					ok: true,
+				},
 		{
 			label: 'resource control',
 			value: `${p.resourceControl.verdict}: ${p.resourceControl.checks.filter((c) => c.ok).length}/${p.resourceControl.checks.length} checks hold`,
 			ok: p.resourceControl.verdict === 'contained',
 		},
 		{label: 'efficiency', value: `${pct(p.efficiency.directShare)} of guest instructions ran directly`},
-		{label: 'effectiveness', value: `${p.effectiveness.ratio.toFixed(3)} (native ${p.effectiveness.nativeCycles} ÷ ${p.effectiveness.virtualCycles} cycles)`},
+		{
+			label: 'effectiveness',
+			value: p.effectiveness.comparable
+				? `${p.effectiveness.ratio.toFixed(3)} (native ${p.effectiveness.nativeCycles} ÷ ${p.effectiveness.virtualCycles} cycles)`
+				: 'not comparable (not equivalent)',
+		},
 		{label: 'VMM entries', value: p.entries.toLocaleString('en-US')},
 	];
 	if (p.translation) {

@@ -13,6 +13,7 @@ import {Cr} from '../isa/opcodes.js';
 import type {StopReason} from '../bus/events.js';
 import type {Guest} from './guest.js';
 import type {Monitor} from './monitor.js';
+import {MemoryWatch} from './resource-control.js';
 
 /** Default time slice when several guests share the CPU (guest instructions). */
 export const DEFAULT_SLICE = 5_000;
@@ -32,11 +33,15 @@ export class Scheduler {
 	segmentViolations = 0;
 	/** World switches so far. */
 	switches = 0;
+	/** Who touched another guest's memory (resource control, judged by what happened). */
+	readonly watch: MemoryWatch;
 
 	constructor(
 		private readonly vm: Monitor,
 		private readonly sliceOption?: number,
-	) {}
+	) {
+		this.watch = new MemoryWatch(vm);
+	}
 
 	/** Real `instret` at the last resume. */
 	get mark(): number {
@@ -58,6 +63,7 @@ export class Scheduler {
 		m.setMode(false);
 		m.intEnabled = true;
 		this.index = 0;
+		for (const g of this.vm.guests.slice(1)) this.watch.leave(g);
 		this.load(this.vm.guests[0]!);
 		this.resume(false);
 	}
@@ -85,6 +91,7 @@ export class Scheduler {
 				return this.resume(retire);
 			}
 			this.save(g);
+			this.watch.leave(g);
 			return this.idleOrStop();
 		}
 		if (next !== g) this.worldSwitch(g, next);
@@ -100,6 +107,7 @@ export class Scheduler {
 		this.waiting = false;
 		this.vm.machine.halted = false;
 		this.index = next.index;
+		this.watch.enter(next);
 		this.load(next);
 		this.resume(false);
 		return true;
@@ -147,6 +155,8 @@ export class Scheduler {
 
 	private worldSwitch(from: Guest, to: Guest): void {
 		this.save(from);
+		this.watch.leave(from);
+		this.watch.enter(to);
 		this.index = to.index;
 		this.load(to);
 		this.switches++;

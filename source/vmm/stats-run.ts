@@ -1,7 +1,7 @@
 /**
  * One headless run for `vmtop stats`: build the scenario (bare kernel or under
  * the VMM), run it to its end counting VMM exits (kvm_stat style, via the
- * lead's ExitStats subscriber), then measure the four properties.
+ * lead's ExitStats subscriber), then measure the three properties and effectiveness.
  */
 import {EventBus} from '../bus/event-bus.js';
 import {runHeadless} from '../cpu/headless.js';
