@@ -20,7 +20,7 @@ const wrongs: Record<string, {kernel: string; user?: string}> = {
 		kernel: 'it pushed the real FLAGS (S = 0, the real IF, always 1 under the VMM) instead of the virtual ones',
 		user: 'it pushed the real IF (the VMM keeps it on) instead of the virtual IF the guest kernel gave the process',
 	},
-	smsw: {kernel: 'it read the real mode (user) instead of the guest kernel's virtual supervisor mode'},
+	smsw: {kernel: "it read the real mode (user) instead of the guest kernel's virtual supervisor mode"},
 	sidt: {
 		kernel: "it read the real IDT register, which holds the VMM's own table, instead of the guest kernel's idt",
 		user: "it read the real IDT register, which holds the VMM's own table (the red pill)",
