@@ -49,7 +49,7 @@ test('the hostile kernel escapes nowhere: each attempt reported, the other guest
 	);
 	expect(report.resourceControl.attempts.every((a) => a.outcome.length > 0)).toBe(true);
 	expect(report.resourceControl.verdict).toBe('contained');
-	expect(report.resourceControl.checks.find((c) => c.name === 'other guests')).toMatchObject({ok: true});
+	expect(report.resourceControl.checks.find((c) => c.name === "other guests' memory")).toMatchObject({ok: true});
 	// A faithful duplicate: even the hostile kernel sees what it would see natively.
 	expect(report.equivalence.guests.map((g) => g.verdict)).toEqual(['equivalent', 'equivalent']);
 	expect(good!.vcpu.outputText()).toMatch(/all processes have exited/);
