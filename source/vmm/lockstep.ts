@@ -341,7 +341,8 @@ export class GuestStepper extends EventStepper {
 		const another = spec.reference !== undefined && spec.reference !== spec.boot;
 		if (another) {
 			const label = (f: GuestSpec['symbolize'], sup: boolean, x: number) => (f?.(sup, x) ?? hex(x)).replace(/\+0x[0-9a-f]+$/, '');
-			this.sameValue = (a, b, sup) => label(spec.referenceSymbolize, sup, a) === label(spec.symbolize, sup, b);
+			// Only the kernel is another build: in user mode the same program runs, compared bit for bit.
+			this.sameValue = (a, b, sup) => sup && label(spec.referenceSymbolize, sup, a) === label(spec.symbolize, sup, b);
 		}
 		bus.on('instruction', (e) => {
 			if (e.guest === guest) this.snap(e.pc);
