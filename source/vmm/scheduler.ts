@@ -64,6 +64,7 @@ export class Scheduler {
 		m.intEnabled = true;
 		this.index = 0;
 		for (const g of this.vm.guests.slice(1)) this.watch.leave(g);
+		this.watch.enter(this.vm.guests[0]!);
 		this.load(this.vm.guests[0]!);
 		this.resume(false);
 	}
