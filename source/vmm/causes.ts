@@ -58,7 +58,8 @@ function reason(sim: VmmSimulation, p: DivergencePoint): string | undefined {
 
 /** The first divergence of guest `g` and why (runs the lockstep comparison: call only when not equivalent). */
 export function explainDivergence(sim: VmmSimulation, g: Guest, native: NativeOutcome, visible: Divergence): Pick<GuestEquivalence, 'first' | 'spread' | 'cause'> {
-	const report: LockstepReport = guestLockstep(sim, g.index);
+	// No further than the virtualized run went (it may have been cut short by an instruction limit).
+	const report: LockstepReport = guestLockstep(sim, g.index, {limit: g.vcpu.instret + 1});
 	const parts: string[] = [];
 	const first = report.first;
 	if (first) {

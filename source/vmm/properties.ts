@@ -86,6 +86,8 @@ export interface MeasureOptions {
 	maxInstructions?: number;
 	/** Native outcomes already computed (same order as the guests). */
 	references?: NativeOutcome[];
+	/** Find each divergence's first cause by lockstep (default true; it reruns the guest instruction by instruction). */
+	explain?: boolean;
 }
 
 /** Measure the three properties (and effectiveness) of a run under the VMM. Runs each guest's native reference. */
@@ -98,7 +100,8 @@ export function measureProperties(sim: VmmSimulation, options: MeasureOptions = 
 		options.references ?? sim.specs.map((spec) => runReference(spec, {profile, costs, maxInstructions: options.maxInstructions}));
 	const equivalence = gs.map((g) => {
 		const e = compareGuest(sim, g, refs[g.index]!);
-		return e.verdict === 'not equivalent' ? {...e, ...explainDivergence(sim, g, refs[g.index]!, e.divergence!)} : e;
+		const explain = e.verdict === 'not equivalent' && options.explain !== false;
+		return explain ? {...e, ...explainDivergence(sim, g, refs[g.index]!, e.divergence!)} : e;
 	});
 	const perGuest: GuestFigures[] = gs.map((g) => {
 		const v = g.vcpu;
