@@ -9,6 +9,10 @@ import type {ExitRow} from '../stats/exit-stats.js';
 import type {PgReport} from './properties.js';
 import type {StatsRun} from './stats-run.js';
 
+/** What of Type II is modelled, said wherever a Type II run is reported. */
+export const TYPE_II_MODEL =
+	"Type II as modelled: only the host OS's cost per VMM exit; the host's scheduling of the VMM process (host timer, other host processes, preemption) is not";
+
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const int = (x: number) => Math.round(x).toString();
 
@@ -35,6 +39,7 @@ export function formatStats(run: StatsRun): string {
 		lines.push(...table('VMM exits (all guests)', run.exits));
 		if (run.hostOs) {
 			lines.push(`  every one through the host OS first: ${run.hostOs.passes} passes, ${run.hostOs.meanCycles} cycles each`);
+			lines.push(`  ${TYPE_II_MODEL}`);
 		}
 		for (const g of run.exitsByGuest) lines.push('', ...table(`VMM exits, guest ${g.guest} (${g.name})`, g.rows));
 		lines.push('');
