@@ -10,7 +10,7 @@ import {EventBus} from '../bus/event-bus.js';
 import {type CostModel, defaultCosts} from '../cpu/costs.js';
 import {Machine} from '../cpu/machine.js';
 import {controlRegisters} from '../isa/opcodes.js';
-import type {Profile} from '../isa/profiles.js';
+import {type Profile, privilegeTable} from '../isa/profiles.js';
 import type {CodeArea} from '../scenario/code-map.js';
 import type {RunDescription} from '../scenario/simulation.js';
 import {Guest, type BootState} from './guest.js';
@@ -23,6 +23,12 @@ export const VMM_MEMORY = 1024;
 
 export interface GuestSpec {
 	name: string;
+	/**
+	 * The guest's ISA profile when it differs from the real machine's (family virtualization):
+	 * its native reference runs on it, and the VMM gives its processes this profile's meaning of
+	 * an instruction the real machine traps but the guest's ISA does not.
+	 */
+	profile?: Profile;
 	/** What the VMM runs (pv: loaded with the para-virtualized kernel build). */
 	boot: BootState;
 	/** The native reference run's start (pv: the native kernel build); default `boot`. */
@@ -87,6 +93,7 @@ export function buildVmmSimulation(config: VmmConfig): VmmSimulation {
 	});
 	config.guests.forEach((spec, i) => {
 		const g = new Guest(i, spec.name, new Partition(i, i * size, size), machine, spec.boot, spec.sharedPage);
+		if (spec.profile) g.privileged = privilegeTable(spec.profile);
 		g.vcpu.inputOpen = config.inputOpen ?? false;
 		if (spec.input) g.vcpu.pushInput(new TextEncoder().encode(spec.input));
 		monitor.guests.push(g);

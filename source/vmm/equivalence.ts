@@ -55,7 +55,7 @@ export function runReference(
 	spec: GuestSpec,
 	options: {profile: Profile; costs?: Partial<CostModel>; maxInstructions?: number},
 ): NativeOutcome {
-	const m = nativeMachine(spec.reference ?? spec.boot, {profile: options.profile, costs: options.costs, input: spec.input});
+	const m = nativeMachine(spec.reference ?? spec.boot, {profile: spec.profile ?? options.profile, costs: options.costs, input: spec.input});
 	let output = '';
 	const {stop} = runHeadless(m, {maxInstructions: options.maxInstructions ?? 50_000_000, onOutput: (t) => (output += t)});
 	return {

@@ -69,6 +69,8 @@ export class Guest {
 	readonly resource = new ResourceLog();
 	/** VMM entries in a row in which the guest executed no instruction (an exception loop). */
 	fruitless = 0;
+	/** Family virtualization: opcode → privileged in the guest's own ISA (null: the real machine's). */
+	privileged: Uint8Array | null = null;
 	/** Passes through the host OS (Type II). */
 	hostPasses = 0;
 	/** Binary translation: blocks translated (first time), re-translated (after the guest wrote its code), patches, instructions scanned. */

@@ -284,7 +284,7 @@ export class NativeStepper extends EventStepper {
 
 	static of(spec: GuestSpec, sim: VmmSimulation): NativeStepper {
 		const bus = new EventBus();
-		const m = nativeMachine(spec.reference ?? spec.boot, {profile: sim.machine.profile, costs: sim.machine.costs, input: spec.input, bus});
+		const m = nativeMachine(spec.reference ?? spec.boot, {profile: spec.profile ?? sim.machine.profile, costs: sim.machine.costs, input: spec.input, bus});
 		const stepper = new NativeStepper(m, bus, spec.codeMap?.() ?? [], spec.symbolTables?.() ?? {});
 		// Another kernel build (pv): the reference's kernel code is named by its own labels.
 		if (spec.referenceSymbolize) stepper.kernelNames = (pc) => `${spec.referenceSymbolize!(true, pc)} (kernel)`;

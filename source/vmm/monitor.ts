@@ -169,6 +169,15 @@ export class Monitor {
 			const d = readDescriptor(this, g, epc);
 			return {reason: `hypercall: ${d.name}`, category: 'hypercall', run: () => hypercall(this, g, d, at)};
 		}
+		if (vector === Vector.GP && epc === at && !v.supervisor && g.privileged) {
+			// Family virtualization: privileged on the real machine, not in the guest's ISA — a guest
+			// process may run it there: emulate it with its user-mode meaning instead of reflecting #GP.
+			const ins = this.fetchable(at) ? this.instructionAt(phys) : undefined;
+			if (ins && this.privileged[ins.op] && !g.privileged[ins.op]) {
+				const next = (at + ins.size) >>> 0;
+				return {reason: `family: ${mnemonicOf[ins.op]}`, category: 'privileged', run: () => this.emulateTrapped(g, ins, at, next)};
+			}
+		}
 		if (vector === Vector.GP && epc === at && v.supervisor) {
 			const ins = this.fetchable(at) ? this.instructionAt(phys) : undefined;
 			if (ins && this.privileged[ins.op]) {

@@ -8,6 +8,7 @@
 import type {ExitRow} from '../stats/exit-stats.js';
 import type {PgReport} from './properties.js';
 import type {StatsRun} from './stats-run.js';
+import {formatFamilyNote} from './family.js';
 
 /** What of Type II is modelled, said wherever a Type II run is reported. */
 export const TYPE_II_MODEL =
@@ -42,6 +43,7 @@ export function formatStats(run: StatsRun): string {
 			lines.push(`  ${TYPE_II_MODEL}`);
 		}
 		for (const g of run.exitsByGuest) lines.push('', ...table(`VMM exits, guest ${g.guest} (${g.name})`, g.rows));
+		for (const n of run.family ?? []) lines.push('', ...formatFamilyNote(n));
 		lines.push('');
 	}
 	lines.push(...formatProperties(run.properties));
