@@ -34,7 +34,7 @@ export function liveProperties(sim: Simulation): PropertyLine[] | undefined {
 	cache.references ??= sim.specs.map((spec) => runReference(spec, {profile: sim.machine.profile, costs: sim.machine.costs}));
 	if (sim.stopped) {
 		cache.final ??= measureProperties(sim, {references: cache.references});
-		return finalLines(cache.final);
+		return [...finalLines(cache.final), ...typeIILine(sim)];
 	}
 	const gs = sim.guestList;
 	let diverged: string | undefined;
@@ -69,7 +69,12 @@ export function liveProperties(sim: Simulation): PropertyLine[] | undefined {
 		{label: 'effectiveness', value: `≈ ${(sim.machine.cycles > 0 ? nativeCycles / sim.machine.cycles : 1).toFixed(3)} (native ÷ virtualized cycles)`},
 		{label: 'VMM entries', value: sim.monitor.entries.toLocaleString('en-US')},
 	];
-	return [...lines, ...translationLine(sim)];
+	return [...lines, ...translationLine(sim), ...typeIILine(sim)];
+}
+
+/** Said on screen under a Type II run: what of the host OS is modelled. */
+function typeIILine(sim: VmmSimulation): PropertyLine[] {
+	return sim.description.type === 2 ? [{label: 'Type II', value: 'only the host OS cost per exit is modelled, not its scheduling of the VMM'}] : [];
 }
 
 function translationLine(sim: VmmSimulation): PropertyLine[] {
