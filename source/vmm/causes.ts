@@ -64,9 +64,18 @@ export function explainDivergence(sim: VmmSimulation, g: Guest, native: NativeOu
 	const first = report.first;
 	if (first) {
 		parts.push(`first divergence: ${describePoint(first)}`);
+		const said = new Set<string>();
 		const why = reason(sim, first);
-		if (why) parts.push(why);
-		for (const p of report.spread) parts.push(`then ${describePoint(p)}${reason(sim, p) ? ` (${reason(sim, p)})` : ''}`);
+		if (why) {
+			parts.push(why);
+			said.add(why);
+		}
+		for (const p of report.spread) {
+			// Each explanation once: a later site of the same hazard only gets its location and values.
+			const r = reason(sim, p);
+			parts.push(`then ${describePoint(p)}${r && !said.has(r) ? ` (${r})` : ''}`);
+			if (r) said.add(r);
+		}
 	} else {
 		parts.push(`no instruction diverged in ${report.compared} compared (${report.ended})`);
 	}
