@@ -9,7 +9,7 @@ import {statsCommand} from '../../source/cli/stats.js';
 import type {Technique} from '../../source/vmm/monitor.js';
 import {statsRun} from '../../source/vmm/stats-run.js';
 import {buildVmmScenario} from '../../source/vmm/scenario.js';
-import {guestLockstep} from '../../source/vmm/lockstep.js';
+import {guestLockstep, scenarioLockstep} from '../../source/vmm/lockstep.js';
 import {sampleScenario} from './helpers.js';
 
 type Verdict = 'equivalent' | 'not equivalent';
@@ -124,6 +124,14 @@ describe('the red pill', () => {
 		// The VMM's table lies above every partition: at 2 × 1 MiB with two guests.
 		expect(two[0]).toBe('0x00200000');
 	});
+});
+
+test('scenario level: a scenario natively against a scenario under a VMM (the API issue 17 builds on)', () => {
+	const r = scenarioLockstep(sampleScenario('hazard-smsw'), sampleScenario('hazard-smsw', {vmm: 'trap'}));
+	expect(r.first).toMatchObject({instruction: 1, mnemonic: 'smsw', where: 'boot+0x8 (kernel)', what: 'r0', native: '0x00000001', virtual: '0x00000000'});
+	expect(r.ended).toMatch(/^control flow parted after instruction 4/);
+	const same = scenarioLockstep(sampleScenario('hazard-smsw'), sampleScenario('hazard-smsw', {vmm: 'bt'}));
+	expect(same.first).toBeUndefined();
 });
 
 test('lockstep of an equivalent run: no divergence, both stopped alike', () => {
