@@ -158,5 +158,9 @@ test('two well-behaved pentium guests under trap: not equivalent, yet resource c
 test('vmm none: the report says an operating system has two of the three properties', () => {
 	const run = statsRun(sampleScenario('default'));
 	expect(run.properties.os).toMatch(/two of the three properties: efficiency .* and resource control .*, not equivalence/);
-	expect(formatStats(run)).toContain(`  ${run.properties.os}`);
+	const text = formatStats(run);
+	expect(text).toContain(`  ${run.properties.os}`);
+	expect(text).toMatch(/^Popek & Goldberg's three properties$/m);
+	expect(text).toMatch(/^Beside them, the lecture's contemporary figure$/m);
+	expect(text).not.toMatch(/four/i);
 });
