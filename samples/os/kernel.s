@@ -32,6 +32,9 @@
 ;     instructions as the native one: its timer ticks land at the same places.
 ;   - With the define HOSTILE the kernel turns on its VMM after booting and
 ;     tries to escape (see `hostile` at the end).
+;   - With the define USER_IRQ_OFF its processes run with interrupts disabled
+;     (cooperative: only system calls enter the kernel), so a process's pushf
+;     shows IF = 0 (samples/os/kernel-irq-off.s, the hazard-pushf scenario).
 ;
 ; Kernel calling convention: arguments in r1–r3, result in r0; r0–r3 may be
 ; clobbered by a callee, r4–r14 are preserved.
@@ -237,7 +240,11 @@ proc_init_next:
         st r2, [r8+P_LIMIT]
         st r3, [r8+P_EPC]
         st r2, [r8+P_USP]               ; sp at the top of its region (docs/v32.md §7.1)
+.ifdef USER_IRQ_OFF
+        mov r0, 0                       ; user mode (S = 0), interrupts disabled (kernel-irq-off.s)
+.else
         mov r0, FLAG_IF                 ; user mode (S = 0), interrupts enabled
+.endif
         st r0, [r8+P_EFLAGS]
         mov r0, P_RUNNABLE
         st r0, [r8+P_STATE]
@@ -673,10 +680,34 @@ idle_loop:
 .ifdef PV
         int VEC_HYPERCALL
         .word HC_STI
+.else
+        sti
+.endif
+        ; Count the idle pass. Interrupts are on here, and a handler never
+        ; returns to idle: an interrupt between the ld and the st would lose
+        ; the increment. So local_irq_save … local_irq_restore, entered with
+        ; IF = 1 — the section whose popf must turn interrupts back on
+        ; (on the pentium, under plain trap-and-emulate, it cannot: the
+        ; guest's virtual IF stays 0 and its hlt never wakes).
+.ifdef PV
+        int VEC_HYPERCALL
+        .word HC_PUSHF
+        int VEC_HYPERCALL
+        .word HC_CLI
+.else
+        pushf
+        cli
+.endif
+        ld r0, [idle_passes]
+        add r0, r0, 1
+        st r0, [idle_passes]
+.ifdef PV
+        int VEC_HYPERCALL
+        .word HC_POPF
         int VEC_HYPERCALL
         .word HC_HLT
 .else
-        sti
+        popf
         hlt
 .endif
         jmp idle_loop
@@ -946,6 +977,7 @@ current:        .word 0                 ; PCB of the running process, 0 when idl
 current_pid:    .word 0                 ; its pid, 0 when idle
 last_slot:      .word MAX_PROCS-1       ; slot that ran last: the first scan starts at slot 0
 ticks:          .word 0                 ; timer interrupts since boot
+idle_passes:    .word 0                 ; times the idle loop waited in hlt
 .ifdef HOSTILE
 hostile_resume: .word 0
 .endif

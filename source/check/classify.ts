@@ -29,6 +29,7 @@
  * - timing-dependent (Theorem 2): outcomes differ over a pair differing only
  *   in time. Not a kind of sensitivity: P&G's equivalence excludes timing.
  */
+import {requirementsOf} from './requirements.js';
 import {type Mnemonic, formats} from '../isa/opcodes.js';
 import type {Profile} from '../isa/profiles.js';
 import {compareOutcomes, describeChange, describeDifferences} from './compare.js';
@@ -252,6 +253,7 @@ export function classify(mnemonic: Mnemonic, runs: readonly FormRun[], space: St
 		userSensitive,
 		resourcesChanged: [...ctl.resources],
 		timingDependent,
+		requirements: [],
 		classes,
 		traps,
 		pairs: dep.pairs,
@@ -260,6 +262,7 @@ export function classify(mnemonic: Mnemonic, runs: readonly FormRun[], space: St
 		evidence,
 		notes: [],
 	};
+	result.requirements = requirementsOf(result);
 	result.notes = notes(result, dep);
 	return result;
 }

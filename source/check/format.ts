@@ -3,6 +3,7 @@
  * for every sensitive instruction, the three verdicts, and Robin & Irvine's list.
  */
 import type {CheckReport, Evidence, InstructionResult, TrapSummary, Verdict} from './report.js';
+import {requirementNames} from './requirements.js';
 
 const DIMENSION_LABEL: Record<string, string> = {
 	mode: 'mode',
@@ -41,13 +42,14 @@ function mark(r: InstructionResult): string {
 }
 
 function classificationTable(report: CheckReport): string[] {
-	const rows = [['instruction', 'privileged', 'sensitive', '', 'user-sens.', 'timing', 'traps in user mode', 'in supervisor mode']];
+	const rows = [['instruction', 'privileged', 'sensitive', '', 'req. 3', 'user-sens.', 'timing', 'traps in user mode', 'in supervisor mode']];
 	for (const r of report.instructions) {
 		rows.push([
 			r.mnemonic,
 			r.privileged ? 'yes' : 'no',
 			sensitivity(r),
 			mark(r),
+			r.requirements.map((x) => x.slice(2)).join(',') || '-',
 			r.userSensitive ? 'yes' : '-',
 			r.timingDependent ? 'yes' : '-',
 			traps(r.traps.user),
@@ -65,8 +67,9 @@ function evidenceLines(r: InstructionResult, e: Evidence): string[] {
 				? 'control-sensitive'
 				: `${e.property} (${DIMENSION_LABEL[e.dimension!]})`;
 	const lifted = e.hypothetical ? ' [run with its privilege lifted: what it would do without the trap]' : '';
+	const req = r.requirements.length > 0 && e.property !== 'privileged' ? ` [requirement ${r.requirements.join(', ')}]` : '';
 	return [
-		`  ${r.mnemonic.padEnd(6)} ${what}: \`${e.form}\`${lifted}`,
+		`  ${r.mnemonic.padEnd(6)} ${what}${req}: \`${e.form}\`${lifted}`,
 		`         ${e.states.join('  vs  ')}: ${e.observed}`,
 	];
 }
@@ -104,6 +107,12 @@ export function formatReport(report: CheckReport): string {
 	for (const r of report.instructions) {
 		if (!r.sensitive && !r.privileged) continue;
 		for (const e of r.evidence) out.push(...evidenceLines(r, e));
+	}
+	out.push('', "Requirement 3 of a virtualizable ISA level (the lecture): interception of sensitive instructions, by kind");
+	for (const [req, name] of Object.entries(requirementNames)) {
+		const members = report.instructions.filter((r) => r.requirements.includes(req));
+		const names = members.map((r) => `${r.mnemonic}${r.breaksTheorem1 ? ' ✗ not intercepted' : ''}`);
+		out.push(`  ${req} ${name}: ${names.length > 0 ? names.join(', ') : 'none'}`);
 	}
 	const notes = noteLines(report);
 	if (notes.length > 0) out.push('', 'Notes', ...notes);

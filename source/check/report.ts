@@ -61,6 +61,8 @@ export interface InstructionResult {
 	resourcesChanged: string[];
 	/** Its outcome depends on time (instructions executed since reset). */
 	timingDependent: boolean;
+	/** The lecture's kinds of requirement 3 (interception of sensitive instructions) it falls under: `3.a` … `3.d`. */
+	requirements: string[];
 	classes: InstructionClass[];
 	traps: {user: TrapSummary; supervisor: TrapSummary};
 	/** Pairs of states compared per dimension (both runs without a trap), and how many differed. */

@@ -1,4 +1,4 @@
-/** `vmtop stats`: run a scenario headless and print its VMM exits (kvm_stat style) and the four properties. */
+/** `vmtop stats`: run a scenario headless and print its VMM exits (kvm_stat style), Popek & Goldberg's three properties and effectiveness. */
 import process from 'node:process';
 import {type Scenario, defaultScenarioFile, loadScenario} from '../scenario/scenario.js';
 import {applySimulationFlags, withSimulationFlags} from '../scenario/overrides.js';
@@ -15,9 +15,12 @@ Usage
 
 Runs the scenario (default: samples/scenarios/default.json) headless and
 prints every VMM exit by reason — total, share, rate and mean cost in cycles,
-per guest and overall, as kvm_stat does — then the four properties of the
-virtual machine: equivalence (against the same scenario without a VMM),
-resource control, efficiency and effectiveness.
+per guest and overall, as kvm_stat does — then Popek & Goldberg's three
+properties of a virtual machine: equivalence (against the same scenario without
+a VMM; for a divergence, the first instruction whose effect differs), resource
+control (judged by what the guests touched) and efficiency — and beside them
+the lecture's effectiveness (not comparable for a run that is not equivalent).
+
 With --compare the scenario runs four times, under none, trap, bt and pv (so
 --vmm does not go with it); without a VMM it runs one guest.
 `;

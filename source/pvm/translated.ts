@@ -1,5 +1,6 @@
 /**
- * Translation instead of interpretation — the lecture's line of demarcation
+ * Translation instead of interpretation — the method that supports levels ≥ 4
+ * on the lecture's line of demarcation (interpretation supports levels ≤ 3)
  * between levels 3 and 4. The whole program is compiled once to JavaScript
  * source and `new Function`-ed; V8 then compiles that to machine code. No
  * token is fetched or decoded at run time, so there is no switching overhead

@@ -214,20 +214,20 @@ export function assembleAll(files: readonly string[], defines?: Record<string, n
 }
 
 /** The scenario's ISA profile: built in, or a profile file. */
-export function scenarioProfile(scenario: Scenario): Profile {
-	const builtin = builtinProfiles[scenario.isa];
+export function scenarioProfile(scenario: Scenario, isa = scenario.isa, key = 'isa'): Profile {
+	const builtin = builtinProfiles[isa];
 	if (builtin) return builtin;
 	const where = scenario.file || 'the scenario';
 	let text: string;
 	try {
-		text = readFileSync(scenario.isa, 'utf8');
+		text = readFileSync(isa, 'utf8');
 	} catch (error) {
-		throw new ScenarioError(`${where}: key "isa": cannot read ${scenario.isa}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+		throw new ScenarioError(`${where}: key "${key}": cannot read ${isa}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
 	}
 	try {
-		return parseProfile(text, scenario.isa);
+		return parseProfile(text, isa);
 	} catch (error) {
-		if (error instanceof ProfileError) throw new ScenarioError(`${where}: key "isa": ${error.message}`);
+		if (error instanceof ProfileError) throw new ScenarioError(`${where}: key "${key}": ${error.message}`);
 		throw error;
 	}
 }

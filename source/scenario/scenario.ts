@@ -20,6 +20,8 @@ export interface GuestScenario {
 	kernel?: string;
 	programs: string[];
 	input: string;
+	/** This guest's ISA profile when it differs from the real machine's (family virtualization). */
+	isa?: string;
 }
 
 /** A validated scenario: defaults filled in, paths resolved against the scenario's folder. */
@@ -85,7 +87,7 @@ const topKeys = [
 	'vms',
 	'costs',
 ] as const;
-const guestKeys = ['name', 'kernel', 'programs', 'input', 'inputFile'] as const;
+const guestKeys = ['name', 'kernel', 'programs', 'input', 'inputFile', 'isa'] as const;
 const costKeys = Object.keys(defaultCosts) as Array<keyof CostModel>;
 
 /** Read and validate a scenario file. */
@@ -247,11 +249,11 @@ class Validator {
 		return this.string(input, `${prefix}input`) ?? '';
 	}
 
-	isa(value: unknown): string {
+	isa(value: unknown, key = 'isa'): string {
 		if (value === undefined) return 'classic';
 		if (value === 'classic' || value === 'pentium') return value;
 		if (typeof value !== 'string' || !value.endsWith('.json')) {
-			this.fail('isa', '"classic", "pentium" or a profile file (.json)', value);
+			this.fail(key, '"classic", "pentium" or a profile file (.json)', value);
 		}
 		return this.resolve(value);
 	}
@@ -304,6 +306,7 @@ class Validator {
 			if (name !== undefined) guest.name = name;
 			const kernel = this.path(record['kernel'], `${key}.kernel`);
 			if (kernel !== undefined) guest.kernel = kernel;
+			if (record['isa'] !== undefined) guest.isa = this.isa(record['isa'], `${key}.isa`);
 			return guest;
 		});
 	}

@@ -10,7 +10,7 @@ import {EventBus} from '../bus/event-bus.js';
 import {type CostModel, defaultCosts} from '../cpu/costs.js';
 import {Machine} from '../cpu/machine.js';
 import {controlRegisters} from '../isa/opcodes.js';
-import type {Profile} from '../isa/profiles.js';
+import {type Profile, privilegeTable} from '../isa/profiles.js';
 import type {CodeArea} from '../scenario/code-map.js';
 import type {RunDescription} from '../scenario/simulation.js';
 import {Guest, type BootState} from './guest.js';
@@ -18,8 +18,17 @@ import {Monitor, type Technique} from './monitor.js';
 import {Partition} from './partition.js';
 import {VmmSimulation} from './vmm-simulation.js';
 
+/** Real memory of the VMM itself, above every partition: its interrupt descriptor table (256 words). */
+export const VMM_MEMORY = 1024;
+
 export interface GuestSpec {
 	name: string;
+	/**
+	 * The guest's ISA profile when it differs from the real machine's (family virtualization):
+	 * its native reference runs on it, and the VMM gives its processes this profile's meaning of
+	 * an instruction the real machine traps but the guest's ISA does not.
+	 */
+	profile?: Profile;
 	/** What the VMM runs (pv: loaded with the para-virtualized kernel build). */
 	boot: BootState;
 	/** The native reference run's start (pv: the native kernel build); default `boot`. */
@@ -47,7 +56,7 @@ export interface VmmConfig {
 	type?: 1 | 2;
 	profile: Profile;
 	costs?: Partial<CostModel>;
-	/** Bytes of memory of each guest (the native machine's size); the real machine has guests × this. */
+	/** Bytes of memory of each guest (the native machine's size); the real machine has guests × this, plus the VMM's own. */
 	memorySize: number;
 	guests: GuestSpec[];
 	/** Guest instructions per time slice (default 5,000 with several guests). */
@@ -67,7 +76,8 @@ export function buildVmmSimulation(config: VmmConfig): VmmSimulation {
 	const size = config.memorySize;
 	const bus = config.bus ?? new EventBus();
 	const machine = new Machine({
-		memorySize: size * n,
+		// The guests' partitions, then the VMM's own memory (its IDT: see Monitor.idtBase).
+		memorySize: size * n + VMM_MEMORY,
 		profile: config.profile,
 		costs: {...defaultCosts, ...config.costs},
 		inputOpen: config.inputOpen ?? false,
@@ -75,6 +85,7 @@ export function buildVmmSimulation(config: VmmConfig): VmmSimulation {
 	});
 	const type = config.type ?? 1;
 	const monitor = new Monitor(machine, {
+		idtBase: size * n,
 		technique: config.technique,
 		type,
 		slice: config.slice,
@@ -82,6 +93,7 @@ export function buildVmmSimulation(config: VmmConfig): VmmSimulation {
 	});
 	config.guests.forEach((spec, i) => {
 		const g = new Guest(i, spec.name, new Partition(i, i * size, size), machine, spec.boot, spec.sharedPage);
+		if (spec.profile) g.privileged = privilegeTable(spec.profile);
 		g.vcpu.inputOpen = config.inputOpen ?? false;
 		if (spec.input) g.vcpu.pushInput(new TextEncoder().encode(spec.input));
 		monitor.guests.push(g);

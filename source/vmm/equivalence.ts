@@ -12,6 +12,7 @@ import type {Profile} from '../isa/profiles.js';
 import {hex} from '../isa/program.js';
 import {type GuestSpec, nativeMachine} from './build.js';
 import type {Guest} from './guest.js';
+import type {DivergencePoint} from './lockstep.js';
 import type {VmmSimulation} from './vmm-simulation.js';
 
 /** What a native run of a guest leaves: the reference. */
@@ -40,8 +41,12 @@ export interface GuestEquivalence {
 	guest: number;
 	name: string;
 	verdict: 'equivalent' | 'not equivalent';
+	/** The first visible consequence: console, exit, final registers or memory. */
 	divergence?: Divergence;
-	/** Why, when not equivalent (names the instructions responsible when it can). */
+	/** The first instruction whose effect differed (lockstep with the native run), and later independent ones. */
+	first?: DivergencePoint;
+	spread?: DivergencePoint[];
+	/** Why, when not equivalent: the first divergence, what it did wrong, and how it spread. */
 	cause?: string;
 }
 
@@ -50,7 +55,7 @@ export function runReference(
 	spec: GuestSpec,
 	options: {profile: Profile; costs?: Partial<CostModel>; maxInstructions?: number},
 ): NativeOutcome {
-	const m = nativeMachine(spec.reference ?? spec.boot, {profile: options.profile, costs: options.costs, input: spec.input});
+	const m = nativeMachine(spec.reference ?? spec.boot, {profile: spec.profile ?? options.profile, costs: options.costs, input: spec.input});
 	let output = '';
 	const {stop} = runHeadless(m, {maxInstructions: options.maxInstructions ?? 50_000_000, onOutput: (t) => (output += t)});
 	return {

@@ -64,11 +64,13 @@ export class Guest {
 	entries = 0;
 	/** Real timer entries taken while the guest had its virtual IF off (the VMM kept control). */
 	timerEntriesWhileMasked = 0;
-	/** Sensitive unprivileged instructions in the guest kernel's code, by mnemonic. */
+	/** Sensitive unprivileged instructions in the guest kernel's code, by mnemonic (found as it is decoded). */
 	readonly sensitive = new Map<string, SensitiveSite>();
 	readonly resource = new ResourceLog();
 	/** VMM entries in a row in which the guest executed no instruction (an exception loop). */
 	fruitless = 0;
+	/** Family virtualization: opcode → privileged in the guest's own ISA (null: the real machine's). */
+	privileged: Uint8Array | null = null;
 	/** Passes through the host OS (Type II). */
 	hostPasses = 0;
 	/** Binary translation: blocks translated (first time), re-translated (after the guest wrote its code), patches, instructions scanned. */

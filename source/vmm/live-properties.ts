@@ -1,5 +1,5 @@
 /**
- * The four properties while a run is still going, for the dashboard's panel
+ * Popek & Goldberg's three properties, and effectiveness, while a run is still going, for the dashboard's panel
  * (asked at frame rate, so cheap): the native references run once, lazily;
  * equivalence so far compares the console output with the reference's; when
  * every guest has stopped the full measurement (`measureProperties`) is taken
@@ -34,7 +34,7 @@ export function liveProperties(sim: Simulation): PropertyLine[] | undefined {
 	cache.references ??= sim.specs.map((spec) => runReference(spec, {profile: sim.machine.profile, costs: sim.machine.costs}));
 	if (sim.stopped) {
 		cache.final ??= measureProperties(sim, {references: cache.references});
-		return finalLines(cache.final);
+		return [...finalLines(cache.final), ...typeIILine(sim)];
 	}
 	const gs = sim.guestList;
 	let diverged: string | undefined;
@@ -62,14 +62,19 @@ export function liveProperties(sim: Simulation): PropertyLine[] | undefined {
 			: {label: 'equivalence', value: 'so far: console output as the native run', ok: true},
 		{
 			label: 'resource control',
-			value: `contained so far (${attempts} guest operations on real resources, each virtualized)`,
+			value: `so far: ${attempts} guest operations on real resources, each virtualized`,
 			ok: sim.monitor.scheduler.segmentViolations === 0,
 		},
 		{label: 'efficiency', value: `${pct(instructions > 0 ? 1 - emulated / instructions : 1)} of guest instructions ran directly`},
 		{label: 'effectiveness', value: `≈ ${(sim.machine.cycles > 0 ? nativeCycles / sim.machine.cycles : 1).toFixed(3)} (native ÷ virtualized cycles)`},
 		{label: 'VMM entries', value: sim.monitor.entries.toLocaleString('en-US')},
 	];
-	return [...lines, ...translationLine(sim)];
+	return [...lines, ...translationLine(sim), ...typeIILine(sim)];
+}
+
+/** Said on screen under a Type II run: what of the host OS is modelled. */
+function typeIILine(sim: VmmSimulation): PropertyLine[] {
+	return sim.description.type === 2 ? [{label: 'Type II', value: 'only the host OS cost per exit is modelled, not its scheduling of the VMM'}] : [];
 }
 
 function translationLine(sim: VmmSimulation): PropertyLine[] {
@@ -89,14 +94,23 @@ function finalLines(p: PgReport): PropertyLine[] {
 	const lines: PropertyLine[] = [
 		bad
 			? {label: 'equivalence', value: `not equivalent: ${bad.cause ?? bad.divergence?.kind}`, ok: false}
-			: {label: 'equivalence', value: 'equivalent: console, exit, registers and memory as natively', ok: true},
+			: {
+					label: 'equivalence',
+					value: p.equivalence.level === 'OS' ? 'equivalent at OS level (pv build vs native build)' : 'equivalent: console, exit, registers and memory as natively',
+					ok: true,
+				},
 		{
 			label: 'resource control',
 			value: `${p.resourceControl.verdict}: ${p.resourceControl.checks.filter((c) => c.ok).length}/${p.resourceControl.checks.length} checks hold`,
 			ok: p.resourceControl.verdict === 'contained',
 		},
 		{label: 'efficiency', value: `${pct(p.efficiency.directShare)} of guest instructions ran directly`},
-		{label: 'effectiveness', value: `${p.effectiveness.ratio.toFixed(3)} (native ${p.effectiveness.nativeCycles} ÷ ${p.effectiveness.virtualCycles} cycles)`},
+		{
+			label: 'effectiveness',
+			value: p.effectiveness.comparable
+				? `${p.effectiveness.ratio.toFixed(3)} (native ${p.effectiveness.nativeCycles} ÷ ${p.effectiveness.virtualCycles} cycles)`
+				: 'not comparable (not equivalent)',
+		},
 		{label: 'VMM entries', value: p.entries.toLocaleString('en-US')},
 	];
 	if (p.translation) {

@@ -35,6 +35,14 @@ export const GUEST_LOOP_LIMIT = 10_000;
 
 export interface MonitorOptions {
 	technique: Technique;
+	/**
+	 * Real address of the VMM's own interrupt descriptor table, above every
+	 * partition. The real `idt` register holds it while guests run — as on a
+	 * real VMM, whose table must take the real exceptions — so a guest's
+	 * unprivileged `sidt` (pentium) reads it: the red pill. Default: the end of
+	 * real memory minus one table.
+	 */
+	idtBase?: number;
 	type: 1 | 2;
 	/** Guest instructions per time slice when several guests share the CPU. */
 	slice?: number;
@@ -59,6 +67,8 @@ export class Monitor {
 	readonly lineOrder: number[] = [];
 	/** Real opcode → privileged in the real CPU's profile. */
 	readonly privileged: Uint8Array;
+	/** Real address of the VMM's own IDT (what the real `idt` register holds). */
+	readonly idtBase: number;
 
 	constructor(
 		readonly machine: Machine,
@@ -66,6 +76,9 @@ export class Monitor {
 	) {
 		if (!machine.bus) throw new Error('the VMM needs an event bus on the machine');
 		this.bus = machine.bus;
+		this.idtBase = options.idtBase ?? machine.memorySize - 1024;
+		// Its entries stay 0: the trap hook takes every real exception before the CPU would read them.
+		machine.idt = this.idtBase;
 		this.privileged = privilegeTable(machine.profile);
 		this.scheduler = new GuestScheduler(this, options.slice);
 		const sensitiveUnprivileged = sensitive.some((op) => this.privileged[op] === 0);
@@ -155,6 +168,15 @@ export class Monitor {
 		if (epc !== at && vector === HYPERCALL_VECTOR && v.supervisor && this.technique === 'pv') {
 			const d = readDescriptor(this, g, epc);
 			return {reason: `hypercall: ${d.name}`, category: 'hypercall', run: () => hypercall(this, g, d, at)};
+		}
+		if (vector === Vector.GP && epc === at && !v.supervisor && g.privileged) {
+			// Family virtualization: privileged on the real machine, not in the guest's ISA — a guest
+			// process may run it there: emulate it with its user-mode meaning instead of reflecting #GP.
+			const ins = this.fetchable(at) ? this.instructionAt(phys) : undefined;
+			if (ins && this.privileged[ins.op] && !g.privileged[ins.op]) {
+				const next = (at + ins.size) >>> 0;
+				return {reason: `family: ${mnemonicOf[ins.op]}`, category: 'privileged', run: () => this.emulateTrapped(g, ins, at, next)};
+			}
 		}
 		if (vector === Vector.GP && epc === at && v.supervisor) {
 			const ins = this.fetchable(at) ? this.instructionAt(phys) : undefined;

@@ -1,12 +1,21 @@
 /**
- * The four properties of a virtual machine (Popek & Goldberg; effectiveness
- * from docs/v32.md §8.3), measured on a finished (or stopped) run under the VMM:
+ * Popek & Goldberg's three properties of a virtual machine, measured on a
+ * finished (or stopped) run under the VMM, and the lecture's contemporary
+ * figure beside them:
  *
- *   equivalence       — the guest observes what it would natively (equivalence.ts)
- *   resource control  — no guest took a real resource from the VMM (resource-control.ts)
+ *   equivalence       — the guest observes what it would natively (equivalence.ts);
+ *                       ISA level under trap and bt, OS level under pv (the guest
+ *                       is another build of the kernel: "similar but not identical")
+ *   resource control  — no guest reached a resource it was not given, judged by
+ *                       what the guests did (resource-control.ts), never by equivalence
  *   efficiency        — the share of guest instructions that ran directly
  *                       (Goldberg's "statistically dominant subset")
  *   effectiveness     — native cycles ÷ virtualized cycles for the same guest work
+ *                       (the lecture: "50–80 % effectiveness"; docs/v32.md §8's costs);
+ *                       comparable only when the run is equivalent
+ *
+ * An operating system has two of the three (the lecture, after P&G): efficiency
+ * and resource control, not equivalence — `referenceReport` says so.
  *
  * `PgReport` is plain data: `vmtop stats` prints it, the dashboard renders it.
  */
@@ -18,7 +27,7 @@ import {explainDivergence} from './causes.js';
 import type {VmmSimulation} from './vmm-simulation.js';
 
 export interface ResourceCheck {
-	/** What must hold: `real timer`, `real IDT`, `real interrupts`, `power`, `partitions`, `other guests`. */
+	/** What must hold: `real timer`, `real IDT`, `real interrupts`, `power`, `partitions`, `VMM memory`, `other guests' memory`. */
 	name: string;
 	ok: boolean;
 	detail: string;
@@ -49,6 +58,12 @@ export interface PgReport {
 	entries: number;
 	equivalence: {
 		verdict: 'reference' | 'equivalent' | 'not equivalent';
+		/**
+		 * What was compared: `ISA` (trap, bt: the same kernel, registers and memory bit for bit) or
+		 * `OS` (pv: the para-virtualized build against the native build, by what its processes and
+		 * console show, kernel addresses by label); `none` for the reference run.
+		 */
+		level: 'ISA' | 'OS' | 'none';
 		guests: GuestEquivalence[];
 	};
 	resourceControl: {
@@ -57,8 +72,11 @@ export interface PgReport {
 		checks: ResourceCheck[];
 	};
 	efficiency: {direct: number; emulated: number; directShare: number};
-	effectiveness: {nativeCycles: number; virtualCycles: number; ratio: number};
+	/** `comparable`: only an equivalent run did the same guest work as the native one. */
+	effectiveness: {nativeCycles: number; virtualCycles: number; ratio: number; comparable: boolean};
 	perGuest: GuestFigures[];
+	/** vmm none: which properties the operating system itself has (P&G via the lecture: two of the three). */
+	os?: string;
 	/** Binary translation (bt only). */
 	translation?: {blocks: number; retranslations: number; patches: number; scanned: number};
 }
@@ -68,9 +86,11 @@ export interface MeasureOptions {
 	maxInstructions?: number;
 	/** Native outcomes already computed (same order as the guests). */
 	references?: NativeOutcome[];
+	/** Find each divergence's first cause by lockstep (default true; it reruns the guest instruction by instruction). */
+	explain?: boolean;
 }
 
-/** Measure the four properties of a run under the VMM. Runs each guest's native reference. */
+/** Measure the three properties (and effectiveness) of a run under the VMM. Runs each guest's native reference. */
 export function measureProperties(sim: VmmSimulation, options: MeasureOptions = {}): PgReport {
 	sim.monitor.scheduler.settle();
 	const costs = sim.machine.costs as Partial<CostModel>;
@@ -80,8 +100,8 @@ export function measureProperties(sim: VmmSimulation, options: MeasureOptions = 
 		options.references ?? sim.specs.map((spec) => runReference(spec, {profile, costs, maxInstructions: options.maxInstructions}));
 	const equivalence = gs.map((g) => {
 		const e = compareGuest(sim, g, refs[g.index]!);
-		if (e.verdict === 'not equivalent') e.cause = explainDivergence(sim, g, refs[g.index]!, e.divergence!);
-		return e;
+		const explain = e.verdict === 'not equivalent' && options.explain !== false;
+		return explain ? {...e, ...explainDivergence(sim, g, refs[g.index]!, e.divergence!)} : e;
 	});
 	const perGuest: GuestFigures[] = gs.map((g) => {
 		const v = g.vcpu;
@@ -105,19 +125,17 @@ export function measureProperties(sim: VmmSimulation, options: MeasureOptions = 
 	const nativeCycles = sum((x) => x.nativeCycles);
 	const virtualCycles = sim.machine.cycles;
 	const t = sim.monitor.technique;
+	const verdict = equivalence.every((e) => e.verdict === 'equivalent') ? 'equivalent' : 'not equivalent';
 	const report: PgReport = {
 		technique: t,
 		isa: profile.name,
 		type: sim.description.type,
 		guests: gs.length,
 		entries: sim.monitor.entries,
-		equivalence: {
-			verdict: equivalence.every((e) => e.verdict === 'equivalent') ? 'equivalent' : 'not equivalent',
-			guests: equivalence,
-		},
-		resourceControl: resourceControl(sim, equivalence),
+		equivalence: {verdict, level: t === 'pv' ? 'OS' : 'ISA', guests: equivalence},
+		resourceControl: resourceControl(sim),
 		efficiency: {direct, emulated, directShare: direct + emulated > 0 ? direct / (direct + emulated) : 1},
-		effectiveness: {nativeCycles, virtualCycles, ratio: virtualCycles > 0 ? nativeCycles / virtualCycles : 1},
+		effectiveness: {nativeCycles, virtualCycles, ratio: virtualCycles > 0 ? nativeCycles / virtualCycles : 1, comparable: verdict === 'equivalent'},
 		perGuest,
 	};
 	if (t === 'bt') {
@@ -128,10 +146,7 @@ export function measureProperties(sim: VmmSimulation, options: MeasureOptions = 
 	return report;
 }
 
-/** Escape attempts: a guest making one may end differently than natively, and that is its own business. */
-const escapes = new Set(['access outside the partition', 'widen the user segment', 'stop the timer', 'halt with interrupts disabled']);
-
-function resourceControl(sim: VmmSimulation, equivalence: GuestEquivalence[]): PgReport['resourceControl'] {
+function resourceControl(sim: VmmSimulation): PgReport['resourceControl'] {
 	const m = sim.machine;
 	const vm = sim.monitor;
 	const gs = sim.guestList;
@@ -141,6 +156,9 @@ function resourceControl(sim: VmmSimulation, equivalence: GuestEquivalence[]): P
 	const running = gs.filter((g) => g.vcpu.state !== 'stopped').length;
 	const poweredOff = gs.filter((g) => g.vcpu.stopped?.reason === 'poweroff').length;
 	const hookOk = m.trapHook !== null;
+	// The VMM's own memory (its IDT) lies above every partition: a guest that wrote there reached the VMM.
+	const vmmMemory = m.mem.subarray(vm.idtBase, vm.idtBase + 1024);
+	const vmmTouched = vmmMemory.findIndex((b) => b !== 0);
 	const checks: ResourceCheck[] = [
 		{
 			name: 'real timer',
@@ -149,8 +167,8 @@ function resourceControl(sim: VmmSimulation, equivalence: GuestEquivalence[]): P
 		},
 		{
 			name: 'real IDT',
-			ok: hookOk,
-			detail: `every real exception went to the VMM; guests loaded only their virtual IDTs (${count('replace the IDT')}×)`,
+			ok: hookOk && (m.idt >>> 0) === vm.idtBase,
+			detail: `held the VMM's own table (0x${vm.idtBase.toString(16)}) and every real exception went to the VMM; guests loaded only their virtual IDTs (${count('replace the IDT')}×)`,
 		},
 		{
 			name: 'real interrupts',
@@ -165,19 +183,35 @@ function resourceControl(sim: VmmSimulation, equivalence: GuestEquivalence[]): P
 		{
 			name: 'partitions',
 			ok: vm.scheduler.segmentViolations === 0,
-			detail: `every guest confined to its partition (${count('access outside the partition')} accesses outside: #GP; ${count('widen the user segment')} wider user segments clipped)`,
+			detail: `every guest resumed inside its partition (${count('access outside the partition')} accesses outside: #GP; ${count('widen the user segment')} wider user segments clipped)`,
+		},
+		{
+			name: 'VMM memory',
+			ok: vmmTouched < 0,
+			detail: vmmTouched < 0 ? 'untouched by every guest' : `changed at 0x${(vm.idtBase + vmmTouched).toString(16)}: a guest reached the VMM's own memory`,
 		},
 	];
 	if (gs.length > 1) {
-		const others = equivalence.filter((e) => !gs[e.guest]!.resource.attempts().some((a) => escapes.has(a.kind)));
+		// Judged by what the guests touched, never by whether they stayed equivalent.
+		vm.scheduler.watch.checkAll(vm.current);
+		const touches = vm.scheduler.watch.touches;
 		checks.push({
-			name: 'other guests',
-			ok: others.every((e) => e.verdict === 'equivalent'),
-			detail: others.map((e) => `guest ${e.guest} (${e.name}): ${e.verdict}`).join('; ') || 'every guest tried to escape',
+			name: "other guests' memory",
+			ok: touches.length === 0,
+			detail:
+				touches.length === 0
+					? "no guest's memory changed while another guest held the CPU"
+					: touches
+							.map((t) => `guest ${t.guest}'s memory changed at 0x${t.at.toString(16)} while guest ${t.by.join(', ')} ran`)
+							.join('; '),
 		});
 	}
 	return {verdict: checks.every((c) => c.ok) ? 'contained' : 'violated', attempts, checks};
 }
+
+/** What an operating system is as a virtual machine (the lecture's "2/3 virtual machine properties", after P&G). */
+export const OS_PROPERTIES =
+	'an operating system has two of the three properties: efficiency (its processes run directly on the CPU) and resource control (it owns the machine and gives each process its share), not equivalence (its processes see system calls, not the bare machine)';
 
 /** The reference run itself (`vmm: none`): no VMM, nothing to compare. */
 export function referenceReport(sim: Simulation): PgReport {
@@ -200,10 +234,11 @@ export function referenceReport(sim: Simulation): PgReport {
 		type: 1,
 		guests: 1,
 		entries: 0,
-		equivalence: {verdict: 'reference', guests: []},
+		equivalence: {verdict: 'reference', level: 'none', guests: []},
 		resourceControl: {verdict: 'reference', attempts: [], checks: []},
 		efficiency: {direct: m.instret, emulated: 0, directShare: 1},
-		effectiveness: {nativeCycles: m.cycles, virtualCycles: m.cycles, ratio: 1},
+		effectiveness: {nativeCycles: m.cycles, virtualCycles: m.cycles, ratio: 1, comparable: true},
 		perGuest: [figures],
+		os: OS_PROPERTIES,
 	};
 }

@@ -35,6 +35,16 @@ export interface Attempt {
 	outcome: string;
 }
 
+/** A guest's memory found changed while other guests held the CPU: someone touched what it was not given. */
+export interface Touch {
+	/** The guest whose memory changed. */
+	guest: number;
+	/** The guests that ran meanwhile (one of them wrote it). */
+	by: number[];
+	/** First changed guest-physical address. */
+	at: number;
+}
+
 export class ResourceLog {
 	private readonly byKey = new Map<string, Attempt>();
 
@@ -89,5 +99,53 @@ export function logGuestFault(vm: Monitor, g: Guest, at: number, badaddr: number
 			detail,
 			outcome: '#GP reflected into the guest kernel, which protects itself as it would natively',
 		});
+	}
+}
+
+/**
+ * Partitioning in space, checked by what happened rather than by design: when
+ * a guest leaves the CPU its memory is copied; when it gets the CPU back the
+ * copy must still match — nobody else touched it in between. (With one guest
+ * there is nobody else; the VMM's own memory is checked in properties.ts.)
+ */
+export class MemoryWatch {
+	private readonly shadows = new Map<number, Uint8Array>();
+	private readonly ranSince = new Map<number, Set<number>>();
+	readonly touches: Touch[] = [];
+
+	constructor(private readonly vm: Monitor) {}
+
+	/** Guest `g` leaves the CPU (or has not had it yet). */
+	leave(g: Guest): void {
+		if (this.vm.guests.length < 2) return;
+		const p = g.partition;
+		let copy = this.shadows.get(g.index);
+		if (!copy) this.shadows.set(g.index, (copy = new Uint8Array(p.size)));
+		copy.set(this.vm.machine.mem.subarray(p.base, p.base + p.size));
+		this.ranSince.set(g.index, new Set());
+	}
+
+	/** Guest `g` gets the CPU: check its memory, note that it runs while the others are away. */
+	enter(g: Guest): void {
+		if (this.vm.guests.length < 2) return;
+		this.check(g);
+		for (const [i, set] of this.ranSince) if (i !== g.index) set.add(g.index);
+	}
+
+	/** Every guest not holding the CPU: is its memory as it left it? */
+	checkAll(current: Guest | undefined): void {
+		for (const g of this.vm.guests) if (g !== current) this.check(g);
+	}
+
+	private check(g: Guest): void {
+		const copy = this.shadows.get(g.index);
+		if (!copy) return;
+		const p = g.partition;
+		const mem = this.vm.machine.mem.subarray(p.base, p.base + p.size);
+		if (Buffer.compare(Buffer.from(copy.buffer, copy.byteOffset, copy.length), Buffer.from(mem.buffer, mem.byteOffset, mem.length)) === 0) return;
+		let at = 0;
+		while (copy[at] === mem[at]) at++;
+		this.touches.push({guest: g.index, by: [...(this.ranSince.get(g.index) ?? [])], at});
+		copy.set(mem);
 	}
 }

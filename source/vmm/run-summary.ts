@@ -1,4 +1,5 @@
 /** What `vmtop run --headless` adds to its summary for a run under the VMM: the guests and the VMM's entries. */
+import {TYPE_II_MODEL} from './stats-format.js';
 import type {VmmSimulation} from './vmm-simulation.js';
 
 export interface VmmRunSummary {
@@ -40,6 +41,7 @@ export function formatVmmRunSummary(s: VmmRunSummary): string {
 	const lines = [
 		`vmm:          ${s.technique} (Type ${s.type === 1 ? 'I' : 'II'}), ${s.entries} VMM entries, ${s.worldSwitches} world switches (vmtop stats for the reasons)`,
 	];
+	if (s.type === 2) lines.push(`              ${TYPE_II_MODEL}`);
 	for (const g of s.guests) {
 		lines.push(`guest ${g.index}:      ${g.name}: ${g.stop}; ${g.instructions} guest instructions, ${g.emulated} through the VMM, ${g.entries} entries`);
 	}

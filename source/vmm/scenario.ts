@@ -35,6 +35,7 @@ export function scenarioGuests(scenario: Scenario): Array<Required<Omit<GuestSce
 			kernel: g.kernel ?? scenario.kernel,
 			programs: g.programs,
 			input: g.input,
+			isa: g.isa ?? scenario.isa,
 		}));
 	}
 	return Array.from({length: scenario.vms}, (_, i) => ({
@@ -42,6 +43,7 @@ export function scenarioGuests(scenario: Scenario): Array<Required<Omit<GuestSce
 		kernel: scenario.kernel,
 		programs: scenario.programs,
 		input: scenario.input,
+		isa: scenario.isa,
 	}));
 }
 
@@ -60,8 +62,10 @@ export function buildVmmScenario(scenario: Scenario, options: VmmScenarioOptions
 	const builds = guests.map((g, index) => {
 		const [kernel, ...programs] = assembleAll([g.kernel, ...g.programs]);
 		const run = technique === 'pv' ? assembleAll([g.kernel], {PV: 1})[0]! : kernel!;
+		// Family virtualization: the guest's own ISA profile (its native reference runs on it).
+		const guestProfile = g.isa === scenario.isa ? profile : scenarioProfile(scenario, g.isa, `vms[${index}].isa`);
 		const boot = (k: Program) =>
-			kernelSimulation({kernel: k, programs, profile, memory: scenario.memory, input: g.input, costs: scenario.costs});
+			kernelSimulation({kernel: k, programs, profile: guestProfile, memory: scenario.memory, input: g.input, costs: scenario.costs});
 		const native = boot(kernel!);
 		const guest = run === kernel ? native : boot(run);
 		const kernelNames = new Symbolizer(run.labels);
@@ -71,6 +75,7 @@ export function buildVmmScenario(scenario: Scenario, options: VmmScenarioOptions
 		const codeMap = guest.codeMap();
 		const spec: GuestSpec = {
 			name: g.name,
+			...(guestProfile === profile ? {} : {profile: guestProfile}),
 			boot: bootStateOf(guest.machine),
 			reference: run === kernel ? undefined : bootStateOf(native.machine),
 			input: g.input,

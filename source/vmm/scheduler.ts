@@ -13,6 +13,7 @@ import {Cr} from '../isa/opcodes.js';
 import type {StopReason} from '../bus/events.js';
 import type {Guest} from './guest.js';
 import type {Monitor} from './monitor.js';
+import {MemoryWatch} from './resource-control.js';
 
 /** Default time slice when several guests share the CPU (guest instructions). */
 export const DEFAULT_SLICE = 5_000;
@@ -32,11 +33,15 @@ export class GuestScheduler {
 	segmentViolations = 0;
 	/** World switches so far. */
 	switches = 0;
+	/** Who touched another guest's memory (resource control, judged by what happened). */
+	readonly watch: MemoryWatch;
 
 	constructor(
 		private readonly vm: Monitor,
 		private readonly sliceOption?: number,
-	) {}
+	) {
+		this.watch = new MemoryWatch(vm);
+	}
 
 	/** Real `instret` at the last resume. */
 	get mark(): number {
@@ -58,6 +63,8 @@ export class GuestScheduler {
 		m.setMode(false);
 		m.intEnabled = true;
 		this.index = 0;
+		for (const g of this.vm.guests.slice(1)) this.watch.leave(g);
+		this.watch.enter(this.vm.guests[0]!);
 		this.load(this.vm.guests[0]!);
 		this.resume(false);
 	}
@@ -85,6 +92,7 @@ export class GuestScheduler {
 				return this.resume(retire);
 			}
 			this.save(g);
+			this.watch.leave(g);
 			return this.idleOrStop();
 		}
 		if (next !== g) this.worldSwitch(g, next);
@@ -100,6 +108,7 @@ export class GuestScheduler {
 		this.waiting = false;
 		this.vm.machine.halted = false;
 		this.index = next.index;
+		this.watch.enter(next);
 		this.load(next);
 		this.resume(false);
 		return true;
@@ -147,6 +156,8 @@ export class GuestScheduler {
 
 	private worldSwitch(from: Guest, to: Guest): void {
 		this.save(from);
+		this.watch.leave(from);
+		this.watch.enter(to);
 		this.index = to.index;
 		this.load(to);
 		this.switches++;
@@ -201,9 +212,9 @@ export class GuestScheduler {
 		m.ulimit = seg.ulimit;
 		const p = g.partition;
 		if (seg.ubase < p.base || seg.ubase + seg.ulimit > p.base + p.size) this.segmentViolations++;
-		// The real IDT register is unused (the trap hook takes every exception); it shadows the
-		// guest's so that a user-mode `sidt` (pentium: unprivileged) reads what it would natively.
-		m.idt = v.readControl(Cr.idt);
+		// The real IDT register holds the VMM's own table, never a guest's: an unprivileged
+		// `sidt` (pentium) run directly reads the VMM's address — the red pill (Robin & Irvine).
+		m.idt = this.vm.idtBase;
 		m.intEnabled = true;
 		let due = Math.max(1, this.sliceEnd - v.instret);
 		if (v.timerPeriod > 0) due = Math.min(due, Math.max(1, v.timerCountdown));

@@ -1,12 +1,18 @@
 /**
  * Text for `vmtop stats`: the exit-reason table as kvm_stat / `perf kvm stat`
- * print it (reason, total, share, rate, mean cost), the four Popek–Goldberg
- * properties, and the side-by-side comparison of the techniques. Pure
+ * print it (reason, total, share, rate, mean cost), Popek & Goldberg's three
+ * properties with the lecture's effectiveness, and the side-by-side comparison
+ * of the techniques. Pure
  * functions of the run's data, so the output is deterministic.
  */
 import type {ExitRow} from '../stats/exit-stats.js';
 import type {PgReport} from './properties.js';
 import type {StatsRun} from './stats-run.js';
+import {formatFamilyNote} from './family.js';
+
+/** What of Type II is modelled, said wherever a Type II run is reported. */
+export const TYPE_II_MODEL =
+	"Type II as modelled: only the host OS's cost per VMM exit; the host's scheduling of the VMM process (host timer, other host processes, preemption) is not";
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const int = (x: number) => Math.round(x).toString();
@@ -34,24 +40,33 @@ export function formatStats(run: StatsRun): string {
 		lines.push(...table('VMM exits (all guests)', run.exits));
 		if (run.hostOs) {
 			lines.push(`  every one through the host OS first: ${run.hostOs.passes} passes, ${run.hostOs.meanCycles} cycles each`);
+			lines.push(`  ${TYPE_II_MODEL}`);
 		}
 		for (const g of run.exitsByGuest) lines.push('', ...table(`VMM exits, guest ${g.guest} (${g.name})`, g.rows));
+		for (const n of run.family ?? []) lines.push('', ...formatFamilyNote(n));
 		lines.push('');
 	}
 	lines.push(...formatProperties(run.properties));
 	return lines.join('\n');
 }
 
+/** How equivalence was judged: ISA level (trap, bt) or OS level (pv, another kernel build). */
+export function equivalenceLevel(p: PgReport): string {
+	return p.equivalence.level === 'OS'
+		? 'OS level: the para-virtualized build against the native build — console, exit, user registers and memory; kernel addresses by label'
+		: 'ISA level: console, exit, registers and memory as the native run';
+}
+
 export function formatProperties(p: PgReport): string[] {
-	const lines = ['Popek & Goldberg'];
+	const lines = ["Popek & Goldberg's three properties"];
 	const eq = p.equivalence;
 	if (eq.verdict === 'reference') lines.push('  equivalence       the reference run (vmm none): the others are compared with it');
-	else if (eq.verdict === 'equivalent') lines.push('  equivalence       equivalent: console, exit, registers and memory as the native run');
+	else if (eq.verdict === 'equivalent') lines.push(`  equivalence       equivalent (${equivalenceLevel(p)})`);
 	else {
-		lines.push('  equivalence       NOT equivalent');
+		lines.push(`  equivalence       NOT equivalent (${p.equivalence.level} level)`);
 		for (const g of eq.guests.filter((x) => x.verdict !== 'equivalent')) {
 			const d = g.divergence!;
-			lines.push(`    guest ${g.guest} (${g.name}): ${d.kind} differs at ${d.where}: native ${d.native}, virtual ${d.virtual}`);
+			lines.push(`    guest ${g.guest} (${g.name}): first visible: ${d.kind} differs at ${d.where}: native ${d.native}, virtual ${d.virtual}`);
 			if (g.cause) lines.push(`    why: ${g.cause}`);
 		}
 	}
@@ -68,8 +83,10 @@ export function formatProperties(p: PgReport): string[] {
 	lines.push(
 		`  efficiency        ${pct(e.directShare)} of guest instructions ran directly (${e.direct} of ${e.direct + e.emulated}; ${e.emulated} entered the VMM)`,
 	);
+	if (p.os) lines.push(`  ${p.os}`);
 	const f = p.effectiveness;
-	const note = eq.verdict === 'not equivalent' ? ' — not the same guest work: not comparable' : '';
+	lines.push('', 'Beside them, the lecture\'s contemporary figure');
+	const note = f.comparable ? '' : ' — not comparable (not equivalent: not the same guest work)';
 	lines.push(`  effectiveness     ${f.ratio.toFixed(3)} (native ${f.nativeCycles} cycles ÷ virtualized ${f.virtualCycles})${note}`);
 	if (p.translation) {
 		const t = p.translation;
@@ -90,7 +107,11 @@ export function formatCompare(runs: StatsRun[]): string {
 		['resource control', runs.map((r) => r.properties.resourceControl.verdict)],
 		['VMM entries', runs.map((r) => int(r.properties.entries))],
 		['efficiency', runs.map((r) => pct(r.properties.efficiency.directShare))],
-		['effectiveness', runs.map((r) => r.properties.effectiveness.ratio.toFixed(3))],
+		['equivalence level', runs.map((r) => r.properties.equivalence.level)],
+		[
+			'effectiveness',
+			runs.map((r) => (r.properties.effectiveness.comparable ? r.properties.effectiveness.ratio.toFixed(3) : 'not comparable (not equivalent)')),
+		],
 		['cycles', runs.map((r) => int(r.cycles))],
 		['guest instructions', runs.map((r) => int(r.properties.perGuest.reduce((s, g) => s + g.instructions, 0)))],
 		['bt blocks/patches', runs.map((r) => (r.properties.translation ? `${r.properties.translation.blocks}/${r.properties.translation.patches}` : '–'))],
@@ -99,14 +120,18 @@ export function formatCompare(runs: StatsRun[]): string {
 	const w = Math.max(...rows.flatMap(([, cells]) => cells.map((c) => c.length))) + 2;
 	const first = runs[0]!;
 	const lines = [
-		`${first.scenario} — ${first.isa}: ${runs.map((r) => r.technique).join(', ')} side by side`,
+		`${first.scenario} — ${first.isa}: ${runs.map((r) => r.technique).join(', ')} side by side (equivalence, resource control, efficiency: Popek & Goldberg's three; effectiveness: the lecture's figure)`,
 		'',
 		...rows.map(([label, cells]) => label.padEnd(20) + cells.map((c) => c.padStart(w)).join('')),
 	];
 	const why = runs.filter((r) => r.properties.equivalence.verdict === 'not equivalent');
 	for (const r of why) {
 		for (const g of r.properties.equivalence.guests.filter((x) => x.verdict !== 'equivalent')) {
-			lines.push('', `${r.technique}: not equivalent — ${g.divergence!.kind} at ${g.divergence!.where}`, `  why: ${g.cause ?? 'unknown'}`);
+			lines.push(
+				'',
+				`${r.technique}: not equivalent${r.guests > 1 ? ` (guest ${g.guest})` : ''} — first visible: ${g.divergence!.kind} at ${g.divergence!.where}`,
+				`  why: ${g.cause ?? 'unknown'}`,
+			);
 		}
 	}
 	return lines.join('\n');

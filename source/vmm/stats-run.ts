@@ -1,7 +1,7 @@
 /**
  * One headless run for `vmtop stats`: build the scenario (bare kernel or under
  * the VMM), run it to its end counting VMM exits (kvm_stat style, via the
- * lead's ExitStats subscriber), then measure the four properties.
+ * lead's ExitStats subscriber), then measure the three properties and effectiveness.
  */
 import {EventBus} from '../bus/event-bus.js';
 import {runHeadless} from '../cpu/headless.js';
@@ -12,6 +12,7 @@ import type {Scenario} from '../scenario/scenario.js';
 import {type ExitRow, ExitStats} from '../stats/exit-stats.js';
 import {type PgReport, measureProperties, referenceReport} from './properties.js';
 import {buildVmmScenario} from './scenario.js';
+import {type FamilyNote, familyNote} from './family.js';
 
 export interface StatsRun {
 	scenario: string;
@@ -30,6 +31,8 @@ export interface StatsRun {
 	/** Type II: passes through the host OS, and what each cost. */
 	hostOs?: {passes: number; meanCycles: number};
 	properties: PgReport;
+	/** Guests whose ISA differs from the real machine's (family virtualization). */
+	family?: FamilyNote[];
 	/** Console output (per guest tagged when there are several). */
 	output: string;
 }
@@ -63,6 +66,7 @@ export function statsRun(scenario: Scenario, maxInstructions = scenario.maxInstr
 	const properties = measureProperties(sim, {maxInstructions});
 	const guests = sim.guestList;
 	const passes = guests.reduce((s, g) => s + g.hostPasses, 0);
+	const family = sim.specs.flatMap((spec, i) => (spec.profile ? (familyNote(i, spec.name, spec.profile, sim.machine.profile) ?? []) : []));
 	return {
 		...head(scenario, sim.machine.profile.name, guests.length),
 		stop,
@@ -72,6 +76,7 @@ export function statsRun(scenario: Scenario, maxInstructions = scenario.maxInstr
 		exitsByGuest:
 			guests.length > 1 ? guests.map((g) => ({guest: g.index, name: g.name, rows: stats.rows(g.index, cycles)})) : [],
 		...(scenario.type === 2 ? {hostOs: {passes, meanCycles: sim.machine.costs.hostOs}} : {}),
+		...(family.length > 0 ? {family} : {}),
 		properties,
 		output,
 	};

@@ -12,8 +12,8 @@
  * by the same mechanism that keeps self-modifying code correct.
  *
  * In `trap` mode the same scan only *records* which sensitive instructions the
- * guest kernel runs directly (no patch, no cost): the equivalence report names
- * them as the cause of a divergence.
+ * guest kernel runs directly (no patch, no cost: `Guest.sensitive`). Why a run
+ * diverged is found otherwise: by lockstep with the native run (lockstep.ts).
  */
 import {FETCH_FAULT, UNDECODED, UNDEFINED_OP} from '../cpu/decoded-cache.js';
 import {Op, endsBlock, mnemonicOf} from '../isa/opcodes.js';

@@ -85,3 +85,30 @@ describe('vmtop check --isa pentium', () => {
 		expect(text).toContain('Robin & Irvine (USENIX Security 2000)');
 	});
 });
+
+describe("the lecture's requirement 3, by kind", () => {
+	let report: CheckReport;
+	beforeAll(() => {
+		report = reportFor(pentium);
+	}, CHECK_TIMEOUT);
+	it('names 3.a–3.d per sensitive instruction: sidt reserved entities, in/out I/O, mtcr the protection system', () => {
+		const req = (m: string) => instruction(report, m).requirements;
+		expect(req('sidt')).toEqual(['3.b']);
+		expect(req('popf')).toEqual(['3.a', '3.b']);
+		expect(req('cli')).toEqual(['3.a']);
+		expect(req('in')).toEqual(['3.d']);
+		expect(req('out')).toEqual(['3.d']);
+		expect(req('mtcr')).toContain('3.c');
+		expect(req('add')).toEqual([]);
+		const text = formatReport(report);
+		expect(text).toMatch(/^ {2}3\.b alter\/query state of reserved entities: .*sidt ✗ not intercepted/m);
+		expect(text).toMatch(/^ {2}3\.d I\/O: in, out$/m);
+		expect(text).toMatch(/^ {2}sidt +behaviour-sensitive \(idt\) \[requirement 3\.b\]: `sidt r1`/m);
+	});
+	it("Theorem 2's condition is on the VMM (no timing dependencies), not on what a guest reads of time", () => {
+		const t2 = report.verdicts.theorem2;
+		expect(t2.condition).toBe('virtualizable, and a VMM without timing dependencies can be constructed');
+		expect(t2.reasons.join('\n')).toMatch(/a condition on the VMM, not on its guests/);
+		expect(t2.reasons.join('\n')).not.toMatch(/runs unchanged under a copy of itself/);
+	});
+});

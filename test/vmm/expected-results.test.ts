@@ -30,15 +30,17 @@ for (const [profile, scenario, expected] of cases) {
 	});
 }
 
-test('pentium under trap: the report says why — popf lost the virtual IF, smsw saw user mode', () => {
+test('pentium under trap: the why names the first diverging instruction — smsw at boot, r0 1 natively, 0 virtualized', () => {
 	const run = statsRun(sampleScenario('pentium', {vmm: 'trap'}));
 	const guest = run.properties.equivalence.guests[0]!;
 	expect(guest.verdict).toBe('not equivalent');
 	// The first thing the guest sees differently: the kernel's own smsw check at boot.
 	expect(guest.divergence!.kind).toBe('console');
 	expect(guest.divergence!.virtual).toMatch(/smsw says user mode/);
-	expect(guest.cause).toMatch(/`popf`.*virtual IF .*lost/);
-	expect(guest.cause).toMatch(/`smsw`.*saw user mode/);
+	expect(guest.first).toMatchObject({mnemonic: 'smsw', by: 'kernel', what: 'r0', native: '0x00000001', virtual: '0x00000000'});
+	expect(guest.first!.where).toBe('boot+0x8 (kernel)');
+	expect(guest.cause).toMatch(/^first divergence: `smsw r0` at boot\+0x8 \(kernel\), guest instruction 1: r0 native 0x00000001, virtual 0x00000000\. smsw is not privileged on pentium/);
+	expect(guest.cause).toMatch(/read the real mode \(user\)/);
 });
 
 test('pv enters the VMM fewer times than trap for the same guest work', () => {

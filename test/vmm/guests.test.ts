@@ -2,6 +2,7 @@
 import {expect, test} from 'vitest';
 import {EventBus} from '../../source/bus/event-bus.js';
 import {runHeadless} from '../../source/cpu/headless.js';
+import {VMM_MEMORY} from '../../source/vmm/build.js';
 import {buildVmmScenario} from '../../source/vmm/scenario.js';
 import {measureProperties} from '../../source/vmm/properties.js';
 import {statsRun} from '../../source/vmm/stats-run.js';
@@ -41,7 +42,8 @@ test('two guests each finish with their own output; the VMM switched worlds betw
 	expect(report.equivalence.verdict).toBe('equivalent');
 	expect(report.perGuest.map((g) => g.entries).every((n) => n > 0)).toBe(true);
 	// Each in its own partition of the real memory.
-	expect(sim.machine.memorySize).toBe(2 * sim.guestList[0]!.partition.size);
+	// Two partitions, then the VMM's own memory (its IDT).
+	expect(sim.machine.memorySize).toBe(2 * sim.guestList[0]!.partition.size + VMM_MEMORY);
 	expect(right!.partition.base).toBe(left!.partition.size);
 });
 
