@@ -176,7 +176,7 @@ idt_init_fill:
         st r3, [idt_table+32]           ; 4 * VEC_DF
         mov r3, general_protection_fault
         st r3, [idt_table+52]           ; 4 * VEC_GP
-        ; The hardware vectors are kernel-only gates (docs/machine.md): a process's
+        ; The hardware vectors are kernel-only gates (docs/v32.md §4.6): a process's
         ; `int 32` / `int 33` is a #GP, so it cannot forge timer ticks or input.
         mov r3, timer_interrupt + IDT_KERNEL_ONLY
         st r3, [idt_table+128]          ; 4 * VEC_TIMER

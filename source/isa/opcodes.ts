@@ -152,7 +152,7 @@ export const Flag = {C: 1 << 0, Z: 1 << 1, N: 1 << 2, V: 1 << 3, IF: 1 << 9, S: 
 export const Vector = {DE: 0, BP: 3, UD: 6, DF: 8, GP: 13, TIMER: 32, CONSOLE: 33} as const;
 
 /**
- * Bit 0 of an IDT entry (docs/machine.md, "Kernel-only gates"): `int n` from
+ * Bit 0 of an IDT entry (docs/v32.md §4.6): `int n` from
  * user mode raises #GP instead of vector n, as an x86 gate with DPL 0 does. The
  * handler is the entry without this bit. Opt-in: handlers are 4-byte aligned
  * instructions, so an entry written against the original contract has it clear.

@@ -1,5 +1,5 @@
 /**
- * Kernel-only gates (docs/machine.md; issue 13 §6): bit 0 of an IDT entry
+ * Kernel-only gates (docs/v32.md §4.6; issue 13 §6): bit 0 of an IDT entry
  * makes `int n` from user mode a #GP, as an x86 gate with DPL 0. Opt-in: an
  * IDT written against the original contract (bit clear) behaves as before;
  * the kernel itself, and the hardware interrupt, still reach the handler.

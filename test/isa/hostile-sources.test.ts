@@ -1,5 +1,5 @@
 /**
- * Hostile sources (issue 13 §4, §5): literals that never close, bytes that are
+ * Hostile sources (issue 13 §4 and issue 13 §5): literals that never close, bytes that are
  * not UTF-8, an empty file, a BOM, numbers that do not fit, files that are not
  * sources (a device, a trace), each reported at its place with what was expected.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 13 §3–§4 for the trace readers: a full TMPDIR while opening a `.gz`
+ * Issue 13 §3 and issue 13 §4 for the trace readers: a full TMPDIR while opening a `.gz`
  * trace says so (not "malformed event line"), and `import` checks its input's
  * values — vcpu ids, timestamps, line length — reporting lines by number and
  * never echoing binary bytes raw to the terminal.
