@@ -20,7 +20,7 @@ import {kindsExceptInstruction} from '../bus/event-bus.js';
 import {assembleOrThrow} from '../isa/assembler/index.js';
 import {buildBareSimulation} from '../scenario/build.js';
 import {TRACE_FORMAT, TRACE_VERSION, type TraceHeader} from '../trace/format.js';
-import {TracePlayer} from '../trace/player.js';
+import {ReplayDriver} from '../driver/replay-driver.js';
 import {TraceReader} from '../trace/reader.js';
 import {Recording, recordLoop, traceHeader} from '../trace/recorder.js';
 import {TraceCursor} from '../trace/seek.js';
@@ -94,7 +94,7 @@ async function replayChild(file: string): Promise<ChildReport> {
 	const {DashboardStore} = await import('../ui/store/dashboard-store.js');
 	let t = performance.now();
 	const reader = await TraceReader.open(file);
-	const player = new TracePlayer(reader, {paused: true});
+	const player = new ReplayDriver(reader, {paused: true});
 	const store = new DashboardStore(player);
 	store.flush();
 	const openMs = performance.now() - t;

@@ -18,7 +18,7 @@ import {fileURLToPath} from 'node:url';
 import {runHeadless} from '../cpu/headless.js';
 import {buildSimulation} from '../scenario/build.js';
 import {loadScenario, packageFile} from '../scenario/scenario.js';
-import type {Simulation} from '../scenario/simulation.js';
+import type {Simulation} from '../sim/simulation.js';
 import type {BenchRow} from './row.js';
 
 /** The pseudo-terminal bridge (python3, standard library only). */
@@ -158,7 +158,7 @@ function headlessMs(sim: Simulation, instructions: number): {ms: number; instruc
 async function attachedMs(sim: Simulation, instructions: number): Promise<{ms: number; instructions: number}> {
 	process.env['NODE_ENV'] ??= 'production'; // as the dashboard command runs React
 	const [{LiveDriver}, {DashboardStore}, {Controller}, {Dashboard}, {render}, React] = await Promise.all([
-		import('../ui/driver/live-driver.js'),
+		import('../driver/live-driver.js'),
 		import('../ui/store/dashboard-store.js'),
 		import('../ui/controller.js'),
 		import('../ui/dashboard.js'),

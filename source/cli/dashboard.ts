@@ -5,8 +5,8 @@
 import process from 'node:process';
 import {runHeadless} from '../cpu/headless.js';
 import {formatSummary, summarize} from '../cpu/summary.js';
-import {type Run, buildRun} from '../ui/driver/run-factory.js';
-import type {Speed} from '../ui/driver/source.js';
+import {type Run, buildRun} from '../driver/run-factory.js';
+import type {Speed} from '../driver/source.js';
 import {atMost, parseCommand} from './args.js';
 import {SIMULATION_FLAGS} from './flags.js';
 import {reportUserError} from './user-error.js';
@@ -73,7 +73,7 @@ export async function dashboardCommand(argv: string[]): Promise<number> {
 	process.env['NODE_ENV'] ??= 'production';
 	const [{mountDashboard}, {LiveDriver}, {checkScreen}, {pvmScreen}, {builtinProfiles}, {liveProperties}] = await Promise.all([
 		import('../ui/render.js'),
-		import('../ui/driver/live-driver.js'),
+		import('../driver/live-driver.js'),
 		import('../ui/screens/check-screen.js'),
 		import('../ui/screens/pvm-screen.js'),
 		import('../isa/profiles.js'),

@@ -7,7 +7,7 @@
  * generated from this table, so it cannot drift from what is accepted.
  */
 import {MAX_GUESTS, MAX_MEMORY, MIN_MEMORY} from '../scenario/scenario.js';
-import {engines, vmmTechniques} from '../scenario/simulation.js';
+import {engines, vmmTechniques} from '../sim/simulation.js';
 import {details, DEFAULT_SAMPLE_EVERY} from '../trace/format.js';
 import {TECHNIQUES} from '../pvm/technique-names.js';
 import {DEFAULT_MAX_DISPATCHES} from '../pvm/runtime.js';

@@ -5,7 +5,7 @@ import {AssemblyFailed} from '../isa/program.js';
 import {buildBareSimulation, buildSimulation} from '../scenario/build.js';
 import {type SimulationFlags, checkBareFlags, engineOption, withSimulationFlags} from '../scenario/overrides.js';
 import {defaultScenarioFile, loadScenario} from '../scenario/scenario.js';
-import type {Simulation} from '../scenario/simulation.js';
+import type {Simulation} from '../sim/simulation.js';
 import {TraceError} from '../trace/errors.js';
 import {type Detail, DEFAULT_SAMPLE_EVERY, type RecordSignal, type TraceEnd, recordSignals} from '../trace/format.js';
 import {OutputFile, isTraceFrom} from '../trace/output-file.js';

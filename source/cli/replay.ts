@@ -1,6 +1,6 @@
 /**
  * `vmtop replay FILE`: the live dashboard, driven by a trace instead of the
- * core (TracePlayer matches the dashboard's DashboardSource). Not a terminal:
+ * core (ReplayDriver matches the dashboard's DashboardSource). Not a terminal:
  * a summary of the trace instead. `--verify`: rerun and compare.
  */
 import process from 'node:process';
@@ -10,13 +10,13 @@ import {ExitStats} from '../stats/exit-stats.js';
 import {formatProblem} from '../trace/errors.js';
 import type {TraceEvent, TraceHeader} from '../trace/format.js';
 import type {Speed} from '../driver/pacing.js';
-import {TracePlayer} from '../trace/player.js';
+import {ReplayDriver} from '../driver/replay-driver.js';
 import {bytes, human} from '../trace/progress.js';
 import {TraceReader} from '../trace/reader.js';
 import {rebuildSimulation} from '../trace/rebuild.js';
 import {TraceCursor} from '../trace/seek.js';
 import {type Difference, verifyTrace} from '../trace/verify.js';
-import type {Engine} from '../scenario/simulation.js';
+import type {Engine} from '../sim/simulation.js';
 import {UsageError, commandHelp, parseCommand} from './args.js';
 import {colorsOff, dumbTerminal, inCi} from './dashboard.js';
 import {reportUserError} from './user-error.js';
@@ -74,10 +74,10 @@ export async function replayCommand(argv: string[]): Promise<number> {
 async function dashboard(reader: TraceReader, speed: Speed | undefined, paused: boolean): Promise<number> {
 	const [{mountDashboard}, {defaultSpeed, speedLadder}] = await Promise.all([
 		import('../ui/render.js'),
-		import('../ui/driver/speed.js'),
+		import('../driver/speed.js'),
 	]);
 	const disassemble = disassemblerFor(reader.header, reader.file);
-	const player = new TracePlayer(reader, {
+	const player = new ReplayDriver(reader, {
 		speed: speed ?? (reader.header.source === 'import' ? importSpeed(reader, speedLadder) : defaultSpeed),
 		paused,
 		disassemble: disassemble?.fn,

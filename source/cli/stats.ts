@@ -2,9 +2,9 @@
 import process from 'node:process';
 import {type Scenario, defaultScenarioFile, loadScenario} from '../scenario/scenario.js';
 import {applySimulationFlags, withSimulationFlags} from '../scenario/overrides.js';
-import type {VmmTechnique} from '../scenario/simulation.js';
-import {type StatsRun, statsRun} from '../vmm/stats-run.js';
-import {formatCompare, formatStats} from '../vmm/stats-format.js';
+import type {VmmTechnique} from '../sim/simulation.js';
+import {type StatsRun, statsRun} from './stats-run.js';
+import {formatCompare, formatStats} from './stats-format.js';
 import {UsageError, atMost, parseCommand} from './args.js';
 import {SIMULATION_FLAGS} from './flags.js';
 import {reportUserError} from './user-error.js';

@@ -14,11 +14,11 @@ import {type Profile, ProfileError, builtinProfiles, parseProfile} from '../isa/
 import {type AsmError, AssemblyFailed, type Program, Symbolizer} from '../isa/program.js';
 import {type BootImage, LoaderError, buildImage} from '../os/loader.js';
 import {OsObserver} from '../os/observer.js';
-import {type CodeArea, bootCodeMap} from './code-map.js';
-import {MachineSimulation} from './machine-simulation.js';
+import {type CodeArea, bootCodeMap} from '../sim/code-map.js';
+import {MachineSimulation} from '../sim/machine-simulation.js';
 import {DEFAULT_MEMORY, type Scenario, ScenarioError} from './scenario.js';
-import type {Engine, Simulation} from './simulation.js';
-import {buildVmmScenario} from '../vmm/scenario.js';
+import type {Engine, Simulation} from '../sim/simulation.js';
+import {buildVmmScenario} from './vmm-scenario.js';
 
 export interface BuildOptions {
 	/** The bus to emit on (default: a new one). */

@@ -4,7 +4,7 @@
  * headless run: the run stops, reason `instruction-limit`, exactly at the
  * limit. The simulation itself is untouched; only `run` is bounded.
  */
-import type {Simulation} from './simulation.js';
+import type {Simulation} from '../sim/simulation.js';
 
 export function withInstructionLimit<S extends Simulation>(sim: S, max: number | undefined): S {
 	if (max === undefined) return sim;

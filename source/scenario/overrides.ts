@@ -7,7 +7,7 @@
  */
 import {UsageError} from '../user-error.js';
 import type {Scenario} from './scenario.js';
-import type {Engine, VmmTechnique} from './simulation.js';
+import type {Engine, VmmTechnique} from '../sim/simulation.js';
 
 /** The flags of source/cli/flags.ts SIMULATION_FLAGS, parsed. */
 export interface SimulationFlags {

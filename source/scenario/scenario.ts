@@ -10,7 +10,7 @@ import {readFileSync} from 'node:fs';
 import * as path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {type CostModel, defaultCosts} from '../cpu/costs.js';
-import {type VmmTechnique, vmmTechniques} from './simulation.js';
+import {type VmmTechnique, vmmTechniques} from '../sim/simulation.js';
 import {UserError} from '../user-error.js';
 
 /** One guest of a VMM scenario given as a list (`vms: [{…}, …]`). */

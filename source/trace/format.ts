@@ -14,8 +14,8 @@
 import type {EventKind, EventOf, VmEvent} from '../bus/events.js';
 import {eventKinds} from '../bus/events.js';
 import type {CostModel} from '../cpu/costs.js';
-import type {CodeArea} from '../scenario/code-map.js';
-import type {VmmTechnique} from '../scenario/simulation.js';
+import type {CodeArea} from '../sim/code-map.js';
+import type {VmmTechnique} from '../sim/simulation.js';
 import {type LineBuffer, ascii} from './line-buffer.js';
 
 export const TRACE_FORMAT = 'vmtop-trace';

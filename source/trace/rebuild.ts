@@ -16,10 +16,10 @@ import {assembleFile} from '../isa/assembler/index.js';
 import {MAX_SOURCE_BYTES} from '../isa/assembler/source-file.js';
 import {AssemblyFailed, formatAsmError} from '../isa/program.js';
 import {buildBareSimulation, buildSimulation, scenarioProfile} from '../scenario/build.js';
-import type {Engine} from '../scenario/simulation.js';
+import type {Engine} from '../sim/simulation.js';
 import {UserError} from '../user-error.js';
 import type {Scenario} from '../scenario/scenario.js';
-import type {Simulation} from '../scenario/simulation.js';
+import type {Simulation} from '../sim/simulation.js';
 import {TraceError} from './errors.js';
 import type {TraceHeader} from './format.js';
 

@@ -6,7 +6,7 @@
  */
 import {kindsExceptInstruction} from '../bus/event-bus.js';
 import {eventKinds} from '../bus/events.js';
-import type {Simulation} from '../scenario/simulation.js';
+import type {Simulation} from '../sim/simulation.js';
 import {type Detail, DEFAULT_SAMPLE_EVERY, TRACE_FORMAT, TRACE_VERSION, type CpuSample, type TraceEnd, type TraceHeader} from './format.js';
 import {collectSources} from './rebuild.js';
 import {vmtopVersion} from './version.js';

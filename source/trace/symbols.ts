@@ -6,7 +6,7 @@
  * does from the machine. Instructions are named by their physical address
  * when the header has a code map (traces recorded since it does), as live.
  */
-import {CodeNames, instructionName} from '../scenario/code-map.js';
+import {CodeNames, instructionName} from '../sim/code-map.js';
 import {Symbolizer} from '../isa/program.js';
 import type {TraceEvent, TraceHeader} from './format.js';
 

@@ -4,11 +4,11 @@
  * compare event by event. The first difference is the answer (rr's
  * divergence check, on vmtop's events).
  */
-import type {Simulation} from '../scenario/simulation.js';
+import type {Simulation} from '../sim/simulation.js';
 import {type TraceEnd, type TraceEvent, encodeEvent} from './format.js';
 import {TraceReader} from './reader.js';
 import {rebuildSimulation} from './rebuild.js';
-import type {Engine} from '../scenario/simulation.js';
+import type {Engine} from '../sim/simulation.js';
 import {Recording, recordLoop} from './recorder.js';
 import {TraceCursor} from './seek.js';
 import type {TraceSink} from './writer.js';

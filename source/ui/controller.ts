@@ -4,10 +4,10 @@
  * the focus, then the keymap. Pure TypeScript (no React), so key handling is
  * tested without rendering.
  */
-import {type VmmTechnique, vmmTechniques} from '../scenario/simulation.js';
-import type {DashboardSource} from './driver/source.js';
+import {type VmmTechnique, vmmTechniques} from '../sim/simulation.js';
+import type {DashboardSource} from '../driver/source.js';
 import type {ScreenRegistry} from './screens/registry.js';
-import {faster, formatSpeed, slower} from './driver/speed.js';
+import {faster, formatSpeed, slower} from '../driver/speed.js';
 import {type CommandName, commandFor} from './keymap.js';
 import type {DashboardStore} from './store/dashboard-store.js';
 import {noteSaved, toggleRecording} from './record-key.js';

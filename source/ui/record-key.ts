@@ -6,7 +6,7 @@
  * place for a few seconds — the same slot, so it is as visible as `● REC` was.
  */
 import {count} from './components/text.js';
-import type {RecordingInfo} from './driver/source.js';
+import type {RecordingInfo} from '../driver/source.js';
 import type {DashboardStore} from './store/dashboard-store.js';
 import * as act from './store/store-actions.js';
 

@@ -10,7 +10,7 @@ import {Controller} from './controller.js';
 import {Dashboard} from './dashboard.js';
 import type {TraceEnd} from '../trace/format.js';
 import type {Scheduler} from '../driver/pacing.js';
-import type {DashboardSource} from './driver/source.js';
+import type {DashboardSource} from '../driver/source.js';
 import {recordingNotice} from './record-key.js';
 import {ScreenRegistry} from './screens/registry.js';
 import type {ScreenDefinition} from './screens/report.js';

@@ -6,7 +6,7 @@
  * once and shown instead. Lines are `{label, value, ok?}` — the panel's shape,
  * without importing the UI.
  */
-import type {Simulation} from '../scenario/simulation.js';
+import type {Simulation} from '../sim/simulation.js';
 import {type NativeOutcome, runReference} from './equivalence.js';
 import {type PgReport, measureProperties} from './properties.js';
 import {VmmSimulation} from './vmm-simulation.js';

@@ -19,11 +19,8 @@ import {disassembleInstruction} from '../isa/disassembler.js';
 import {decodeInto, emptyInstruction} from '../isa/encoding.js';
 import {Cr, Flag, Op, mnemonicOf} from '../isa/opcodes.js';
 import {Symbolizer, hex} from '../isa/program.js';
-import type {CodeArea} from '../scenario/code-map.js';
+import type {CodeArea} from '../sim/code-map.js';
 import {type GuestSpec, buildVmmSimulation, nativeMachine} from './build.js';
-import {buildKernelSimulation} from '../scenario/build.js';
-import type {Scenario} from '../scenario/scenario.js';
-import {buildVmmScenario} from './scenario.js';
 import {sensitive} from './translator.js';
 import type {VmmSimulation} from './vmm-simulation.js';
 
@@ -402,20 +399,4 @@ export class GuestStepper extends EventStepper {
 /** Native reference of guest `guest` of `sim` against a fresh run of it under the same VMM. */
 export function guestLockstep(sim: VmmSimulation, guest: number, options: {limit?: number} = {}): LockstepReport {
 	return lockstep(NativeStepper.of(sim.specs[guest]!, sim), GuestStepper.of(sim, guest), options);
-}
-
-/**
- * Scenario level: the native run of `native` (its `vmm` is ignored: it runs on the bare machine)
- * against guest `guest` of `virtual` under its VMM — e.g. a kernel natively against the same kernel
- * under trap, or (issue 17) under a VMM nested in a VMM.
- */
-export function scenarioLockstep(native: Scenario, virtual: Scenario, options: {guest?: number; limit?: number} = {}): LockstepReport {
-	const nbus = new EventBus();
-	const vms = Array.isArray(native.vms) ? [native.vms[options.guest ?? 0]!] : 1;
-	const nsim = buildKernelSimulation({...native, vmm: 'none', type: 1, vms}, {bus: nbus});
-	const left = new NativeStepper(nsim.machine, nbus, nsim.codeMap(), nsim.symbolTables());
-	const vbus = new EventBus();
-	const vsim = buildVmmScenario(virtual, {bus: vbus});
-	const right = new GuestStepper(vsim, vbus, options.guest ?? 0);
-	return lockstep(left, right, {limit: options.limit});
 }

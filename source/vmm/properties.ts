@@ -20,7 +20,7 @@
  * `PgReport` is plain data: `vmtop stats` prints it, the dashboard renders it.
  */
 import type {CostModel} from '../cpu/costs.js';
-import type {Simulation} from '../scenario/simulation.js';
+import type {Simulation} from '../sim/simulation.js';
 import type {Attempt} from './resource-control.js';
 import {type GuestEquivalence, type NativeOutcome, compareGuest, runReference} from './equivalence.js';
 import {explainDivergence} from './causes.js';

@@ -7,8 +7,8 @@
 import type {EventBus} from '../bus/event-bus.js';
 import type {StopReason} from '../bus/events.js';
 import type {Machine, StopInfo} from '../cpu/machine.js';
-import type {CodeArea} from '../scenario/code-map.js';
-import type {GuestInfo, RunDescription, Simulation} from '../scenario/simulation.js';
+import type {CodeArea} from '../sim/code-map.js';
+import type {GuestInfo, RunDescription, Simulation} from '../sim/simulation.js';
 import type {Guest} from './guest.js';
 import type {Monitor} from './monitor.js';
 import type {GuestSpec} from './build.js';

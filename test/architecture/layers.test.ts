@@ -64,9 +64,21 @@ describe('layers under source/', () => {
 	});
 
 	it('no folder imports a folder above it (so there is no cycle between folders)', () => {
-		const rank = (f: string) => (f === '' ? LAYERS.length : LAYERS.indexOf(f as (typeof LAYERS)[number]));
-		const upward = edges.filter((e) => rank(e.to) >= rank(e.from)).map((e) => `${e.file} imports ${e.spec} (${e.from} → ${e.to})`);
+		const rank = (f: string) => LAYERS.indexOf(f as (typeof LAYERS)[number]);
+		const upward = edges
+			.filter((e) => e.from !== '' && e.to !== '' && rank(e.to) >= rank(e.from))
+			.map((e) => `${e.file} imports ${e.spec} (${e.from} → ${e.to})`);
 		expect(upward).toEqual([]);
+	});
+
+	it('files at the top of source/ are the entry point (cli.ts) or below every layer (import nothing)', () => {
+		const roots = readdirSync(sourceRoot).filter((f) => /\.tsx?$/.test(f));
+		expect(roots).toContain('cli.ts');
+		for (const f of roots.filter((r) => r !== 'cli.ts')) {
+			expect(readFileSync(path.join(sourceRoot, f), 'utf8'), f).not.toMatch(/^\s*import\s.*from\s+['"]\./m);
+		}
+		// Only the entry point imports the commands from the top.
+		expect(edges.filter((e) => e.from === '' && e.file !== 'cli.ts')).toEqual([]);
 	});
 
 	it('the core never imports the UI or the commands', () => {

@@ -20,7 +20,7 @@ import {runCommand} from '../../source/cli/run.js';
 import {statsCommand} from '../../source/cli/stats.js';
 import {INTERNAL_ERROR, reportUserError} from '../../source/cli/user-error.js';
 import {ScenarioError} from '../../source/scenario/scenario.js';
-import {buildRun} from '../../source/ui/driver/run-factory.js';
+import {buildRun} from '../../source/driver/run-factory.js';
 import {UsageError, UserError} from '../../source/user-error.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vmtop-flags-'));

@@ -9,11 +9,11 @@ import {afterAll, describe, expect, test} from 'vitest';
 import {type Scenario, loadScenario} from '../../source/scenario/scenario.js';
 import {buildSimulation} from '../../source/scenario/build.js';
 import type {Detail} from '../../source/trace/format.js';
-import {TracePlayer} from '../../source/trace/player.js';
+import {ReplayDriver} from '../../source/driver/replay-driver.js';
 import {TraceReader} from '../../source/trace/reader.js';
 import {recordLoop, startRecording} from '../../source/trace/recorder.js';
 import {TraceCursor} from '../../source/trace/seek.js';
-import {LiveDriver} from '../../source/ui/driver/live-driver.js';
+import {LiveDriver} from '../../source/driver/live-driver.js';
 import {DashboardStore} from '../../source/ui/store/dashboard-store.js';
 import {formatRow} from '../../source/ui/store/format-row.js';
 import {ManualScheduler} from '../ui/helpers/manual-scheduler.js';
@@ -43,7 +43,7 @@ async function record(file: string, changes: Partial<Scenario>, detail: Detail):
 /** The replay on a dashboard store, run to its end: the names in its rows, by event. */
 async function replayedNames(file: string): Promise<Map<string, string>> {
 	const reader = await TraceReader.open(file);
-	const player = new TracePlayer(reader, {paused: true});
+	const player = new ReplayDriver(reader, {paused: true});
 	const store = new DashboardStore(player, {scheduler: new ManualScheduler(), historySize: 1 << 20});
 	player.seek(player.length);
 	const names = new Map<string, string>();

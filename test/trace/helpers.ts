@@ -11,7 +11,7 @@ import {EventBus} from '../../source/bus/event-bus.js';
 import {defaultCosts} from '../../source/cpu/costs.js';
 import {Machine} from '../../source/cpu/machine.js';
 import {assembleOrThrow} from '../../source/isa/assembler/index.js';
-import type {Simulation} from '../../source/scenario/simulation.js';
+import type {Simulation} from '../../source/sim/simulation.js';
 
 /**
  * A small bare program with something at every level the CPU has: a fault

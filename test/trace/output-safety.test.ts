@@ -13,7 +13,7 @@ import {exportChrome} from '../../source/trace/chrome-export.js';
 import {OutputFile, isTraceFrom} from '../../source/trace/output-file.js';
 import {TraceReader} from '../../source/trace/reader.js';
 import {startRecording} from '../../source/trace/recorder.js';
-import {LiveRecorder} from '../../source/ui/driver/live-recorder.js';
+import {LiveRecorder} from '../../source/driver/live-recorder.js';
 import {fake, lines, tempDir, traps} from './helpers.js';
 
 const tmp = tempDir();

@@ -4,12 +4,12 @@
  */
 import {render} from 'ink-testing-library';
 import {afterAll, beforeAll, expect, test} from 'vitest';
-import {TracePlayer} from '../../source/trace/player.js';
+import {ReplayDriver} from '../../source/driver/replay-driver.js';
 import {TraceReader} from '../../source/trace/reader.js';
 import {recordLoop, startRecording} from '../../source/trace/recorder.js';
 import {Controller} from '../../source/ui/controller.js';
 import {Dashboard} from '../../source/ui/dashboard.js';
-import type {DashboardSource} from '../../source/ui/driver/source.js';
+import type {DashboardSource} from '../../source/driver/source.js';
 import {DashboardStore} from '../../source/ui/store/dashboard-store.js';
 import {ManualScheduler} from '../ui/helpers/manual-scheduler.js';
 import {fake, tempDir} from './helpers.js';
@@ -31,7 +31,7 @@ afterAll(() => {
 test('the dashboard shows the replay, with the current event number', async () => {
 	// One hand-driven clock for the player and the store: frames come when the test moves it.
 	const sched = new ManualScheduler();
-	const player = new TracePlayer(reader, {paused: true, clock: sched});
+	const player = new ReplayDriver(reader, {paused: true, clock: sched});
 	const source: DashboardSource = player; // the player is a DashboardSource as it is
 	const store = new DashboardStore(source, {scheduler: sched});
 	const controller = new Controller(store, {quit: () => undefined});

@@ -2,7 +2,7 @@ import {writeFileSync} from 'node:fs';
 import {afterAll, describe, expect, test} from 'vitest';
 import {assembleFile} from '../../source/isa/assembler/index.js';
 import {buildBareSimulation} from '../../source/scenario/build.js';
-import type {Simulation} from '../../source/scenario/simulation.js';
+import type {Simulation} from '../../source/sim/simulation.js';
 import type {Detail} from '../../source/trace/format.js';
 import {recordLoop, startRecording} from '../../source/trace/recorder.js';
 import {verifyTrace} from '../../source/trace/verify.js';

@@ -1,7 +1,7 @@
 import {afterEach, describe, expect, test, vi} from 'vitest';
 import {UsageError} from '../../source/cli/args.js';
 import {colorsOff, dashboardCommand, dumbTerminal, inCi} from '../../source/cli/dashboard.js';
-import {buildRun, isProgramFile} from '../../source/ui/driver/run-factory.js';
+import {buildRun, isProgramFile} from '../../source/driver/run-factory.js';
 import {captureOutput} from '../helpers/capture.js';
 
 function capture() {

@@ -1,8 +1,8 @@
 import {describe, expect, test} from 'vitest';
 import {assembleOrThrow} from '../../source/isa/assembler/index.js';
 import {buildBareSimulation} from '../../source/scenario/build.js';
-import {LiveDriver} from '../../source/ui/driver/live-driver.js';
-import {faster, formatSpeed, parseSpeed, showsInstructions, slower} from '../../source/ui/driver/speed.js';
+import {LiveDriver} from '../../source/driver/live-driver.js';
+import {faster, formatSpeed, parseSpeed, showsInstructions, slower} from '../../source/driver/speed.js';
 import {DashboardStore} from '../../source/ui/store/dashboard-store.js';
 import {ManualScheduler} from './helpers/manual-scheduler.js';
 

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {faster, formatSpeed, slower} from '../../source/ui/driver/speed.js';
+import {faster, formatSpeed, slower} from '../../source/driver/speed.js';
 
 describe('replay speed: relative to the pace the replay started at', () => {
 	const base = 300;

@@ -3,9 +3,9 @@ import {expect, test} from 'vitest';
 import {EventBus} from '../../source/bus/event-bus.js';
 import type {VmEvent} from '../../source/bus/events.js';
 import {runHeadless} from '../../source/cpu/headless.js';
-import {buildVmmScenario} from '../../source/vmm/scenario.js';
+import {buildVmmScenario} from '../../source/scenario/vmm-scenario.js';
 import {measureProperties} from '../../source/vmm/properties.js';
-import {statsRun} from '../../source/vmm/stats-run.js';
+import {statsRun} from '../../source/cli/stats-run.js';
 import {sampleScenario} from './helpers.js';
 
 function record(vmm: 'trap' | 'bt' | 'pv', vms = 1) {

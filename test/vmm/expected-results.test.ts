@@ -7,7 +7,7 @@
  *   pentium       | reference | NOT equivalent  | equivalent | equivalent
  */
 import {describe, expect, test} from 'vitest';
-import {statsRun} from '../../source/vmm/stats-run.js';
+import {statsRun} from '../../source/cli/stats-run.js';
 import {sampleScenario} from './helpers.js';
 
 const cases = [

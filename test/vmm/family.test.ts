@@ -1,8 +1,8 @@
 /** Family virtualization: a guest whose ISA profile (`vms[i].isa`) differs from the real machine's. */
 import {expect, test} from 'vitest';
 import {parseScenario} from '../../source/scenario/scenario.js';
-import {statsRun} from '../../source/vmm/stats-run.js';
-import {formatStats} from '../../source/vmm/stats-format.js';
+import {statsRun} from '../../source/cli/stats-run.js';
+import {formatStats} from '../../source/cli/stats-format.js';
 import {sampleScenario} from './helpers.js';
 
 const pushfGuest = (hostIsa: string, guestIsa: string) => {

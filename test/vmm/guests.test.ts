@@ -3,9 +3,9 @@ import {expect, test} from 'vitest';
 import {EventBus} from '../../source/bus/event-bus.js';
 import {runHeadless} from '../../source/cpu/headless.js';
 import {VMM_MEMORY} from '../../source/vmm/build.js';
-import {buildVmmScenario} from '../../source/vmm/scenario.js';
+import {buildVmmScenario} from '../../source/scenario/vmm-scenario.js';
 import {measureProperties} from '../../source/vmm/properties.js';
-import {statsRun} from '../../source/vmm/stats-run.js';
+import {statsRun} from '../../source/cli/stats-run.js';
 import {sampleScenario} from './helpers.js';
 
 test('two guests each finish with their own output; the VMM switched worlds between them', () => {

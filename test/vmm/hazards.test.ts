@@ -7,9 +7,10 @@ import {afterEach, describe, expect, test, vi} from 'vitest';
 import {runCommand} from '../../source/cli/run.js';
 import {statsCommand} from '../../source/cli/stats.js';
 import type {Technique} from '../../source/vmm/monitor.js';
-import {statsRun} from '../../source/vmm/stats-run.js';
-import {buildVmmScenario} from '../../source/vmm/scenario.js';
-import {guestLockstep, scenarioLockstep} from '../../source/vmm/lockstep.js';
+import {statsRun} from '../../source/cli/stats-run.js';
+import {buildVmmScenario} from '../../source/scenario/vmm-scenario.js';
+import {guestLockstep} from '../../source/vmm/lockstep.js';
+import {scenarioLockstep} from '../../source/scenario/lockstep.js';
 import {sampleScenario} from './helpers.js';
 
 type Verdict = 'equivalent' | 'not equivalent';

@@ -12,9 +12,9 @@ import {assembleOrThrow} from '../../source/isa/assembler/index.js';
 import {bootStateOf} from '../../source/vmm/guest.js';
 import {buildVmmSimulation} from '../../source/vmm/build.js';
 import {measureProperties} from '../../source/vmm/properties.js';
-import {buildVmmScenario} from '../../source/vmm/scenario.js';
-import {statsRun} from '../../source/vmm/stats-run.js';
-import {formatStats} from '../../source/vmm/stats-format.js';
+import {buildVmmScenario} from '../../source/scenario/vmm-scenario.js';
+import {statsRun} from '../../source/cli/stats-run.js';
+import {formatStats} from '../../source/cli/stats-format.js';
 import {Partition} from '../../source/vmm/partition.js';
 import {MEMORY, miniSpec, sampleScenario} from './helpers.js';
 

@@ -64,7 +64,7 @@ test('flags are checked', async () => {
 });
 
 test('live properties for the dashboard: so far while running, measured once stopped', async () => {
-	const {buildVmmScenario} = await import('../../source/vmm/scenario.js');
+	const {buildVmmScenario} = await import('../../source/scenario/vmm-scenario.js');
 	const {liveProperties} = await import('../../source/vmm/live-properties.js');
 	const {sampleScenario} = await import('./helpers.js');
 	const sim = buildVmmScenario(sampleScenario('pentium', {vmm: 'bt'}));

@@ -5,7 +5,7 @@ import {runHeadless} from '../../source/cpu/headless.js';
 import {pentium} from '../../source/isa/profiles.js';
 import {buildVmmSimulation} from '../../source/vmm/build.js';
 import {measureProperties} from '../../source/vmm/properties.js';
-import {statsRun} from '../../source/vmm/stats-run.js';
+import {statsRun} from '../../source/cli/stats-run.js';
 import {MEMORY, miniSpec, runNative, sampleScenario} from './helpers.js';
 
 test('bt on pentium reports its translated blocks and patches, and emulates what it patched', () => {

@@ -1,9 +1,9 @@
 /** Type II: every intercept passes through the host OS first — its own level in the events, and its cost. */
 import {expect, test} from 'vitest';
-import {statsRun} from '../../source/vmm/stats-run.js';
+import {statsRun} from '../../source/cli/stats-run.js';
 import {EventBus} from '../../source/bus/event-bus.js';
 import {runHeadless} from '../../source/cpu/headless.js';
-import {buildVmmScenario} from '../../source/vmm/scenario.js';
+import {buildVmmScenario} from '../../source/scenario/vmm-scenario.js';
 import {sampleScenario} from './helpers.js';
 
 test('Type II shows host-OS passes for every VMM entry and costs hostOs more per entry than Type I', () => {

@@ -3,7 +3,7 @@
  * efficiency) and its effectiveness, as the VMM reports them.
  */
 import {Box, Text} from 'ink';
-import type {PropertyLine} from '../driver/source.js';
+import type {PropertyLine} from '../../driver/source.js';
 import {Panel} from './Panel.js';
 import {fit} from './text.js';
 

@@ -6,7 +6,7 @@
  * the recording, so its file name is the last thing a narrow terminal cuts.
  */
 import {Box, Text} from 'ink';
-import {formatSpeed} from '../driver/speed.js';
+import {formatSpeed} from '../../driver/speed.js';
 import type {StatusView} from '../store/snapshot.js';
 import {compact, count} from './text.js';
 

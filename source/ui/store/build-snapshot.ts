@@ -2,7 +2,7 @@
  * Store internals → one immutable Snapshot. Runs once per frame at most, so
  * this is where the formatting, sorting and rate arithmetic live.
  */
-import type {DashboardSource, PropertyLine} from '../driver/source.js';
+import type {DashboardSource, PropertyLine} from '../../driver/source.js';
 import type {ConsoleBuffers} from './consoles.js';
 import {type CooperationView, cooperation} from './cooperation.js';
 import type {Counters} from './counters.js';

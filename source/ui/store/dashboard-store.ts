@@ -9,8 +9,8 @@
  */
 import type {VmEvent} from '../../bus/events.js';
 import {kindsExceptInstruction} from '../../bus/event-bus.js';
-import {type Scheduler, realScheduler} from '../driver/scheduler.js';
-import type {DashboardSource, Speed} from '../driver/source.js';
+import {type Scheduler, realScheduler} from '../../driver/pacing.js';
+import type {DashboardSource, Speed} from '../../driver/source.js';
 import {buildSnapshot} from './build-snapshot.js';
 import {ConsoleBuffers} from './consoles.js';
 import type {CooperationView} from './cooperation.js';

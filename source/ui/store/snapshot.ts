@@ -3,8 +3,8 @@
  * once per frame. Plain data only, so components are pure functions of it.
  */
 import type {ScreenState} from '../screens/report.js';
-import type {RunDescription} from '../../scenario/simulation.js';
-import type {DriverMode, PropertyLine, RecordingInfo, Speed} from '../driver/source.js';
+import type {RunDescription} from '../../sim/simulation.js';
+import type {DriverMode, PropertyLine, RecordingInfo, Speed} from '../../driver/source.js';
 import type {CooperationView} from './cooperation.js';
 import type {ViewRow} from './history-window.js';
 

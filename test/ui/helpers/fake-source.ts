@@ -6,15 +6,15 @@ import {EventBus} from '../../../source/bus/event-bus.js';
 import type {VmEvent} from '../../../source/bus/events.js';
 import {defaultCosts} from '../../../source/cpu/costs.js';
 import type {StopInfo} from '../../../source/cpu/machine.js';
-import type {GuestInfo, RunDescription} from '../../../source/scenario/simulation.js';
+import type {GuestInfo, RunDescription} from '../../../source/sim/simulation.js';
 import type {
 	DashboardSource,
 	PropertyLine,
 	RestartChange,
 	SourceState,
 	Speed,
-} from '../../../source/ui/driver/source.js';
-import {showsInstructions} from '../../../source/ui/driver/speed.js';
+} from '../../../source/driver/source.js';
+import {showsInstructions} from '../../../source/driver/speed.js';
 
 export class FakeSource implements DashboardSource {
 	bus = new EventBus();

@@ -1,5 +1,5 @@
 /** A Scheduler driven by hand: time moves only when a test says so. */
-import type {Scheduler} from '../../../source/ui/driver/scheduler.js';
+import type {Scheduler} from '../../../source/driver/pacing.js';
 
 interface Timer {
 	at: number;

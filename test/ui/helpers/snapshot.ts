@@ -1,6 +1,6 @@
 /** A store fed with a synthetic run, for the component tests: its snapshot and the store. */
 import type {VmEvent} from '../../../source/bus/events.js';
-import type {RunDescription} from '../../../source/scenario/simulation.js';
+import type {RunDescription} from '../../../source/sim/simulation.js';
 import {DashboardStore} from '../../../source/ui/store/dashboard-store.js';
 import type {Snapshot} from '../../../source/ui/store/snapshot.js';
 import {consoleText, syscallJourney, vmmJourney} from './events.js';

@@ -24,14 +24,14 @@
  *   calls its batch hook between batches and stops it (footer written) when
  *   the run is replaced or disposed.
  */
-import type {EventBus} from '../../bus/event-bus.js';
-import type {StopInfo} from '../../cpu/machine.js';
-import type {GuestInfo, RunDescription, VmmTechnique} from '../../scenario/simulation.js';
-import type {SourceState, Speed} from '../../driver/pacing.js';
-import type {TraceEnd} from '../../trace/format.js';
+import type {EventBus} from '../bus/event-bus.js';
+import type {StopInfo} from '../cpu/machine.js';
+import type {GuestInfo, RunDescription, VmmTechnique} from '../sim/simulation.js';
+import type {SourceState, Speed} from './pacing.js';
+import type {TraceEnd} from '../trace/format.js';
 
 // Speed, mode and state are shared with the replay driver (driver/pacing.ts).
-export type {DriverMode, SourceState, Speed} from '../../driver/pacing.js';
+export type {DriverMode, SourceState, Speed} from './pacing.js';
 
 /** What `restart` may change. */
 export interface RestartChange {

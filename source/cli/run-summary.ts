@@ -1,6 +1,6 @@
 /** What `vmtop run --headless` adds to its summary for a run under the VMM: the guests and the VMM's entries. */
 import {TYPE_II_MODEL} from './stats-format.js';
-import type {VmmSimulation} from './vmm-simulation.js';
+import type {VmmSimulation} from '../vmm/vmm-simulation.js';
 
 export interface VmmRunSummary {
 	technique: string;

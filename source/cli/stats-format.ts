@@ -6,9 +6,9 @@
  * functions of the run's data, so the output is deterministic.
  */
 import type {ExitRow} from '../stats/exit-stats.js';
-import type {PgReport} from './properties.js';
+import type {PgReport} from '../vmm/properties.js';
 import type {StatsRun} from './stats-run.js';
-import {formatFamilyNote} from './family.js';
+import {formatFamilyNote} from '../vmm/family.js';
 
 /** What of Type II is modelled, said wherever a Type II run is reported. */
 export const TYPE_II_MODEL =

@@ -7,12 +7,12 @@ import {EventBus} from '../bus/event-bus.js';
 import {runHeadless} from '../cpu/headless.js';
 import type {StopInfo} from '../cpu/machine.js';
 import {buildKernelSimulation} from '../scenario/build.js';
-import type {Engine} from '../scenario/simulation.js';
+import type {Engine} from '../sim/simulation.js';
 import type {Scenario} from '../scenario/scenario.js';
 import {type ExitRow, ExitStats} from '../stats/exit-stats.js';
-import {type PgReport, measureProperties, referenceReport} from './properties.js';
-import {buildVmmScenario} from './scenario.js';
-import {type FamilyNote, familyNote} from './family.js';
+import {type PgReport, measureProperties, referenceReport} from '../vmm/properties.js';
+import {buildVmmScenario} from '../scenario/vmm-scenario.js';
+import {type FamilyNote, familyNote} from '../vmm/family.js';
 
 export interface StatsRun {
 	scenario: string;

@@ -4,14 +4,14 @@
  * another VMM technique or ISA profile (`v`, `i`). Errors are thrown as the
  * scenario builder throws them (ScenarioError, AssemblyFailed, …).
  */
-import {assembleFile} from '../../isa/assembler/index.js';
-import {AssemblyFailed} from '../../isa/program.js';
-import {builtinProfiles} from '../../isa/profiles.js';
-import {buildBareSimulation, buildSimulation, scenarioProfile} from '../../scenario/build.js';
-import {type Scenario, defaultScenarioFile, loadScenario} from '../../scenario/scenario.js';
-import type {Simulation} from '../../scenario/simulation.js';
-import {withInstructionLimit} from '../../scenario/limit.js';
-import {type SimulationFlags, checkBareFlags, engineOption, withSimulationFlags} from '../../scenario/overrides.js';
+import {assembleFile} from '../isa/assembler/index.js';
+import {AssemblyFailed} from '../isa/program.js';
+import {builtinProfiles} from '../isa/profiles.js';
+import {buildBareSimulation, buildSimulation, scenarioProfile} from '../scenario/build.js';
+import {type Scenario, defaultScenarioFile, loadScenario} from '../scenario/scenario.js';
+import type {Simulation} from '../sim/simulation.js';
+import {withInstructionLimit} from '../scenario/limit.js';
+import {type SimulationFlags, checkBareFlags, engineOption, withSimulationFlags} from '../scenario/overrides.js';
 import type {SimulationFactory} from './live-driver.js';
 import type {RestartChange} from './source.js';
 

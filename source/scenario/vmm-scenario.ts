@@ -12,12 +12,12 @@
 import type {EventBus} from '../bus/event-bus.js';
 import {Symbolizer, type Program} from '../isa/program.js';
 import {OsObserver} from '../os/observer.js';
-import {assembleAll, kernelSimulation, scenarioProfile} from '../scenario/build.js';
-import {type GuestScenario, MAX_MEMORY, type Scenario, ScenarioError} from '../scenario/scenario.js';
-import {type GuestSpec, buildVmmSimulation} from './build.js';
-import {bootStateOf} from './guest.js';
-import type {Technique} from './monitor.js';
-import type {VmmSimulation} from './vmm-simulation.js';
+import {assembleAll, kernelSimulation, scenarioProfile} from './build.js';
+import {type GuestScenario, MAX_MEMORY, type Scenario, ScenarioError} from './scenario.js';
+import {type GuestSpec, buildVmmSimulation} from '../vmm/build.js';
+import {bootStateOf} from '../vmm/guest.js';
+import type {Technique} from '../vmm/monitor.js';
+import type {VmmSimulation} from '../vmm/vmm-simulation.js';
 
 export interface VmmScenarioOptions {
 	bus?: EventBus;

@@ -15,18 +15,18 @@
  * count from the window's start; `notice` says so.
  */
 import {EventBus} from '../bus/event-bus.js';
-import {CATCH_UP_MS, PacedDriver, type TurnPace} from '../driver/paced-driver.js';
-import {type Scheduler, type SourceState, type Speed, defaultSpeed, showsInstructions} from '../driver/pacing.js';
+import {CATCH_UP_MS, PacedDriver, type TurnPace} from './paced-driver.js';
+import {type Scheduler, type SourceState, type Speed, defaultSpeed, showsInstructions} from './pacing.js';
 import type {VmEvent} from '../bus/events.js';
 import type {StopInfo} from '../cpu/machine.js';
-import type {GuestInfo, RunDescription} from '../scenario/simulation.js';
-import {formatProblem} from './errors.js';
-import {type TraceEvent, type TraceEventKind, exceptionKindsFor} from './format.js';
-import type {TraceReader} from './reader.js';
-import {TraceCursor} from './seek.js';
-import {TraceSymbols} from './symbols.js';
+import type {GuestInfo, RunDescription} from '../sim/simulation.js';
+import {formatProblem} from '../trace/errors.js';
+import {type TraceEvent, type TraceEventKind, exceptionKindsFor} from '../trace/format.js';
+import type {TraceReader} from '../trace/reader.js';
+import {TraceCursor} from '../trace/seek.js';
+import {TraceSymbols} from '../trace/symbols.js';
 
-export interface PlayerOptions {
+export interface ReplayOptions {
 	/** Instructions (recordings) or cycles (imports) per second of wall time, or `max`. */
 	speed?: Speed;
 	paused?: boolean;
@@ -46,7 +46,7 @@ export interface PlayerOptions {
 /** Instructions the dashboard keeps rows for: instructions older than this in a rewind are not parsed. */
 const DETAIL_TAIL = 10_000;
 
-export class TracePlayer extends PacedDriver {
+export class ReplayDriver extends PacedDriver {
 	readonly bus = new EventBus();
 	readonly description: RunDescription;
 	readonly speedBase: number;
@@ -73,7 +73,7 @@ export class TracePlayer extends PacedDriver {
 
 	constructor(
 		readonly reader: TraceReader,
-		private readonly options: PlayerOptions = {},
+		private readonly options: ReplayOptions = {},
 	) {
 		super(options.clock, options);
 		const h = reader.header;

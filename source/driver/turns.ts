@@ -2,8 +2,8 @@
  * One turn of the live driver: core work bounded by a wall-clock deadline.
  * Each returns the instructions run (0 when the core waits for input).
  */
-import type {Simulation} from '../../scenario/simulation.js';
-import type {Scheduler} from './scheduler.js';
+import type {Simulation} from '../sim/simulation.js';
+import type {Scheduler} from './pacing.js';
 
 const MIN_CHUNK = 1_000;
 const MAX_CHUNK = 4_000_000;

@@ -6,9 +6,9 @@
  * recording belongs to one run, and its file must always end with a footer.
  */
 import {existsSync} from 'node:fs';
-import type {Simulation} from '../../scenario/simulation.js';
-import type {Detail, TraceEnd} from '../../trace/format.js';
-import {type FileRecording, defaultTraceFile, startRecording} from '../../trace/recorder.js';
+import type {Simulation} from '../sim/simulation.js';
+import type {Detail, TraceEnd} from '../trace/format.js';
+import {type FileRecording, defaultTraceFile, startRecording} from '../trace/recorder.js';
 import type {RecordingInfo, SourceRecorder} from './source.js';
 
 export interface LiveRecorderOptions {

@@ -3,11 +3,11 @@ import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {eventKinds} from '../../source/bus/events.js';
 import type {TraceEvent} from '../../source/trace/format.js';
 import type {Scheduler} from '../../source/driver/pacing.js';
-import {TracePlayer} from '../../source/trace/player.js';
+import {ReplayDriver} from '../../source/driver/replay-driver.js';
 import {TraceReader} from '../../source/trace/reader.js';
 import {recordLoop, startRecording} from '../../source/trace/recorder.js';
 import {TraceCursor} from '../../source/trace/seek.js';
-import {fake, tempDir} from './helpers.js';
+import {fake, tempDir} from '../trace/helpers.js';
 
 const tmp = tempDir();
 let reader: TraceReader;
@@ -42,7 +42,7 @@ class FakeClock implements Scheduler {
 }
 
 /** What a dashboard store would hold: everything since the last generation change. */
-function listen(player: TracePlayer): {seen: TraceEvent[]} {
+function listen(player: ReplayDriver): {seen: TraceEvent[]} {
 	const box = {seen: [] as TraceEvent[]};
 	let generation = player.generation;
 	let off = player.bus.onMany(eventKinds, (e) => box.seen.push(e));
@@ -71,9 +71,9 @@ afterAll(() => {
 
 const bus = (events: TraceEvent[]): TraceEvent[] => events.filter((e) => e.kind !== 'cpu.sample');
 
-describe('TracePlayer', () => {
+describe('ReplayDriver', () => {
 	test('starts before the first event; step and step back move by one', () => {
-		const player = new TracePlayer(reader, {paused: true, clock: new FakeClock()});
+		const player = new ReplayDriver(reader, {paused: true, clock: new FakeClock()});
 		const box = listen(player);
 		expect(player.events).toBe(0);
 		expect(player.state.mode).toBe('paused');
@@ -92,7 +92,7 @@ describe('TracePlayer', () => {
 	});
 
 	test('seek to an event number, forward and back, sends exactly the events before it', () => {
-		const player = new TracePlayer(reader, {paused: true, clock: new FakeClock()});
+		const player = new ReplayDriver(reader, {paused: true, clock: new FakeClock()});
 		const box = listen(player);
 		for (const n of [100, 37, 250, 1, reader.length, 0]) {
 			player.seek(n);
@@ -104,7 +104,7 @@ describe('TracePlayer', () => {
 	});
 
 	test('a long jump re-sends only the window, and says so', () => {
-		const player = new TracePlayer(reader, {paused: true, clock: new FakeClock(), rewindWindow: 40});
+		const player = new ReplayDriver(reader, {paused: true, clock: new FakeClock(), rewindWindow: 40});
 		const box = listen(player);
 		player.seek(200);
 		expect(box.seen).toEqual(bus(all.slice(160, 200)));
@@ -113,7 +113,7 @@ describe('TracePlayer', () => {
 	});
 
 	test('seek by cycle: the first event at or after it', () => {
-		const player = new TracePlayer(reader, {paused: true, clock: new FakeClock()});
+		const player = new ReplayDriver(reader, {paused: true, clock: new FakeClock()});
 		const target = all[123]!.cycle;
 		player.seekCycle(target);
 		const k = all.findIndex((e) => e.cycle >= target);
@@ -125,7 +125,7 @@ describe('TracePlayer', () => {
 	});
 
 	test('] and [ go to the next and previous exception', () => {
-		const player = new TracePlayer(reader, {paused: true, clock: new FakeClock()});
+		const player = new ReplayDriver(reader, {paused: true, clock: new FakeClock()});
 		const raised = all.map((e, i) => (e.kind === 'exception.raised' ? i + 1 : -1)).filter((n) => n > 0);
 		expect(raised.length).toBeGreaterThan(3);
 		player.nextException();
@@ -145,7 +145,7 @@ describe('TracePlayer', () => {
 
 	test('runs paced by instructions per second, and at max to the end', () => {
 		const clock = new FakeClock();
-		const player = new TracePlayer(reader, {speed: 100, clock});
+		const player = new ReplayDriver(reader, {speed: 100, clock});
 		const box = listen(player);
 		clock.advance(1000);
 		// 100 instructions per second: a second of replay reaches about instruction 100.
@@ -160,7 +160,7 @@ describe('TracePlayer', () => {
 	});
 
 	test('symbolizes from the header tables', () => {
-		const player = new TracePlayer(reader, {paused: true, clock: new FakeClock()});
+		const player = new ReplayDriver(reader, {paused: true, clock: new FakeClock()});
 		const loop = reader.header.symbols['test.s']!['wait']!;
 		expect(player.symbolize(-1, true, loop + 4)).toBe('wait+0x4');
 		expect(player.guests()).toEqual([{index: -1, name: 'test', state: 'running', instructions: 0}]);

@@ -7,13 +7,13 @@
  * and then yields, so key presses are read between turns however fast the core
  * runs. The core never awaits; the UI never runs inside a batch.
  */
-import type {StopInfo} from '../../cpu/machine.js';
-import {decodeBytes} from '../../isa/encoding.js';
-import {disassembleInstruction} from '../../isa/disassembler.js';
-import {CodeNames, instructionName} from '../../scenario/code-map.js';
-import type {GuestInfo, Simulation} from '../../scenario/simulation.js';
-import {CATCH_UP_MS, PacedDriver, type TurnPace} from '../../driver/paced-driver.js';
-import {type DriverMode, type Scheduler, type SourceState, type Speed, defaultSpeed, showsInstructions} from '../../driver/pacing.js';
+import type {StopInfo} from '../cpu/machine.js';
+import {decodeBytes} from '../isa/encoding.js';
+import {disassembleInstruction} from '../isa/disassembler.js';
+import {CodeNames, instructionName} from '../sim/code-map.js';
+import type {GuestInfo, Simulation} from '../sim/simulation.js';
+import {CATCH_UP_MS, PacedDriver, type TurnPace} from './paced-driver.js';
+import {type DriverMode, type Scheduler, type SourceState, type Speed, defaultSpeed, showsInstructions} from './pacing.js';
 import {LiveRecorder} from './live-recorder.js';
 import type {DashboardSource, PropertyLine, RestartChange} from './source.js';
 import {runFlatOut, runPaced, runUntilException} from './turns.js';

@@ -2,10 +2,10 @@
  * The speed ladder `+` and `-` climb: from a pace a person can follow up to
  * unlimited. Pure functions, shared by the live and the replay driver.
  */
-import type {Speed} from '../../driver/pacing.js';
+import type {Speed} from './pacing.js';
 
 // Shared with the replay driver.
-export {defaultSpeed, detailLimit, showsInstructions} from '../../driver/pacing.js';
+export {defaultSpeed, detailLimit, showsInstructions} from './pacing.js';
 
 /** Instructions per second; the rung above the last is `max`. */
 export const speedLadder: readonly number[] = [

@@ -1,0 +1,25 @@
+/**
+ * The first divergence (source/vmm/lockstep.ts) between two scenarios: the
+ * scenario level builds both runs, the VMM level steps them in lockstep.
+ */
+import {EventBus} from '../bus/event-bus.js';
+import {GuestStepper, type LockstepReport, NativeStepper, lockstep} from '../vmm/lockstep.js';
+import {buildKernelSimulation} from './build.js';
+import type {Scenario} from './scenario.js';
+import {buildVmmScenario} from './vmm-scenario.js';
+
+/**
+ * Scenario level: the native run of `native` (its `vmm` is ignored: it runs on the bare machine)
+ * against guest `guest` of `virtual` under its VMM — e.g. a kernel natively against the same kernel
+ * under trap, or (issue 17) under a VMM nested in a VMM.
+ */
+export function scenarioLockstep(native: Scenario, virtual: Scenario, options: {guest?: number; limit?: number} = {}): LockstepReport {
+	const nbus = new EventBus();
+	const vms = Array.isArray(native.vms) ? [native.vms[options.guest ?? 0]!] : 1;
+	const nsim = buildKernelSimulation({...native, vmm: 'none', type: 1, vms}, {bus: nbus});
+	const left = new NativeStepper(nsim.machine, nbus, nsim.codeMap(), nsim.symbolTables());
+	const vbus = new EventBus();
+	const vsim = buildVmmScenario(virtual, {bus: vbus});
+	const right = new GuestStepper(vsim, vbus, options.guest ?? 0);
+	return lockstep(left, right, {limit: options.limit});
+}
