@@ -13,6 +13,7 @@ import {formatVmmRunSummary, vmmRunSummary} from '../vmm/run-summary.js';
 import {loadProfile} from './profile-flag.js';
 import {UsageError, oneOf, parseArgs, positiveInteger} from './args.js';
 import {reportUserError} from './user-error.js';
+import {JourneyLog} from '../stats/journey-log.js';
 
 const help = `
 Usage
@@ -46,6 +47,8 @@ Flags
   --type 1|2              VMM type: 1 on bare metal, 2 under a host OS
   --vms N                 number of guests, each running the programs (each its own partition)
   --json                  print the summary as one JSON object (console output in "output")
+  --journeys              with --json: add "journeys", one object per exception journey
+                          (id, parent, vector, kind, start, end, cost by level)
 `;
 
 const flags = {
@@ -60,6 +63,7 @@ const flags = {
 	type: {type: 'number'},
 	vms: {type: 'number'},
 	json: {type: 'boolean'},
+	journeys: {type: 'boolean'},
 } as const;
 
 export async function runCommand(argv: string[]): Promise<number> {
@@ -105,6 +109,8 @@ export async function runCommand(argv: string[]): Promise<number> {
 		return reportUserError(error);
 	}
 
+	if (f.journeys && !f.json) throw new UsageError('--journeys adds to the JSON summary: use it with --json');
+	const log = f.journeys ? new JourneyLog(sim.bus) : undefined;
 	// With --json the console output goes into the object (`output`), so stdout stays one JSON line.
 	let output = '';
 	const {stop, elapsedMs} = runHeadless(sim, {
@@ -116,7 +122,8 @@ export async function runCommand(argv: string[]): Promise<number> {
 	const vmmSummary = sim instanceof VmmSimulation ? vmmRunSummary(sim) : undefined;
 	if (f.json) {
 		const os = sim instanceof KernelSimulation ? {processes, ...sim.observer.counts} : undefined;
-		process.stdout.write(JSON.stringify({...label, ...summary, output, os, vmm: vmmSummary}) + '\n');
+		const journeys = log ? {journeys: log.journeys} : {};
+		process.stdout.write(JSON.stringify({...label, ...summary, output, os, vmm: vmmSummary, ...journeys}) + '\n');
 	} else {
 		const lines = [formatSummary(summary)];
 		if (sim instanceof KernelSimulation) lines.push(formatOs(processes!, sim.observer.counts));
