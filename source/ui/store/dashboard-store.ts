@@ -176,12 +176,15 @@ export class DashboardStore {
 	// ---- the bus -------------------------------------------------------------------
 
 	private readonly onEvent = (e: VmEvent): void => {
+		if (e.kind === 'journey.end') {
+			// Not a row (nor counted as one): it completes the journey its rows belong to.
+			this.journeys.note(e, -1);
+			this.invalidate();
+			return;
+		}
 		this.received++;
 		if (e.kind === 'console') {
 			this.consoles.append(e.guest, e.text);
-		} else if (e.kind === 'journey.end') {
-			// Not a row: it completes the journey its rows belong to.
-			this.journeys.note(e, -1);
 		} else if (e.kind === 'instruction') {
 			this.journeys.note(e, this.ring.push(e, e.phys));
 		} else if (e.kind === 'exception.raised') {

@@ -51,7 +51,7 @@ export function formatRow(e: VmEvent, phys: number, namer: Namer): RowCells {
 		case 'exception.raised':
 			cells.cpu = instructionText(namer, e.guest, e.supervisor, e.pc, phys);
 			if (e.type === 'interrupt') cells.cpu = `before ${cells.cpu}`;
-			cells.exception = `${vectorName(e.vector)} ${e.type ?? 'raised'}${e.vector === 13 ? ` @${shortHex(e.badaddr)}` : ''}`;
+			cells.exception = `${vectorName(e.vector)} raised${e.type ? ` (${e.type})` : ''}${e.vector === 13 ? ` @${shortHex(e.badaddr)}` : ''}`;
 			break;
 		case 'exception.delivered':
 			cells.exception = `${vectorName(e.vector)} → ${namer.symbolize(e.guest, true, e.handler)}`;
