@@ -3,6 +3,7 @@ import {EventBus} from '../../source/bus/event-bus.js';
 import {type EventOf, type VmEvent, eventKinds} from '../../source/bus/events.js';
 import {runHeadless} from '../../source/cpu/headless.js';
 import {buildSimulation} from '../../source/scenario/build.js';
+import {buildVmmScenario} from '../../source/vmm/scenario.js';
 import type {Scenario} from '../../source/scenario/scenario.js';
 import {costTotal} from '../../source/stats/journey-log.js';
 
@@ -12,15 +13,15 @@ export interface JourneyRun {
 	cycles: number;
 }
 
-/** Run a scenario with every event but `instruction` recorded. */
-export function journeyRun(scenario: Scenario, maxInstructions: number): JourneyRun {
+/** Run a scenario with every event but `instruction` recorded (`slice`: the VMM's time slice, to force world switches). */
+export function journeyRun(scenario: Scenario, maxInstructions: number, slice?: number): JourneyRun {
 	const bus = new EventBus();
 	const events: VmEvent[] = [];
 	bus.onMany(
 		eventKinds.filter((k) => k !== 'instruction'),
 		(e) => events.push(e),
 	);
-	const sim = buildSimulation(scenario, {bus});
+	const sim = scenario.vmm !== 'none' && slice !== undefined ? buildVmmScenario(scenario, {bus, slice}) : buildSimulation(scenario, {bus});
 	runHeadless(sim, {maxInstructions});
 	const ends = events.filter((e): e is EventOf<'journey.end'> => e.kind === 'journey.end');
 	return {events, ends, cycles: sim.machine.cycles};

@@ -83,6 +83,7 @@ describe('vertical cooperation from journeys', () => {
 			expect(v.total).toContain('ii. virtual exception → guest OS: ');
 			expect(v.steps[1]!.what).toContain('reflects int 0x80');
 			expect(v.steps[4]!.what).toContain('the VMM emulates it');
+			expect(v.steps[3]!.what).toMatch(/handler \S+ \(int 0x80\); pid \d: /);
 			// Interpretation i is the VMM entry: its round trip, reflection and (Type II) host pass.
 			expect(cycles(v.steps[1]!.cost)).toBe(1000 + 200 + (type === 2 ? 2000 : 0));
 		}

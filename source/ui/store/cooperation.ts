@@ -173,7 +173,8 @@ function guestException(
 	// The return of a virtual exception is the guest's `iret`, itself a journey into the VMM: the last one nested.
 	const closing = virtual && ii ? virtual.children.map((c) => journeys.get(c)?.end).find((e) => e !== undefined && e.cycle === ii.cycle) : undefined;
 	const closingEntry = closing ? journeys.get(closing.journey) : undefined;
-	const os = virtual ? osRows(ring, namer, virtual) : [];
+	// The OS level reads the call off the delivery the VMM makes (in i); the guest OS runs it in ii.
+	const os = [...osRows(ring, namer, real), ...(virtual ? osRows(ring, namer, virtual) : [])];
 	const steps: CooperationStep[] = [
 		{...step1, interpretation: 'i.', cost: '—'},
 		{
