@@ -20,8 +20,6 @@ export class EventBus {
 	private readonly queue: VmEvent[] = [];
 	/** Bumped on every (un)subscription so batch loops can notice a change cheaply. */
 	version = 0;
-	/** Some kind has a listener: the core keeps its journey bookkeeping only then. */
-	listening = false;
 
 	constructor() {
 		this.wanted = Object.fromEntries(eventKinds.map((k) => [k, false])) as Record<EventKind, boolean>;
@@ -84,7 +82,6 @@ export class EventBus {
 
 	private refresh(kind: EventKind): void {
 		this.wanted[kind] = (this.handlers.get(kind)?.length ?? 0) > 0;
-		this.listening = eventKinds.some((k) => this.wanted[k]);
 		this.version++;
 	}
 }

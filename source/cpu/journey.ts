@@ -12,8 +12,9 @@
  * Exact by construction: a journey's cycles are charged part by part from
  * the three counters the cycle counter is made of (instructions, extra cycles,
  * idle), so its parts add up to the cycle counter's change. Work happens only
- * at exception boundaries and only while someone listens to the bus: the fast
- * loop never sees it.
+ * at exception boundaries and only while someone listens to `journey.end`
+ * (the dashboard, the recorder, `run --journeys`): the fast loop never sees it.
+ * Events carry journey ids only then.
  */
 import type {EventBus} from '../bus/event-bus.js';
 import type {EventMap, JourneyCost, JourneyPart, JourneyType} from '../bus/events.js';
@@ -77,9 +78,9 @@ export class JourneyTracker {
 		this.fromUser = fromUser;
 	}
 
-	/** Someone listens: only then is there bookkeeping. */
+	/** Someone listens to journeys: only then is there bookkeeping. */
 	get on(): boolean {
-		return this.m.bus?.listening === true;
+		return this.m.bus?.wanted['journey.end'] === true;
 	}
 
 	/** The journey the machine is in (0: none); events carry it. */

@@ -362,7 +362,7 @@ export class Machine {
 		this.exceptionCounts[vector]!++;
 		const bus = this.bus;
 		// A trap retires (epc is past it), a fault does not.
-		const journey = bus?.listening ? this.journeys.open(vector, irq >= 0 ? 'interrupt' : epc !== instructionPc ? 'trap' : 'fault') : null;
+		const journey = bus?.wanted['journey.end'] ? this.journeys.open(vector, irq >= 0 ? 'interrupt' : epc !== instructionPc ? 'trap' : 'fault') : null;
 		if (bus?.wanted['exception.raised']) {
 			// Where the instruction is in memory, the only thing that says whose code it is (a VMM's guest
 			// kernel runs in user mode); left out when pc does not translate (a fetch beyond the segment).
