@@ -17,7 +17,24 @@ interface Base {
 	instret: number;
 	/** Guest index under a VMM, -1 for the real machine. */
 	guest: number;
+	/**
+	 * The exception journey this event belongs to (trace v2): ids increase from 1 per run.
+	 * Absent outside any journey, when nobody listened as it opened, and in version 1 traces.
+	 */
+	journey?: number;
 }
+
+/** Fault (the instruction did not retire), trap (it did: `int`, `brk`, a patch) or interrupt (between instructions). */
+export type JourneyType = 'fault' | 'trap' | 'interrupt';
+
+/**
+ * Where a journey's cycles went (docs/trace-format.md "Journeys"): `cpu` instructions executed (the
+ * handler's, the trapping one's), `exception` the CPU's delivery, `vmm` VMM work (intercept, emulate,
+ * reflect, resume, binary translation), `host` the host OS (Type II), `return` the `iret`, `idle` time
+ * in `hlt`, `nested` journeys inside this one, `preempted` other guests' time while this one waited.
+ */
+export type JourneyPart = 'cpu' | 'exception' | 'vmm' | 'host' | 'return' | 'idle' | 'nested' | 'preempted';
+export type JourneyCost = Partial<Record<JourneyPart, number>>;
 
 /** Why the machine stopped. */
 export type StopReason =
@@ -37,7 +54,19 @@ export interface EventMap {
 	 * instruction at `pc` is in physical memory; absent when `pc` does not translate (a fetch
 	 * beyond the segment) and in traces recorded before the field existed.
 	 */
-	'exception.raised': Base & {vector: number; pc: number; badaddr: number; supervisor: boolean; phys?: number};
+	'exception.raised': Base & {
+		vector: number;
+		pc: number;
+		badaddr: number;
+		supervisor: boolean;
+		phys?: number;
+		/** The journey this opens is a fault, a trap or an interrupt (trace v2). */
+		type?: JourneyType;
+		/** The journey this one is nested in (a fault inside a handler), absent at the top (trace v2). */
+		parent?: number;
+		/** The device line, for an interrupt (trace v2). */
+		irq?: number;
+	};
 	/** The CPU delivered an exception or interrupt through the IDT. */
 	'exception.delivered': Base & {vector: number; epc: number; handler: number; fromSupervisor: boolean};
 	/** Return from exception. */
@@ -60,7 +89,8 @@ export interface EventMap {
 	'os.handler': Base & {vector: number; handler: number; symbol: string};
 	'os.syscall': Base & {pid: number; number: number; name: string; args: [number, number, number]};
 	'os.switch': Base & {from: number; to: number};
-	'os.return': Base & {pid: number; pc: number};
+	/** `symbol`: `pc` named by pid's program when it happened (trace v2; version 1 names it at draw time). */
+	'os.return': Base & {pid: number; pc: number; symbol?: string};
 	'os.kill': Base & {pid: number; vector: number; epc: number};
 	'os.exit': Base & {pid: number; code: number};
 
@@ -74,6 +104,24 @@ export interface EventMap {
 	'vmm.worldswitch': Base & {from: number; to: number};
 	'host.enter': Base & {reason: string};
 	'host.exit': Base & {cost: number};
+
+	/**
+	 * A journey ended (trace v2): emitted right after the event that ended it (`iret`, `vmm.resume`,
+	 * `stop`). `cycle`/`instret` are its end; the parts of `cost` add up to `cycle − start.cycle`.
+	 * `virtual`: the VMM's delivery into a guest (interpretation ii), continuing journey `cause`
+	 * (interpretation i); `next`: the virtual journey this one continues as.
+	 */
+	'journey.end': Base & {
+		journey: number;
+		parent: number | null;
+		vector: number;
+		type: JourneyType;
+		virtual: boolean;
+		cause: number | null;
+		start: {cycle: number; instret: number};
+		cost: JourneyCost;
+		next?: number;
+	};
 }
 
 /** Exit-reason categories, as kvm_stat groups them. */
@@ -109,6 +157,7 @@ export const eventKinds: EventKind[] = [
 	'vmm.worldswitch',
 	'host.enter',
 	'host.exit',
+	'journey.end',
 ];
 
 /** The dashboard column an event belongs in. */

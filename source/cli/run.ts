@@ -15,6 +15,7 @@ import {loadProfile} from './profile-flag.js';
 import {UsageError, atMost, parseCommand} from './args.js';
 import {SIMULATION_FLAGS} from './flags.js';
 import {reportUserError} from './user-error.js';
+import {JourneyLog} from '../stats/journey-log.js';
 
 const help = `
 Usage
@@ -54,8 +55,6 @@ export async function runCommand(argv: string[]): Promise<number> {
 		throw new UsageError(`--user runs programs on the sample kernel; it does not go with ${file}`);
 	}
 	if (f.journeys && !f.json) throw new UsageError('--journeys adds the journeys to the JSON summary: it goes with --json');
-	// `run --json --journeys` adds the `journeys` array (issue 12); parsed and checked here, read by the JSON summary once wired.
-	const journeys = f.journeys === true;
 
 	let sim: Simulation;
 	let label: Record<string, string>;
@@ -79,8 +78,8 @@ export async function runCommand(argv: string[]): Promise<number> {
 	} catch (error) {
 		return reportUserError(error);
 	}
-	void journeys;
 
+	const log = f.journeys ? new JourneyLog(sim.bus) : undefined;
 	// With --json the console output goes into the object (`output`), so stdout stays one JSON line.
 	let output = '';
 	const {stop, elapsedMs} = runHeadless(sim, {
@@ -92,7 +91,8 @@ export async function runCommand(argv: string[]): Promise<number> {
 	const vmmSummary = sim instanceof VmmSimulation ? vmmRunSummary(sim) : undefined;
 	if (f.json) {
 		const os = sim instanceof KernelSimulation ? {processes, ...sim.observer.counts} : undefined;
-		process.stdout.write(JSON.stringify({...label, ...summary, output, os, vmm: vmmSummary}) + '\n');
+		const journeys = log ? {journeys: log.journeys} : {};
+		process.stdout.write(JSON.stringify({...label, ...summary, output, os, vmm: vmmSummary, ...journeys}) + '\n');
 	} else {
 		const lines = [formatSummary(summary)];
 		if (sim instanceof KernelSimulation) lines.push(formatOs(processes!, sim.observer.counts));

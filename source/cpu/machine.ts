@@ -20,6 +20,7 @@ import {Cr, Flag, IDT_KERNEL_ONLY, Op, Port, Vector} from '../isa/opcodes.js';
 import {type Profile, classic, privilegeTable} from '../isa/profiles.js';
 import {type CostModel, defaultCosts} from './costs.js';
 import {DecodedCache, FETCH_FAULT, PATCHED, UNDECODED, UNDEFINED_OP} from './decoded-cache.js';
+import {JourneyTracker} from './journey.js';
 
 export interface MachineConfig {
 	/** Bytes of physical memory, a multiple of 4 (default 1 MiB). */
@@ -109,6 +110,8 @@ export class Machine {
 	guest = -1;
 	trapHook: TrapHook | null = null;
 	decodeHook: DecodeHook | null = null;
+	/** Exception journeys and their cost by level (journey.ts); a VMM tells it the guest's virtual mode. */
+	readonly journeys: JourneyTracker = new JourneyTracker(this, () => !this.supervisor);
 
 	private readonly input: number[] = [];
 	private inputHead = 0;
@@ -336,11 +339,15 @@ export class Machine {
 		this.halted = false;
 		const bus = this.bus;
 		if (bus?.wanted.stop) bus.emit({kind: 'stop', reason, code, message, ...this.stamp()});
+		this.journeys.stopped();
 	}
 
-	/** When, and for whom, an event happens. */
-	stamp(): {cycle: number; instret: number; guest: number} {
-		return {cycle: this.cycles, instret: this.instret, guest: this.guest};
+	/** When, for whom, and in which journey an event happens. */
+	stamp(): {cycle: number; instret: number; guest: number; journey?: number} {
+		const journey = this.journeys.current;
+		return journey === 0
+			? {cycle: this.cycles, instret: this.instret, guest: this.guest}
+			: {cycle: this.cycles, instret: this.instret, guest: this.guest, journey};
 	}
 
 	// ---- exceptions ----------------------------------------------------------------
@@ -348,11 +355,14 @@ export class Machine {
 	/**
 	 * Raise an exception: deliver it through the IDT (docs/v32.md §4.2), or hand it to the
 	 * trap hook (the VMM). `epc` is already chosen by the caller by the table's rule.
+	 * `irq` ≥ 0: an interrupt taken between instructions. Opens a journey (journey.ts).
 	 */
-	raise(vector: number, epc: number, instructionPc: number): void {
+	raise(vector: number, epc: number, instructionPc: number, irq = -1): void {
 		this.accountTimer();
 		this.exceptionCounts[vector]!++;
 		const bus = this.bus;
+		// A trap retires (epc is past it), a fault does not.
+		const journey = bus?.wanted['journey.end'] ? this.journeys.open(vector, irq >= 0 ? 'interrupt' : epc !== instructionPc ? 'trap' : 'fault') : null;
 		if (bus?.wanted['exception.raised']) {
 			// Where the instruction is in memory, the only thing that says whose code it is (a VMM's guest
 			// kernel runs in user mode); left out when pc does not translate (a fetch beyond the segment).
@@ -366,9 +376,13 @@ export class Machine {
 				badaddr: this.badaddr,
 				supervisor: this.supervisor,
 				...(known ? {phys} : {}),
+				...(journey ? {type: journey.type, ...(journey.parent === null ? {} : {parent: journey.parent})} : {}),
+				...(irq >= 0 ? {irq} : {}),
 				...this.stamp(),
 			});
 		}
+		// The interrupt is taken after it is raised: the rows read in that order.
+		if (irq >= 0) this.interruptTaken(irq, vector);
 		if (this.trapHook) {
 			this.halted = false;
 			this.trapHook(vector, epc, this.badaddr, instructionPc);
@@ -406,6 +420,7 @@ export class Machine {
 		this.halted = false;
 		this.pc = handler >>> 0;
 		this.extraCycles += this.costs.exception;
+		this.journeys.phase('handler');
 		const bus = this.bus;
 		if (bus?.wanted['exception.delivered']) {
 			bus.emit({
@@ -508,12 +523,15 @@ export class Machine {
 	private takeInterrupt(): void {
 		const irq = this.irqPending & 1 ? 0 : 1;
 		this.irqPending &= ~(1 << irq);
-		const vector = 32 + irq;
+		this.raise(32 + irq, this.pc, this.pc, irq);
+	}
+
+	/** The events of an interrupt taken, after its `exception.raised`. */
+	private interruptTaken(irq: number, vector: number): void {
 		const bus = this.bus;
 		if (bus?.wanted['interrupt.taken']) bus.emit({kind: 'interrupt.taken', irq, vector, pc: this.pc, ...this.stamp()});
 		if (this.halted && bus?.wanted.halt) bus.emit({kind: 'halt', state: 'woke', pc: this.pc, ...this.stamp()});
 		this.halted = false;
-		this.raise(vector, this.pc, this.pc);
 	}
 
 	/**
@@ -925,6 +943,7 @@ export class Machine {
 				const to = this.epc >>> 0;
 				this.pc = to;
 				this.setFlags(this.eflags);
+				this.journeys.phase('return');
 				this.extraCycles += this.costs.iret;
 				const bus = this.bus;
 				if (bus?.wanted.iret) {
@@ -932,6 +951,7 @@ export class Machine {
 					const known = (this.supervisor || to < this.ulimit >>> 0) && toPhys < this.memorySize;
 					bus.emit({kind: 'iret', pc: at, to, toSupervisor: this.supervisor, ...(known ? {toPhys} : {}), ...this.stamp()});
 				}
+				this.journeys.returned(!this.supervisor);
 				return true;
 			}
 			case Op.cli:

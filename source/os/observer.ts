@@ -203,7 +203,7 @@ export class OsObserver {
 
 	private delivered(e: EventOf<'exception.delivered'>): void {
 		const bus = this.bus;
-		const when = {cycle: e.cycle, instret: e.instret, guest: e.guest};
+		const when = stampOf(e);
 		this.counts.handlers++;
 		if (bus.wanted['os.handler']) {
 			bus.emit({kind: 'os.handler', vector: e.vector, handler: e.handler, symbol: this.kernelSymbols.name(e.handler), ...when});
@@ -232,21 +232,31 @@ export class OsObserver {
 	private returned(e: EventOf<'iret'>): void {
 		if (e.toSupervisor) return;
 		const pid = this.kernelCurrentPid();
-		const when = {cycle: e.cycle, instret: e.instret, guest: e.guest};
+		const when = stampOf(e);
 		if (pid !== this.currentPid) this.switched(this.currentPid, pid, when);
 		this.counts.returns++;
-		if (this.bus.wanted['os.return']) this.bus.emit({kind: 'os.return', pid, pc: e.to, ...when});
+		// Named now, by the program of the pid returned to: a row drawn later must not ask who runs then.
+		if (this.bus.wanted['os.return']) this.bus.emit({kind: 'os.return', pid, pc: e.to, symbol: this.symbolizeUser(e.to, pid), ...when});
 	}
 
 	/** The kernel waits in its idle loop: if it says nobody runs, that is a switch to "nobody" (0). */
 	private halted(e: EventOf<'halt'>): void {
 		if (this.currentPid === 0 || this.kernelCurrentPid() !== 0) return;
-		this.switched(this.currentPid, 0, {cycle: e.cycle, instret: e.instret, guest: e.guest});
+		this.switched(this.currentPid, 0, stampOf(e));
 	}
 
-	private switched(from: number, to: number, when: {cycle: number; instret: number; guest: number}): void {
+	private switched(from: number, to: number, when: Stamp): void {
 		this.currentPid = to;
 		this.counts.switches++;
 		if (this.bus.wanted['os.switch']) this.bus.emit({kind: 'os.switch', from, to, ...when});
 	}
+}
+
+type Stamp = {cycle: number; instret: number; guest: number; journey?: number};
+
+/** The OS level's events happen when, for whom and in the journey of the CPU event they are read from. */
+function stampOf(e: Stamp): Stamp {
+	return e.journey === undefined
+		? {cycle: e.cycle, instret: e.instret, guest: e.guest}
+		: {cycle: e.cycle, instret: e.instret, guest: e.guest, journey: e.journey};
 }

@@ -2,7 +2,9 @@
  * VMM exit statistics, as kvm_stat and `perf kvm stat` show them: every VMM
  * entry counted by reason, per guest, with its mean cost in cycles. A bus
  * subscriber: it sees `vmm.intercept` (an entry and its reason) and
- * `vmm.resume` (back to the guest, with the cycles the entry cost).
+ * `vmm.resume` (back to the guest, with the cycles the entry cost). An entry is
+ * one journey (cpu/journey.ts): its intercept and resume carry the same id.
+ * Imported and version 1 traces have none: their entries pair up per guest.
  */
 import type {EventBus} from '../bus/event-bus.js';
 import type {EventOf, ExitCategory} from '../bus/events.js';
@@ -33,7 +35,8 @@ interface Cell {
 
 export class ExitStats {
 	private readonly byGuest = new Map<number, Map<string, Cell>>();
-	private readonly open = new Map<number, {reason: string; cycle: number}>();
+	/** Entries not resumed yet, by journey id (`g` + guest without one). */
+	private readonly open = new Map<number | string, {reason: string; cycle: number; guest: number}>();
 	private lastCycle = 0;
 	private firstCycle = -1;
 	private readonly offs: Array<() => void> = [];
@@ -59,16 +62,17 @@ export class ExitStats {
 		const cell = cells.get(e.reason) ?? {category: e.category, count: 0, cycles: 0};
 		cells.set(e.reason, cell);
 		cell.count++;
-		this.open.set(e.guest, {reason: e.reason, cycle: e.cycle});
+		this.open.set(e.journey ?? `g${e.guest}`, {reason: e.reason, cycle: e.cycle, guest: e.guest});
 		if (this.firstCycle < 0) this.firstCycle = e.cycle;
 		this.lastCycle = Math.max(this.lastCycle, e.cycle);
 	}
 
 	resume(e: EventOf<'vmm.resume'>): void {
-		const open = this.open.get(e.guest);
+		const key = e.journey ?? `g${e.guest}`;
+		const open = this.open.get(key);
 		if (!open) return;
-		this.open.delete(e.guest);
-		const cell = this.byGuest.get(e.guest)?.get(open.reason);
+		this.open.delete(key);
+		const cell = this.byGuest.get(open.guest)?.get(open.reason);
 		if (cell) cell.cycles += e.cycle - open.cycle;
 		this.lastCycle = Math.max(this.lastCycle, e.cycle);
 	}

@@ -4,15 +4,19 @@
  *
  * One process per guest (`pid` 1 = the real machine, guest g = g + 2), one
  * thread per level (`tid`, named by metadata events). Durations are complete
- * events (`ph: "X"`) built from stacks, so on each track they nest properly:
- *   exception  exception.delivered … the iret that returns from it (nested deliveries stack)
- *   os         os.syscall … the iret ending the handler its delivery starts;
+ * events (`ph: "X"`), so on each track they nest properly:
+ *   journeys   one slice per exception journey (trace v2, from its `journey.end`), with
+ *              nested slices per level — exception delivery, VMM, host OS, handler
+ *              (OS or guest OS), return — and nested journeys inside the handler; a flow
+ *              arrow from the raise to the return (through the VMM to the guest OS)
+ *   os         os.syscall … the end of its journey;
  *              processes track: os.switch to os.switch
  *   vmm        vmm.intercept … vmm.resume, `args.reason` the exit reason
  *   host       host.enter … host.exit
  *   cpu        hlt waiting … woke
- * Raised exceptions, interrupts, emulations, reflections, hypercalls and the
- * stop are instant events (`ph: "i"`). Time: 1 cycle = 1 ns (exit-stats.ts),
+ * Raised exceptions, deliveries, returns, interrupts, emulations, reflections,
+ * hypercalls and the stop are instant events (`ph: "i"`). Version 1 traces have
+ * no journeys: their system calls are instants. Time: 1 cycle = 1 ns (exit-stats.ts),
  * so `ts` = cycle / 1000 µs. `instruction` events are left out (millions of
  * instants help no one; use `replay` for them) and so is console text.
  */
@@ -24,7 +28,7 @@ import {TraceCursor} from './seek.js';
 
 type Json = Record<string, unknown>;
 
-const tids = {cpu: 1, exception: 2, os: 3, processes: 4, vmm: 5, host: 6} as const;
+const tids = {cpu: 1, exception: 2, os: 3, processes: 4, vmm: 5, host: 6, journeys: 7} as const;
 type Track = keyof typeof tids;
 
 interface Open {
@@ -32,8 +36,14 @@ interface Open {
 	/** Start, in cycles (durations are differences of cycles, so they stay exact). */
 	cycle: number;
 	args: Json;
-	/** Exception slices: an OS slice (syscall) opened inside, closed with it. */
-	os?: Open;
+}
+
+/** What a journey's own events said about it, until its `journey.end`. */
+interface JourneyMarks {
+	delivered?: number;
+	intercept?: {cycle: number; reason: string};
+	host?: {enter: number; exit?: number};
+	syscall?: Open & {pid: number};
 }
 
 export interface ExportSummary {
@@ -70,8 +80,8 @@ class ChunkedFile {
 
 export class ChromeExporter {
 	private readonly stacks = new Map<string, Open[]>();
-	/** A system call waiting for the exception delivery that carries it, per pid (process of the export). */
-	private readonly pendingSyscall = new Map<number, Open>();
+	/** Open journeys by id (what their events said so far). */
+	private readonly journeys = new Map<number, JourneyMarks>();
 	private readonly pids = new Set<number>();
 	private first = true;
 	private lastCycle = 0;
@@ -81,39 +91,32 @@ export class ChromeExporter {
 		out.write('{"displayTimeUnit":"ns","traceEvents":[\n');
 	}
 
+	private marks(journey: number | undefined): JourneyMarks | undefined {
+		if (journey === undefined) return undefined;
+		let m = this.journeys.get(journey);
+		if (!m) this.journeys.set(journey, (m = {}));
+		return m;
+	}
+
 	add(e: TraceEvent): void {
 		this.summary.events++;
 		const at = e.cycle;
 		this.lastCycle = Math.max(this.lastCycle, at);
 		const pid = this.pidOf(e.guest);
-		const pending = this.pendingSyscall.get(pid);
-		// OS events of the same moment (os.exit) may come between the call and its delivery.
-		if (pending && e.kind !== 'exception.delivered' && !(e.kind.startsWith('os.') && e.cycle === pending.cycle)) {
-			// The delivery it announced did not come: show the system call as an instant.
-			this.pendingSyscall.delete(pid);
-			this.instant(pid, 'os', pending.cycle, pending.name, pending.args);
-		}
+		const marks = e.kind === 'cpu.sample' || e.kind === 'journey.end' ? undefined : this.marks(e.journey);
 		switch (e.kind) {
+			case 'journey.end':
+				return this.journey(pid, e);
 			case 'exception.delivered':
-				this.open(pid, 'exception', at, `${vectorName(e.vector)} handler`, {vector: e.vector, epc: hex(e.epc), handler: hex(e.handler)});
-				if (pending) {
-					this.pendingSyscall.delete(pid);
-					this.top(pid, 'exception')!.os = pending;
-				}
-				return;
-			case 'iret': {
-				const top = this.close(pid, 'exception', at, {to: hex(e.to)});
-				if (top?.os) this.emitSlice(pid, 'os', top.os, at, {});
-				return;
-			}
+				if (marks && !marks.intercept) marks.delivered = at;
+				return this.instant(pid, 'exception', at, `${vectorName(e.vector)} → ${hex(e.handler)}`, {vector: e.vector, epc: hex(e.epc), handler: hex(e.handler)});
+			case 'iret':
+				return this.instant(pid, 'exception', at, `iret → ${hex(e.to)}`, {to: hex(e.to), toSupervisor: e.toSupervisor});
 			case 'os.syscall': {
-				// The call lasts as long as the handler the delivery of `int 0x80` starts. The bus
-				// delivers causes first, so the delivery has usually opened its slice already;
-				// traces recorded before that order put the call first, and it waits for the delivery.
+				// The call lasts until its journey ends (the handler's return); without journeys (v1), an instant.
 				const call = {name: `syscall ${e.name}`, cycle: at, args: {pid: e.pid, number: e.number, args: e.args}};
-				const top = this.top(pid, 'exception');
-				if (top && !top.os && top.cycle === at) top.os = call;
-				else this.pendingSyscall.set(pid, call);
+				if (marks) marks.syscall = {...call, pid};
+				else this.instant(pid, 'os', at, call.name, call.args);
 				return;
 			}
 			case 'os.switch':
@@ -125,6 +128,7 @@ export class ChromeExporter {
 			case 'os.exit':
 				return this.instant(pid, 'os', at, `exit pid ${e.pid}`, {pid: e.pid, code: e.code});
 			case 'vmm.intercept':
+				if (marks) marks.intercept = {cycle: at, reason: e.reason};
 				this.close(pid, 'vmm', at, {}); // an exit never nests in another: close a dangling one
 				// KVM imports carry the full 64-bit rip as text.
 				return this.open(pid, 'vmm', at, `exit ${e.reason}`, {reason: e.reason, category: e.category, pc: hex(e.pc), ...ripOf(e)});
@@ -142,12 +146,21 @@ export class ChromeExporter {
 			case 'vmm.worldswitch':
 				return this.instant(pid, 'vmm', at, `world switch ${e.from} → ${e.to}`, {from: e.from, to: e.to});
 			case 'host.enter':
+				if (marks) marks.host = {enter: at};
 				return this.open(pid, 'host', at, `host: ${e.reason}`, {reason: e.reason});
 			case 'host.exit':
+				if (marks?.host) marks.host.exit = at;
 				this.close(pid, 'host', at, {cost: e.cost});
 				return;
 			case 'exception.raised':
-				return this.instant(pid, 'exception', at, vectorName(e.vector), {vector: e.vector, pc: hex(e.pc), badaddr: hex(e.badaddr), supervisor: e.supervisor});
+				return this.instant(pid, 'exception', at, vectorName(e.vector), {
+					vector: e.vector,
+					pc: hex(e.pc),
+					badaddr: hex(e.badaddr),
+					supervisor: e.supervisor,
+					...(e.type === undefined ? {} : {type: e.type}),
+					...(e.journey === undefined ? {} : {journey: e.journey}),
+				});
 			case 'interrupt.raised':
 				return this.instant(pid, 'cpu', at, `IRQ ${e.irq} raised`, {irq: e.irq, vector: e.vector});
 			case 'halt':
@@ -158,20 +171,61 @@ export class ChromeExporter {
 				return this.instant(pid, 'cpu', at, `stop: ${e.reason}`, {reason: e.reason, code: e.code, message: e.message}, 'g');
 			default:
 				// instruction, console, io, interrupt.taken (its exception.raised is shown), os.handler/os.return
-				// (the exception slice covers them), cpu.sample.
+				// (the journey covers them), cpu.sample.
 				return;
 		}
 	}
 
+	/**
+	 * A journey ended: its slice, the slices of its levels nested inside (they
+	 * follow one another in time: delivery or VMM first, the handler, the return
+	 * last; nested journeys lie inside the handler), and the flow from raise to return.
+	 */
+	private journey(pid: number, e: Extract<TraceEvent, {kind: 'journey.end'}>): void {
+		const marks = this.journeys.get(e.journey) ?? {};
+		this.journeys.delete(e.journey);
+		const start = e.start.cycle;
+		const end = e.cycle;
+		const name = e.virtual ? `${vectorName(e.vector)} → guest OS` : `${vectorName(e.vector)} ${e.type}`;
+		const slice = (label: string, from: number, to: number, args: Json = {}): void =>
+			this.emitSlice(pid, 'journeys', {name: label, cycle: from, args: {journey: e.journey, ...args}}, Math.max(from, to), {});
+		slice(name, start, end, {
+			vector: e.vector,
+			type: e.type,
+			parent: e.parent,
+			...(e.virtual ? {interpretation: 'ii. virtual exception → guest OS', cause: e.cause} : {}),
+			...(e.next === undefined ? {} : {interpretation: 'i. real exception → VMM', next: e.next}),
+			cost: e.cost,
+			cycles: end - start,
+		});
+		const ret = e.cost.return ?? 0;
+		if (e.virtual) {
+			slice('guest OS handler', start, end);
+		} else if (marks.intercept) {
+			slice(`VMM: ${marks.intercept.reason}`, marks.intercept.cycle, end, {vmm: e.cost.vmm ?? 0});
+			if (marks.host) slice('host OS', marks.host.enter, marks.host.exit ?? end, {host: e.cost.host ?? 0});
+		} else if (marks.delivered !== undefined) {
+			slice('exception delivery', start, marks.delivered, {exception: e.cost.exception ?? 0});
+			slice('handler', marks.delivered, end - ret, {cpu: e.cost.cpu ?? 0, nested: e.cost.nested ?? 0});
+			if (ret > 0) slice('return (iret)', end - ret, end, {return: ret});
+		}
+		if (marks.syscall) this.emitSlice(marks.syscall.pid, 'os', marks.syscall, end, {journey: e.journey});
+		// One arrow per exception, from its raise to its return: through interpretation i into ii.
+		const flow = e.cause ?? e.journey;
+		if (e.cause === null) this.push({ph: 's', id: flow, name: 'journey', cat: 'journey', pid, tid: tids.journeys, ts: start / 1000});
+		else this.push({ph: 't', id: flow, name: 'journey', cat: 'journey', pid, tid: tids.journeys, ts: start / 1000});
+		if (e.next === undefined) this.push({ph: 'f', bp: 'e', id: flow, name: 'journey', cat: 'journey', pid, tid: tids.journeys, ts: end / 1000});
+	}
+
 	/** Close what is still open at the last timestamp, and the JSON. */
 	finish(): ExportSummary {
-		for (const [pid, p] of this.pendingSyscall) this.instant(pid, 'os', p.cycle, p.name, p.args);
-		this.pendingSyscall.clear();
+		// Journeys that never ended (a trace cut short): their system calls as instants.
+		for (const m of this.journeys.values()) if (m.syscall) this.instant(m.syscall.pid, 'os', m.syscall.cycle, m.syscall.name, m.syscall.args);
+		this.journeys.clear();
 		for (const [key, stack] of this.stacks) {
 			const [pid, track] = key.split(':') as [string, Track];
 			while (stack.length > 0) {
 				const top = stack.pop()!;
-				if (top.os) this.emitSlice(Number(pid), 'os', top.os, this.lastCycle, {unfinished: true});
 				this.emitSlice(Number(pid), track, top, this.lastCycle, {unfinished: true});
 			}
 		}
@@ -191,10 +245,6 @@ export class ChromeExporter {
 			}
 		}
 		return pid;
-	}
-
-	private top(pid: number, track: Track): Open | undefined {
-		return this.stacks.get(`${pid}:${track}`)?.at(-1);
 	}
 
 	private open(pid: number, track: Track, cycle: number, name: string, args: Json): void {

@@ -1,5 +1,5 @@
 /**
- * The vmtop trace format, version 1: JSON Lines (gzip-compressed when the
+ * The vmtop trace format, version 2: JSON Lines (gzip-compressed when the
  * file name ends in `.gz`). Every field is documented here and in
  * docs/trace-format.md; keep the two in step.
  *
@@ -19,7 +19,13 @@ import type {VmmTechnique} from '../sim/simulation.js';
 import {type LineBuffer, ascii} from './line-buffer.js';
 
 export const TRACE_FORMAT = 'vmtop-trace';
-export const TRACE_VERSION = 1;
+export const TRACE_VERSION = 2;
+/**
+ * Versions this vmtop reads. Version 2 added exception journeys (`journey` on events,
+ * `journey.end`, `exception.raised`'s `type`/`parent`/`irq`, `os.return`'s `symbol`);
+ * version 1 traces open, replay and export as before, without journeys.
+ */
+export const READABLE_VERSIONS: readonly number[] = [1, 2];
 
 /** `exceptions`: every event except `instruction`, plus periodic `cpu.sample`s. `full`: every instruction too. */
 export type Detail = 'exceptions' | 'full';
@@ -150,7 +156,8 @@ export function exceptionKindsFor(counts: Partial<Record<TraceEventKind, number>
  */
 export function encodeEvent(e: TraceEvent): string {
 	if (e.kind === 'instruction') {
-		return `{"kind":"instruction","pc":${e.pc},"phys":${e.phys},"supervisor":${e.supervisor},"header":${e.header},"cycle":${e.cycle},"instret":${e.instret},"guest":${e.guest}}`;
+		const journey = e.journey === undefined ? '' : `,"journey":${e.journey}`;
+		return `{"kind":"instruction","pc":${e.pc},"phys":${e.phys},"supervisor":${e.supervisor},"header":${e.header},"cycle":${e.cycle},"instret":${e.instret},"guest":${e.guest}${journey}}`;
 	}
 	return JSON.stringify(e);
 }
@@ -158,6 +165,7 @@ export function encodeEvent(e: TraceEvent): string {
 const I_CYCLE = ascii(',"cycle":');
 const I_INSTRET = ascii(',"instret":');
 const I_GUEST = ascii(',"guest":');
+const I_JOURNEY = ascii(',"journey":');
 const I_END = ascii('}\n');
 
 /**
@@ -193,7 +201,7 @@ export function encodeEventInto(out: LineBuffer, e: TraceEvent): void {
 		return;
 	}
 	const prefix = prefixOf(e);
-	out.reserve(prefix.length + 96);
+	out.reserve(prefix.length + 128);
 	out.copy(prefix);
 	out.raw(I_CYCLE);
 	out.number(e.cycle);
@@ -201,6 +209,10 @@ export function encodeEventInto(out: LineBuffer, e: TraceEvent): void {
 	out.number(e.instret);
 	out.raw(I_GUEST);
 	out.number(e.guest);
+	if (e.journey !== undefined) {
+		out.raw(I_JOURNEY);
+		out.number(e.journey);
+	}
 	out.raw(I_END);
 }
 
@@ -241,8 +253,8 @@ export function checkHeader(value: unknown): {header: TraceHeader} | {fatal: str
 	if (h['type'] !== 'header' || h['format'] !== TRACE_FORMAT) {
 		return {fatal: `not a vmtop trace (line 1 is not a "${TRACE_FORMAT}" header)`};
 	}
-	if (h['version'] !== TRACE_VERSION) {
-		return {fatal: `unknown trace format version ${JSON.stringify(h['version'])} (this vmtop reads version ${TRACE_VERSION})`};
+	if (!READABLE_VERSIONS.includes(h['version'] as number)) {
+		return {fatal: `unknown trace format version ${JSON.stringify(h['version'])} (this vmtop reads versions ${READABLE_VERSIONS.join(' and ')})`};
 	}
 	if (!details.includes(h['detail'] as Detail)) return {fatal: `header: unknown detail ${JSON.stringify(h['detail'])}`};
 	const scenario = h['scenario'] as Record<string, unknown> | undefined;

@@ -2,7 +2,9 @@
  * `vmtop replay --verify`: rebuild the run from the trace header, rerun it
  * with the same detail and sampling through the same record loop, and
  * compare event by event. The first difference is the answer (rr's
- * divergence check, on vmtop's events).
+ * divergence check, on vmtop's events). Journeys are compared with the rest:
+ * every event's `journey`, and each `journey.end` with its parts (trace v2).
+ * A version 1 trace has none: the rerun's `journey.end` events are left out.
  */
 import type {Simulation} from '../sim/simulation.js';
 import {type TraceEnd, type TraceEvent, encodeEvent} from './format.js';
@@ -79,8 +81,28 @@ async function compare(reader: TraceReader, sim: Simulation, note?: string): Pro
 			if (compareSamples || r.value.kind !== 'cpu.sample') return r.value;
 		}
 	};
+	const v1 = header.version === 1;
+	/** Version 1 wrote an interrupt's `interrupt.taken` (and `halt` woke) before its `exception.raised`. */
+	let held: TraceEvent | null = null;
 	const sink: TraceSink = {
 		write(event) {
+			if (v1) {
+				if (event.kind === 'journey.end') return;
+				if (event.kind === 'exception.raised' && event.type === 'interrupt') {
+					held = event;
+					return;
+				}
+				if (held && event.kind !== 'interrupt.taken' && event.kind !== 'halt') {
+					const raised = held;
+					held = null;
+					check(raised);
+				}
+			}
+			check(event);
+		},
+	};
+	const check = (event: TraceEvent): void => {
+		{
 			if (difference || pastEnd) return;
 			if (!compareSamples && event.kind === 'cpu.sample') return;
 			const mine = JSON.parse(encodeEvent(event)) as TraceEvent;
@@ -92,7 +114,7 @@ async function compare(reader: TraceReader, sim: Simulation, note?: string): Pro
 			}
 			const field = firstDifference(theirs, mine);
 			if (field) difference = {event: n, line: n + 1, field, recorded: theirs, rerun: mine};
-		},
+		}
 	};
 	const options = {detail: header.detail, sampleEvery: header.sampleEvery, maxInstructions: header.scenario.maxInstructions};
 	const recording = new Recording(sim, sink, options);

@@ -30,8 +30,8 @@ export type Layout =
 			historyRows: number;
 	  };
 
-/** The cooperation panel: a title and the five steps. */
-export const COOPERATION = 6;
+/** The cooperation panel: a title, the five steps and the total line. */
+export const COOPERATION = 7;
 
 export function layoutFor(columns: number, terminalRows: number, focus: FocusPanel, status: StatusView): Layout {
 	if (columns < MIN_COLUMNS || terminalRows < MIN_ROWS) return {kind: 'too-small', columns, rows: terminalRows};

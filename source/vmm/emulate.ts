@@ -37,6 +37,8 @@ export function emulate(vm: Monitor, g: Guest, ins: Instruction, at: number, nex
 			v.switchMode((flags & Flag.S) !== 0, r);
 			m.pc = to;
 			effect = `pc ← ${hex(to)}, ${v.supervisor ? 'S' : 'U'}, IF ${bit(ifBefore)}→${bit(v.intEnabled)}`;
+			// The guest's return ends the virtual journeys it returns from, with this entry.
+			m.journeys.guestReturned(!v.supervisor);
 			if (vm.bus.wanted.iret) {
 				// Where `to` lies in real memory names the code returned to (kernel or which process).
 				const seg = v.supervisor

@@ -13,11 +13,10 @@ import type {Monitor} from './monitor.js';
 export function passThroughHost(vm: Monitor, g: Guest, reason: string): void {
 	const m = vm.machine;
 	const bus = vm.bus;
-	const stamp = {cycle: m.cycles, instret: m.instret, guest: g.index};
-	if (bus.wanted['host.enter']) bus.emit({kind: 'host.enter', reason, ...stamp});
+	if (bus.wanted['host.enter']) bus.emit({kind: 'host.enter', reason, ...vm.stamp(g)});
+	m.journeys.phase('host');
 	m.extraCycles += m.costs.hostOs;
+	m.journeys.phase('vmm');
 	g.hostPasses++;
-	if (bus.wanted['host.exit']) {
-		bus.emit({kind: 'host.exit', cost: m.costs.hostOs, cycle: m.cycles, instret: m.instret, guest: g.index});
-	}
+	if (bus.wanted['host.exit']) bus.emit({kind: 'host.exit', cost: m.costs.hostOs, ...vm.stamp(g)});
 }

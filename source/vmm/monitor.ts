@@ -86,6 +86,11 @@ export class Monitor {
 		const translate = options.technique === 'bt' || (options.technique === 'trap' && sensitiveUnprivileged);
 		this.translator = translate ? new Translator(this, options.technique === 'bt') : null;
 		machine.trapHook = (vector, epc, badaddr, at) => this.intercept(vector, epc, badaddr, at);
+		// Under a VMM, "from user mode" is the guest's virtual mode: its kernel runs in real user mode.
+		machine.journeys.fromUser = () => {
+			const g = this.guests[machine.guest];
+			return g === undefined || !g.vcpu.supervisor;
+		};
 		machine.decodeHook = this.translator ? (phys) => this.translator!.onDecode(phys) : null;
 	}
 
@@ -102,15 +107,18 @@ export class Monitor {
 	}
 
 	/** When, and for which guest, an event happens. */
-	stamp(g: Guest): {cycle: number; instret: number; guest: number} {
-		return {cycle: this.machine.cycles, instret: this.machine.instret, guest: g.index};
+	stamp(g: Guest): {cycle: number; instret: number; guest: number; journey?: number} {
+		const journey = this.machine.journeys.current;
+		const m = this.machine;
+		return journey === 0 ? {cycle: m.cycles, instret: m.instret, guest: g.index} : {cycle: m.cycles, instret: m.instret, guest: g.index, journey};
 	}
 
 	/** The trap hook: one VMM entry. */
 	private intercept(vector: number, epc: number, badaddr: number, at: number): void {
 		const m = this.machine;
 		const g = this.scheduler.current;
-		if (!g) return;
+		if (!g) return m.journeys.resumed();
+		m.journeys.phase('vmm');
 		const start = m.cycles;
 		const progress = g.vcpu.instret;
 		this.scheduler.account(g);
@@ -149,6 +157,7 @@ export class Monitor {
 		if (bus.wanted['vmm.resume']) {
 			bus.emit({kind: 'vmm.resume', pc: m.pc >>> 0, cost: m.cycles - start, ...this.stamp(g)});
 		}
+		m.journeys.resumed();
 	}
 
 	/** Why the VMM was entered, and what to do about it. */

@@ -53,6 +53,8 @@ export function reflect(vm: Monitor, g: Guest, vector: number, epc: number, bada
 	v.intEnabled = false;
 	m.pc = handler >>> 0;
 	m.extraCycles += m.costs.reflect;
+	// The guest's handler runs after the resume: interpretation ii, a journey of its own (cpu/journey.ts).
+	m.journeys.reflected(vector, g.index);
 	const bus = vm.bus;
 	// The VMM's decision first, then the delivery the guest's OS level sees.
 	if (bus.wanted['vmm.reflect']) {

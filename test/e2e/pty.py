@@ -101,6 +101,10 @@ class Screen:
                     self.lines[i] = [" "] * self.cols
 
     def feed(self, data):
+        # A read may end inside a UTF-8 character: keep its start for the next one
+        # (decoding the halves apart would draw three replacement characters and wrap the line).
+        data = getattr(self, "pending", b"") + data
+        self.pending = b""
         i = 0
         while i < len(data):
             b = data[i]
@@ -126,6 +130,9 @@ class Screen:
             elif b >= 0x20:
                 # One UTF-8 character (the dashboard draws only single-width ones).
                 size = 1 if b < 0x80 else 2 if b < 0xE0 else 3 if b < 0xF0 else 4
+                if i + size > len(data):
+                    self.pending = data[i:]
+                    return
                 self._put(data[i : i + size].decode("utf-8", "replace"))
                 i += size
                 continue

@@ -65,7 +65,7 @@ describe('files that are not traces at all', () => {
 		const file = tmp.path('v99.jsonl');
 		const header = {...JSON.parse(good[0]!), version: 99};
 		writeLines(file, [JSON.stringify(header), ...good.slice(1)]);
-		expect(await fails(file)).toBe(`${file}:1: unknown trace format version 99 (this vmtop reads version 1)`);
+		expect(await fails(file)).toBe(`${file}:1: unknown trace format version 99 (this vmtop reads versions 1 and 2)`);
 	});
 
 	test('empty file', async () => {

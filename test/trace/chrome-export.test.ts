@@ -5,6 +5,9 @@ import type {VmEvent} from '../../source/bus/events.js';
 import {ChromeExporter, exportChrome} from '../../source/trace/chrome-export.js';
 import {TraceReader} from '../../source/trace/reader.js';
 import {recordLoop, startRecording} from '../../source/trace/recorder.js';
+import {TraceCursor} from '../../source/trace/seek.js';
+import {buildSimulation} from '../../source/scenario/build.js';
+import {sampleScenario} from '../vmm/helpers.js';
 import {fake, tempDir} from './helpers.js';
 
 const tmp = tempDir();
@@ -52,12 +55,26 @@ function exportEvents(events: VmEvent[]): ChromeEvent[] {
 
 const at = (cycle: number, guest = 0) => ({cycle, instret: cycle, guest});
 
+const v1 = (name: string): string => new URL(`./fixtures/v1/${name}`, import.meta.url).pathname;
+
+async function exportFile(file: string, out: string): Promise<ChromeEvent[]> {
+	const reader = await TraceReader.open(file);
+	exportChrome(reader, tmp.path(out));
+	reader.close();
+	return (JSON.parse(readFileSync(tmp.path(out), 'utf8')) as {traceEvents: ChromeEvent[]}).traceEvents;
+}
+
+const JOURNEYS = 7;
+const inside = (child: ChromeEvent, parent: ChromeEvent): boolean =>
+	Math.round(child.ts * 1000) >= Math.round(parent.ts * 1000) && Math.round((child.ts + child.dur!) * 1000) <= Math.round((parent.ts + parent.dur!) * 1000);
+
 describe('chrome export', () => {
-	test('a recorded run: valid JSON, nested handler slices, exceptions as instants', async () => {
+	test('a recorded run: valid JSON, one slice per journey with its levels nested inside, flows from raise to return', async () => {
 		const sim = fake();
 		const {recording} = startRecording(sim, tmp.path('t.jsonl'), {detail: 'full'});
 		await recordLoop(sim, recording);
 		const reader = await TraceReader.open(tmp.path('t.jsonl'));
+		const ends = [...new TraceCursor(reader).range(0, Number.POSITIVE_INFINITY)].filter((e) => e.kind === 'journey.end');
 		const summary = exportChrome(reader, tmp.path('t.json'));
 		reader.close();
 		const doc = JSON.parse(readFileSync(tmp.path('t.json'), 'utf8')) as {traceEvents: ChromeEvent[]; displayTimeUnit: string};
@@ -65,10 +82,24 @@ describe('chrome export', () => {
 		const events = doc.traceEvents;
 		expect(summary.slices).toBe(events.filter((e) => e.ph === 'X').length);
 		expectNested(events);
-		const handlers = events.filter((e) => e.ph === 'X' && e.tid === 2);
-		expect(handlers.map((e) => e.name)).toEqual(expect.arrayContaining(['#DE handler', '#BP handler', 'timer handler']));
-		const instants = events.filter((e) => e.ph === 'i' && e.tid === 2);
-		expect(instants.map((e) => e.name)).toEqual(expect.arrayContaining(['#DE', '#BP', 'timer']));
+		const slices = events.filter((e) => e.ph === 'X' && e.tid === JOURNEYS);
+		const journeys = slices.filter((e) => e.args['cost'] !== undefined);
+		expect(journeys.map((e) => e.name).slice(0, 3)).toEqual(['#DE fault', '#BP trap', 'timer interrupt']);
+		expect(new Set(journeys.map((e) => e.name).slice(2))).toEqual(new Set(['timer interrupt']));
+		expect(journeys.length).toBe(ends.length);
+		for (const j of journeys) {
+			// The journey's parts add up to its slice, and each level's slice lies inside it, in order.
+			const cost = j.args['cost'] as Record<string, number>;
+			expect(Object.values(cost).reduce((a, b) => a + b, 0) / 1000).toBeCloseTo(j.dur!, 9);
+			const levels = slices.filter((e) => e.args['journey'] === j.args['journey'] && e !== j);
+			expect(levels.map((e) => e.name)).toEqual(['exception delivery', 'handler', 'return (iret)']);
+			for (const l of levels) expect(inside(l, j)).toBe(true);
+			expect(levels[0]!.dur).toBeCloseTo(cost['exception']! / 1000, 9);
+			expect(levels[2]!.dur).toBeCloseTo(cost['return']! / 1000, 9);
+		}
+		const flows = events.filter((e) => e.ph === 's' || e.ph === 'f');
+		expect(flows.filter((e) => e.ph === 's').length).toBe(journeys.length);
+		expect(flows.filter((e) => e.ph === 'f').length).toBe(journeys.length);
 		expect(events.filter((e) => e.ph === 'M' && e.name === 'thread_name').map((e) => e.args['name'])).toEqual([
 			'cpu',
 			'exception',
@@ -76,21 +107,57 @@ describe('chrome export', () => {
 			'processes',
 			'vmm',
 			'host',
+			'journeys',
 		]);
 		expect(events.find((e) => e.name.startsWith('stop'))).toMatchObject({ph: 'i', s: 'g', args: {reason: 'poweroff'}});
 	});
 
-	test('the default scenario: system calls last as long as their handlers, processes take turns', async () => {
-		const reader = await TraceReader.open(new URL('../../samples/traces/default.vmtrace.jsonl.gz', import.meta.url).pathname);
-		exportChrome(reader, tmp.path('default.json'));
-		reader.close();
-		const events = (JSON.parse(readFileSync(tmp.path('default.json'), 'utf8')) as {traceEvents: ChromeEvent[]}).traceEvents;
+	test('the default scenario: system calls last as long as their journeys, processes take turns', async () => {
+		const events = await exportFile(new URL('../../samples/traces/default.vmtrace.jsonl.gz', import.meta.url).pathname, 'default.json');
 		expectNested(events);
 		const syscalls = events.filter((e) => e.ph === 'X' && e.tid === 3);
 		expect(syscalls.map((e) => e.name)).toEqual(expect.arrayContaining(['syscall write', 'syscall yield', 'syscall exit']));
-		const handlers = events.filter((e) => e.ph === 'X' && e.tid === 2 && e.name === 'int 0x80 handler');
-		for (const call of syscalls) expect(handlers.some((h) => h.ts === call.ts && h.dur === call.dur)).toBe(true);
+		const journeys = events.filter((e) => e.ph === 'X' && e.tid === JOURNEYS && e.name === 'int 0x80 trap');
+		expect(syscalls.length).toBeGreaterThan(20);
+		// A call lasts from its delivery to the end of its journey (the handler's return).
+		for (const call of syscalls) {
+			const j = journeys.find((x) => x.args['journey'] === call.args['journey'])!;
+			expect(inside(call, j)).toBe(true);
+			expect(Math.round((call.ts + call.dur!) * 1000)).toBe(Math.round((j.ts + j.dur!) * 1000));
+		}
 		expect(events.filter((e) => e.ph === 'X' && e.tid === 4).map((e) => e.name)).toEqual(expect.arrayContaining(['pid 1', 'pid 2', 'pid 3', 'pid 4']));
+	});
+
+	test('under a VMM: a guest exception is i. the real exception into the VMM, then ii. the virtual one in the guest OS, one flow through both', async () => {
+		const sim = buildSimulation(sampleScenario('default', {vmm: 'trap', type: 2}));
+		const {recording} = startRecording(sim, tmp.path('vmm.jsonl'), {detail: 'exceptions'});
+		await recordLoop(sim, recording, {maxInstructions: 60_000});
+		const events = await exportFile(tmp.path('vmm.jsonl'), 'vmm.json');
+		expectNested(events);
+		const slices = events.filter((e) => e.ph === 'X' && e.tid === JOURNEYS);
+		const real = slices.find((e) => e.name === 'int 0x80 trap' && e.args['next'] !== undefined)!;
+		expect(real.args['interpretation']).toBe('i. real exception → VMM');
+		const levels = slices.filter((e) => e.args['journey'] === real.args['journey'] && e !== real).map((e) => e.name);
+		expect(levels).toEqual(['VMM: exception: int 0x80', 'host OS']);
+		const virtual = slices.find((e) => e.args['journey'] === real.args['next'] && e.args['cost'] !== undefined)!;
+		expect(virtual.name).toBe('int 0x80 → guest OS');
+		expect(virtual.args['interpretation']).toBe('ii. virtual exception → guest OS');
+		expect(Math.round(virtual.ts * 1000)).toBe(Math.round((real.ts + real.dur!) * 1000));
+		// One arrow: it starts at the raise, steps into the guest OS, ends at the guest's return.
+		const flow = events.filter((e) => 'id' in e && (e as {id?: unknown}).id === real.args['journey']).map((e) => e.ph);
+		expect(flow).toEqual(['s', 't', 'f']);
+		// The trapped iret that ends it is a journey nested inside it.
+		const nested = slices.filter((e) => e.args['parent'] === virtual.args['journey']);
+		expect(nested.length).toBeGreaterThan(0);
+		for (const n of nested) expect(inside(n, virtual)).toBe(true);
+	});
+
+	test('a version 1 trace still exports: no journeys, its system calls as instants', async () => {
+		const events = await exportFile(v1('default.vmtrace.jsonl.gz'), 'v1.json');
+		expectNested(events);
+		expect(events.filter((e) => e.tid === JOURNEYS && e.ph === 'X')).toEqual([]);
+		expect(events.filter((e) => e.ph === 'i' && e.tid === 3).map((e) => e.name)).toEqual(expect.arrayContaining(['syscall write', 'syscall exit']));
+		expect(events.filter((e) => e.ph === 'X' && e.tid === 4).length).toBeGreaterThan(3);
 	});
 
 	test('VMM exits per guest, with the reason in args; host trips nest inside; time in µs', () => {
@@ -102,11 +169,6 @@ describe('chrome export', () => {
 			{kind: 'vmm.resume', pc: 0x44, cost: 2300, ...at(3300)},
 			{kind: 'vmm.intercept', reason: 'HLT', category: 'privileged', pc: 0x80, ...at(2000, 1)},
 			{kind: 'vmm.resume', pc: 0x84, cost: 500, ...at(2500, 1)},
-			{kind: 'os.syscall', pid: 1, number: 1, name: 'write', args: [1, 2, 3], ...at(4000)},
-			{kind: 'exception.delivered', vector: 128, epc: 0, handler: 0x100, fromSupervisor: false, ...at(4000)},
-			{kind: 'exception.delivered', vector: 13, epc: 0, handler: 0x200, fromSupervisor: true, ...at(4100)},
-			{kind: 'iret', pc: 0x210, to: 0x104, toSupervisor: true, ...at(4200)},
-			{kind: 'iret', pc: 0x110, to: 0x4, toSupervisor: false, ...at(4500)},
 			{kind: 'vmm.intercept', reason: 'never resumed', category: 'privileged', pc: 0, ...at(5000)},
 		]);
 		expectNested(events);
@@ -118,12 +180,6 @@ describe('chrome export', () => {
 		]);
 		expect(exits[0]!.args).toMatchObject({category: 'privileged', cost: 2300});
 		expect(events.find((e) => e.tid === 6 && e.ph === 'X')).toMatchObject({name: 'host: hosted VMM', ts: 1.1, dur: 2});
-		const handlers = events.filter((e) => e.ph === 'X' && e.tid === 2).map((e) => [e.name, e.ts, e.dur]);
-		expect(handlers).toEqual([
-			['#GP handler', 4.1, 0.1],
-			['int 0x80 handler', 4, 0.5],
-		]);
-		expect(events.find((e) => e.tid === 3 && e.ph === 'X')).toMatchObject({name: 'syscall write', ts: 4, dur: 0.5});
 		expect(events.filter((e) => e.ph === 'M' && e.name === 'process_name').map((e) => e.args['name'])).toEqual(['guest 0', 'guest 1']);
 	});
 });

@@ -83,7 +83,7 @@ describe('vmtop replay (not a terminal: a summary)', () => {
 		await recordCommand([program('sum.s', traps), '-o', file]);
 		out = '';
 		expect(await replayCommand([file])).toBe(0);
-		expect(out).toMatch(/vmtop trace v1, recorded by vmtop/);
+		expect(out).toMatch(/vmtop trace v2, recorded by vmtop/);
 		expect(out).toMatch(/events: .*exception\.raised/);
 		expect(out).toMatch(/end: stopped — powered off with code 0; checksum crc32:/);
 	});

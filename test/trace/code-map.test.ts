@@ -50,7 +50,7 @@ async function replayedNames(file: string): Promise<Map<string, string>> {
 	for (let seq = store.ring.first; seq < store.ring.end; seq++) {
 		const e = store.ring.get(seq)!;
 		if (e.kind !== 'instruction' && e.kind !== 'exception.raised') continue;
-		const cpu = formatRow(e, store.ring.physOf(seq), store.namer, store.ring.get(seq - 1)).cpu;
+		const cpu = formatRow(e, store.ring.physOf(seq), store.namer).cpu;
 		names.set(`${e.instret} ${e.kind}`, /^(?:before )?[US] (\S+)/.exec(cpu)![1]!);
 	}
 	store.dispose();

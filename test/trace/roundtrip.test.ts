@@ -64,7 +64,7 @@ describe('record → read', () => {
 		await record(file, {detail: "exceptions", maxInstructions: 5000}, spin);
 		const [head, ...rest] = lines(file);
 		const header = JSON.parse(head!);
-		expect(header).toMatchObject({type: 'header', format: 'vmtop-trace', version: 1, detail: 'exceptions', isa: 'classic'});
+		expect(header).toMatchObject({type: 'header', format: 'vmtop-trace', version: 2, detail: 'exceptions', isa: 'classic'});
 		expect(header.scenario.spec.source).toBe(spin);
 		expect(header.scenario.maxInstructions).toBe(5000);
 		expect(header.costs.instruction).toBe(1);

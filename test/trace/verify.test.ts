@@ -52,6 +52,20 @@ describe('replay --verify', () => {
 		expect(result.notes.join('\n')).toMatch(/checksum mismatch/);
 	});
 
+	test.each([
+		['a journey’s cost', '"kind":"journey.end"', (e: Record<string, unknown>) => ({...e, cost: {...(e['cost'] as object), cpu: 1}}), 'cost'],
+		['the journey an event belongs to', '"kind":"exception.delivered"', (e: Record<string, unknown>) => ({...e, journey: 99}), 'journey'],
+	] as const)('journeys are compared too: %s', async (_what, line, change, field) => {
+		const file = tmp.path(`journey-${field}.jsonl`);
+		await record(file, 'exceptions');
+		const text = lines(file);
+		const i = text.findIndex((l) => l.includes(line));
+		text[i] = JSON.stringify(change(JSON.parse(text[i]!)));
+		writeLines(file, text);
+		const result = await verifyTrace(file);
+		expect(result.difference).toMatchObject({event: i, field});
+	});
+
 	test('a deleted event is found where the streams part', async () => {
 		const file = tmp.path('deleted.jsonl');
 		await record(file, 'exceptions');

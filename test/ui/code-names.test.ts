@@ -26,7 +26,7 @@ function runOnDashboard(scenario: Scenario) {
 	const driver = new LiveDriver(sim, {paused: true, scheduler: sched});
 	const store = new DashboardStore(driver, {scheduler: sched, historySize: 1 << 20});
 	while (!sim.stopped) sim.run(100_000);
-	const cells = (seq: number) => store.ring.cellsOf(seq, (e, phys, prev) => formatRow(e, phys, store.namer, prev))!;
+	const cells = (seq: number) => store.ring.cellsOf(seq, (e, phys) => formatRow(e, phys, store.namer))!;
 	const dispose = () => {
 		store.dispose();
 		driver.dispose();
@@ -141,7 +141,7 @@ describe('the other columns', () => {
 			// A privileged instruction of the guest kernel (#GP to the VMM), a process's system call.
 			const kind = e.vector === 13 && at.program === kernel ? 'kernel' : e.vector === 0x80 && at.program !== kernel ? 'process' : undefined;
 			if (!kind || found[kind] >= 5) continue;
-			const step1 = where(cooperation(store.ring, seq, store.namer, sim.description.costs)!.steps[0]!.what);
+			const step1 = where(cooperation(store.ring, store.journeys, seq, store.namer, sim.description.costs.instruction)!.steps[0]!.what);
 			expect(step1).toEqual({mode: 'U', name: new Symbolizer(at.program.labels).name(at.offset)});
 			found[kind]++;
 		}

@@ -1,83 +1,127 @@
+/**
+ * The cooperation panel reads journeys (issue 12): the lecture's five steps for
+ * a native exception, the two interpretations for a guest exception, and costs
+ * that add up to the total line, which is the cycle counter's change.
+ */
 import {describe, expect, test} from 'vitest';
 import type {VmEvent} from '../../source/bus/events.js';
-import {defaultCosts} from '../../source/cpu/costs.js';
-import {cooperation} from '../../source/ui/store/cooperation.js';
+import {buildSimulation} from '../../source/scenario/build.js';
+import type {Scenario} from '../../source/scenario/scenario.js';
+import {LiveDriver} from '../../source/driver/live-driver.js';
+import {type CooperationView, cooperation} from '../../source/ui/store/cooperation.js';
+import {DashboardStore} from '../../source/ui/store/dashboard-store.js';
 import {type Namer, formatRow} from '../../source/ui/store/format-row.js';
-import {EventRing} from '../../source/ui/store/ring.js';
-import {syscallJourney, vmmJourney} from './helpers/events.js';
+import {sampleScenario} from '../vmm/helpers.js';
+import {ManualScheduler} from './helpers/manual-scheduler.js';
 
-const symbolize = (_g: number, s: boolean, pc: number): string => `${s ? 'kernel' : 'main'}+0x${pc.toString(16)}`;
-const namer: Namer = {
-	symbolize,
-	symbolizeInstruction: (g, s, pc) => symbolize(g, s, pc),
-	symbolizeProcess: (g, _pid, pc) => symbolize(g, false, pc),
-	disassemble: (phys) => (Number.isFinite(phys) ? 'int 0x80' : undefined),
-};
-
-function ringOf(events: VmEvent[]): EventRing {
-	const ring = new EventRing(100);
-	for (const e of events) ring.push(e, e.kind === 'exception.raised' ? 0x1020 : e.kind === 'instruction' ? e.phys : Number.NaN);
-	return ring;
+function dashboardRun(scenario: Scenario, instructions = 400_000) {
+	const sim = buildSimulation(scenario);
+	const sched = new ManualScheduler();
+	const driver = new LiveDriver(sim, {paused: true, scheduler: sched});
+	const store = new DashboardStore(driver, {scheduler: sched, historySize: 1 << 20});
+	while (!sim.stopped && sim.instret < instructions) sim.run(50_000);
+	const views: CooperationView[] = [];
+	for (let seq = store.ring.first; seq < store.ring.end; seq++) {
+		if (store.ring.get(seq)?.kind !== 'exception.raised') continue;
+		views.push(cooperation(store.ring, store.journeys, seq, store.namer, sim.description.costs.instruction)!);
+	}
+	const dispose = () => {
+		store.dispose();
+		driver.dispose();
+	};
+	return {store, views, dispose};
 }
 
-describe('vertical cooperation', () => {
-	test('a system call reads as the lecture’s five steps, with costs', () => {
-		const ring = ringOf(syscallJourney(100));
-		const view = cooperation(ring, 1, namer, defaultCosts)!;
-		expect(view.complete).toBe(true);
-		const [s1, s2, s3, s4, s5] = view.steps;
-		expect(s1!.what).toBe('U main+0x20  int 0x80');
-		expect(s1!.cost).toBe('1 instr, 1 cyc');
-		expect(s2!.what).toBe('int 0x80 → IDT → kernel+0x400');
-		expect(s2!.cost).toBe('50 cyc');
-		expect(s3!.what).toBe('4 instr from kernel+0x400');
-		expect(s4!.title).toBe('fetch-execute (OS)');
-		expect(s4!.what).toContain('handler syscall_entry');
-		expect(s4!.what).toContain('pid 1: write(0x1, 0x200, 0x5)');
-		expect(s5!.what).toBe('iret → U main+0x24');
-		expect(s5!.cost).toBe('50 cyc');
-		expect(view.steps.every((s) => s.done)).toBe(true);
+const cycles = (text: string): number => Number(/([\d,]+) cyc/.exec(text)?.[1]?.replaceAll(',', '') ?? 0);
+
+/** The steps' costs add up to the total, and the total is the cycle counter's change. */
+function expectAddsUp(view: CooperationView): void {
+	const m = /total ([\d,]+) cyc.*= cycle ([\d,]+) → ([\d,]+)/.exec(view.total);
+	expect(m, view.total).not.toBeNull();
+	const [total, from, to] = [m![1]!, m![2]!, m![3]!].map((x) => Number(x.replaceAll(',', '')));
+	expect(total).toBe(to! - from!);
+	const steps = view.steps.reduce((s, step) => s + (step.cost.includes('in step') ? 0 : cycles(step.cost)), 0);
+	expect(steps, JSON.stringify(view.steps)).toBe(total);
+}
+
+describe('vertical cooperation from journeys', () => {
+	test('native: every exception shows the five steps, costs adding up to the cycle counter change', () => {
+		const {views, dispose} = dashboardRun(sampleScenario('default'));
+		const complete = views.filter((v) => v.complete);
+		expect(complete.length).toBeGreaterThan(50);
+		for (const v of complete) expectAddsUp(v);
+		const call = complete.find((v) => v.vector === 'int 0x80' && v.steps[3]!.what.includes('write('))!;
+		expect(call.steps.map((s) => s.title)).toEqual(['fetch-execute (CPU)', 'exception', 'fetch-execute (CPU)', 'fetch-execute (OS)', 'return from exception']);
+		expect(call.steps[0]!.cost).toBe('1 instr, 1 cyc'); // int retires: a trap
+		expect(call.steps[1]!.cost).toBe('50 cyc');
+		expect(call.steps[4]!.what).toMatch(/^iret → U /);
+		expect(call.steps[4]!.cost).toBe('50 cyc');
+		dispose();
 	});
 
-	test('a handler still running: step 5 is pending', () => {
-		const ring = ringOf(syscallJourney(100).slice(0, 5));
-		const view = cooperation(ring, 1, namer, defaultCosts)!;
-		expect(view.complete).toBe(false);
-		expect(view.steps[4]!.done).toBe(false);
-		expect(view.steps[4]!.what).toContain('still in the handler');
+	test('trap: a trapped privileged instruction costs what the VMM entry cost, once', () => {
+		const {views, dispose} = dashboardRun(sampleScenario('default', {vmm: 'trap'}), 200_000);
+		const trapped = views.filter((v) => v.complete && v.continuation === null && v.steps[1]!.what.includes('(privileged: '));
+		expect(trapped.length).toBeGreaterThan(20);
+		for (const v of trapped) {
+			expectAddsUp(v);
+			expect(cycles(v.total)).toBe(1100); // vmmRoundTrip + emulate, as the exit table says
+		}
+		const iret = trapped.find((v) => v.steps[3]!.what.includes('emulate iret'));
+		expect(iret, 'the trapped iret shows the VMM emulating it').toBeDefined();
+		dispose();
 	});
 
-	test('under a VMM the fourth step is the VMM interpreting the sensitive instruction', () => {
-		const ring = ringOf(vmmJourney(500, 0, 'cli'));
-		const view = cooperation(ring, 0, namer, defaultCosts)!;
-		expect(view.vector).toBe('#GP');
-		expect(view.guest).toBe(0);
-		expect(view.steps[1]!.what).toBe('#GP → VMM intercepts');
-		expect(view.steps[3]!.title).toBe('fetch-execute (VMM)');
-		expect(view.steps[3]!.what).toBe('emulate cli: IF ← 0');
-		expect(view.steps[4]!.what).toBe('resume @ 0x34 (1100 cycles)');
-		expect(view.steps[4]!.cost).toBe('1,100 cyc');
+	test.each([1, 2] as const)('trap, type %i: a guest system call reads as i. real exception → VMM and ii. virtual exception → guest OS', (type) => {
+		const {views, dispose} = dashboardRun(sampleScenario('default', {vmm: 'trap', type}), 200_000);
+		const guest = views.filter((v) => v.complete && v.continuation !== null && v.vector === 'int 0x80');
+		expect(guest.length).toBeGreaterThan(5);
+		for (const v of guest) {
+			expectAddsUp(v);
+			expect(v.steps.map((s) => s.interpretation)).toEqual(['i.', 'i.', 'ii.', 'ii.', 'ii.']);
+			expect(v.total).toContain('i. real exception → VMM: ');
+			expect(v.total).toContain('ii. virtual exception → guest OS: ');
+			expect(v.steps[1]!.what).toContain('reflects int 0x80');
+			expect(v.steps[4]!.what).toContain('the VMM emulates it');
+			expect(v.steps[3]!.what).toMatch(/handler \S+ \(int 0x80\); pid \d: /);
+			// Interpretation i is the VMM entry: its round trip, reflection and (Type II) host pass.
+			expect(cycles(v.steps[1]!.cost)).toBe(1000 + 200 + (type === 2 ? 2000 : 0));
+		}
+		dispose();
 	});
 
-	test('only an exception.raised row starts a cooperation', () => {
-		const ring = ringOf(syscallJourney(100));
-		expect(cooperation(ring, 0, namer, defaultCosts)).toBeNull();
+	test('a version 1 trace (no journeys) says so instead of guessing', () => {
+		const {store, dispose} = dashboardRun(sampleScenario('default'), 5_000);
+		const seq = [...Array(store.ring.end - store.ring.first).keys()].map((k) => k + store.ring.first).find((s) => store.ring.get(s)?.kind === 'exception.raised')!;
+		const v1 = {...store.ring.get(seq)!} as VmEvent;
+		delete v1.journey;
+		store.ring.push(v1, store.ring.physOf(seq));
+		const view = cooperation(store.ring, store.journeys, store.ring.end - 1, store.namer)!;
+		expect(view.journey).toBeNull();
+		expect(view.total).toContain('version 1 trace');
+		dispose();
 	});
 });
 
 describe('row text', () => {
-	test('an exception shows its instruction under CPU and itself under Exceptions', () => {
-		const [, raised] = syscallJourney(100);
-		const cells = formatRow(raised!, 0x1020, namer);
-		expect(cells.cpu).toBe('U main+0x20  int 0x80');
-		expect(cells.exception).toBe('int 0x80 raised');
-		expect(cells.os).toBe('');
+	const namer: Namer = {
+		symbolize: (_g, s, pc) => `${s ? 'kernel' : 'main'}+0x${pc.toString(16)}`,
+		symbolizeInstruction: (_g, s, pc) => `${s ? 'kernel' : 'main'}+0x${pc.toString(16)}`,
+		symbolizeProcess: (_g, _pid, pc) => `now+0x${pc.toString(16)}`,
+		disassemble: (phys) => (Number.isFinite(phys) ? 'int 0x80' : undefined),
+	};
+
+	test('the core says an exception is an interrupt: it is shown as happening before the instruction at pc', () => {
+		const raised: VmEvent = {kind: 'exception.raised', vector: 32, pc: 0x20, badaddr: 0, supervisor: false, type: 'interrupt', irq: 0, journey: 3, cycle: 9, instret: 9, guest: -1};
+		expect(formatRow(raised, 0x1020, namer).cpu).toBe('before U main+0x20  int 0x80');
+		expect(formatRow(raised, 0x1020, namer).exception).toBe('timer raised (interrupt)');
+		expect(formatRow({...raised, type: 'trap', vector: 0x80}, 0x1020, namer).cpu).toBe('U main+0x20  int 0x80');
 	});
 
-	test('an interrupt is shown as happening before the instruction at pc', () => {
-		const taken: VmEvent = {kind: 'interrupt.taken', irq: 0, vector: 32, pc: 0x20, cycle: 9, instret: 9, guest: -1};
-		const raised: VmEvent = {kind: 'exception.raised', vector: 32, pc: 0x20, badaddr: 0, supervisor: false, cycle: 9, instret: 9, guest: -1};
-		expect(formatRow(raised, 0x1020, namer, taken).cpu).toBe('before U main+0x20  int 0x80');
-		expect(formatRow(taken, Number.NaN, namer).exception).toBe('IRQ0 taken (timer)');
+	test('os.return is named as it happened (v2), by the pid’s program now only in a version 1 trace', () => {
+		const ret: VmEvent = {kind: 'os.return', pid: 2, pc: 0x24, symbol: 'loop+0x4', cycle: 1, instret: 1, guest: -1};
+		expect(formatRow(ret, Number.NaN, namer).os).toBe('return to pid 2 @ loop+0x4');
+		const {symbol: _, ...v1} = ret;
+		expect(formatRow(v1 as VmEvent, Number.NaN, namer).os).toBe('return to pid 2 @ now+0x24');
 	});
 });

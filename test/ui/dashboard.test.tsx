@@ -47,7 +47,7 @@ describe('layout', () => {
 			expect(full.left + 1 + full.right).toBe(120);
 		}
 		const compact = layoutFor(80, 24, 'history', status);
-		expect(compact).toMatchObject({kind: 'compact', status: 2, bottom: 6});
+		expect(compact).toMatchObject({kind: 'compact', status: 2, bottom: 7});
 		if (compact.kind !== 'too-small') expect(compact.historyRows).toBeGreaterThanOrEqual(10);
 		expect(layoutFor(80, 24, 'exits', status)).toMatchObject({kind: 'compact', bottom: 10});
 		expect(layoutFor(MIN_COLUMNS - 1, 30, 'history', status).kind).toBe('too-small');

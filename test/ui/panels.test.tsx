@@ -62,10 +62,10 @@ describe('LevelColumns', () => {
 });
 
 describe('VerticalCooperation', () => {
-	test('the five steps with what ran and the cost', () => {
+	test('the five steps with what ran and the cost, and the total line', () => {
 		const s = nativeSnapshot();
 		const out = frame(<VerticalCooperation cooperation={s.cooperation} width={100} following />);
-		expect(out).toContain('Vertical cooperation — int 0x80 (newest)');
+		expect(out).toContain('Vertical cooperation — int 0x80 · journey 1 (newest)');
 		const lines = out.split('\n').slice(1);
 		expect(lines.map((l) => l.slice(0, 24).trim())).toEqual([
 			'1 fetch-execute (CPU)',
@@ -73,9 +73,13 @@ describe('VerticalCooperation', () => {
 			'3 fetch-execute (CPU)',
 			'4 fetch-execute (OS)',
 			'5 return from exception',
+			'total 104 cyc = cycle 10',
 		]);
 		expect(lines[1]).toMatch(/int 0x80 → IDT → kernel\+0x400\s+50 cyc$/);
+		expect(lines[2]).toMatch(/3 instr from kernel\+0x400\s+3 instr, 3 cyc$/);
 		expect(lines[4]).toContain('iret → U main+0x24');
+		// 1 (the int retires) + 50 + 3 + 0 + 50: the cycle counter's change over the journey.
+		expect(lines[5]).toBe('total 104 cyc = cycle 100 → 204 (journey 1)');
 	});
 
 	test('before any exception it says how to get one', () => {

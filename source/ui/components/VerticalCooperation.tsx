@@ -16,7 +16,9 @@ export interface VerticalCooperationProps {
 
 export function VerticalCooperation({cooperation, width, following}: VerticalCooperationProps) {
 	const title = cooperation
-		? `Vertical cooperation — ${cooperation.vector}${cooperation.guest >= 0 ? ` in guest ${cooperation.guest}` : ''}${following ? ' (newest)' : ' (selected)'}`
+		? `Vertical cooperation — ${cooperation.vector}${cooperation.guest >= 0 ? ` in guest ${cooperation.guest}` : ''}${
+				cooperation.journey === null ? '' : ` · journey ${cooperation.journey}${cooperation.continuation === null ? '' : ` → ${cooperation.continuation}`}`
+			}${following ? ' (newest)' : ' (selected)'}`
 		: 'Vertical cooperation';
 	if (!cooperation) {
 		return (
@@ -29,7 +31,8 @@ export function VerticalCooperation({cooperation, width, following}: VerticalCoo
 	}
 	const inner = width - 2;
 	// The lecture's step names are kept whole: the longest is `return from exception`.
-	const label = inner >= 70 ? 22 : 14;
+	const guest = cooperation.steps.some((s) => s.interpretation);
+	const label = (inner >= 70 ? 22 : 14) + (guest ? 4 : 0);
 	const cost = Math.min(22, Math.floor(inner * 0.22));
 	const what = Math.max(4, inner - label - cost - 1);
 	return (
@@ -40,7 +43,8 @@ export function VerticalCooperation({cooperation, width, following}: VerticalCoo
 						<Box width={label + 2}>
 							<Text color={step.done ? 'cyan' : 'gray'}>
 								<Text bold>{`${step.n} `}</Text>
-								{clip(step.title, label)}
+								{guest ? `${(step.interpretation ?? '').padEnd(3)} ` : ''}
+								{clip(step.title, label - (guest ? 4 : 0))}
 							</Text>
 						</Box>
 						<Box width={what + 1}>
@@ -51,6 +55,11 @@ export function VerticalCooperation({cooperation, width, following}: VerticalCoo
 						</Box>
 					</Box>
 				))}
+				<Box height={1}>
+					<Text color="yellow" wrap="truncate">
+						{clip(cooperation.total, inner)}
+					</Text>
+				</Box>
 			</Box>
 		</Panel>
 	);

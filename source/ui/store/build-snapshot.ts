@@ -5,6 +5,7 @@
 import type {DashboardSource, PropertyLine} from '../../driver/source.js';
 import type {ConsoleBuffers} from './consoles.js';
 import {type CooperationView, cooperation} from './cooperation.js';
+import type {JourneyIndex} from './journeys.js';
 import type {Counters} from './counters.js';
 import type {Namer} from './format-row.js';
 import {windowRows} from './history-window.js';
@@ -23,6 +24,7 @@ export interface StoreParts {
 	received: number;
 	/** Sequence number of the newest `exception.raised`, or -1. */
 	lastException: number;
+	journeys: JourneyIndex;
 	now: number;
 	frame: number;
 }
@@ -95,7 +97,7 @@ function selectedCooperation(p: StoreParts, previous: CooperationView | null): C
 	if (seq < 0 || !p.ring.has(seq)) return null;
 	// A finished exception never changes: reuse it instead of scanning again.
 	if (previous?.seq === seq && previous.complete) return previous;
-	return cooperation(p.ring, seq, p.namer, p.source.description.costs);
+	return cooperation(p.ring, p.journeys, seq, p.namer, p.source.description.costs.instruction);
 }
 
 function exitViews(counters: Counters, sort: SortKey): ExitView[] {

@@ -1,27 +1,29 @@
 /**
- * The lecture's vertical cooperation for one exception, read from the
- * history: 1 fetch-execute (CPU), 2 exception, 3 fetch-execute (CPU),
+ * The lecture's vertical cooperation for one exception, read from its journey
+ * (the core says which events belong to it and what each level cost, see
+ * cpu/journey.ts): 1 fetch-execute (CPU), 2 exception, 3 fetch-execute (CPU),
  * 4 fetch-execute (OS — or the VMM, partially interpreting), 5 return from
- * exception — each with what ran and what it cost.
- *
- * The span runs from `exception.raised` to the matching return: the `iret`
- * that brings nesting back to zero, or the VMM's `vmm.resume` when it
- * emulated the instruction itself.
+ * exception. For a guest exception the steps fall into the lecture's two
+ * interpretations: i. real exception → VMM (steps 1–2), ii. virtual exception
+ * → guest OS (steps 3–5). The costs are the journey's parts, so they add up to
+ * the total line, which is the cycle counter's change.
  */
-import type {VmEvent} from '../../bus/events.js';
-import type {CostModel} from '../../cpu/costs.js';
+import type {EventOf, JourneyCost} from '../../bus/events.js';
 import {vectorName} from '../../isa/opcodes.js';
-import {type Namer, formatRow, instructionText, isInterrupt} from './format-row.js';
+import {type Namer, formatRow, instructionText} from './format-row.js';
+import type {JourneyEntry, JourneyIndex} from './journeys.js';
 import type {EventRing} from './ring.js';
 
 export interface CooperationStep {
 	/** 1–5. */
 	n: number;
+	/** For a guest exception: the lecture's interpretation the step belongs to. */
+	interpretation?: 'i.' | 'ii.';
 	/** `fetch-execute (CPU)`, `exception`, … */
 	title: string;
 	/** What ran. */
 	what: string;
-	/** What it cost, e.g. `1 instr · 1 cycle`. */
+	/** What it cost, e.g. `1 instr, 1 cyc`. */
 	cost: string;
 	/** Reached yet (the handler may still be running). */
 	done: boolean;
@@ -32,106 +34,213 @@ export interface CooperationView {
 	seq: number;
 	vector: string;
 	guest: number;
+	/** The journey (and, for a guest exception, its virtual continuation); null in a version 1 trace. */
+	journey: number | null;
+	continuation: number | null;
 	steps: CooperationStep[];
+	/** The total line: the parts' sum, equal to the cycle counter's change. */
+	total: string;
 	complete: boolean;
 }
 
-/** Events looked at after the exception before giving up on finding its return. */
-const SCAN_LIMIT = 20_000;
-
 const n = (x: number): string => x.toLocaleString('en-US');
+const cyc = (x: number): string => `${n(x)} cyc`;
+const part = (cost: JourneyCost | undefined, ...keys: Array<keyof JourneyCost>): number => keys.reduce((s, k) => s + (cost?.[k] ?? 0), 0);
+const span = (end: EventOf<'journey.end'>): number => end.cycle - end.start.cycle;
 
-export function cooperation(ring: EventRing, seq: number, namer: Namer, costs: CostModel): CooperationView | null {
+export function cooperation(ring: EventRing, journeys: JourneyIndex, seq: number, namer: Namer, costsInstruction = 1): CooperationView | null {
 	const start = ring.get(seq);
 	if (start?.kind !== 'exception.raised') return null;
-	let delivered: Extract<VmEvent, {kind: 'exception.delivered'}> | undefined;
-	let intercept: VmEvent | undefined;
-	let end: VmEvent | undefined;
-	const osWork: string[] = [];
-	const vmmWork: string[] = [];
-	let depth = 0;
-	for (let s = seq + 1; s < ring.end && s <= seq + SCAN_LIMIT; s++) {
-		const e = ring.get(s)!;
-		if (e.guest !== start.guest && !e.kind.startsWith('vmm.') && !e.kind.startsWith('host.')) continue;
-		if (e.kind === 'exception.delivered') {
-			if (depth === 0 && delivered === undefined) delivered = e;
-			depth++;
-		} else if (e.kind === 'exception.raised' && depth === 0 && delivered === undefined && intercept === undefined) {
-			break; // raised again before anything handled the first: not ours to explain
-		} else if (e.kind === 'iret') {
-			depth--;
-			if (depth <= 0) {
-				end = e;
-				break;
-			}
-		} else if (e.kind === 'vmm.intercept' && intercept === undefined) {
-			intercept = e;
-		} else if (e.kind === 'vmm.resume' && depth === 0 && intercept !== undefined) {
-			end = e;
-			break;
-		}
-		if (depth <= 1 && (e.kind.startsWith('os.') || e.kind.startsWith('vmm.') || e.kind.startsWith('host.'))) {
-			const cells = formatRow(e, Number.NaN, namer);
-			if (e.kind.startsWith('os.')) osWork.push(cells.os);
-			else if (e.kind !== 'vmm.intercept' && e.kind !== 'vmm.resume') vmmWork.push(cells.vmm || cells.host);
-		}
-	}
 	const vector = vectorName(start.vector);
-	const interrupt = isInterrupt(start, ring.get(seq - 1));
+	const base = {seq, vector, guest: start.guest};
+	const interrupt = start.type === 'interrupt';
+	const first = interrupt
+		? `interrupted at ${namer.symbolizeInstruction(start.guest, start.supervisor, start.pc, ring.physOf(seq))}`
+		: instructionText(namer, start.guest, start.supervisor, start.pc, ring.physOf(seq));
+	const j = start.journey === undefined ? undefined : journeys.get(start.journey);
+	if (!j) {
+		// A version 1 trace (or a journey opened before anyone listened): the core did not say.
+		const none = (k: number, title: string): CooperationStep => ({n: k, title, what: k === 1 ? first : '—', cost: '—', done: k === 1});
+		return {
+			...base,
+			journey: null,
+			continuation: null,
+			steps: [none(1, 'fetch-execute (CPU)'), none(2, 'exception'), none(3, 'fetch-execute (CPU)'), none(4, 'fetch-execute (OS)'), none(5, 'return from exception')],
+			total: 'no journey recorded for this exception (a version 1 trace): re-record it to see each level’s cost',
+			complete: true,
+		};
+	}
+	const end = j.end;
+	// A trap's instruction retires inside its journey: the first instruction the journey counts.
+	const trapInstr = start.type === 'trap' && end && part(end.cost, 'cpu') >= costsInstruction ? 1 : 0;
+	const step1: CooperationStep = {
+		n: 1,
+		title: 'fetch-execute (CPU)',
+		what: interrupt ? first : `${first}${start.type ? ` (${start.type})` : ''}`,
+		cost: trapInstr ? `1 instr, ${cyc(costsInstruction)}` : '—',
+		done: true,
+	};
+	const rows = (entry: JourneyEntry, prefix: string): string[] =>
+		entry.rows
+			.map((s) => ring.get(s))
+			.filter((e) => e !== undefined && e.kind.startsWith(prefix) && e.kind !== 'vmm.intercept' && e.kind !== 'vmm.resume')
+			.map((e) => {
+				const cells = formatRow(e!, Number.NaN, namer);
+				return cells.os || cells.vmm || cells.host;
+			});
+	const intercept = j.rows.map((s) => ring.get(s)).find((e) => e?.kind === 'vmm.intercept') as EventOf<'vmm.intercept'> | undefined;
+	const delivered = j.rows.map((s) => ring.get(s)).find((e) => e?.kind === 'exception.delivered') as EventOf<'exception.delivered'> | undefined;
+	const next = end?.next === undefined ? undefined : journeys.get(end.next);
+
+	if (intercept && end?.next !== undefined) return guestException(ring, journeys, namer, base, step1, j, intercept, next, trapInstr, costsInstruction);
+
+	const instr = (e: EventOf<'journey.end'> | undefined): number => (e ? part(e.cost, 'cpu') / costsInstruction - trapInstr : 0);
 	const handlerAt = delivered ? namer.symbolize(start.guest, true, delivered.handler) : undefined;
-	const body = end ?? ring.get(ring.end - 1)!;
-	const from = delivered ?? intercept ?? start;
-	const instructions = Math.max(0, body.instret - from.instret);
-	// Cycles beyond the instructions themselves: the OS's or the VMM's extra work (the return is step 5's).
-	const workCycles = Math.max(0, body.cycle - from.cycle - instructions * costs.instruction - (end?.kind === 'iret' ? costs.iret : 0));
+	const returnRow = end ? closingRow(ring, j, namer) : undefined;
+	const steps: CooperationStep[] = intercept
+		? [
+				step1,
+				{
+					n: 2,
+					title: 'exception',
+					what: `${vector} → VMM intercepts (${intercept.reason})${end?.cost.host ? '; host OS passes it on' : ''}`,
+					cost: end?.cost.host ? `${cyc(end.cost.host)} host OS` : '—',
+					done: true,
+				},
+				{n: 3, title: 'fetch-execute (CPU)', what: 'no guest instruction: the VMM is host code', cost: cyc(part(end?.cost, 'cpu')), done: end !== undefined},
+				{
+					n: 4,
+					title: 'fetch-execute (VMM)',
+					what: summarize(rows(j, 'vmm.'), 'the VMM’s own work'),
+					cost: end ? cyc(part(end.cost, 'vmm', 'idle', 'nested', 'preempted', 'exception', 'return')) : '…',
+					done: end !== undefined,
+				},
+				{n: 5, title: 'return from exception', what: returnRow ?? '… in the VMM', cost: end ? 'in step 4' : '…', done: end !== undefined},
+			]
+		: [
+				step1,
+				{
+					n: 2,
+					title: 'exception',
+					what: delivered ? `${vector} → IDT → ${handlerAt}` : `${vector} raised`,
+					cost: end ? cyc(part(end.cost, 'exception')) : delivered ? '…' : '…',
+					done: delivered !== undefined,
+				},
+				{
+					n: 3,
+					title: 'fetch-execute (CPU)',
+					what: delivered ? `${n(instr(end))} instr from ${handlerAt}` : '…',
+					cost: end ? `${n(instr(end))} instr, ${cyc(part(end.cost, 'cpu') - trapInstr * costsInstruction)}` : '…',
+					done: delivered !== undefined,
+				},
+				{
+					n: 4,
+					title: 'fetch-execute (OS)',
+					what: summarize(rows(j, 'os.'), 'no OS-level event (handler code only)') + nestedText(j),
+					cost: end ? cyc(part(end.cost, 'nested', 'idle', 'preempted', 'vmm', 'host')) : '…',
+					done: end !== undefined,
+				},
+				{n: 5, title: 'return from exception', what: returnRow ?? '… still in the handler', cost: end ? cyc(part(end.cost, 'return')) : '…', done: end !== undefined},
+			];
+	return {
+		...base,
+		journey: j.id,
+		continuation: null,
+		steps,
+		total: end ? `total ${cyc(span(end))} = cycle ${n(end.start.cycle)} → ${n(end.cycle)} (journey ${j.id})` : `journey ${j.id} still running`,
+		complete: end !== undefined,
+	};
+}
+
+/** i. real exception → VMM (steps 1–2), ii. virtual exception → guest OS (steps 3–5). */
+function guestException(
+	ring: EventRing,
+	journeys: JourneyIndex,
+	namer: Namer,
+	base: {seq: number; vector: string; guest: number},
+	step1: CooperationStep,
+	real: JourneyEntry,
+	intercept: EventOf<'vmm.intercept'>,
+	virtual: JourneyEntry | undefined,
+	trapInstr: number,
+	costsInstruction: number,
+): CooperationView {
+	const i = real.end!;
+	const ii = virtual?.end;
+	const reflect = real.rows.map((s) => ring.get(s)).find((e) => e?.kind === 'vmm.reflect') as EventOf<'vmm.reflect'> | undefined;
+	const iCycles = span(i);
+	const iiInstr = ii ? part(ii.cost, 'cpu') / costsInstruction : 0;
+	// The return of a virtual exception is the guest's `iret`, itself a journey into the VMM: the last one nested.
+	const closing = virtual && ii ? virtual.children.map((c) => journeys.get(c)?.end).find((e) => e !== undefined && e.cycle === ii.cycle) : undefined;
+	const closingEntry = closing ? journeys.get(closing.journey) : undefined;
+	// The OS level reads the call off the delivery the VMM makes (in i); the guest OS runs it in ii.
+	const os = [...osRows(ring, namer, real), ...(virtual ? osRows(ring, namer, virtual) : [])];
 	const steps: CooperationStep[] = [
+		{...step1, interpretation: 'i.', cost: '—'},
 		{
-			n: 1,
-			title: 'fetch-execute (CPU)',
-			what: interrupt
-				? `interrupted at ${namer.symbolizeInstruction(start.guest, start.supervisor, start.pc, ring.physOf(seq))}`
-				: instructionText(namer, start.guest, start.supervisor, start.pc, ring.physOf(seq)),
-			cost: interrupt ? '—' : `1 instr, ${n(costs.instruction)} cyc`,
+			n: 2,
+			interpretation: 'i.',
+			title: 'exception → VMM',
+			what: `${base.vector} → VMM intercepts (${intercept.reason})${reflect ? `, reflects ${vectorName(reflect.vector)} → ${reflect.symbol}` : ''}`,
+			cost: cyc(iCycles),
 			done: true,
 		},
 		{
-			n: 2,
-			title: 'exception',
-			what: intercept
-				? `${vector} → VMM intercepts`
-				: delivered
-					? `${vector} → IDT → ${handlerAt}`
-					: `${vector} raised`,
-			cost: intercept ? `${n(costs.vmmRoundTrip)} cyc (VMM entry)` : delivered ? `${n(costs.exception)} cyc` : '…',
-			done: delivered !== undefined || intercept !== undefined,
-		},
-		{
 			n: 3,
+			interpretation: 'ii.',
 			title: 'fetch-execute (CPU)',
-			what: delivered ? `${n(instructions)} instr from ${handlerAt}` : intercept ? 'the VMM (host code)' : '…',
-			cost: `${n(instructions)} instr, ${n(instructions * costs.instruction)} cyc`,
-			done: delivered !== undefined || intercept !== undefined,
+			what: reflect ? `${n(iiInstr)} instr from ${reflect.symbol} (guest OS)` : `${n(iiInstr)} instr of the guest OS`,
+			cost: ii ? `${n(iiInstr)} instr, ${cyc(part(ii.cost, 'cpu'))}` : '…',
+			done: ii !== undefined,
 		},
 		{
 			n: 4,
-			title: intercept ? 'fetch-execute (VMM)' : 'fetch-execute (OS)',
-			what: summarize(intercept ? [...vmmWork, ...osWork] : [...osWork, ...vmmWork]),
-			cost: `${n(workCycles)} cyc`,
-			done: osWork.length + vmmWork.length > 0 || end !== undefined,
+			interpretation: 'ii.',
+			title: 'fetch-execute (guest OS)',
+			what: summarize(os, 'no OS-level event (handler code only)') + (virtual ? nestedText(virtual, closing?.journey) : ''),
+			cost: ii ? cyc(part(ii.cost, 'nested', 'idle', 'preempted', 'vmm', 'host', 'exception', 'return') - (closing ? span(closing) : 0)) : '…',
+			done: ii !== undefined,
 		},
 		{
 			n: 5,
+			interpretation: 'ii.',
 			title: 'return from exception',
-			what: end === undefined ? '… still in the handler' : formatRow(end, Number.NaN, namer)[end.kind === 'iret' ? 'exception' : 'vmm'],
-			cost: end === undefined ? '…' : end.kind === 'iret' ? `${n(costs.iret)} cyc` : `${n((end as {cost: number}).cost)} cyc`,
-			done: end !== undefined,
+			what: closingEntry ? `${closingRow(ring, closingEntry, namer) ?? 'iret'} (journey ${closingEntry.id}: the VMM emulates it)` : ii ? 'the guest OS never returned (stopped)' : '… still in the guest OS',
+			cost: closing ? cyc(span(closing)) : ii ? cyc(0) : '…',
+			done: ii !== undefined,
 		},
 	];
-	return {seq, vector, guest: start.guest, steps, complete: end !== undefined};
+	void trapInstr;
+	const total = ii
+		? `i. real exception → VMM: ${cyc(iCycles)} · ii. virtual exception → guest OS: ${n(iiInstr)} instr, ${cyc(span(ii))} · total ${cyc(ii.cycle - i.start.cycle)} = cycle ${n(i.start.cycle)} → ${n(ii.cycle)}`
+		: `i. real exception → VMM: ${cyc(iCycles)} · ii. virtual exception → guest OS: running`;
+	return {...base, journey: real.id, continuation: virtual?.id ?? null, steps, total, complete: ii !== undefined};
 }
 
-function summarize(work: string[]): string {
-	if (work.length === 0) return 'no OS-level event (handler code only)';
+function osRows(ring: EventRing, namer: Namer, entry: JourneyEntry): string[] {
+	return entry.rows
+		.map((s) => ring.get(s))
+		.filter((e) => e !== undefined && e.kind.startsWith('os.'))
+		.map((e) => formatRow(e!, Number.NaN, namer).os);
+}
+
+/** The row that ended a journey: its `iret` or `vmm.resume`. */
+function closingRow(ring: EventRing, entry: JourneyEntry, namer: Namer): string | undefined {
+	for (let k = entry.rows.length - 1; k >= 0; k--) {
+		const e = ring.get(entry.rows[k]!);
+		if (e?.kind === 'iret') return formatRow(e, Number.NaN, namer).exception;
+		if (e?.kind === 'vmm.resume') return formatRow(e, Number.NaN, namer).vmm;
+	}
+	return undefined;
+}
+
+function nestedText(entry: JourneyEntry, except?: number): string {
+	const k = entry.children.filter((c) => c !== except).length;
+	return k === 0 ? '' : `; ${k} nested journe${k === 1 ? 'y' : 'ys'}`;
+}
+
+function summarize(work: string[], none: string): string {
+	if (work.length === 0) return none;
 	const shown = work.slice(0, 2).join('; ');
 	return work.length > 2 ? `${shown}; +${work.length - 2} more` : shown;
 }

@@ -17,6 +17,7 @@ import type {CooperationView} from './cooperation.js';
 import {Counters} from './counters.js';
 import type {Namer} from './format-row.js';
 import {EventRing} from './ring.js';
+import {JourneyIndex} from './journeys.js';
 import type {Snapshot} from './snapshot.js';
 import {type UiState, initialUiState} from './ui-state.js';
 
@@ -44,6 +45,8 @@ export class DashboardStore {
 	snapshots = 0;
 	received = 0;
 	lastException = -1;
+	/** Which rows belong to which exception journey, as the core said (journeys.ts). */
+	readonly journeys = new JourneyIndex();
 	private snapshot: Snapshot;
 	private readonly listeners = new Set<() => void>();
 	private offs: Array<() => void> = [];
@@ -173,18 +176,25 @@ export class DashboardStore {
 	// ---- the bus -------------------------------------------------------------------
 
 	private readonly onEvent = (e: VmEvent): void => {
+		if (e.kind === 'journey.end') {
+			// Not a row (nor counted as one): it completes the journey its rows belong to.
+			this.journeys.note(e, -1);
+			this.invalidate();
+			return;
+		}
 		this.received++;
 		if (e.kind === 'console') {
 			this.consoles.append(e.guest, e.text);
 		} else if (e.kind === 'instruction') {
-			this.ring.push(e, e.phys);
+			this.journeys.note(e, this.ring.push(e, e.phys));
 		} else if (e.kind === 'exception.raised') {
 			// Where the faulting instruction is, as the CPU said; traces from before it did: where the source
 			// says it is now (by the time a frame shows the row the mapping may have changed).
 			this.lastException = this.ring.push(e, e.phys ?? this.source.physical(e.supervisor, e.pc));
+			this.journeys.note(e, this.lastException);
 			this.counters.exceptions++;
 		} else {
-			this.ring.push(e, Number.NaN);
+			this.journeys.note(e, this.ring.push(e, Number.NaN));
 			if (e.kind === 'vmm.emulate') this.counters.emulated++;
 		}
 		if (e.kind === this.sparkKind) this.counters.series.pending++;
@@ -226,6 +236,7 @@ export class DashboardStore {
 			this.detach();
 			this.generation = this.source.generation;
 			this.ring.clear();
+			this.journeys.clear();
 			this.consoles.clear();
 			this.counters.reset(0);
 			this.received = 0;
@@ -250,6 +261,7 @@ export class DashboardStore {
 				namer: this.namer,
 				received: this.received,
 				lastException: this.lastException,
+				journeys: this.journeys,
 				now: this.sched.now(),
 				frame: this.snapshots,
 			},

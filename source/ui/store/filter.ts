@@ -4,6 +4,7 @@
  *   level:cpu,os     only these columns' events
  *   kind:vmm         event kinds starting with this (`kind:exception.raised`, `kind:os.`)
  *   guest:0          only this guest (-1 = the real machine)
+ *   journey:12       only the events of these exception journeys (trace v2; the core numbers them)
  *   anything else    a regular expression on the row's text (case-insensitive);
  *                    `/a b/` keeps spaces
  *
@@ -17,6 +18,7 @@ export interface Filter {
 	levels?: ReadonlySet<Level>;
 	kinds?: readonly string[];
 	guests?: ReadonlySet<number>;
+	journeys?: ReadonlySet<number>;
 	/** Every one must match the row's text. */
 	patterns?: readonly RegExp[];
 }
@@ -31,10 +33,12 @@ function words(text: string): string[] {
 export function parseFilter(text: string): {filter: Filter | null; error?: string} {
 	const trimmed = text.trim();
 	if (trimmed === '') return {filter: null};
-	const filter: {text: string; levels?: Set<Level>; kinds?: string[]; guests?: Set<number>; patterns?: RegExp[]} = {text: trimmed};
+	const filter: {text: string; levels?: Set<Level>; kinds?: string[]; guests?: Set<number>; journeys?: Set<number>; patterns?: RegExp[]} = {
+		text: trimmed,
+	};
 	const patterns: string[] = [];
 	for (const word of words(trimmed)) {
-		const m = /^(level|kind|guest):(.*)$/.exec(word);
+		const m = /^(level|kind|guest|journey):(.*)$/.exec(word);
 		if (!m) {
 			patterns.push(word.startsWith('/') && word.endsWith('/') && word.length > 1 ? word.slice(1, -1) : word);
 			continue;
@@ -47,6 +51,10 @@ export function parseFilter(text: string): {filter: Filter | null; error?: strin
 			filter.levels = new Set([...(filter.levels ?? []), ...(values as Level[])]);
 		} else if (m[1] === 'kind') {
 			filter.kinds = [...(filter.kinds ?? []), ...values];
+		} else if (m[1] === 'journey') {
+			const numbers = values.map(Number);
+			if (numbers.some((n) => !Number.isInteger(n) || n < 1)) return {filter: null, error: `journey: a journey number (1, 2, …)`};
+			filter.journeys = new Set([...(filter.journeys ?? []), ...numbers]);
 		} else {
 			const numbers = values.map(Number);
 			if (numbers.some((n) => !Number.isInteger(n))) return {filter: null, error: `guest: a number (-1 = real machine)`};
@@ -65,7 +73,8 @@ export function parseFilter(text: string): {filter: Filter | null; error?: strin
 }
 
 /** The cheap tests, before any text is formatted. */
-export function matchesEvent(filter: Filter, kind: EventKind, guest: number): boolean {
+export function matchesEvent(filter: Filter, kind: EventKind, guest: number, journey?: number): boolean {
+	if (filter.journeys && (journey === undefined || !filter.journeys.has(journey))) return false;
 	if (filter.levels && !filter.levels.has(levelOf(kind))) {
 		// An exception row also shows its instruction under CPU: `level:cpu` keeps it.
 		if (!(kind === 'exception.raised' && filter.levels.has('cpu'))) return false;

@@ -41,13 +41,8 @@ function printable(value: number): string {
 	return c >= 32 && c < 127 ? ` '${String.fromCharCode(c)}'` : '';
 }
 
-/** An `exception.raised` right after `interrupt.taken`: an interrupt, not a fault of the instruction at pc. */
-export function isInterrupt(e: VmEvent, prev: VmEvent | undefined): boolean {
-	return e.kind === 'exception.raised' && prev?.kind === 'interrupt.taken' && prev.vector === e.vector && prev.instret === e.instret;
-}
-
-/** `prev` is the event just before (it tells an interrupt from a fault). */
-export function formatRow(e: VmEvent, phys: number, namer: Namer, prev?: VmEvent): RowCells {
+/** An event as row text. The core says what it needs to know: an interrupt is `type: 'interrupt'` (trace v2). */
+export function formatRow(e: VmEvent, phys: number, namer: Namer): RowCells {
 	const cells = empty();
 	switch (e.kind) {
 		case 'instruction':
@@ -55,8 +50,8 @@ export function formatRow(e: VmEvent, phys: number, namer: Namer, prev?: VmEvent
 			break;
 		case 'exception.raised':
 			cells.cpu = instructionText(namer, e.guest, e.supervisor, e.pc, phys);
-			if (isInterrupt(e, prev)) cells.cpu = `before ${cells.cpu}`;
-			cells.exception = `${vectorName(e.vector)} raised${e.vector === 13 ? ` @${shortHex(e.badaddr)}` : ''}`;
+			if (e.type === 'interrupt') cells.cpu = `before ${cells.cpu}`;
+			cells.exception = `${vectorName(e.vector)} raised${e.type ? ` (${e.type})` : ''}${e.vector === 13 ? ` @${shortHex(e.badaddr)}` : ''}`;
 			break;
 		case 'exception.delivered':
 			cells.exception = `${vectorName(e.vector)} → ${namer.symbolize(e.guest, true, e.handler)}`;
@@ -98,7 +93,8 @@ export function formatRow(e: VmEvent, phys: number, namer: Namer, prev?: VmEvent
 			cells.os = `switch pid ${e.from} → ${e.to}`;
 			break;
 		case 'os.return':
-			cells.os = `return to pid ${e.pid} @ ${namer.symbolizeProcess(e.guest, e.pid, e.pc)}`;
+			// Named when it happened (trace v2); a version 1 trace is named by the pid's program now.
+			cells.os = `return to pid ${e.pid} @ ${e.symbol ?? namer.symbolizeProcess(e.guest, e.pid, e.pc)}`;
 			break;
 		case 'os.kill':
 			cells.os = `kill pid ${e.pid} (${vectorName(e.vector)} @ ${shortHex(e.epc)})`;

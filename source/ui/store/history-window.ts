@@ -13,6 +13,8 @@ export interface ViewRow {
 	instret: number;
 	cycle: number;
 	guest: number;
+	/** The exception journey the event belongs to, as the core numbered it (trace v2). */
+	journey?: number;
 	cells: RowCells;
 	/** Instructions the CPU ran since the previous event without a row of their own. */
 	gap: number;
@@ -25,9 +27,9 @@ export function matches(ring: EventRing, seq: number, filter: Filter | null, nam
 	const e = ring.get(seq);
 	if (e === undefined || hidden(e.kind)) return false;
 	if (filter === null) return true;
-	if (!matchesEvent(filter, e.kind, e.guest)) return false;
+	if (!matchesEvent(filter, e.kind, e.guest, e.journey)) return false;
 	if (filter.patterns === undefined) return true;
-	const cells = ring.cellsOf(seq, (ev, phys, prev) => formatRow(ev, phys, namer, prev))!;
+	const cells = ring.cellsOf(seq, (ev, phys) => formatRow(ev, phys, namer))!;
 	return matchesText(filter, rowText(cells));
 }
 
@@ -64,7 +66,8 @@ export function windowRows(ring: EventRing, bottom: number, height: number, filt
 			instret: e.instret,
 			cycle: e.cycle,
 			guest: e.guest,
-			cells: ring.cellsOf(s, (ev, phys, prev) => formatRow(ev, phys, namer, prev))!,
+			...(e.journey === undefined ? {} : {journey: e.journey}),
+			cells: ring.cellsOf(s, (ev, phys) => formatRow(ev, phys, namer))!,
 			gap: prev === undefined ? 0 : Math.max(0, e.instret - prev.instret - (prev.kind === 'instruction' ? 1 : 0)),
 		});
 	}

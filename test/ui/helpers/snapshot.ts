@@ -29,9 +29,9 @@ export function vmmSnapshot(): Snapshot {
 		{index: 1, name: 'vm1', state: 'halted', instructions: 1000},
 	];
 	source.emit(
-		...vmmJourney(500, 0, 'cli'),
-		...vmmJourney(900, 0, 'cli'),
-		...vmmJourney(1300, 1, 'out'),
+		...vmmJourney(500, 0, 'cli', 2),
+		...vmmJourney(900, 0, 'cli', 3),
+		...vmmJourney(1300, 1, 'out', 4),
 		consoleText('guest zero\n', 1400, 0),
 		consoleText('guest one\n', 1400, 1),
 	);

@@ -1,0 +1,288 @@
+/**
+ * Exception journeys: the core says which events belong to one exception and
+ * what each level cost (issue 12; docs/trace-format.md "Journeys").
+ *
+ * A journey opens when the CPU raises an exception or takes an interrupt and
+ * closes with its return: the `iret` natively, the VMM's `vmm.resume` when the
+ * VMM handled the exit itself. When the VMM reflects the exception into a
+ * guest, the real exception's journey (the lecture's interpretation i, CPU →
+ * VMM) closes at the resume and the virtual exception's journey
+ * (interpretation ii, VMM → guest OS) opens there, until the guest's `iret`.
+ *
+ * Exact by construction: a journey's cycles are charged part by part from
+ * the three counters the cycle counter is made of (instructions, extra cycles,
+ * idle), so its parts add up to the cycle counter's change. Work happens only
+ * at exception boundaries and only while someone listens to `journey.end`
+ * (the dashboard, the recorder, `run --journeys`): the fast loop never sees it.
+ * Events carry journey ids only then.
+ */
+import type {EventBus} from '../bus/event-bus.js';
+import type {EventMap, JourneyCost, JourneyPart, JourneyType} from '../bus/events.js';
+
+type JourneyEnd = EventMap['journey.end'];
+
+/** What the tracker reads of the machine: its clock's three counters. */
+export interface Clock {
+	instret: number;
+	extraCycles: number;
+	idle: number;
+	guest: number;
+	readonly cycles: number;
+	readonly costs: {instruction: number};
+	bus: EventBus | null;
+}
+
+/** Where the extra cycles of a phase go: delivery, VMM work, host OS, return; `handler`: binary translation (VMM). */
+export type Phase = 'exception' | 'vmm' | 'host' | 'return' | 'handler' | 'preempted';
+
+interface Frame {
+	id: number;
+	parent: number | null;
+	vector: number;
+	type: JourneyType;
+	guest: number;
+	virtual: boolean;
+	/** The real exception's journey this virtual one continues (interpretation i of ii). */
+	cause: number | null;
+	start: {cycle: number; instret: number};
+	cost: JourneyCost;
+	phase: Phase;
+	/** The phase to go back to when a preempted frame runs again. */
+	resumePhase: Phase;
+	markInstret: number;
+	markExtra: number;
+	markIdle: number;
+	markCycle: number;
+	/** The VMM reflected an exception into the guest: at the resume, a virtual journey opens. */
+	reflected: {vector: number; guest: number} | null;
+	/** The guest's `iret` was emulated in this entry: close the parents it returns from too. */
+	returns: number;
+}
+
+/** Deeper than this, a handler is not returning (a bare program that never `iret`s): close them all. */
+const MAX_DEPTH = 256;
+
+export class JourneyTracker {
+	/** Last id given; ids increase from 1 per run. */
+	private last = 0;
+	/** Open journeys of the world running now, innermost last. */
+	private stack: Frame[] = [];
+	/** Which guest's world `stack` is (-1: the real machine). */
+	private world = -1;
+	/** Open journeys of the worlds not running (a VMM's other guests). */
+	private readonly parked = new Map<number, Frame[]>();
+	/** Was the exception raised from (virtual) user mode? No handler can then be open: close stale ones. */
+	fromUser: () => boolean;
+
+	constructor(private readonly m: Clock, fromUser: () => boolean) {
+		this.fromUser = fromUser;
+	}
+
+	/** Someone listens to journeys: only then is there bookkeeping. */
+	get on(): boolean {
+		return this.m.bus?.wanted['journey.end'] === true;
+	}
+
+	/** The journey the machine is in (0: none); events carry it. */
+	get current(): number {
+		const s = this.stack;
+		return s.length === 0 ? 0 : s[s.length - 1]!.id;
+	}
+
+	/** The journey an exception raised now would open (for the `exception.raised` event). */
+	open(vector: number, type: JourneyType): Frame | null {
+		if (!this.on) return null;
+		this.follow();
+		if (this.fromUser() || this.stack.length >= MAX_DEPTH) {
+			this.closeAll();
+			this.flushEnds();
+		}
+		const parent = this.top();
+		if (parent) this.charge(parent);
+		return this.push(vector, type, false, parent?.id ?? null, null, 'exception');
+	}
+
+	/** The extra cycles from now on are `phase`'s. */
+	phase(phase: Phase): void {
+		const f = this.top();
+		if (!f) return;
+		this.charge(f);
+		f.phase = phase;
+	}
+
+	/** The VMM delivered `vector` into guest `guest` (reflect): interpretation ii opens at the resume. */
+	reflected(vector: number, guest: number): void {
+		const f = this.top();
+		if (f) f.reflected = {vector, guest};
+	}
+
+	/**
+	 * The guest's `iret` (emulated by the VMM): the virtual journeys it returns
+	 * from close with the current entry — the innermost, or all of them when it
+	 * returns to user mode.
+	 */
+	guestReturned(toUser: boolean): void {
+		const f = this.top();
+		if (!f) return;
+		let below = 0;
+		for (let i = this.stack.length - 2; i >= 0 && this.stack[i]!.virtual; i--) below++;
+		f.returns = toUser ? below : Math.min(1, below);
+	}
+
+	/** Native `iret`: the innermost journey ends here (all of them when it returns to user mode). */
+	returned(toUser: boolean): void {
+		if (this.stack.length === 0) return;
+		if (toUser) this.closeAll();
+		else this.close(this.stack.pop()!);
+		this.flushEnds();
+	}
+
+	/** `vmm.resume`: the entry's journey ends; a reflected exception continues as a virtual journey. */
+	resumed(): void {
+		const f = this.stack.pop();
+		if (!f) return;
+		const end = this.close(f);
+		for (let k = 0; k < f.returns && this.stack.length > 0; k++) this.close(this.stack.pop()!);
+		if (f.reflected) {
+			const {vector, guest} = f.reflected;
+			const type: JourneyType = vector === f.vector ? f.type : vector === 32 || vector === 33 ? 'interrupt' : vector === 8 ? 'fault' : 'trap';
+			// The virtual journey belongs to the guest it was delivered to, which may not be the one resumed.
+			this.follow(guest);
+			const parent = this.top();
+			if (parent) this.charge(parent);
+			end.next = this.push(vector, type, true, parent?.id ?? null, f.id, 'handler').id;
+		}
+		this.follow();
+		this.flushEnds();
+	}
+
+	/** The machine stopped: every open journey ends. */
+	stopped(): void {
+		this.closeAll();
+		for (const world of [...this.parked.keys()]) {
+			this.follow(world);
+			this.closeAll();
+		}
+		this.follow();
+		this.flushEnds();
+	}
+
+	// ---- internals -------------------------------------------------------------------
+
+	/** Ends waiting for the event that closed them to go out first. */
+	private readonly ends: JourneyEnd[] = [];
+
+	private top(): Frame | undefined {
+		return this.stack[this.stack.length - 1];
+	}
+
+	private push(vector: number, type: JourneyType, virtual: boolean, parent: number | null, cause: number | null, phase: Phase): Frame {
+		const m = this.m;
+		const f: Frame = {
+			id: ++this.last,
+			parent,
+			vector,
+			type,
+			guest: this.world,
+			virtual,
+			cause,
+			start: {cycle: m.cycles, instret: m.instret},
+			cost: {},
+			phase,
+			resumePhase: phase,
+			markInstret: m.instret,
+			markExtra: m.extraCycles,
+			markIdle: m.idle,
+			markCycle: m.cycles,
+			reflected: null,
+			returns: 0,
+		};
+		this.stack.push(f);
+		return f;
+	}
+
+	/** Charge what happened since the frame's marks to its parts. */
+	private charge(f: Frame): void {
+		const m = this.m;
+		if (f.phase === 'preempted') {
+			add(f.cost, 'preempted', m.cycles - f.markCycle);
+		} else {
+			add(f.cost, 'cpu', (m.instret - f.markInstret) * m.costs.instruction);
+			add(f.cost, 'idle', m.idle - f.markIdle);
+			// In the handler the only extra cycles are the binary translator's scans: VMM work.
+			add(f.cost, f.phase === 'handler' ? 'vmm' : f.phase, m.extraCycles - f.markExtra);
+		}
+		this.mark(f);
+	}
+
+	private mark(f: Frame): void {
+		const m = this.m;
+		f.markInstret = m.instret;
+		f.markExtra = m.extraCycles;
+		f.markIdle = m.idle;
+		f.markCycle = m.cycles;
+	}
+
+	private close(f: Frame): JourneyEnd {
+		this.charge(f);
+		const m = this.m;
+		const parent = this.top();
+		if (parent && parent.id === f.parent) {
+			// Nested journeys count inside their parent, which waited meanwhile.
+			add(parent.cost, 'nested', m.cycles - f.start.cycle);
+			this.mark(parent);
+		}
+		const end: JourneyEnd = {
+			journey: f.id,
+			parent: f.parent,
+			vector: f.vector,
+			type: f.type,
+			virtual: f.virtual,
+			cause: f.cause,
+			start: f.start,
+			cost: f.cost,
+			cycle: m.cycles,
+			instret: m.instret,
+			guest: f.guest,
+		};
+		this.ends.push(end);
+		return end;
+	}
+
+	private closeAll(): void {
+		while (this.stack.length > 0) this.close(this.stack.pop()!);
+	}
+
+	/** Go to the world of `guest` (default: the one the machine runs): the other one's journeys wait, preempted. */
+	private follow(guest = this.m.guest): void {
+		if (guest === this.world) return;
+		const out = this.top();
+		if (out) {
+			this.charge(out);
+			out.resumePhase = out.phase;
+			out.phase = 'preempted';
+		}
+		if (this.stack.length > 0) this.parked.set(this.world, this.stack);
+		this.world = guest;
+		this.stack = this.parked.get(guest) ?? [];
+		this.parked.delete(guest);
+		const back = this.top();
+		if (back) {
+			this.charge(back);
+			back.phase = back.resumePhase;
+		}
+	}
+
+	/** Ends are emitted after the event that closed them, in the order they closed. */
+	private flushEnds(): void {
+		if (this.ends.length === 0) return;
+		const bus = this.m.bus;
+		const list = this.ends.splice(0);
+		if (!bus?.wanted['journey.end']) return;
+		for (const end of list) bus.emit({kind: 'journey.end', ...end});
+	}
+}
+
+function add(cost: JourneyCost, part: JourneyPart, cycles: number): void {
+	if (cycles !== 0) cost[part] = (cost[part] ?? 0) + cycles;
+}

@@ -1,0 +1,68 @@
+/**
+ * The store's journeys (issue 12): which history rows belong to which
+ * exception journey, its children, and how it ended — as the core said, never
+ * guessed. Walk it level by level: a journey's `children` are the journeys
+ * nested in it, `end.cause`/`end.next` link a real exception (interpretation i)
+ * to its virtual one in the guest (interpretation ii).
+ */
+import type {EventOf, VmEvent} from '../../bus/events.js';
+
+export interface JourneyEntry {
+	id: number;
+	/** Ring sequence number of the `exception.raised` that opened it (-1: a virtual journey, or not seen). */
+	raisedSeq: number;
+	/** Ring sequence numbers of its rows other than `instruction`s, in order (the first `MAX_ROWS`). */
+	rows: number[];
+	/** Its `instruction` rows (the handler's own instructions, when the dashboard shows them). */
+	instructions: number;
+	/** Journeys nested in it, in the order they ended. */
+	children: number[];
+	/** How it ended; absent while it runs. */
+	end?: EventOf<'journey.end'>;
+}
+
+const MAX_ROWS = 200;
+
+export class JourneyIndex {
+	private readonly map = new Map<number, JourneyEntry>();
+
+	constructor(readonly capacity = 20_000) {}
+
+	get(id: number): JourneyEntry | undefined {
+		return this.map.get(id);
+	}
+
+	get size(): number {
+		return this.map.size;
+	}
+
+	/** Record an event (and its row, `seq` ≥ 0) under its journey. */
+	note(e: VmEvent, seq: number): void {
+		const id = e.journey;
+		if (id === undefined) return;
+		const entry = this.entry(id);
+		if (e.kind === 'journey.end') {
+			entry.end = e;
+			if (e.parent !== null) this.entry(e.parent).children.push(id);
+			return;
+		}
+		if (e.kind === 'exception.raised' && entry.raisedSeq < 0) entry.raisedSeq = seq;
+		if (e.kind === 'instruction') entry.instructions++;
+		else if (seq >= 0 && entry.rows.length < MAX_ROWS) entry.rows.push(seq);
+	}
+
+	clear(): void {
+		this.map.clear();
+	}
+
+	private entry(id: number): JourneyEntry {
+		let entry = this.map.get(id);
+		if (!entry) {
+			entry = {id, raisedSeq: -1, rows: [], instructions: 0, children: []};
+			this.map.set(id, entry);
+			// The oldest journeys go first (Map keeps insertion order).
+			if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value!);
+		}
+		return entry;
+	}
+}
