@@ -157,6 +157,6 @@ describe('vmtop run --json --journeys', () => {
 	test('without --json it says what it needs', () => {
 		const r = vmtop(['run', '--headless', '--journeys']);
 		expect(r.code).not.toBe(0);
-		expect(r.stderr).toContain('--journeys adds to the JSON summary: use it with --json');
+		expect(r.stderr).toContain('--journeys adds the journeys to the JSON summary: it goes with --json');
 	});
 });
