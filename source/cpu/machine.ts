@@ -20,6 +20,8 @@ import {Cr, Flag, Op, Port, Vector} from '../isa/opcodes.js';
 import {type Profile, classic, privilegeTable} from '../isa/profiles.js';
 import {type CostModel, defaultCosts} from './costs.js';
 import {DecodedCache, FETCH_FAULT, PATCHED, UNDECODED, UNDEFINED_OP} from './decoded-cache.js';
+import {EXIT_COUNT, type Engine, defaultEngine} from './engine.js';
+import {Translation} from './translate/translation.js';
 
 export interface MachineConfig {
 	/** Bytes of physical memory, a multiple of 4 (default 1 MiB). */
@@ -31,6 +33,10 @@ export interface MachineConfig {
 	/** More console input may arrive later (live dashboard): `hlt` may then wait for it. */
 	inputOpen?: boolean;
 	bus?: EventBus | null;
+	/** Interpret every instruction, or translate hot code to JavaScript (default: `defaultEngine()`). */
+	engine?: Engine;
+	/** With the jit: block entries before a region is translated (default 16; tests use less). */
+	hot?: number;
 }
 
 export interface StopInfo {
@@ -51,7 +57,6 @@ export type DecodeHook = (phys: number) => void;
 const DEFAULT_MEMORY = 1 << 20;
 /** Slices in a row that retire nothing before the machine gives up (see run). */
 const EXCEPTION_LOOP_LIMIT = 100_000;
-const EXIT_COUNT = 0;
 const EXIT_GP = 1;
 const EXIT_DE = 2;
 const EXIT_SYSTEM = 3;
@@ -102,13 +107,16 @@ export class Machine {
 	readonly exceptionCounts = new Float64Array(256);
 
 	profile: Profile;
-	private priv: Uint8Array;
+	/** Opcode → privileged in this profile (the translator reads it too). */
+	priv: Uint8Array;
 	readonly costs: CostModel;
 	bus: EventBus | null;
 	/** Guest index stamped on events (set by the VMM), -1 for the real machine. */
 	guest = -1;
 	trapHook: TrapHook | null = null;
 	decodeHook: DecodeHook | null = null;
+	/** The translating engine, or null when every instruction is interpreted. */
+	readonly jit: Translation | null;
 
 	private readonly input: number[] = [];
 	private inputHead = 0;
@@ -131,6 +139,11 @@ export class Machine {
 		this.bus = config.bus ?? null;
 		this.inputOpen = config.inputOpen ?? false;
 		if (config.input) this.pushInput(config.input);
+		this.jit = (config.engine ?? defaultEngine()) === 'jit' ? new Translation(this, config.hot) : null;
+	}
+
+	get engine(): Engine {
+		return this.jit ? 'jit' : 'interp';
 	}
 
 	// ---- configuration and loading ----------------------------------------------
@@ -138,6 +151,8 @@ export class Machine {
 	setProfile(profile: Profile): void {
 		this.profile = profile;
 		this.priv = privilegeTable(profile);
+		// Translated code has the old profile's privilege checks compiled in.
+		this.jit?.flush();
 	}
 
 	/** Copy bytes into physical memory (loader), invalidating decoded code there. */
@@ -454,8 +469,9 @@ export class Machine {
 			if (this.bus?.wanted.instruction) {
 				// The traced path: one instruction at a time, so the hot loop carries no event code.
 				this.emitFetch();
-				this.execute(1);
-			} else this.execute(slice);
+				this.interpret(1);
+			} else if (this.jit !== null) this.jit.execute(slice);
+			else this.interpret(slice);
 			this.accountTimer();
 			if (this.instret !== retiredBefore) this.fruitless = 0;
 			else if (++this.fruitless >= EXCEPTION_LOOP_LIMIT) {
@@ -555,9 +571,11 @@ export class Machine {
 	/**
 	 * The fetch-execute loop. Runs up to `count` instructions; returns early
 	 * after any instruction that changes machine-wide state or raises an
-	 * exception, so `run` can take interrupts and account time.
+	 * exception, so `run` can take interrupts and account time. Returns how it
+	 * ended: EXIT_COUNT when it ran `count` (the translating engine calls it for
+	 * the code it does not translate, and must know whether the slice ended).
 	 */
-	private execute(count: number): void {
+	interpret(count: number): number {
 		const r = this.regs;
 		const m32 = this.mem32;
 		const m8 = this.mem;
@@ -885,6 +903,7 @@ export class Machine {
 			// A system instruction that faults does not retire.
 			if (this.system(op, w, pc, next)) this.instret++;
 		}
+		return exit;
 	}
 
 	/**
