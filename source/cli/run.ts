@@ -1,5 +1,6 @@
 /** `vmtop run`: run a scenario, user programs on the sample kernel, or a bare program, without the dashboard. */
 import process from 'node:process';
+import {engines} from '../cpu/engine.js';
 import {runHeadless} from '../cpu/headless.js';
 import {formatSummary, summarize} from '../cpu/summary.js';
 import {assembleFile} from '../isa/assembler/index.js';
@@ -46,6 +47,8 @@ Flags
   --type 1|2              VMM type: 1 on bare metal, 2 under a host OS
   --vms N                 number of guests, each running the programs (each its own partition)
   --json                  print the summary as one JSON object (console output in "output")
+  --engine interp|jit     interpret every instruction, or translate hot code to JavaScript
+                          (default jit; both give the same instructions, cycles and output)
 `;
 
 const flags = {
@@ -60,6 +63,7 @@ const flags = {
 	type: {type: 'number'},
 	vms: {type: 'number'},
 	json: {type: 'boolean'},
+	engine: {type: 'string'},
 } as const;
 
 export async function runCommand(argv: string[]): Promise<number> {
@@ -76,6 +80,7 @@ export async function runCommand(argv: string[]): Promise<number> {
 	const memory = positiveInteger(f.memory, 'memory');
 	const profile = loadProfile(f.isa); // validates --isa now, with the flag's own messages
 	const vmm = vmmFlags(f);
+	const engine = oneOf(f.engine, engines, 'engine');
 
 	let sim: Simulation;
 	let label: Record<string, string>;
@@ -88,7 +93,7 @@ export async function runCommand(argv: string[]): Promise<number> {
 			}
 			const result = assembleFile(file);
 			if (!result.ok) throw new AssemblyFailed(result.errors);
-			sim = buildBareSimulation(result.program, {profile, memory, input: f.input});
+			sim = buildBareSimulation(result.program, {profile, memory, input: f.input, engine});
 			label = {program: file};
 		} else {
 			const scenario: Scenario = withVmm(
@@ -98,7 +103,7 @@ export async function runCommand(argv: string[]): Promise<number> {
 				vmm,
 			);
 			limit = scenario.maxInstructions;
-			sim = buildSimulation(scenario);
+			sim = buildSimulation(scenario, {engine});
 			label = {scenario: scenario.file || 'flags'};
 		}
 	} catch (error) {

@@ -8,6 +8,7 @@ import {readFileSync} from 'node:fs';
 import * as path from 'node:path';
 import {EventBus} from '../bus/event-bus.js';
 import {type CostModel, defaultCosts} from '../cpu/costs.js';
+import type {Engine} from '../cpu/engine.js';
 import {Machine} from '../cpu/machine.js';
 import {assembleFile} from '../isa/assembler/index.js';
 import {type Profile, ProfileError, builtinProfiles, parseProfile} from '../isa/profiles.js';
@@ -25,6 +26,8 @@ export interface BuildOptions {
 	bus?: EventBus;
 	/** More console input may come later (the live dashboard): `hlt` then waits for it. */
 	live?: boolean;
+	/** How the CPU executes (`--engine`; default: the machine's default, jit). */
+	engine?: Engine;
 }
 
 /**
@@ -80,7 +83,7 @@ export function kernelSimulation(options: KernelOptions): KernelSimulation {
 	const boot = buildImage(options.kernel, options.programs, memory);
 	const bus = options.bus ?? new EventBus();
 	const costs: CostModel = {...defaultCosts, ...options.costs};
-	const machine = new Machine({memorySize: memory, profile, costs, input: options.input, inputOpen: options.live ?? false, bus});
+	const machine = new Machine({memorySize: memory, profile, costs, input: options.input, inputOpen: options.live ?? false, bus, engine: options.engine});
 	machine.load(boot.image);
 	machine.pc = boot.entry;
 	const observer = new OsObserver({
@@ -140,6 +143,7 @@ export interface BareOptions {
 	costs?: Partial<CostModel>;
 	bus?: EventBus;
 	live?: boolean;
+	engine?: Engine;
 }
 
 /** One program on the bare machine: loaded at 0, started at reset (pc = 0, supervisor mode; spec §3). */
@@ -154,6 +158,7 @@ export function buildBareSimulation(program: Program, options: BareOptions = {})
 		input: options.input,
 		inputOpen: options.live ?? false,
 		bus,
+		engine: options.engine,
 	});
 	machine.load(program.bytes);
 	// Spec §1/§3: a bare program starts at reset, pc = 0 — `_start` is the kernel ABI's entry

@@ -12,6 +12,7 @@
 import type {EventBus} from '../bus/event-bus.js';
 import {Symbolizer, type Program} from '../isa/program.js';
 import {OsObserver} from '../os/observer.js';
+import type {Engine} from '../cpu/engine.js';
 import {assembleAll, kernelSimulation, scenarioProfile} from '../scenario/build.js';
 import type {GuestScenario, Scenario} from '../scenario/scenario.js';
 import {type GuestSpec, buildVmmSimulation} from './build.js';
@@ -25,6 +26,8 @@ export interface VmmScenarioOptions {
 	live?: boolean;
 	/** Guest instructions per time slice with several guests. */
 	slice?: number;
+	/** How the CPU executes (`--engine`). */
+	engine?: Engine;
 }
 
 /** The guests a scenario describes: `vms: N` copies of its programs, or one entry per guest. */
@@ -55,7 +58,7 @@ export function buildVmmScenario(scenario: Scenario, options: VmmScenarioOptions
 		const [kernel, ...programs] = assembleAll([g.kernel, ...g.programs]);
 		const run = technique === 'pv' ? assembleAll([g.kernel], {PV: 1})[0]! : kernel!;
 		const boot = (k: Program) =>
-			kernelSimulation({kernel: k, programs, profile, memory: scenario.memory, input: g.input, costs: scenario.costs});
+			kernelSimulation({kernel: k, programs, profile, memory: scenario.memory, input: g.input, costs: scenario.costs, engine: options.engine});
 		const native = boot(kernel!);
 		const guest = run === kernel ? native : boot(run);
 		const kernelNames = new Symbolizer(run.labels);
@@ -90,6 +93,7 @@ export function buildVmmScenario(scenario: Scenario, options: VmmScenarioOptions
 		slice: options.slice,
 		inputOpen: options.live ?? false,
 		bus: options.bus,
+		engine: options.engine,
 		name: scenario.name,
 		spec: scenario,
 	});
