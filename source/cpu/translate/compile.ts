@@ -68,7 +68,12 @@ function mayFault(op: number): boolean {
 
 /** May leave after executing: a store into translated code, or an interrupt becoming takeable. */
 function mayLeaveAfter(op: number): boolean {
-	return op === Op.st || op === Op.stb || op === Op.push || op === Op.call || isLocalSystem(op);
+	return op === Op.st || op === Op.stb || op === Op.push || op === Op.call || endsSlice(op);
+}
+
+/** The interpreter ends its slice after these (system instructions run out of its loop). */
+function endsSlice(op: number): boolean {
+	return isLocalSystem(op) || op === Op.out;
 }
 
 /** Which flags each instruction must compute: a backward liveness pass over the block. */
@@ -98,6 +103,9 @@ const CONDITION: Record<number, string> = {
 	[Op.jae]: '!c',
 };
 
+const compiled = new Map<string, RegionFunction>();
+const MAX_SHARED = 4096;
+
 /** Generate the function for a region of blocks (the first is its entry). */
 export function compileRegion(blocks: readonly Block[], where: Where, memorySize: number): RegionFunction {
 	const body: string[] = [];
@@ -107,13 +115,23 @@ export function compileRegion(blocks: readonly Block[], where: Where, memorySize
 		// The interpreter's limits: `ul` for loads and stores, `ulr` for pushf/popf (machine.ts).
 		`const ulr = m.ulimit >>> 0, ul = Math.min(ulr, ${memorySize});`,
 		'let pc = m.pc >>> 0, c = m.c, z = m.z, n = m.n, v = m.v, done = 0, st = 0;',
+		'const i0 = m.instret;',
 		'loop: for (;;) {',
 		'switch (pc) {',
 	);
 	for (const block of blocks) body.push(...blockCode(block, user, where.base, memorySize));
-	body.push('default: break loop;', '}', '}', 'm.pc = pc; m.c = c; m.z = z; m.n = n; m.v = v; m.instret += done; J.status = st;', 'return done;');
-	// eslint-disable-next-line no-new-func -- translation is code generation
-	return new Function('m', 'count', body.join('\n')) as RegionFunction;
+	body.push('default: break loop;', '}', '}', 'm.pc = pc; m.c = c; m.z = z; m.n = n; m.v = v; m.instret = i0 + done; J.status = st;', 'return done;');
+	const text = body.join('\n');
+	// The same code at the same place compiles to the same text: share the function (and V8's
+	// optimized code for it) between machines — benchmarks, tests, the VMM's reference runs.
+	let fn = compiled.get(text);
+	if (fn === undefined) {
+		// eslint-disable-next-line no-new-func -- translation is code generation
+		fn = new Function('m', 'count', text) as RegionFunction;
+		if (compiled.size >= MAX_SHARED) compiled.clear();
+		compiled.set(text, fn);
+	}
+	return fn;
 }
 
 function blockCode(block: Block, user: boolean, base: number, size: number): string[] {
@@ -123,7 +141,7 @@ function blockCode(block: Block, user: boolean, base: number, size: number): str
 	const out = [`case ${block.entry}: {`, `if (done + ${length} > count) { st = ${BUDGET}; break loop; }`];
 	insns.forEach((ins, j) => {
 		// After a system instruction the interpreter ends its slice: an exit right after one must too.
-		const afterSystem = j > 0 && isLocalSystem(insns[j - 1]!.op);
+		const afterSystem = j > 0 && endsSlice(insns[j - 1]!.op);
 		const ctx: Ctx = {
 			ins,
 			j,
@@ -141,7 +159,7 @@ function blockCode(block: Block, user: boolean, base: number, size: number): str
 	const last = insns[length - 1]!;
 	if (block.end === 'split') out.push(`pc = ${block.next}; done += ${length}; continue loop;`);
 	else if (block.end === 'stop') {
-		const status = isLocalSystem(last.op) ? END_SLICE : HANDOFF;
+		const status = endsSlice(last.op) ? END_SLICE : HANDOFF;
 		out.push(`pc = ${block.next}; done += ${length}; st = ${status}; break loop;`);
 	}
 	out.push('}');
@@ -195,10 +213,10 @@ function leaveAfter(x: Ctx, status: number): string {
 function access(x: Ctx, bytes: 1 | 4, rawLimit = false): string {
 	let s = '';
 	const limit = rawLimit ? 'ulr' : 'ul';
-	if (x.user) {
-		s += `if (${bytes === 4 ? 'a + 3' : 'a'} >= ${limit}) ${x.handoff} const p = ${x.base} + a; `;
-	} else s += 'const p = a; ';
-	s += bytes === 4 ? `if ((a & 3) !== 0 || p + 4 > ${x.size}) ${x.handoff}` : `if (p + 1 > ${x.size}) ${x.handoff}`;
+	// One condition, so each access has one exit: smaller functions reach V8's optimizing tier sooner.
+	const segment = x.user ? `${bytes === 4 ? 'a + 3' : 'a'} >= ${limit} || ` : '';
+	s += x.user ? `const p = ${x.base} + a; ` : 'const p = a; ';
+	s += bytes === 4 ? `if (${segment}(a & 3) !== 0 || p + 4 > ${x.size}) ${x.handoff}` : `if (${segment}p + 1 > ${x.size}) ${x.handoff}`;
 	return s;
 }
 
@@ -289,6 +307,15 @@ function instructionCode(x: Ctx): string {
 			return `r[${a}] = m.idt; ${afterSystem(x)}`;
 		case Op.smsw:
 			return `r[${a}] = ${x.user ? 0 : 1}; ${afterSystem(x)}`;
+		case Op.out: {
+			// Console output: the machine's state is what the interpreter's would be when its device is
+			// called (pc past the `out`, the `out` not yet retired), so events are stamped the same.
+			const value = ins.c === 16 ? String(ins.imm2 | 0) : `r[${ins.c}]`;
+			return (
+				`m.pc = ${x.next}; m.c = c; m.z = z; m.n = n; m.v = v; m.instret = i0 + done + ${x.j}; ` +
+				`m.portOut(${ins.imm >>> 0}, ${value}); ${afterSystem(x)}`
+			);
+		}
 		case Op.pushf: {
 			const word = `(c ? ${Flag.C} : 0) | (z ? ${Flag.Z} : 0) | (n ? ${Flag.N} : 0) | (v ? ${Flag.V} : 0) | (m.intEnabled ? ${Flag.IF} : 0) | ${x.user ? 0 : Flag.S}`;
 			return (

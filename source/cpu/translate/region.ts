@@ -7,7 +7,7 @@
  * not run: an undecoded slot, an instruction that would fault on fetch or is
  * privileged in this mode, I/O, traps and everything else that leaves the CPU.
  */
-import {Op} from '../../isa/opcodes.js';
+import {Op, Port} from '../../isa/opcodes.js';
 import {UNDECODED} from '../decoded-cache.js';
 import type {Machine} from '../machine.js';
 
@@ -23,6 +23,8 @@ export interface Insn {
 	c: number;
 	n: number;
 	imm: number;
+	/** `out`'s immediate source. */
+	imm2: number;
 	size: number;
 }
 
@@ -42,8 +44,8 @@ export interface Block {
 /** Instructions per block before a block is split. */
 const MAX_BLOCK = 64;
 /** A region holds at most this many blocks and instructions. */
-const MAX_BLOCKS = 48;
-const MAX_INSNS = 768;
+const MAX_BLOCKS = 12;
+const MAX_INSNS = 128;
 
 /** Ends a basic block by setting pc: jmp, the conditional jumps, call, ret. */
 export function isBranch(op: number): boolean {
@@ -69,9 +71,19 @@ export function isLocalSystem(op: number): boolean {
 	);
 }
 
+/**
+ * Console output (`out 0x10`) runs inside translated code too: a kernel writes a string one `out` per
+ * byte, and leaving for each would cost more than the rest of the loop. Other ports stay out: the
+ * timer's reprogramming changes the slice, power-off stops the machine.
+ */
+export function isConsoleOut(op: number, port: number): boolean {
+	return op === Op.out && port >>> 0 === Port.CONSOLE_OUT;
+}
+
 /** What translated code runs: the non-system instructions, and the CPU-local system ones. */
-function translatable(op: number, supervisor: boolean): boolean {
+function translatable(op: number, port: number, supervisor: boolean): boolean {
 	if (op >= Op.nop && op <= Op.ret) return true;
+	if (isConsoleOut(op, port)) return supervisor;
 	if (!isLocalSystem(op)) return false;
 	// In user mode only the ones a profile leaves unprivileged can get here, and of those only
 	// pushf/popf are kept: the rest would change what the running code's translation assumed.
@@ -96,7 +108,7 @@ export function scanBlock(m: Machine, pc: number, where: Where): Block | null {
 	for (;;) {
 		const last = insns[insns.length - 1];
 		// Never split right after a system instruction: see `prevSystem` in compile.ts.
-		if (insns.length >= MAX_BLOCK && last !== undefined && !isLocalSystem(last.op)) {
+		if (insns.length >= MAX_BLOCK && last !== undefined && !isLocalSystem(last.op) && last.op !== Op.out) {
 			end = 'split';
 			break;
 		}
@@ -107,8 +119,8 @@ export function scanBlock(m: Machine, pc: number, where: Where): Block | null {
 		const size = code.size[w]!;
 		if (p + size > where.limit) break;
 		if (!where.supervisor && priv[op] !== 0) break;
-		if (!translatable(op, where.supervisor)) break;
-		insns.push({pc: p, w, op, a: code.a[w]!, b: code.b[w]!, c: code.c[w]!, n: code.n[w]!, imm: code.imm[w]!, size});
+		if (!translatable(op, code.imm[w]!, where.supervisor)) break;
+		insns.push({pc: p, w, op, a: code.a[w]!, b: code.b[w]!, c: code.c[w]!, n: code.n[w]!, imm: code.imm[w]!, imm2: code.imm2[w]!, size});
 		p = (p + size) >>> 0;
 		if (isBranch(op)) {
 			end = 'branch';
@@ -132,14 +144,18 @@ function successors(block: Block): number[] {
 	return out;
 }
 
-/** The blocks reachable from `entry` (the first is the entry's), breadth first, within the limits. */
-export function findRegion(m: Machine, entry: number, where: Where): Block[] {
+/**
+ * The blocks reachable from `entry` (the first is the entry's), breadth first, within the limits.
+ * Blocks that are the entries of other regions (`isEntry`) are left to those: each piece of code is
+ * compiled about once, and V8 optimizes smaller functions sooner.
+ */
+export function findRegion(m: Machine, entry: number, where: Where, isEntry: (pc: number) => boolean = () => false): Block[] {
 	const found = new Map<number, Block>();
 	const queue = [entry];
 	let insns = 0;
 	for (let i = 0; i < queue.length && found.size < MAX_BLOCKS && insns < MAX_INSNS; i++) {
 		const pc = queue[i]!;
-		if (found.has(pc)) continue;
+		if (found.has(pc) || (i > 0 && isEntry(pc))) continue;
 		const block = scanBlock(m, pc, where);
 		if (block === null) continue;
 		found.set(pc, block);
