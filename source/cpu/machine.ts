@@ -63,6 +63,28 @@ const EXIT_SYSTEM = 3;
 /** regs[16] is always 0: absolute memory operands and immediate sources use it as their base. */
 export const ZERO_REG = 16;
 
+/**
+ * Opcodes as types: a case label is written `case 3 satisfies O['add']`, a
+ * literal (V8 builds a jump table only for literal labels) that fails to
+ * compile if it is not `Op.add`.
+ */
+type O = typeof Op;
+
+/**
+ * The physical address of a `bytes`-wide data access (1 or 4) at virtual
+ * address `a`, or -1 when it raises #GP: in user mode the whole access must lie
+ * below the limit and is relocated by the base (docs/machine.md); a word must be
+ * aligned; and it must lie in physical memory. Every data access of the
+ * fetch-execute loop goes through this one check (V8 inlines it); translated
+ * code (translate/compile.ts) writes the same condition out per instruction.
+ */
+export function physical(a: number, bytes: number, user: boolean, base: number, limit: number, size: number): number {
+	if (user && a + bytes - 1 >= limit) return -1;
+	const p = user ? base + a : a;
+	if ((bytes === 4 && (a & 3) !== 0) || p + bytes > size) return -1;
+	return p;
+}
+
 export class Machine {
 	readonly memorySize: number;
 	readonly mem: Uint8Array;
@@ -636,17 +658,18 @@ export class Machine {
 			}
 			next = (pc + len) >>> 0;
 			// ---- execute ----
-			// Case labels are literals (opcodes.ts) so V8 builds a jump table; each ALU
-			// operation has its own case, written out, so none branches on the opcode again.
+			// Case labels are literals (checked against Op, see O) so V8 builds a jump table.
+			// add/sub/cmp/mul/and/or/xor have a case each; the shifts, div/rem, the loads and
+			// stores, push/call and pop/ret share one per group and branch on the opcode again.
 			switch (op) {
-				case 1: // nop
+				case 1 satisfies O['nop']:
 					pc = next;
 					break;
-				case 2: // mov
+				case 2 satisfies O['mov']:
 					r[dA[w]!] = r[dC[w]!]! + dImm[w]!;
 					pc = next;
 					break;
-				case 3: { // add
+				case 3 satisfies O['add']: {
 					const x = r[dB[w]!]!;
 					const y = (r[dC[w]!]! + dImm[w]!) | 0;
 					const res = (x + y) | 0;
@@ -658,7 +681,7 @@ export class Machine {
 					pc = next;
 					break;
 				}
-				case 4: { // sub
+				case 4 satisfies O['sub']: {
 					const x = r[dB[w]!]!;
 					const y = (r[dC[w]!]! + dImm[w]!) | 0;
 					const res = (x - y) | 0;
@@ -670,7 +693,7 @@ export class Machine {
 					pc = next;
 					break;
 				}
-				case 14: { // cmp
+				case 14 satisfies O['cmp']: {
 					const x = r[dA[w]!]!;
 					const y = (r[dC[w]!]! + dImm[w]!) | 0;
 					const res = (x - y) | 0;
@@ -681,7 +704,7 @@ export class Machine {
 					pc = next;
 					break;
 				}
-				case 5: { // mul
+				case 5 satisfies O['mul']: {
 					const x = r[dB[w]!]!;
 					const y = (r[dC[w]!]! + dImm[w]!) | 0;
 					const res = Math.imul(x, y);
@@ -693,7 +716,7 @@ export class Machine {
 					pc = next;
 					break;
 				}
-				case 6: { // and
+				case 6 satisfies O['and']: {
 					const x = r[dB[w]!]!;
 					const y = (r[dC[w]!]! + dImm[w]!) | 0;
 					const res = x & y;
@@ -705,7 +728,7 @@ export class Machine {
 					pc = next;
 					break;
 				}
-				case 7: { // or
+				case 7 satisfies O['or']: {
 					const x = r[dB[w]!]!;
 					const y = (r[dC[w]!]! + dImm[w]!) | 0;
 					const res = x | y;
@@ -717,7 +740,7 @@ export class Machine {
 					pc = next;
 					break;
 				}
-				case 8: { // xor
+				case 8 satisfies O['xor']: {
 					const x = r[dB[w]!]!;
 					const y = (r[dC[w]!]! + dImm[w]!) | 0;
 					const res = x ^ y;
@@ -729,16 +752,16 @@ export class Machine {
 					pc = next;
 					break;
 				}
-				case 9: // shl
-				case 10: // shr
-				case 11: { // sar
+				case 9 satisfies O['shl']:
+				case 10 satisfies O['shr']:
+				case 11 satisfies O['sar']: {
 					const x = r[dB[w]!]!;
 					const k = (r[dC[w]!]! + dImm[w]!) & 31;
 					let res: number;
-					if (op === 9 /* shl */) {
+					if (op === (9 satisfies O['shl'])) {
 						res = x << k;
 						c = k !== 0 && ((x >>> (32 - k)) & 1) !== 0;
-					} else if (op === 10 /* shr */) {
+					} else if (op === (10 satisfies O['shr'])) {
 						res = (x >>> k) | 0;
 						c = k !== 0 && ((x >>> (k - 1)) & 1) !== 0;
 					} else {
@@ -752,8 +775,8 @@ export class Machine {
 					pc = next;
 					break;
 				}
-				case 12: // div
-				case 13: { // rem
+				case 12 satisfies O['div']:
+				case 13 satisfies O['rem']: {
 					const x = r[dB[w]!]!;
 					const y = (r[dC[w]!]! + dImm[w]!) | 0;
 					if (y === 0) {
@@ -761,8 +784,8 @@ export class Machine {
 						break loop;
 					}
 					let res: number;
-					if (x === -0x80000000 && y === -1) res = op === 12 /* div */ ? x : 0;
-					else res = op === 12 /* div */ ? (x / y) | 0 : x % y | 0;
+					if (x === -0x80000000 && y === -1) res = op === (12 satisfies O['div']) ? x : 0;
+					else res = op === (12 satisfies O['div']) ? (x / y) | 0 : x % y | 0;
 					c = false;
 					v = false;
 					z = res === 0;
@@ -771,50 +794,34 @@ export class Machine {
 					pc = next;
 					break;
 				}
-				case 15: // ld
-				case 17: // ldb
-				case 16: // st
-				case 18: { // stb
+				case 15 satisfies O['ld']:
+				case 17 satisfies O['ldb']:
+				case 16 satisfies O['st']:
+				case 18 satisfies O['stb']: {
 					const a = (r[dB[w]!]! + dImm[w]!) >>> 0;
-					const word = op === 15 /* ld */ || op === 16 /* st */;
-					let p = a;
-					if (user) {
-						if (a >= ulimit || (word && a + 3 >= ulimit)) {
-							exit = EXIT_GP;
-							exitAddr = a;
-							break loop;
-						}
-						p = base + a;
-					}
-					if ((word && (a & 3) !== 0) || p + (word ? 4 : 1) > size) {
+					const word = op === (15 satisfies O['ld']) || op === (16 satisfies O['st']);
+					const p = physical(a, word ? 4 : 1, user, base, ulimit, size);
+					if (p < 0) {
 						exit = EXIT_GP;
 						exitAddr = a;
 						break loop;
 					}
-					if (op === 15 /* ld */) r[dA[w]!] = m32[p >>> 2]!;
-					else if (op === 17 /* ldb */) r[dA[w]!] = m8[p]!;
+					if (op === (15 satisfies O['ld'])) r[dA[w]!] = m32[p >>> 2]!;
+					else if (op === (17 satisfies O['ldb'])) r[dA[w]!] = m8[p]!;
 					else {
-						if (op === 16 /* st */) m32[p >>> 2] = r[dA[w]!]!;
+						if (op === (16 satisfies O['st'])) m32[p >>> 2] = r[dA[w]!]!;
 						else m8[p] = r[dA[w]!]!;
 						code.invalidate(p);
 					}
 					pc = next;
 					break;
 				}
-				case 19: // push
-				case 32: { // call
-					const value = op === 19 /* push */ ? r[dC[w]!]! + dImm[w]! : next;
+				case 19 satisfies O['push']:
+				case 32 satisfies O['call']: {
+					const value = op === (19 satisfies O['push']) ? r[dC[w]!]! + dImm[w]! : next;
 					const a = (r[15]! - 4) >>> 0;
-					let p = a;
-					if (user) {
-						if (a + 3 >= ulimit) {
-							exit = EXIT_GP;
-							exitAddr = a;
-							break loop;
-						}
-						p = base + a;
-					}
-					if ((a & 3) !== 0 || p + 4 > size) {
+					const p = physical(a, 4, user, base, ulimit, size);
+					if (p < 0) {
 						exit = EXIT_GP;
 						exitAddr = a;
 						break loop;
@@ -822,65 +829,57 @@ export class Machine {
 					m32[p >>> 2] = value;
 					code.invalidate(p);
 					r[15] = a;
-					pc = op === 19 /* push */ ? next : (r[dC[w]!]! + dImm[w]!) >>> 0;
+					pc = op === (19 satisfies O['push']) ? next : (r[dC[w]!]! + dImm[w]!) >>> 0;
 					break;
 				}
-				case 20: // pop
-				case 33: { // ret
+				case 20 satisfies O['pop']:
+				case 33 satisfies O['ret']: {
 					const a = r[15]! >>> 0;
-					let p = a;
-					if (user) {
-						if (a + 3 >= ulimit) {
-							exit = EXIT_GP;
-							exitAddr = a;
-							break loop;
-						}
-						p = base + a;
-					}
-					if ((a & 3) !== 0 || p + 4 > size) {
+					const p = physical(a, 4, user, base, ulimit, size);
+					if (p < 0) {
 						exit = EXIT_GP;
 						exitAddr = a;
 						break loop;
 					}
 					const value = m32[p >>> 2]!;
 					r[15] = a + 4;
-					if (op === 20 /* pop */) {
+					if (op === (20 satisfies O['pop'])) {
 						r[dA[w]!] = value;
 						pc = next;
 					} else pc = value >>> 0;
 					break;
 				}
-				case 21: // jmp
+				case 21 satisfies O['jmp']:
 					pc = (r[dC[w]!]! + dImm[w]!) >>> 0;
 					break;
-				case 22: // jz
+				case 22 satisfies O['jz']:
 					pc = z ? (r[dC[w]!]! + dImm[w]!) >>> 0 : next;
 					break;
-				case 23: // jnz
+				case 23 satisfies O['jnz']:
 					pc = z ? next : (r[dC[w]!]! + dImm[w]!) >>> 0;
 					break;
-				case 24: // jl
+				case 24 satisfies O['jl']:
 					pc = n !== v ? (r[dC[w]!]! + dImm[w]!) >>> 0 : next;
 					break;
-				case 25: // jle
+				case 25 satisfies O['jle']:
 					pc = z || n !== v ? (r[dC[w]!]! + dImm[w]!) >>> 0 : next;
 					break;
-				case 26: // jg
+				case 26 satisfies O['jg']:
 					pc = !z && n === v ? (r[dC[w]!]! + dImm[w]!) >>> 0 : next;
 					break;
-				case 27: // jge
+				case 27 satisfies O['jge']:
 					pc = n === v ? (r[dC[w]!]! + dImm[w]!) >>> 0 : next;
 					break;
-				case 28: // jb
+				case 28 satisfies O['jb']:
 					pc = c ? (r[dC[w]!]! + dImm[w]!) >>> 0 : next;
 					break;
-				case 29: // jbe
+				case 29 satisfies O['jbe']:
 					pc = c || z ? (r[dC[w]!]! + dImm[w]!) >>> 0 : next;
 					break;
-				case 30: // ja
+				case 30 satisfies O['ja']:
 					pc = !c && !z ? (r[dC[w]!]! + dImm[w]!) >>> 0 : next;
 					break;
-				case 31: // jae
+				case 31 satisfies O['jae']:
 					pc = c ? next : (r[dC[w]!]! + dImm[w]!) >>> 0;
 					break;
 				default:
@@ -998,16 +997,9 @@ export class Machine {
 	private pushfPopf(op: number, at: number): boolean {
 		const r = this.regs;
 		const a = op === Op.pushf ? (r[15]! - 4) >>> 0 : r[15]! >>> 0;
-		let p = a;
-		if (!this.supervisor) {
-			if (a + 3 >= this.ulimit >>> 0) {
-				this.pc = at;
-				this.gp(a, at);
-				return false;
-			}
-			p = (this.ubase >>> 0) + a;
-		}
-		if ((a & 3) !== 0 || p + 4 > this.memorySize) {
+		// The limit as written (not cut at the end of memory, as the loop's is): the same outcome.
+		const p = physical(a, 4, !this.supervisor, this.ubase >>> 0, this.ulimit >>> 0, this.memorySize);
+		if (p < 0) {
 			this.pc = at;
 			this.gp(a, at);
 			return false;
