@@ -22,6 +22,11 @@ import {type CostModel, defaultCosts} from './costs.js';
 import {DecodedCache, FETCH_FAULT, PATCHED, UNDECODED, UNDEFINED_OP} from './decoded-cache.js';
 import {EXIT_COUNT, type Engine, defaultEngine} from './engine.js';
 import {Translation} from './translate/translation.js';
+import {Console} from './devices/console.js';
+import {instretCounter} from './devices/instret.js';
+import {type Device, PORTS, openBus, portTable} from './devices/port-table.js';
+import {power} from './devices/power.js';
+import {timer} from './devices/timer.js';
 
 export interface MachineConfig {
 	/** Bytes of physical memory, a multiple of 4 (default 1 MiB). */
@@ -140,11 +145,16 @@ export class Machine {
 	/** The translating engine, or null when every instruction is interpreted. */
 	readonly jit: Translation | null;
 
-	private readonly input: number[] = [];
-	private inputHead = 0;
 	inputOpen: boolean;
-	/** Console output not yet taken by `takeOutput`. */
-	private output: number[] = [];
+	private readonly console = new Console(this);
+	/** Port → device, every port filled (devices/port-table.ts). */
+	private readonly ports: Device[] = portTable({
+		[Port.CONSOLE_OUT]: this.console.out,
+		[Port.CONSOLE_IN]: this.console.in,
+		[Port.TIMER]: timer(this),
+		[Port.INSTRET]: instretCounter(this),
+		[Port.POWER]: power(this),
+	});
 
 	constructor(config: MachineConfig = {}) {
 		const size = config.memorySize ?? DEFAULT_MEMORY;
@@ -298,7 +308,7 @@ export class Machine {
 	pushInput(text: string | Uint8Array): void {
 		const bytes = typeof text === 'string' ? new TextEncoder().encode(text) : text;
 		if (bytes.length === 0) return;
-		for (const b of bytes) this.input.push(b);
+		this.console.push(bytes);
 		this.raiseIrq(1);
 	}
 
@@ -308,15 +318,12 @@ export class Machine {
 	}
 
 	get pendingInput(): number {
-		return this.input.length - this.inputHead;
+		return this.console.pending;
 	}
 
 	/** Console output written since the last call. */
 	takeOutput(): string {
-		if (this.output.length === 0) return '';
-		const text = Buffer.from(this.output).toString('latin1');
-		this.output = [];
-		return text;
+		return this.console.take();
 	}
 
 	raiseIrq(irq: number): void {
@@ -329,12 +336,7 @@ export class Machine {
 
 	/** `in rd, port`. Unknown ports read as 0xFFFFFFFF (an open bus). */
 	portIn(port: number): number {
-		let value = -1;
-		if (port === Port.CONSOLE_IN) {
-			if (this.inputHead < this.input.length) value = this.input[this.inputHead++]!;
-		} else if (port === Port.INSTRET) {
-			value = this.instret | 0;
-		}
+		const value = (port < PORTS ? this.ports[port]! : openBus).read();
 		const bus = this.bus;
 		if (bus?.wanted.io) bus.emit({kind: 'io', port, direction: 'in', value, ...this.stamp()});
 		return value;
@@ -344,27 +346,7 @@ export class Machine {
 	portOut(port: number, value: number): void {
 		const bus = this.bus;
 		if (bus?.wanted.io) bus.emit({kind: 'io', port, direction: 'out', value, ...this.stamp()});
-		switch (port) {
-			case Port.CONSOLE_OUT:
-				this.output.push(value & 0xff);
-				if (bus?.wanted.console) {
-					bus.emit({kind: 'console', text: String.fromCharCode(value & 0xff), ...this.stamp()});
-				}
-				break;
-			case Port.TIMER:
-				this.accountTimer();
-				this.timerPeriod = value >>> 0;
-				this.timerCountdown = this.timerPeriod;
-				// IRQ 0 comes after N further instructions: the `out` itself (which
-				// retires after this) is not one of them.
-				this.sliceStart = this.instret + 1;
-				break;
-			case Port.POWER:
-				this.stop('poweroff', value | 0, `powered off with code ${value | 0}`);
-				break;
-			default:
-				break;
-		}
+		(port < PORTS ? this.ports[port]! : openBus).write(value);
 	}
 
 	stop(reason: StopReason, code: number, message: string): void {
