@@ -126,7 +126,6 @@ export function compileRegion(blocks: readonly Block[], where: Where, memorySize
 	// optimized code for it) between machines — benchmarks, tests, the VMM's reference runs.
 	let fn = compiled.get(text);
 	if (fn === undefined) {
-		// eslint-disable-next-line no-new-func -- translation is code generation
 		fn = new Function('m', 'count', text) as RegionFunction;
 		if (compiled.size >= MAX_SHARED) compiled.clear();
 		compiled.set(text, fn);

@@ -84,6 +84,8 @@ export class Translation {
 		const m = this.m;
 		const code = m.code;
 		let left = count;
+		// After a region hands over (BUDGET, HANDOFF), the interpreter runs next, at the new pc.
+		let handedOver = false;
 		while (left > 0) {
 			const supervisor = m.supervisor;
 			const pc = m.pc >>> 0;
@@ -91,7 +93,7 @@ export class Translation {
 			const phys = base + pc;
 			const w = phys >>> 2;
 			const aligned = (pc & 3) === 0 && phys + 4 <= m.memorySize;
-			if (aligned) {
+			if (aligned && !handedOver) {
 				const region = this.regions.get(phys * 2 + (supervisor ? 1 : 0));
 				if (region !== undefined && region.base === base && (supervisor || region.maxEnd <= this.fetchLimit())) {
 					const ran = region.fn(m, left);
@@ -100,12 +102,15 @@ export class Translation {
 					const status = this.status;
 					if (status === LEFT) continue;
 					if (status === END_SLICE) return;
-					// BUDGET or HANDOFF: the interpreter takes over below, in this slice.
+					// BUDGET or HANDOFF: the interpreter takes over, in this slice.
+					handedOver = true;
+					continue;
 				} else if (this.hits[w]! < NEVER && ++this.hits[w]! >= this.hot) {
 					if (this.translate(pc, phys, supervisor, base)) continue;
 				}
 			}
 			const before = m.instret;
+			handedOver = false;
 			const exit = m.interpret(Math.min(left, aligned ? this.blockLength(w) : 1));
 			left -= m.instret - before;
 			if (exit !== EXIT_COUNT) return;
