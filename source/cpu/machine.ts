@@ -626,7 +626,11 @@ export class Machine {
 			}
 			w = phys >>> 2;
 			op = dOp[w]!;
-			if (op === UNDECODED) op = this.decode(phys);
+			if (op === UNDECODED) {
+				// The decode hook's events (the binary translator's) are stamped with the true count.
+				this.instret = start + done;
+				op = this.decode(phys);
+			}
 			const len = dSize[w]!;
 			if (pc + len > limit) {
 				exit = EXIT_GP;
