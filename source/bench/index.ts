@@ -10,6 +10,7 @@ type Group = () => BenchRow[] | Promise<BenchRow[]>;
 
 const groups: Record<string, Group> = {
 	core: benchCore,
+	workload: async () => (await import('./workload.js')).benchWorkload(),
 	pvm: async () => (await import('./pvm.js')).benchPvm(),
 	ui: async () => (await import('./ui.js')).benchUi(),
 	trace: async () => (await import('./trace.js')).benchTrace(),

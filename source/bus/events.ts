@@ -47,7 +47,7 @@ export type StopReason =
 	| 'exception-loop';
 
 export interface EventMap {
-	/** One fetch-execute cycle of the CPU, emitted after the instruction ran (or faulted). */
+	/** One fetch-execute cycle of the CPU, emitted before the instruction runs (the CPU then runs it alone, in the interpreter). */
 	instruction: Base & {pc: number; phys: number; supervisor: boolean; header: number};
 	/**
 	 * The CPU detected an exception (fault, trap or abort) while executing. `phys`: where the

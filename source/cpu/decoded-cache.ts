@@ -31,7 +31,15 @@ export class DecodedCache {
 	readonly imm2: Int32Array;
 	readonly size: Uint8Array;
 	private readonly scratch = emptyInstruction();
-	private readonly words: number;
+	readonly words: number;
+	/**
+	 * Per word, how many translated regions hold an instruction whose slot a
+	 * store to that word drops (source/cpu/translate/): such a store, a patch or
+	 * a reload there also drops the translation. Null without a translating engine.
+	 */
+	translated: Uint16Array | null = null;
+	/** Called with the word index when a slot that translated code was made from changes. */
+	onTranslatedChange: ((w: number) => void) | null = null;
 
 	constructor(memorySize: number) {
 		this.words = memorySize >>> 2;
@@ -92,17 +100,27 @@ export class DecodedCache {
 		this.op[w] = UNDECODED;
 		if (w >= 1) this.op[w - 1] = UNDECODED;
 		if (w >= 2) this.op[w - 2] = UNDECODED;
+		const t = this.translated;
+		if (t !== null && t[w] !== 0) this.onTranslatedChange!(w);
 	}
 
 	invalidateRange(from: number, length: number): void {
 		const first = Math.max(0, (from >>> 2) - 2);
 		const last = Math.min(this.words, ((from + length + 3) >>> 2) + 1);
 		this.op.fill(UNDECODED, first, last);
+		const t = this.translated;
+		if (t === null) return;
+		// Every slot cleared is marked on its own word (and the two after it).
+		for (let w = first; w < last; w++) if (t[w] !== 0) this.onTranslatedChange!(w);
 	}
 
 	/** Replace the decoded slot at `phys` with a patch that traps to vector `n` (binary translation). */
 	patch(phys: number, vector: number): void {
-		this.op[phys >>> 2] = PATCHED;
-		this.n[phys >>> 2] = vector;
+		const w = phys >>> 2;
+		this.op[w] = PATCHED;
+		this.n[w] = vector;
+		// The marks are on the words a store to which drops slot w: w itself is one of them.
+		const t = this.translated;
+		if (t !== null && t[w] !== 0) this.onTranslatedChange!(w);
 	}
 }

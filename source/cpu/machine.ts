@@ -21,6 +21,13 @@ import {type Profile, classic, privilegeTable} from '../isa/profiles.js';
 import {type CostModel, defaultCosts} from './costs.js';
 import {DecodedCache, FETCH_FAULT, PATCHED, UNDECODED, UNDEFINED_OP} from './decoded-cache.js';
 import {JourneyTracker} from './journey.js';
+import {EXIT_COUNT, type Engine, defaultEngine} from './engine.js';
+import {Translation} from './translate/translation.js';
+import {Console} from './devices/console.js';
+import {instretCounter} from './devices/instret.js';
+import {type Device, PORTS, openBus, portTable} from './devices/port-table.js';
+import {power} from './devices/power.js';
+import {timer} from './devices/timer.js';
 
 export interface MachineConfig {
 	/** Bytes of physical memory, a multiple of 4 (default 1 MiB). */
@@ -32,6 +39,10 @@ export interface MachineConfig {
 	/** More console input may arrive later (live dashboard): `hlt` may then wait for it. */
 	inputOpen?: boolean;
 	bus?: EventBus | null;
+	/** Interpret every instruction, or translate hot code to JavaScript (default: `defaultEngine()`). */
+	engine?: Engine;
+	/** With the jit: block entries before a region is translated (default 16; tests use less). */
+	hot?: number;
 }
 
 export interface StopInfo {
@@ -52,12 +63,33 @@ export type DecodeHook = (phys: number) => void;
 const DEFAULT_MEMORY = 1 << 20;
 /** Slices in a row that retire nothing before the machine gives up (see run). */
 const EXCEPTION_LOOP_LIMIT = 100_000;
-const EXIT_COUNT = 0;
 const EXIT_GP = 1;
 const EXIT_DE = 2;
 const EXIT_SYSTEM = 3;
 /** regs[16] is always 0: absolute memory operands and immediate sources use it as their base. */
 export const ZERO_REG = 16;
+
+/**
+ * Opcodes as types: a case label is written `case 3 satisfies O['add']`, a
+ * literal (V8 builds a jump table only for literal labels) that fails to
+ * compile if it is not `Op.add`.
+ */
+type O = typeof Op;
+
+/**
+ * The physical address of a `bytes`-wide data access (1 or 4) at virtual
+ * address `a`, or -1 when it raises #GP: in user mode the whole access must lie
+ * below the limit and is relocated by the base (docs/machine.md); a word must be
+ * aligned; and it must lie in physical memory. Every data access of the
+ * fetch-execute loop goes through this one check (V8 inlines it); translated
+ * code (translate/compile.ts) writes the same condition out per instruction.
+ */
+export function physical(a: number, bytes: number, user: boolean, base: number, limit: number, size: number): number {
+	if (user && a + bytes - 1 >= limit) return -1;
+	const p = user ? base + a : a;
+	if ((bytes === 4 && (a & 3) !== 0) || p + bytes > size) return -1;
+	return p;
+}
 
 export class Machine {
 	readonly memorySize: number;
@@ -103,7 +135,8 @@ export class Machine {
 	readonly exceptionCounts = new Float64Array(256);
 
 	profile: Profile;
-	private priv: Uint8Array;
+	/** Opcode → privileged in this profile (the translator reads it too). */
+	priv: Uint8Array;
 	readonly costs: CostModel;
 	bus: EventBus | null;
 	/** Guest index stamped on events (set by the VMM), -1 for the real machine. */
@@ -112,12 +145,19 @@ export class Machine {
 	decodeHook: DecodeHook | null = null;
 	/** Exception journeys and their cost by level (journey.ts); a VMM tells it the guest's virtual mode. */
 	readonly journeys: JourneyTracker = new JourneyTracker(this, () => !this.supervisor);
+	/** The translating engine, or null when every instruction is interpreted. */
+	readonly jit: Translation | null;
 
-	private readonly input: number[] = [];
-	private inputHead = 0;
 	inputOpen: boolean;
-	/** Console output not yet taken by `takeOutput`. */
-	private output: number[] = [];
+	private readonly console = new Console(this);
+	/** Port → device, every port filled (devices/port-table.ts). */
+	private readonly ports: Device[] = portTable({
+		[Port.CONSOLE_OUT]: this.console.out,
+		[Port.CONSOLE_IN]: this.console.in,
+		[Port.TIMER]: timer(this),
+		[Port.INSTRET]: instretCounter(this),
+		[Port.POWER]: power(this),
+	});
 
 	constructor(config: MachineConfig = {}) {
 		const size = config.memorySize ?? DEFAULT_MEMORY;
@@ -134,6 +174,11 @@ export class Machine {
 		this.bus = config.bus ?? null;
 		this.inputOpen = config.inputOpen ?? false;
 		if (config.input) this.pushInput(config.input);
+		this.jit = (config.engine ?? defaultEngine()) === 'jit' ? new Translation(this, config.hot) : null;
+	}
+
+	get engine(): Engine {
+		return this.jit ? 'jit' : 'interp';
 	}
 
 	// ---- configuration and loading ----------------------------------------------
@@ -141,6 +186,8 @@ export class Machine {
 	setProfile(profile: Profile): void {
 		this.profile = profile;
 		this.priv = privilegeTable(profile);
+		// Translated code has the old profile's privilege checks compiled in.
+		this.jit?.flush();
 	}
 
 	/** Copy bytes into physical memory (loader), invalidating decoded code there. */
@@ -264,7 +311,7 @@ export class Machine {
 	pushInput(text: string | Uint8Array): void {
 		const bytes = typeof text === 'string' ? new TextEncoder().encode(text) : text;
 		if (bytes.length === 0) return;
-		for (const b of bytes) this.input.push(b);
+		this.console.push(bytes);
 		this.raiseIrq(1);
 	}
 
@@ -274,15 +321,12 @@ export class Machine {
 	}
 
 	get pendingInput(): number {
-		return this.input.length - this.inputHead;
+		return this.console.pending;
 	}
 
 	/** Console output written since the last call. */
 	takeOutput(): string {
-		if (this.output.length === 0) return '';
-		const text = Buffer.from(this.output).toString('latin1');
-		this.output = [];
-		return text;
+		return this.console.take();
 	}
 
 	raiseIrq(irq: number): void {
@@ -295,12 +339,7 @@ export class Machine {
 
 	/** `in rd, port`. Unknown ports read as 0xFFFFFFFF (an open bus). */
 	portIn(port: number): number {
-		let value = -1;
-		if (port === Port.CONSOLE_IN) {
-			if (this.inputHead < this.input.length) value = this.input[this.inputHead++]!;
-		} else if (port === Port.INSTRET) {
-			value = this.instret | 0;
-		}
+		const value = (port < PORTS ? this.ports[port]! : openBus).read();
 		const bus = this.bus;
 		if (bus?.wanted.io) bus.emit({kind: 'io', port, direction: 'in', value, ...this.stamp()});
 		return value;
@@ -310,27 +349,7 @@ export class Machine {
 	portOut(port: number, value: number): void {
 		const bus = this.bus;
 		if (bus?.wanted.io) bus.emit({kind: 'io', port, direction: 'out', value, ...this.stamp()});
-		switch (port) {
-			case Port.CONSOLE_OUT:
-				this.output.push(value & 0xff);
-				if (bus?.wanted.console) {
-					bus.emit({kind: 'console', text: String.fromCharCode(value & 0xff), ...this.stamp()});
-				}
-				break;
-			case Port.TIMER:
-				this.accountTimer();
-				this.timerPeriod = value >>> 0;
-				this.timerCountdown = this.timerPeriod;
-				// IRQ 0 comes after N further instructions: the `out` itself (which
-				// retires after this) is not one of them.
-				this.sliceStart = this.instret + 1;
-				break;
-			case Port.POWER:
-				this.stop('poweroff', value | 0, `powered off with code ${value | 0}`);
-				break;
-			default:
-				break;
-		}
+		(port < PORTS ? this.ports[port]! : openBus).write(value);
 	}
 
 	stop(reason: StopReason, code: number, message: string): void {
@@ -482,8 +501,9 @@ export class Machine {
 			if (this.bus?.wanted.instruction) {
 				// The traced path: one instruction at a time, so the hot loop carries no event code.
 				this.emitFetch();
-				this.execute(1);
-			} else this.execute(slice);
+				this.interpret(1);
+			} else if (this.jit !== null) this.jit.execute(slice);
+			else this.interpret(slice);
 			this.accountTimer();
 			if (this.instret !== retiredBefore) this.fruitless = 0;
 			else if (++this.fruitless >= EXCEPTION_LOOP_LIMIT) {
@@ -586,9 +606,11 @@ export class Machine {
 	/**
 	 * The fetch-execute loop. Runs up to `count` instructions; returns early
 	 * after any instruction that changes machine-wide state or raises an
-	 * exception, so `run` can take interrupts and account time.
+	 * exception, so `run` can take interrupts and account time. Returns how it
+	 * ended: EXIT_COUNT when it ran `count` (the translating engine calls it for
+	 * the code it does not translate, and must know whether the slice ended).
 	 */
-	private execute(count: number): void {
+	interpret(count: number): number {
 		const r = this.regs;
 		const m32 = this.mem32;
 		const m8 = this.mem;
@@ -635,7 +657,11 @@ export class Machine {
 			}
 			w = phys >>> 2;
 			op = dOp[w]!;
-			if (op === UNDECODED) op = this.decode(phys);
+			if (op === UNDECODED) {
+				// The decode hook's events (the binary translator's) are stamped with the true count.
+				this.instret = start + done;
+				op = this.decode(phys);
+			}
 			const len = dSize[w]!;
 			if (pc + len > limit) {
 				exit = EXIT_GP;
@@ -649,17 +675,18 @@ export class Machine {
 			}
 			next = (pc + len) >>> 0;
 			// ---- execute ----
-			// Case labels are literals (opcodes.ts) so V8 builds a jump table; each ALU
-			// operation has its own case, written out, so none branches on the opcode again.
+			// Case labels are literals (checked against Op, see O) so V8 builds a jump table.
+			// add/sub/cmp/mul/and/or/xor have a case each; the shifts, div/rem, the loads and
+			// stores, push/call and pop/ret share one per group and branch on the opcode again.
 			switch (op) {
-				case 1: // nop
+				case 1 satisfies O['nop']:
 					pc = next;
 					break;
-				case 2: // mov
+				case 2 satisfies O['mov']:
 					r[dA[w]!] = r[dC[w]!]! + dImm[w]!;
 					pc = next;
 					break;
-				case 3: { // add
+				case 3 satisfies O['add']: {
 					const x = r[dB[w]!]!;
 					const y = (r[dC[w]!]! + dImm[w]!) | 0;
 					const res = (x + y) | 0;
@@ -671,7 +698,7 @@ export class Machine {
 					pc = next;
 					break;
 				}
-				case 4: { // sub
+				case 4 satisfies O['sub']: {
 					const x = r[dB[w]!]!;
 					const y = (r[dC[w]!]! + dImm[w]!) | 0;
 					const res = (x - y) | 0;
@@ -683,7 +710,7 @@ export class Machine {
 					pc = next;
 					break;
 				}
-				case 14: { // cmp
+				case 14 satisfies O['cmp']: {
 					const x = r[dA[w]!]!;
 					const y = (r[dC[w]!]! + dImm[w]!) | 0;
 					const res = (x - y) | 0;
@@ -694,7 +721,7 @@ export class Machine {
 					pc = next;
 					break;
 				}
-				case 5: { // mul
+				case 5 satisfies O['mul']: {
 					const x = r[dB[w]!]!;
 					const y = (r[dC[w]!]! + dImm[w]!) | 0;
 					const res = Math.imul(x, y);
@@ -706,7 +733,7 @@ export class Machine {
 					pc = next;
 					break;
 				}
-				case 6: { // and
+				case 6 satisfies O['and']: {
 					const x = r[dB[w]!]!;
 					const y = (r[dC[w]!]! + dImm[w]!) | 0;
 					const res = x & y;
@@ -718,7 +745,7 @@ export class Machine {
 					pc = next;
 					break;
 				}
-				case 7: { // or
+				case 7 satisfies O['or']: {
 					const x = r[dB[w]!]!;
 					const y = (r[dC[w]!]! + dImm[w]!) | 0;
 					const res = x | y;
@@ -730,7 +757,7 @@ export class Machine {
 					pc = next;
 					break;
 				}
-				case 8: { // xor
+				case 8 satisfies O['xor']: {
 					const x = r[dB[w]!]!;
 					const y = (r[dC[w]!]! + dImm[w]!) | 0;
 					const res = x ^ y;
@@ -742,16 +769,16 @@ export class Machine {
 					pc = next;
 					break;
 				}
-				case 9: // shl
-				case 10: // shr
-				case 11: { // sar
+				case 9 satisfies O['shl']:
+				case 10 satisfies O['shr']:
+				case 11 satisfies O['sar']: {
 					const x = r[dB[w]!]!;
 					const k = (r[dC[w]!]! + dImm[w]!) & 31;
 					let res: number;
-					if (op === 9 /* shl */) {
+					if (op === (9 satisfies O['shl'])) {
 						res = x << k;
 						c = k !== 0 && ((x >>> (32 - k)) & 1) !== 0;
-					} else if (op === 10 /* shr */) {
+					} else if (op === (10 satisfies O['shr'])) {
 						res = (x >>> k) | 0;
 						c = k !== 0 && ((x >>> (k - 1)) & 1) !== 0;
 					} else {
@@ -765,8 +792,8 @@ export class Machine {
 					pc = next;
 					break;
 				}
-				case 12: // div
-				case 13: { // rem
+				case 12 satisfies O['div']:
+				case 13 satisfies O['rem']: {
 					const x = r[dB[w]!]!;
 					const y = (r[dC[w]!]! + dImm[w]!) | 0;
 					if (y === 0) {
@@ -774,8 +801,8 @@ export class Machine {
 						break loop;
 					}
 					let res: number;
-					if (x === -0x80000000 && y === -1) res = op === 12 /* div */ ? x : 0;
-					else res = op === 12 /* div */ ? (x / y) | 0 : x % y | 0;
+					if (x === -0x80000000 && y === -1) res = op === (12 satisfies O['div']) ? x : 0;
+					else res = op === (12 satisfies O['div']) ? (x / y) | 0 : x % y | 0;
 					c = false;
 					v = false;
 					z = res === 0;
@@ -784,50 +811,34 @@ export class Machine {
 					pc = next;
 					break;
 				}
-				case 15: // ld
-				case 17: // ldb
-				case 16: // st
-				case 18: { // stb
+				case 15 satisfies O['ld']:
+				case 17 satisfies O['ldb']:
+				case 16 satisfies O['st']:
+				case 18 satisfies O['stb']: {
 					const a = (r[dB[w]!]! + dImm[w]!) >>> 0;
-					const word = op === 15 /* ld */ || op === 16 /* st */;
-					let p = a;
-					if (user) {
-						if (a >= ulimit || (word && a + 3 >= ulimit)) {
-							exit = EXIT_GP;
-							exitAddr = a;
-							break loop;
-						}
-						p = base + a;
-					}
-					if ((word && (a & 3) !== 0) || p + (word ? 4 : 1) > size) {
+					const word = op === (15 satisfies O['ld']) || op === (16 satisfies O['st']);
+					const p = physical(a, word ? 4 : 1, user, base, ulimit, size);
+					if (p < 0) {
 						exit = EXIT_GP;
 						exitAddr = a;
 						break loop;
 					}
-					if (op === 15 /* ld */) r[dA[w]!] = m32[p >>> 2]!;
-					else if (op === 17 /* ldb */) r[dA[w]!] = m8[p]!;
+					if (op === (15 satisfies O['ld'])) r[dA[w]!] = m32[p >>> 2]!;
+					else if (op === (17 satisfies O['ldb'])) r[dA[w]!] = m8[p]!;
 					else {
-						if (op === 16 /* st */) m32[p >>> 2] = r[dA[w]!]!;
+						if (op === (16 satisfies O['st'])) m32[p >>> 2] = r[dA[w]!]!;
 						else m8[p] = r[dA[w]!]!;
 						code.invalidate(p);
 					}
 					pc = next;
 					break;
 				}
-				case 19: // push
-				case 32: { // call
-					const value = op === 19 /* push */ ? r[dC[w]!]! + dImm[w]! : next;
+				case 19 satisfies O['push']:
+				case 32 satisfies O['call']: {
+					const value = op === (19 satisfies O['push']) ? r[dC[w]!]! + dImm[w]! : next;
 					const a = (r[15]! - 4) >>> 0;
-					let p = a;
-					if (user) {
-						if (a + 3 >= ulimit) {
-							exit = EXIT_GP;
-							exitAddr = a;
-							break loop;
-						}
-						p = base + a;
-					}
-					if ((a & 3) !== 0 || p + 4 > size) {
+					const p = physical(a, 4, user, base, ulimit, size);
+					if (p < 0) {
 						exit = EXIT_GP;
 						exitAddr = a;
 						break loop;
@@ -835,65 +846,57 @@ export class Machine {
 					m32[p >>> 2] = value;
 					code.invalidate(p);
 					r[15] = a;
-					pc = op === 19 /* push */ ? next : (r[dC[w]!]! + dImm[w]!) >>> 0;
+					pc = op === (19 satisfies O['push']) ? next : (r[dC[w]!]! + dImm[w]!) >>> 0;
 					break;
 				}
-				case 20: // pop
-				case 33: { // ret
+				case 20 satisfies O['pop']:
+				case 33 satisfies O['ret']: {
 					const a = r[15]! >>> 0;
-					let p = a;
-					if (user) {
-						if (a + 3 >= ulimit) {
-							exit = EXIT_GP;
-							exitAddr = a;
-							break loop;
-						}
-						p = base + a;
-					}
-					if ((a & 3) !== 0 || p + 4 > size) {
+					const p = physical(a, 4, user, base, ulimit, size);
+					if (p < 0) {
 						exit = EXIT_GP;
 						exitAddr = a;
 						break loop;
 					}
 					const value = m32[p >>> 2]!;
 					r[15] = a + 4;
-					if (op === 20 /* pop */) {
+					if (op === (20 satisfies O['pop'])) {
 						r[dA[w]!] = value;
 						pc = next;
 					} else pc = value >>> 0;
 					break;
 				}
-				case 21: // jmp
+				case 21 satisfies O['jmp']:
 					pc = (r[dC[w]!]! + dImm[w]!) >>> 0;
 					break;
-				case 22: // jz
+				case 22 satisfies O['jz']:
 					pc = z ? (r[dC[w]!]! + dImm[w]!) >>> 0 : next;
 					break;
-				case 23: // jnz
+				case 23 satisfies O['jnz']:
 					pc = z ? next : (r[dC[w]!]! + dImm[w]!) >>> 0;
 					break;
-				case 24: // jl
+				case 24 satisfies O['jl']:
 					pc = n !== v ? (r[dC[w]!]! + dImm[w]!) >>> 0 : next;
 					break;
-				case 25: // jle
+				case 25 satisfies O['jle']:
 					pc = z || n !== v ? (r[dC[w]!]! + dImm[w]!) >>> 0 : next;
 					break;
-				case 26: // jg
+				case 26 satisfies O['jg']:
 					pc = !z && n === v ? (r[dC[w]!]! + dImm[w]!) >>> 0 : next;
 					break;
-				case 27: // jge
+				case 27 satisfies O['jge']:
 					pc = n === v ? (r[dC[w]!]! + dImm[w]!) >>> 0 : next;
 					break;
-				case 28: // jb
+				case 28 satisfies O['jb']:
 					pc = c ? (r[dC[w]!]! + dImm[w]!) >>> 0 : next;
 					break;
-				case 29: // jbe
+				case 29 satisfies O['jbe']:
 					pc = c || z ? (r[dC[w]!]! + dImm[w]!) >>> 0 : next;
 					break;
-				case 30: // ja
+				case 30 satisfies O['ja']:
 					pc = !c && !z ? (r[dC[w]!]! + dImm[w]!) >>> 0 : next;
 					break;
-				case 31: // jae
+				case 31 satisfies O['jae']:
 					pc = c ? next : (r[dC[w]!]! + dImm[w]!) >>> 0;
 					break;
 				default:
@@ -916,6 +919,7 @@ export class Machine {
 			// A system instruction that faults does not retire.
 			if (this.system(op, w, pc, next)) this.instret++;
 		}
+		return exit;
 	}
 
 	/**
@@ -1012,16 +1016,9 @@ export class Machine {
 	private pushfPopf(op: number, at: number): boolean {
 		const r = this.regs;
 		const a = op === Op.pushf ? (r[15]! - 4) >>> 0 : r[15]! >>> 0;
-		let p = a;
-		if (!this.supervisor) {
-			if (a + 3 >= this.ulimit >>> 0) {
-				this.pc = at;
-				this.gp(a, at);
-				return false;
-			}
-			p = (this.ubase >>> 0) + a;
-		}
-		if ((a & 3) !== 0 || p + 4 > this.memorySize) {
+		// The limit as written (not cut at the end of memory, as the loop's is): the same outcome.
+		const p = physical(a, 4, !this.supervisor, this.ubase >>> 0, this.ulimit >>> 0, this.memorySize);
+		if (p < 0) {
 			this.pc = at;
 			this.gp(a, at);
 			return false;

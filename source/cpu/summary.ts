@@ -1,5 +1,6 @@
 /** What a headless run reports at the end (`vmtop run --headless`). */
 import {vectorName} from '../isa/opcodes.js';
+import type {Engine} from './engine.js';
 import type {Machine, StopInfo} from './machine.js';
 
 export interface RunSummary {
@@ -11,6 +12,8 @@ export interface RunSummary {
 	stop: StopInfo;
 	elapsedMs: number;
 	mips: number;
+	/** How the CPU executed: the interpreter, or hot code translated (the counts are the same either way). */
+	engine: Engine;
 	/** The exit code vmtop returns: the power-off code, else nonzero. */
 	exitCode: number;
 }
@@ -27,6 +30,7 @@ export function summarize(machine: Machine, elapsedMs: number, stop: StopInfo): 
 		stop,
 		elapsedMs: Math.round(elapsedMs * 1000) / 1000,
 		mips: elapsedMs > 0 ? Math.round((machine.instret / elapsedMs / 1000) * 100) / 100 : 0,
+		engine: machine.engine,
 		exitCode: stop.reason === 'poweroff' ? stop.code : stop.code === 0 ? 1 : stop.code,
 	};
 }
@@ -41,7 +45,7 @@ export function formatSummary(s: RunSummary): string {
 				.map(([k, v]) => `${k} ×${v}`)
 				.join(', ') || 'none'
 		}`,
-		`time:         ${s.elapsedMs.toFixed(1)} ms (${s.mips} MIPS)`,
+		`time:         ${s.elapsedMs.toFixed(1)} ms (${s.mips} MIPS, ${s.engine === 'jit' ? 'jit: hot code translated' : 'interpreted'})`,
 	];
 	return lines.join('\n');
 }

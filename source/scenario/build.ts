@@ -8,6 +8,7 @@ import {readFileSync} from 'node:fs';
 import * as path from 'node:path';
 import {EventBus} from '../bus/event-bus.js';
 import {type CostModel, defaultCosts} from '../cpu/costs.js';
+import type {Engine} from '../cpu/engine.js';
 import {Machine} from '../cpu/machine.js';
 import {assembleFile} from '../isa/assembler/index.js';
 import {type Profile, ProfileError, builtinProfiles, parseProfile} from '../isa/profiles.js';
@@ -17,7 +18,7 @@ import {OsObserver} from '../os/observer.js';
 import {type CodeArea, bootCodeMap} from '../sim/code-map.js';
 import {MachineSimulation} from '../sim/machine-simulation.js';
 import {DEFAULT_MEMORY, type Scenario, ScenarioError} from './scenario.js';
-import type {Engine, Simulation} from '../sim/simulation.js';
+import type {Simulation} from '../sim/simulation.js';
 import {buildVmmScenario} from './vmm-scenario.js';
 
 export interface BuildOptions {
@@ -82,7 +83,7 @@ export function kernelSimulation(options: KernelOptions): KernelSimulation {
 	const boot = buildImage(options.kernel, options.programs, memory);
 	const bus = options.bus ?? new EventBus();
 	const costs: CostModel = {...defaultCosts, ...options.costs};
-	const machine = new Machine({memorySize: memory, profile, costs, input: options.input, inputOpen: options.live ?? false, bus});
+	const machine = new Machine({memorySize: memory, profile, costs, input: options.input, inputOpen: options.live ?? false, bus, engine: options.engine});
 	machine.load(boot.image);
 	machine.pc = boot.entry;
 	const observer = new OsObserver({
@@ -163,6 +164,7 @@ export function buildBareSimulation(program: Program, options: BareOptions = {})
 		input: options.input,
 		inputOpen: options.live ?? false,
 		bus,
+		engine: options.engine,
 	});
 	machine.load(program.bytes);
 	// docs/v32.md §1.4: a bare program starts at reset, pc = 0 — `_start` is the kernel ABI's entry

@@ -12,6 +12,7 @@
 import type {EventBus} from '../bus/event-bus.js';
 import {Symbolizer, type Program} from '../isa/program.js';
 import {OsObserver} from '../os/observer.js';
+import type {Engine} from '../cpu/engine.js';
 import {assembleAll, kernelSimulation, scenarioProfile} from './build.js';
 import {type GuestScenario, MAX_MEMORY, type Scenario, ScenarioError} from './scenario.js';
 import {type GuestSpec, buildVmmSimulation} from '../vmm/build.js';
@@ -25,6 +26,8 @@ export interface VmmScenarioOptions {
 	live?: boolean;
 	/** Guest instructions per time slice with several guests. */
 	slice?: number;
+	/** How the CPU executes (`--engine`). */
+	engine?: Engine;
 }
 
 /** The guests a scenario describes: `vms: N` copies of its programs, or one entry per guest. */
@@ -65,7 +68,7 @@ export function buildVmmScenario(scenario: Scenario, options: VmmScenarioOptions
 		// Family virtualization: the guest's own ISA profile (its native reference runs on it).
 		const guestProfile = g.isa === scenario.isa ? profile : scenarioProfile(scenario, g.isa, `vms[${index}].isa`);
 		const boot = (k: Program) =>
-			kernelSimulation({kernel: k, programs, profile: guestProfile, memory: scenario.memory, input: g.input, costs: scenario.costs});
+			kernelSimulation({kernel: k, programs, profile: guestProfile, memory: scenario.memory, input: g.input, costs: scenario.costs, engine: options.engine});
 		const native = boot(kernel!);
 		const guest = run === kernel ? native : boot(run);
 		const kernelNames = new Symbolizer(run.labels);
@@ -101,6 +104,7 @@ export function buildVmmScenario(scenario: Scenario, options: VmmScenarioOptions
 		slice: options.slice,
 		inputOpen: options.live ?? false,
 		bus: options.bus,
+		engine: options.engine,
 		name: scenario.name,
 		spec: scenario,
 	});

@@ -14,8 +14,7 @@ export type VmmTechnique = 'none' | 'trap' | 'bt' | 'pv';
 export const vmmTechniques: readonly VmmTechnique[] = ['none', 'trap', 'bt', 'pv'];
 
 /** How the CPU executes: the interpreter, or the translating engine (`--engine`; passed as the build option `engine`). */
-export const engines = ['interp', 'jit'] as const;
-export type Engine = (typeof engines)[number];
+export {type Engine, engines} from '../cpu/engine.js';
 
 /** What the status line and trace header say about a run. */
 export interface RunDescription {

@@ -8,6 +8,7 @@
  */
 import {EventBus} from '../bus/event-bus.js';
 import {type CostModel, defaultCosts} from '../cpu/costs.js';
+import type {Engine} from '../cpu/engine.js';
 import {Machine} from '../cpu/machine.js';
 import {controlRegisters} from '../isa/opcodes.js';
 import {type Profile, privilegeTable} from '../isa/profiles.js';
@@ -64,6 +65,8 @@ export interface VmmConfig {
 	/** More console input may come (live dashboard). */
 	inputOpen?: boolean;
 	bus?: EventBus;
+	/** How the CPU executes (default: the machine's default). */
+	engine?: Engine;
 	/** Scenario name for the status line. */
 	name?: string;
 	/** Everything needed to rebuild the run (trace headers). */
@@ -82,6 +85,7 @@ export function buildVmmSimulation(config: VmmConfig): VmmSimulation {
 		costs: {...defaultCosts, ...config.costs},
 		inputOpen: config.inputOpen ?? false,
 		bus,
+		engine: config.engine,
 	});
 	const type = config.type ?? 1;
 	const monitor = new Monitor(machine, {

@@ -1,0 +1,43 @@
+/** The console (ports 0x10 out, 0x11 in): bytes out to the screen, bytes in from the keyboard (IRQ 1). */
+import type {Machine} from '../machine.js';
+import type {Device} from './port-table.js';
+
+export class Console {
+	private readonly input: number[] = [];
+	private inputHead = 0;
+	/** Written and not yet taken by `take`. */
+	private output: number[] = [];
+
+	constructor(private readonly m: Machine) {}
+
+	/** Port 0x10. */
+	readonly out: Device = {
+		read: () => -1,
+		write: (value) => {
+			this.output.push(value & 0xff);
+			const bus = this.m.bus;
+			if (bus?.wanted.console) bus.emit({kind: 'console', text: String.fromCharCode(value & 0xff), ...this.m.stamp()});
+		},
+	};
+
+	/** Port 0x11: the next input byte, or 0xFFFFFFFF when none is waiting. */
+	readonly in: Device = {
+		read: () => (this.inputHead < this.input.length ? this.input[this.inputHead++]! : -1),
+		write: () => {},
+	};
+
+	push(bytes: Uint8Array): void {
+		for (const b of bytes) this.input.push(b);
+	}
+
+	get pending(): number {
+		return this.input.length - this.inputHead;
+	}
+
+	take(): string {
+		if (this.output.length === 0) return '';
+		const text = Buffer.from(this.output).toString('latin1');
+		this.output = [];
+		return text;
+	}
+}

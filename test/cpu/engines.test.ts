@@ -1,0 +1,80 @@
+/**
+ * The two engines on whole runs: the sample kernel natively and under each VMM
+ * technique (the binary translator patches decoded code, the VMM writes guest
+ * memory), and self-modifying code rewritten after it was translated.
+ */
+import {describe, expect, it} from 'vitest';
+import {EventBus} from '../../source/bus/event-bus.js';
+import type {VmEvent} from '../../source/bus/events.js';
+import type {Engine} from '../../source/cpu/engine.js';
+import {runHeadless} from '../../source/cpu/headless.js';
+import {Machine} from '../../source/cpu/machine.js';
+import {assembleOrThrow} from '../../source/isa/assembler/index.js';
+import {buildSimulation} from '../../source/scenario/build.js';
+import {packageFile, scenarioFromFlags} from '../../source/scenario/scenario.js';
+
+function kernelRun(engine: Engine, vmm: 'none' | 'trap' | 'bt' | 'pv') {
+	const bus = new EventBus();
+	const events: VmEvent[] = [];
+	for (const kind of ['exception.raised', 'interrupt.taken', 'iret', 'vmm.intercept', 'vmm.translate'] as const) {
+		bus.on(kind, (e) => events.push(e as VmEvent));
+	}
+	const scenario = {...scenarioFromFlags({programs: [packageFile('samples/user/hanoi.s')], input: '4'}), vmm};
+	const sim = buildSimulation(scenario, {engine, bus});
+	let output = '';
+	const {stop} = runHeadless(sim, {maxInstructions: 3_000_000, onOutput: (t) => (output += t)});
+	const m = sim.machine;
+	return {
+		state: {stop, instret: m.instret, cycles: m.cycles, regs: [...m.regs], pc: m.pc, flags: m.flags, exceptions: [...m.exceptionCounts]},
+		output,
+		events,
+		translated: m.jit?.stats.translated ?? 0,
+	};
+}
+
+describe('whole runs agree under both engines', () => {
+	for (const vmm of ['none', 'trap', 'bt', 'pv'] as const) {
+		it(`hanoi 4 on the sample kernel, vmm ${vmm}`, () => {
+			const interp = kernelRun('interp', vmm);
+			const jit = kernelRun('jit', vmm);
+			expect(interp.output).toContain('move disk');
+			expect(jit.state).toEqual(interp.state);
+			expect(jit.output).toBe(interp.output);
+			expect(jit.events).toEqual(interp.events);
+			expect(jit.translated).toBeGreaterThan(jit.state.instret / 4);
+		});
+	}
+
+	it('code rewritten after it was translated runs as rewritten', () => {
+		// The loop body's `add r1, r1, 1` becomes `add r1, r1, 2` (a copy of `spare`) after 50 rounds.
+		const source = `
+        mov r1, 0
+        mov r3, 0
+loop:   add r3, r3, 1
+        cmp r3, 50
+        jnz site
+        ld r4, [spare]
+        st r4, [site]
+        ld r4, [spare+4]
+        st r4, [site+4]
+site:   add r1, r1, 1
+        cmp r3, 100
+        jnz loop
+        out 0xF0, 0
+spare:  add r1, r1, 2
+`;
+		const bytes = assembleOrThrow(source, {file: 'smc.s'}).bytes;
+		const run = (engine: Engine) => {
+			const m = new Machine({engine, hot: 2});
+			m.load(bytes);
+			while (!m.stopped) m.run(7);
+			return m;
+		};
+		const interp = run('interp');
+		const jit = run('jit');
+		expect(interp.regs[1]).toBe(49 + 2 * 51);
+		expect(jit.regs[1]).toBe(interp.regs[1]);
+		expect(jit.instret).toBe(interp.instret);
+		expect(jit.jit!.stats.dropped).toBeGreaterThan(0);
+	});
+});
