@@ -1,0 +1,86 @@
+/**
+ * The event map (events.ts) as a schema: one table row per event kind, one
+ * entry per field. Trace readers check every event line against it
+ * (trace/event-check.ts), so a damaged line is reported by line, field and
+ * expected type instead of crashing whatever reads the field later.
+ *
+ * The types in events.ts stay the source of truth for the core; the check at
+ * the end of this file fails to compile when a row and its EventMap entry
+ * disagree, so adding a field to an event is one line here (optional fields:
+ * `Type.Optional(…)`, and traces recorded before the field still read).
+ */
+import Type, {type Static, type TLiteral, type TObject, type TProperties, type TUnion} from 'typebox';
+import type {EventKind, EventOf, ExitCategory, StopReason} from './events.js';
+
+const integer = (description: string, minimum?: number, maximum?: number) => Type.Integer({description, ...(minimum === undefined ? {} : {minimum}), ...(maximum === undefined ? {} : {maximum})});
+
+/** Addresses: V32's are 32-bit; a KVM import's guest rip is 64-bit, so no upper bound. */
+const address = integer('an address (an integer ≥ 0)', 0);
+const int = integer('an integer');
+const count = integer('a count (an integer ≥ 0)', 0);
+const vector = integer('an exception vector (an integer from 0 to 255)', 0, 255);
+const irq = integer('an IRQ line (an integer from 0 to 255)', 0, 255);
+const pid = integer('a process id (an integer)');
+const flag = Type.Boolean({description: 'true or false'});
+const text = Type.String({description: 'a string'});
+const oneOf = <T extends string>(values: readonly T[]) =>
+	Type.Union(
+		values.map((v) => Type.Literal(v)),
+		{description: values.map((v) => `"${v}"`).join(', ').replace(/, ([^,]*)$/, ' or $1')},
+	) as unknown as TUnion<[TLiteral<T>]>;
+
+export const stopReasons = ['poweroff', 'triple-fault', 'halt-interrupts-disabled', 'halt-nothing-can-wake', 'instruction-limit', 'exception-loop'] as const satisfies readonly StopReason[];
+export const exitCategories = ['privileged', 'exception', 'hypercall', 'bt', 'timer', 'host'] as const satisfies readonly ExitCategory[];
+
+/** Fields every event has (events.ts `Base`). */
+export const baseFields = {
+	cycle: integer('a cycle count (an integer ≥ 0)', 0),
+	instret: integer('an instruction count (an integer ≥ 0)', 0),
+	guest: integer('a guest index (an integer ≥ -1; -1 is the real machine)', -1),
+};
+
+/** One row per event kind: its own fields (the base fields are added to each). */
+export const eventFields = {
+	instruction: {pc: address, phys: address, supervisor: flag, header: int},
+	'exception.raised': {vector, pc: address, badaddr: int, supervisor: flag, phys: Type.Optional(address)},
+	'exception.delivered': {vector, epc: address, handler: address, fromSupervisor: flag},
+	iret: {pc: address, to: address, toSupervisor: flag, toPhys: Type.Optional(address)},
+	'interrupt.raised': {irq, vector},
+	'interrupt.taken': {irq, vector, pc: address},
+	io: {port: int, direction: oneOf(['in', 'out'] as const), value: int},
+	halt: {state: oneOf(['waiting', 'woke'] as const), pc: address},
+	stop: {reason: oneOf(stopReasons), code: int, message: text},
+	console: {text},
+	'os.handler': {vector, handler: address, symbol: text},
+	'os.syscall': {pid, number: int, name: text, args: Type.Tuple([int, int, int], {description: 'three integers [a, b, c]'})},
+	'os.switch': {from: pid, to: pid},
+	'os.return': {pid, pc: address},
+	'os.kill': {pid, vector, epc: address},
+	'os.exit': {pid, code: int},
+	'vmm.intercept': {reason: text, category: oneOf(exitCategories), pc: address},
+	'vmm.emulate': {mnemonic: text, pc: address, effect: text},
+	'vmm.reflect': {vector, handler: address, symbol: text},
+	'vmm.translate': {block: address, length: count, patches: count},
+	'vmm.hypercall': {number: int, name: text},
+	'vmm.resume': {pc: address, cost: count},
+	'vmm.worldswitch': {from: int, to: int},
+	'host.enter': {reason: text},
+	'host.exit': {cost: count},
+} satisfies Record<EventKind, TProperties>;
+
+type Fields = typeof eventFields;
+type Flat<T> = {[P in keyof T]: T[P]};
+type Props<K extends EventKind> = Flat<{kind: TLiteral<K>} & typeof baseFields & Fields[K]>;
+export type EventSchema<K extends EventKind> = Props<K> extends TProperties ? TObject<Props<K>> : never;
+
+/** The schema of one event of kind K: `kind`, its fields, the base fields. Other keys are allowed (later versions' fields). */
+export function eventSchema<K extends EventKind>(kind: K): EventSchema<K> {
+	return Type.Object({kind: Type.Literal(kind), ...eventFields[kind], ...baseFields}) as unknown as EventSchema<K>;
+}
+
+// ---- the schema and events.ts agree (a compile-time check) -----------------------------
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Agrees = {[K in EventKind]: Same<Static<EventSchema<K>>, EventOf<K>>};
+/** Fails to compile, naming the kind, when a row of eventFields and its EventMap entry differ. */
+export const schemaMatchesEventMap: {[K in EventKind]: true} = {} as Agrees;
