@@ -75,7 +75,7 @@ export type EventSchema<K extends EventKind> = Props<K> extends TProperties ? TO
 
 /** The schema of one event of kind K: `kind`, its fields, the base fields. Other keys are allowed (later versions' fields). */
 export function eventSchema<K extends EventKind>(kind: K): EventSchema<K> {
-	return Type.Object({kind: Type.Literal(kind), ...eventFields[kind], ...baseFields}) as unknown as EventSchema<K>;
+	return Type.Object({kind: Type.Literal(kind), ...baseFields, ...eventFields[kind]}) as unknown as EventSchema<K>;
 }
 
 // ---- the schema and events.ts agree (a compile-time check) -----------------------------

@@ -17,6 +17,7 @@ import {
 	checkEvent,
 	checkHeader,
 	checksumString,
+	footerProblem,
 	isFooter,
 	traceEventKinds,
 } from './format.js';
@@ -216,7 +217,7 @@ export class Scanner {
 			} catch {
 				// reported below
 			}
-			if (!isFooter(value)) return this.malformed(this.line, at, 'malformed footer line');
+			if (!isFooter(value)) return this.malformed(this.line, at, `malformed footer line: ${value === null ? 'not JSON' : footerProblem(value)}`);
 			this.footer = value;
 			this.ended = true;
 			this.eventsEnd = at;
@@ -247,7 +248,12 @@ export class Scanner {
 			kind = kindIndex.get(e.kind)!;
 			cycle = e.cycle;
 		}
-		if (firstOfBlock) this.startBlock(at, cycle);
+		if (firstOfBlock) {
+			// One machine, one clock: cycles never decrease (reader.ts checks within blocks).
+			const before = this.blocks > 0 ? this.cycles[this.blocks - 1]! : 0;
+			if (cycle < before) return this.malformed(this.line, at, `malformed event line: field "cycle" decreases (${cycle} after ${before})`);
+			this.startBlock(at, cycle);
+		}
 		this.masks[this.blocks - 1]! |= bit(kind);
 		this.counts[kind]!++;
 		this.events++;

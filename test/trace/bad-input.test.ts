@@ -65,7 +65,7 @@ describe('files that are not traces at all', () => {
 		const file = tmp.path('v99.jsonl');
 		const header = {...JSON.parse(good[0]!), version: 99};
 		writeLines(file, [JSON.stringify(header), ...good.slice(1)]);
-		expect(await fails(file)).toBe(`${file}:1: unknown trace format version 99 (this vmtop reads version 1)`);
+		expect(await fails(file)).toBe(`${file}:1: unknown trace format version 99 (this vmtop reads version 1 and 2)`);
 	});
 
 	test('empty file', async () => {
@@ -119,7 +119,7 @@ describe('damaged traces replay what is good and say what is wrong', () => {
 		// The open pass saw a changed file (checksum); the read found the line.
 		expect(problems).toEqual([
 			expect.stringMatching(/checksum mismatch/),
-			'21: malformed event line: io event without a numeric "cycle"; replaying the 19 events before it',
+			'21: malformed event line: io event: field "cycle": expected a cycle count (an integer ≥ 0), got "soon"; replaying the 19 events before it',
 		]);
 	});
 
