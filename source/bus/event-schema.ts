@@ -7,12 +7,11 @@
  * The types in events.ts stay the source of truth for the core; the check at
  * the end of this file fails to compile when a row and its EventMap entry
  * disagree, so adding a field to an event is one line here (optional fields:
- * `Type.Optional(…)`, and traces recorded before the field still read).
+ * `v.optional(…)`, and traces recorded before the field still read).
  */
-import Type, {type Static, type TLiteral, type TObject, type TProperties, type TUnion} from 'typebox';
+import * as v from 'valibot';
+import {integer, oneOf} from '../schema/explain.js';
 import type {EventKind, EventOf, ExitCategory, StopReason} from './events.js';
-
-const integer = (description: string, minimum?: number, maximum?: number) => Type.Integer({description, ...(minimum === undefined ? {} : {minimum}), ...(maximum === undefined ? {} : {maximum})});
 
 /** Addresses: V32's are 32-bit; a KVM import's guest rip is 64-bit, so no upper bound. */
 const address = integer('an address (an integer ≥ 0)', 0);
@@ -21,13 +20,8 @@ const count = integer('a count (an integer ≥ 0)', 0);
 const vector = integer('an exception vector (an integer from 0 to 255)', 0, 255);
 const irq = integer('an IRQ line (an integer from 0 to 255)', 0, 255);
 const pid = integer('a process id (an integer)');
-const flag = Type.Boolean({description: 'true or false'});
-const text = Type.String({description: 'a string'});
-const oneOf = <T extends string>(values: readonly T[]) =>
-	Type.Union(
-		values.map((v) => Type.Literal(v)),
-		{description: values.map((v) => `"${v}"`).join(', ').replace(/, ([^,]*)$/, ' or $1')},
-	) as unknown as TUnion<[TLiteral<T>]>;
+const flag = v.boolean('true or false');
+const text = v.string('a string');
 
 export const stopReasons = ['poweroff', 'triple-fault', 'halt-interrupts-disabled', 'halt-nothing-can-wake', 'instruction-limit', 'exception-loop'] as const satisfies readonly StopReason[];
 export const exitCategories = ['privileged', 'exception', 'hypercall', 'bt', 'timer', 'host'] as const satisfies readonly ExitCategory[];
@@ -42,9 +36,9 @@ export const baseFields = {
 /** One row per event kind: its own fields (the base fields are added to each). */
 export const eventFields = {
 	instruction: {pc: address, phys: address, supervisor: flag, header: int},
-	'exception.raised': {vector, pc: address, badaddr: int, supervisor: flag, phys: Type.Optional(address)},
+	'exception.raised': {vector, pc: address, badaddr: int, supervisor: flag, phys: v.optional(address)},
 	'exception.delivered': {vector, epc: address, handler: address, fromSupervisor: flag},
-	iret: {pc: address, to: address, toSupervisor: flag, toPhys: Type.Optional(address)},
+	iret: {pc: address, to: address, toSupervisor: flag, toPhys: v.optional(address)},
 	'interrupt.raised': {irq, vector},
 	'interrupt.taken': {irq, vector, pc: address},
 	io: {port: int, direction: oneOf(['in', 'out'] as const), value: int},
@@ -52,7 +46,7 @@ export const eventFields = {
 	stop: {reason: oneOf(stopReasons), code: int, message: text},
 	console: {text},
 	'os.handler': {vector, handler: address, symbol: text},
-	'os.syscall': {pid, number: int, name: text, args: Type.Tuple([int, int, int], {description: 'three integers [a, b, c]'})},
+	'os.syscall': {pid, number: int, name: text, args: v.tuple([int, int, int], 'three integers [a, b, c]')},
 	'os.switch': {from: pid, to: pid},
 	'os.return': {pid, pc: address},
 	'os.kill': {pid, vector, epc: address},
@@ -66,21 +60,22 @@ export const eventFields = {
 	'vmm.worldswitch': {from: int, to: int},
 	'host.enter': {reason: text},
 	'host.exit': {cost: count},
-} satisfies Record<EventKind, TProperties>;
+} satisfies Record<EventKind, v.ObjectEntries>;
 
 type Fields = typeof eventFields;
 type Flat<T> = {[P in keyof T]: T[P]};
-type Props<K extends EventKind> = Flat<{kind: TLiteral<K>} & typeof baseFields & Fields[K]>;
-export type EventSchema<K extends EventKind> = Props<K> extends TProperties ? TObject<Props<K>> : never;
+type Props<K extends EventKind> = Flat<{kind: v.LiteralSchema<K, string>} & typeof baseFields & Fields[K]>;
+export type EventSchema<K extends EventKind> = Props<K> extends v.ObjectEntries ? v.LooseObjectSchema<Props<K>, string> : never;
 
-/** The schema of one event of kind K: `kind`, its fields, the base fields. Other keys are allowed (later versions' fields). */
+/** The schema of one event of kind K: `kind`, the base fields, its fields. Other keys are allowed (later versions' fields). */
 export function eventSchema<K extends EventKind>(kind: K): EventSchema<K> {
-	return Type.Object({kind: Type.Literal(kind), ...baseFields, ...eventFields[kind]}) as unknown as EventSchema<K>;
+	return v.looseObject({kind: v.literal(kind, `"${kind}"`), ...baseFields, ...eventFields[kind]}, 'an event (a JSON object)') as unknown as EventSchema<K>;
 }
 
 // ---- the schema and events.ts agree (a compile-time check) -----------------------------
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Agrees = {[K in EventKind]: Same<Static<EventSchema<K>>, EventOf<K>>};
+type Output<K extends EventKind> = Props<K> extends v.ObjectEntries ? v.InferOutput<v.ObjectSchema<Props<K>, undefined>> : never;
+type Agrees = {[K in EventKind]: Same<Output<K>, EventOf<K>>};
 /** Fails to compile, naming the kind, when a row of eventFields and its EventMap entry differ. */
 export const schemaMatchesEventMap: {[K in EventKind]: true} = {} as Agrees;

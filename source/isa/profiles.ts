@@ -5,9 +5,8 @@
  * `pentium` leaves `pushf popf sidt smsw` unprivileged, as on the Intel Pentium
  * (Robin & Irvine). A profile may also come from a file, for `vmtop check`.
  */
-import Type from 'typebox';
-import {Compile} from 'typebox/compile';
-import {describe, explain, formatPath, show} from '../schema/explain.js';
+import * as v from 'valibot';
+import {explain, formatPath, show} from '../schema/explain.js';
 import {JsonTextError, parseStrictJson} from '../schema/strict-json.js';
 import {type Mnemonic, Op, mnemonics} from './opcodes.js';
 
@@ -34,15 +33,14 @@ export function privilegeTable(profile: Profile): Uint8Array {
 
 export class ProfileError extends Error {}
 
-const privilege = Type.Union([Type.Boolean(), Type.Literal('privileged'), Type.Literal('unprivileged')], {
-	description: 'true or false ("privileged" or "unprivileged")',
-});
+const privilegeText = 'true or false ("privileged" or "unprivileged")';
+const privilege = v.union([v.boolean(), v.literal('privileged'), v.literal('unprivileged')], privilegeText);
 /** The wrapped form; the flat form is the same entries at the top level beside "name". */
-const wrappedSchema = Type.Object(
-	{name: Type.Optional(Type.String({description: 'a string'})), privileged: Type.Record(Type.String(), privilege, {description: 'an object mapping instruction names to true or false'})},
-	{additionalProperties: false},
+const wrappedSchema = v.strictObject(
+	{name: v.optional(v.string('a string')), privileged: v.record(v.string(), privilege, 'an object mapping instruction names to true or false')},
+	'an object like {"name": "mine", "privileged": {"cli": false}}',
 );
-const isPrivilege = Compile(privilege);
+const isPrivilege = (value: unknown): boolean => v.is(privilege, value);
 
 /**
  * Parse a profile file. Two forms, one entry per instruction (spec §6):
@@ -76,7 +74,7 @@ export function parseProfile(text: string, file: string): Profile {
 	const known = new Set<string>(mnemonics);
 	if (!wrapped) {
 		// A top-level key that is no instruction and holds no privilege value is a misspelt key, not an instruction.
-		const misplaced = Object.keys(entries).find((k) => !known.has(k.toLowerCase()) && !isPrivilege.Check(entries[k]));
+		const misplaced = Object.keys(entries).find((k) => !known.has(k.toLowerCase()) && !isPrivilege(entries[k]));
 		if (misplaced !== undefined) {
 			throw new ProfileError(`${file}: unknown key '${misplaced}' (expected "name", "privileged", or instruction names mapped to true or false)`);
 		}
@@ -87,9 +85,9 @@ export function parseProfile(text: string, file: string): Profile {
 	}
 	const privileged = new Set(classic.privileged);
 	for (const [key, value] of Object.entries(entries)) {
-		if (!isPrivilege.Check(value)) {
+		if (!isPrivilege(value)) {
 			const where = wrapped ? `"privileged"."${key}"` : `"${key}"`;
-			throw new ProfileError(`${file}: ${where} must be ${describe(privilege)}, got ${JSON.stringify(value)}`);
+			throw new ProfileError(`${file}: ${where} must be ${privilegeText}, got ${JSON.stringify(value)}`);
 		}
 		const m = key.toLowerCase() as Mnemonic;
 		if (value === true || value === 'privileged') privileged.add(m);

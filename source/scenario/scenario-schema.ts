@@ -9,8 +9,9 @@
  * as a trace header carries it, checked again before a trace's run is rebuilt.
  */
 import {freemem} from 'node:os';
-import Type, {type TInteger, type TOptional} from 'typebox';
+import * as v from 'valibot';
 import {defaultCosts} from '../cpu/costs.js';
+import {integer, oneOf, strictRecord} from '../schema/explain.js';
 import {vmmTechniques} from './simulation.js';
 
 export const DEFAULT_MEMORY = 1 << 20;
@@ -24,81 +25,87 @@ export const MAX_COST = 1_000_000;
 
 const costKeys = Object.keys(defaultCosts) as Array<keyof typeof defaultCosts>;
 const costText = `a whole number of cycles from 0 to ${MAX_COST}`;
-const cost = Type.Integer({minimum: 0, maximum: MAX_COST, description: costText});
+const cost = integer(costText, 0, MAX_COST);
 
 /** Changes to the cost model (spec §8): any of its keys, bounded integers. */
-export const costsSchema = Type.Object(Object.fromEntries(costKeys.map((k) => [k, Type.Optional(cost)])) as unknown as Record<keyof typeof defaultCosts, TOptional<TInteger>>, {
-	additionalProperties: false,
-	description: 'an object like {"vmmRoundTrip": 500}',
-});
+export const costsSchema = strictRecord(
+	Object.fromEntries(costKeys.map((k) => [k, v.optional(cost)])) as Record<keyof typeof defaultCosts, v.OptionalSchema<typeof cost, undefined>>,
+	'an object like {"vmmRoundTrip": 500}',
+);
 
 /** A whole cost model (a trace header's): every key. */
-export const costModelSchema = Type.Object(Object.fromEntries(costKeys.map((k) => [k, cost])) as unknown as Record<keyof typeof defaultCosts, TInteger>, {
-	description: `a cost model: ${costKeys.join(', ')}, each ${costText}`,
-});
+export const costModelSchema = v.object(
+	Object.fromEntries(costKeys.map((k) => [k, cost])) as Record<keyof typeof defaultCosts, typeof cost>,
+	`a cost model: ${costKeys.join(', ')}, each ${costText}`,
+);
 
 const memoryText = `a number of bytes, a multiple of 4 from ${MIN_MEMORY} to ${MAX_MEMORY}`;
-export const memorySchema = Type.Integer({minimum: MIN_MEMORY, maximum: MAX_MEMORY, multipleOf: 4, description: memoryText});
-const filePath = Type.String({minLength: 1, description: 'a file path (relative to the scenario)'});
-const programs = Type.Array(filePath, {minItems: 1, description: 'a list of one or more user-program paths like ["../user/hello.s"]'});
-const vmm = Type.Union(
-	vmmTechniques.map((t) => Type.Literal(t)),
-	{description: vmmTechniques.map((a) => `"${a}"`).join(', ').replace(/, ([^,]*)$/, ' or $1')},
-);
-const type = Type.Union([Type.Literal(1), Type.Literal(2)], {description: '1 (VMM on bare metal) or 2 (hosted VMM)'});
-const isa = Type.Union([Type.Literal('classic'), Type.Literal('pentium'), Type.String({pattern: '\\.json$'})], {
-	description: '"classic", "pentium" or a profile file (.json)',
-});
-const text = Type.String({description: 'a string'});
-const guestCount = Type.Integer({minimum: 1, maximum: MAX_GUESTS, description: `a number of guests from 1 to ${MAX_GUESTS}, or a list of guests`});
+export const memorySchema = v.pipe(integer(memoryText, MIN_MEMORY, MAX_MEMORY), v.multipleOf(4, memoryText));
+const pathText = 'a file path (relative to the scenario)';
+const filePath = v.pipe(v.string(pathText), v.minLength(1, pathText));
+const programsText = 'a list of one or more user-program paths like ["../user/hello.s"]';
+const programs = v.pipe(v.array(filePath, programsText), v.minLength(1, programsText));
+const vmm = oneOf(vmmTechniques);
+const type = oneOf([1, 2] as const, '1 (VMM on bare metal) or 2 (hosted VMM)');
+const isaText = '"classic", "pentium" or a profile file (.json)';
+const isa = v.pipe(v.string(isaText), v.check((s) => s === 'classic' || s === 'pentium' || s.endsWith('.json'), isaText));
+const text = v.string('a string');
+const countText = `a number of guests from 1 to ${MAX_GUESTS}, or a list of guests`;
+const guestCount = integer(countText, 1, MAX_GUESTS);
 const listText = `a number of guests from 1 to ${MAX_GUESTS}, or a list of guests like [{"programs": ["../user/hello.s"]}]`;
+const maxInstructions = integer('a whole number ≥ 1', 1, Number.MAX_SAFE_INTEGER);
 
-const guestFile = Type.Object(
-	{name: Type.Optional(text), kernel: Type.Optional(filePath), programs, input: Type.Optional(text), inputFile: Type.Optional(filePath)},
-	{additionalProperties: false, description: 'a guest like {"programs": ["../user/hello.s"], "input": "3\\n"}'},
+const guestFile = v.strictObject(
+	{name: v.optional(text), kernel: v.optional(filePath), programs, input: v.optional(text), inputFile: v.optional(filePath)},
+	'a guest like {"programs": ["../user/hello.s"], "input": "3\\n"}',
 );
+const guestList = <T extends v.GenericSchema>(guest: T) => v.pipe(v.array(guest, listText), v.minLength(1, listText), v.maxLength(MAX_GUESTS, listText));
 
 /** A scenario file as written. Cross-key rules (input xor inputFile, type 2 needs a VMM, …) are checked in scenario.ts. */
-export const scenarioFileSchema = Type.Object(
+export const scenarioFileSchema = v.strictObject(
 	{
-		name: Type.Optional(text),
-		description: Type.Optional(text),
-		kernel: Type.Optional(filePath),
-		programs: Type.Optional(programs),
-		input: Type.Optional(text),
-		inputFile: Type.Optional(filePath),
-		isa: Type.Optional(isa),
-		memory: Type.Optional(memorySchema),
-		maxInstructions: Type.Optional(Type.Integer({minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'a whole number ≥ 1'})),
-		vmm: Type.Optional(vmm),
-		type: Type.Optional(type),
-		vms: Type.Optional(Type.Union([guestCount, Type.Array(guestFile, {minItems: 1, maxItems: MAX_GUESTS})], {description: listText})),
-		costs: Type.Optional(costsSchema),
+		name: v.optional(text),
+		description: v.optional(text),
+		kernel: v.optional(filePath),
+		programs: v.optional(programs),
+		input: v.optional(text),
+		inputFile: v.optional(filePath),
+		isa: v.optional(isa),
+		memory: v.optional(memorySchema),
+		maxInstructions: v.optional(maxInstructions),
+		vmm: v.optional(vmm),
+		type: v.optional(type),
+		vms: v.optional(v.union([guestCount, guestList(guestFile)], listText)),
+		costs: v.optional(costsSchema),
 	},
-	{additionalProperties: false, description: 'the scenario: an object like {"programs": ["../user/hello.s"]}'},
+	'the scenario: an object like {"programs": ["../user/hello.s"]}',
 );
 
-const guestSpec = Type.Object({name: Type.Optional(text), kernel: Type.Optional(filePath), programs, input: text});
+const guestSpec = v.object({name: v.optional(text), kernel: v.optional(filePath), programs, input: text}, 'a guest');
 
 /** A validated Scenario (scenario.ts), as a trace header stores it to rebuild the run. */
-export const scenarioSpecSchema = Type.Object({
-	file: Type.String(),
-	name: text,
-	description: Type.Optional(text),
-	kernel: filePath,
-	programs: Type.Array(filePath, {description: 'a list of user-program paths'}),
-	input: text,
-	isa,
-	memory: memorySchema,
-	maxInstructions: Type.Optional(Type.Integer({minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'a whole number ≥ 1'})),
-	vmm,
-	type,
-	vms: Type.Union([guestCount, Type.Array(guestSpec, {minItems: 1, maxItems: MAX_GUESTS})], {description: listText}),
-	costs: costsSchema,
-});
+export const scenarioSpecSchema = v.object(
+	{
+		file: text,
+		name: text,
+		description: v.optional(text),
+		kernel: filePath,
+		programs: v.array(filePath, 'a list of user-program paths'),
+		input: text,
+		isa,
+		memory: memorySchema,
+		maxInstructions: v.optional(maxInstructions),
+		vmm,
+		type,
+		vms: v.union([guestCount, guestList(guestSpec)], listText),
+		costs: costsSchema,
+	},
+	'a scenario',
+);
 
 /** A bare program's run (scenario/build.ts, buildBareSimulation), as a trace header stores it. */
-export const bareSpecSchema = Type.Object({program: filePath, isa, memory: memorySchema, input: text});
+export const bareSpecSchema = v.object({program: filePath, isa, memory: memorySchema, input: text}, 'a bare program run');
+
 
 /**
  * Guests × memory against MAX_TOTAL_MEMORY and the machine's free memory,

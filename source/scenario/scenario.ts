@@ -9,8 +9,7 @@
 import {readFileSync} from 'node:fs';
 import * as path from 'node:path';
 import {fileURLToPath} from 'node:url';
-import type {Static} from 'typebox';
-import {Compile} from 'typebox/compile';
+import * as v from 'valibot';
 import type {CostModel} from '../cpu/costs.js';
 import {type Issue, explain, formatPath, show} from '../schema/explain.js';
 import {JsonTextError, parseStrictJson} from '../schema/strict-json.js';
@@ -94,7 +93,11 @@ export function parseScenario(text: string, file: string, readFile: (p: string) 
 		if (error instanceof JsonTextError) throw new ScenarioError(`${file}: ${error.message}`);
 		throw error;
 	}
-	if (!checkScenarioFile.Check(data)) throw new ScenarioError(`${file}: ${issueText(explain(scenarioFileSchema, data))}`);
+	if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+		throw new ScenarioError(`${file}: expected the scenario: an object like {"programs": ["../user/hello.s"]}, got ${show(data)}`);
+	}
+	const issue = explain(scenarioFileSchema, data);
+	if (issue) throw new ScenarioError(`${file}: ${issueText(issue)}`);
 	const top = data as ScenarioFile;
 	const dir = path.dirname(file);
 	const resolve = (p: string): string => (path.isAbsolute(p) ? p : path.join(dir, p));
@@ -157,8 +160,7 @@ export function parseScenario(text: string, file: string, readFile: (p: string) 
 	return scenario;
 }
 
-type ScenarioFile = Static<typeof scenarioFileSchema>;
-const checkScenarioFile = Compile(scenarioFileSchema);
+type ScenarioFile = v.InferOutput<typeof scenarioFileSchema>;
 
 /** A schema issue as a scenario message (after `FILE: `). */
 export function issueText(issue: Issue | null): string {

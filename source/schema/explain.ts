@@ -1,100 +1,100 @@
 /**
  * What is wrong with a value, said the way a person fixes it: which key, what
  * was expected, what was found. Every file vmtop reads (trace lines and
- * headers, scenarios, ISA profiles) is checked against a TypeBox schema; the
- * compiled check answers yes/no fast, and only when it says no does this walk
- * the schema to find the first problem. A schema node's `description` is the
- * "expected …" text, so messages are written next to the types they describe.
+ * headers, scenarios, ISA profiles) is checked against a valibot schema whose
+ * every node carries its "expected …" text as its message (the helpers below),
+ * so the wording lives next to the rule it describes.
  */
-import type {TSchema} from 'typebox';
-import Value from 'typebox/value';
+import * as v from 'valibot';
 
 export type Path = ReadonlyArray<string | number>;
+type Schema = v.GenericSchema;
 
 export type Issue =
 	/** A required key is absent. */
 	| {kind: 'missing'; path: Path; expected: string}
-	/** A key the schema does not know (objects with `additionalProperties: false`). */
+	/** A key the schema does not know (strict objects). */
 	| {kind: 'unknown'; path: Path; allowed: string[]}
 	/** A value of the wrong type or out of range. */
 	| {kind: 'value'; path: Path; expected: string; got: unknown};
 
 type Node = Record<string, unknown>;
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-	return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** The first problem of `value` against `schema`, or null when it conforms. */
-export function explain(schema: TSchema, value: unknown, path: Path = []): Issue | null {
-	const s = schema as Node;
-	if (s['type'] === 'object' && isRecord(value)) {
-		const props = (s['properties'] ?? {}) as Record<string, TSchema>;
-		const required = (s['required'] ?? []) as string[];
-		if (s['additionalProperties'] === false) {
-			for (const k of Object.keys(value)) if (!Object.hasOwn(props, k)) return {kind: 'unknown', path: [...path, k], allowed: Object.keys(props)};
-		}
-		for (const [k, sub] of Object.entries(props)) {
-			if (!Object.hasOwn(value, k) || value[k] === undefined) {
-				if (required.includes(k)) return {kind: 'missing', path: [...path, k], expected: describe(sub)};
-				continue;
-			}
-			const issue = explain(sub, value[k], [...path, k]);
-			if (issue) return issue;
-		}
-		const patterns = s['patternProperties'] as Record<string, TSchema> | undefined;
-		const each = patterns ? Object.values(patterns)[0] : undefined;
-		if (each) {
-			for (const [k, v] of Object.entries(value)) {
-				const issue = explain(each, v, [...path, k]);
-				if (issue) return issue;
-			}
-		}
-	} else if (Array.isArray(s['anyOf'])) {
-		// A union: when only one branch is of the value's JSON type, the problem is inside that branch.
-		const branches = (s['anyOf'] as TSchema[]).filter((b) => sameJsonType(b, value));
-		if (branches.length === 1 && !Value.Check(schema, value)) {
-			const branch = branches[0]!;
-			const issue = explain(branch, value, path);
-			// The branch itself is wrong and says nothing of its own: the union's description says more.
-			const bare = issue?.kind === 'value' && issue.path.length === path.length && typeof (branch as Node)['description'] !== 'string';
-			if (issue && !bare) return issue;
-		}
-	} else if (s['type'] === 'array' && Array.isArray(value)) {
-		const items = s['items'];
-		const ok = (s['minItems'] === undefined || value.length >= (s['minItems'] as number)) && (s['maxItems'] === undefined || value.length <= (s['maxItems'] as number));
-		const tupleOk = !Array.isArray(items) || value.length === items.length;
-		if (ok && tupleOk) {
-			for (let i = 0; i < value.length; i++) {
-				const sub = Array.isArray(items) ? (items[i] as TSchema) : (items as TSchema | undefined);
-				if (!sub) continue;
-				const issue = explain(sub, value[i], [...path, i]);
-				if (issue) return issue;
-			}
-		}
+export function explain(schema: Schema, value: unknown): Issue | null {
+	const result = v.safeParse(schema, value, {abortEarly: true});
+	if (result.success) return null;
+	const issue = innermost(result.issues[0]);
+	const path: Array<string | number> = (issue.path ?? []).map((p) => p.key as string | number);
+	if (issue.type === 'strict_object' && issue.expected === 'never') {
+		const parentPath = path.slice(0, -1);
+		const parent = nodeAt(schema, parentPath);
+		const parentValue = valueAt(value, parentPath);
+		// valibot's objects accept arrays (their indexes look like keys): a list where an object belongs is a wrong value.
+		if (Array.isArray(parentValue)) return {kind: 'value', path: parentPath, expected: parent ? messageOf(parent) : issue.message, got: parentValue};
+		return {kind: 'unknown', path, allowed: Object.keys((parent?.['entries'] ?? {}) as object)};
 	}
-	if (!Value.Check(schema, value)) return {kind: 'value', path, expected: describe(schema), got: value};
-	return null;
+	if (issue.input === undefined && (issue.type === 'object' || issue.type === 'strict_object' || issue.type === 'loose_object')) {
+		const node = nodeAt(schema, path);
+		return {kind: 'missing', path, expected: node ? messageOf(node) : issue.message};
+	}
+	return {kind: 'value', path, expected: issue.message, got: issue.input};
 }
 
-function sameJsonType(schema: TSchema, value: unknown): boolean {
-	switch ((schema as Node)['type']) {
-		case 'integer':
-		case 'number':
-			return typeof value === 'number';
-		case 'string':
-			return typeof value === 'string';
-		case 'boolean':
-			return typeof value === 'boolean';
-		case 'array':
-			return Array.isArray(value);
-		case 'object':
-			return isRecord(value);
-		case 'null':
-			return value === null;
-		default:
-			return false;
+/**
+ * A union's issue says only "expected one of these"; when one branch got
+ * further (a deeper path: the value was of its type) or failed only a range
+ * check, its issue says more.
+ */
+function innermost(issue: v.BaseIssue<unknown>): v.BaseIssue<unknown> {
+	if (issue.type !== 'union' || !issue.issues || issue.issues.length === 0) return issue;
+	// A branch's issue has its path relative to the union's value.
+	const within = (i: v.BaseIssue<unknown>): v.BaseIssue<unknown> => ({...i, path: [...(issue.path ?? []), ...(i.path ?? [])] as typeof i.path});
+	const deeper = issue.issues.find((i) => (i.path?.length ?? 0) > 0);
+	if (deeper) return innermost(within(deeper));
+	const ranged = issue.issues.find((i) => i.kind === 'validation');
+	return ranged ? innermost(within(ranged)) : issue;
+}
+
+function valueAt(value: unknown, path: Path): unknown {
+	let at = value;
+	for (const key of path) at = at === null || typeof at !== 'object' ? undefined : (at as Record<string | number, unknown>)[key];
+	return at;
+}
+
+/** The schema node at `path` (through optionals, pipes, unions, lists). */
+function nodeAt(schema: Schema, path: Path): Node | undefined {
+	let node: Node | undefined = schema as unknown as Node;
+	for (const key of path) {
+		node = unwrap(node);
+		if (!node) return undefined;
+		if (Array.isArray(node['options'])) {
+			const options = (node['options'] as Node[]).map(unwrap);
+			node = options.find((o) => o && (typeof key === 'number' ? o['item'] !== undefined || o['items'] !== undefined : o['entries'] !== undefined));
+			if (!node) return undefined;
+		}
+		if (typeof key === 'number') node = (Array.isArray(node['items']) ? (node['items'] as Node[])[key] : (node['item'] as Node | undefined)) ?? undefined;
+		else node = ((node['entries'] as Record<string, Node> | undefined)?.[key] ?? (node['value'] as Node | undefined)) ?? undefined;
 	}
+	return unwrap(node);
+}
+
+function unwrap(node: Node | undefined): Node | undefined {
+	for (;;) {
+		if (node && (node['type'] === 'optional' || node['type'] === 'nullable' || node['type'] === 'nullish') && node['wrapped']) node = node['wrapped'] as Node;
+		else if (node && node['type'] === 'unknown' && Array.isArray(node['pipe'])) {
+			// strictRecord: the object schema is the last item of the pipe.
+			const schemas = (node['pipe'] as Node[]).filter((p) => p['kind'] === 'schema' && p !== node);
+			const last = schemas[schemas.length - 1];
+			if (!last || last === node) return node;
+			node = last;
+		} else return node;
+	}
+}
+
+function messageOf(node: Node): string {
+	const n = unwrap(node) ?? node;
+	return typeof n['message'] === 'string' ? n['message'] : 'a value';
 }
 
 /** `vms[0].programs` */
@@ -116,34 +116,28 @@ export function show(value: unknown): string {
 	return text.length > 60 ? text.slice(0, 57) + '...' : text;
 }
 
-/** "expected …" for a schema node: its description, or one derived from its type. */
-export function describe(schema: TSchema): string {
-	const s = schema as Node;
-	if (typeof s['description'] === 'string') return s['description'];
-	if ('const' in s) return JSON.stringify(s['const']);
-	if (Array.isArray(s['anyOf'])) {
-		const parts = (s['anyOf'] as TSchema[]).map(describe);
-		return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} or ${parts[parts.length - 1]}` : (parts[0] ?? 'something else');
-	}
-	const lo = s['minimum'] as number | undefined;
-	const hi = s['maximum'] as number | undefined;
-	const range = lo !== undefined && hi !== undefined ? ` from ${lo} to ${hi}` : lo !== undefined ? ` ≥ ${lo}` : hi !== undefined ? ` ≤ ${hi}` : '';
-	switch (s['type']) {
-		case 'integer':
-			return `an integer${range}`;
-		case 'number':
-			return `a number${range}`;
-		case 'string':
-			return 'a string';
-		case 'boolean':
-			return 'true or false';
-		case 'null':
-			return 'null';
-		case 'array':
-			return 'a list';
-		case 'object':
-			return 'an object';
-		default:
-			return 'something else';
-	}
+// ---- schema helpers: every node says what it expects ------------------------------
+
+/** An integer in [min, max]; `expected` is the message of every check. */
+export function integer(expected: string, min?: number, max?: number) {
+	const actions = [v.integer(expected), ...(min === undefined ? [] : [v.minValue(min, expected)]), ...(max === undefined ? [] : [v.maxValue(max, expected)])];
+	return v.pipe(v.number(expected), ...(actions as [ReturnType<typeof v.integer<number, string>>]));
+}
+
+/** A strict object that is not a list either (valibot's objects accept arrays). */
+export function strictRecord<const E extends v.ObjectEntries>(entries: E, expected: string) {
+	return v.pipe(
+		v.unknown(),
+		v.check((x) => !Array.isArray(x), expected),
+		v.strictObject(entries, expected),
+	);
+}
+
+/** One of some string or number literals. */
+export function oneOf<const T extends readonly (string | number)[]>(values: T, expected = describeValues(values)) {
+	return v.picklist(values as unknown as T[number][], expected) as unknown as v.PicklistSchema<T, string>;
+}
+
+export function describeValues(values: readonly (string | number)[]): string {
+	return values.map((a) => JSON.stringify(a)).join(', ').replace(/, ([^,]*)$/, ' or $1');
 }

@@ -5,9 +5,8 @@
  * a header edited to `"guests": 100000000` is refused with a message, it does
  * not allocate.
  */
-import Type from 'typebox';
-import {Compile} from 'typebox/compile';
-import {explain, formatPath, show} from '../schema/explain.js';
+import * as v from 'valibot';
+import {explain, formatPath, integer, oneOf, show} from '../schema/explain.js';
 import {bareSpecSchema, costModelSchema, machineSizeProblem, scenarioSpecSchema} from '../scenario/scenario-schema.js';
 import {vmmTechniques} from '../scenario/simulation.js';
 
@@ -16,52 +15,55 @@ export const READ_VERSIONS = [1, 2] as const;
 /** Guests (vcpus) in a header: a recording has at most MAX_GUESTS; a KVM import one per vcpu of a real host. */
 export const MAX_HEADER_GUESTS = 4096;
 
-const text = Type.String({description: 'a string'});
-const count = (description: string) => Type.Integer({minimum: 0, description});
-const oneOf = (values: readonly string[]) =>
-	Type.Union(
-		values.map((v) => Type.Literal(v)),
-		{description: values.map((v) => `"${v}"`).join(', ').replace(/, ([^,]*)$/, ' or $1')},
-	);
+const text = v.string('a string');
+const count = (expected: string) => integer(expected, 0);
 
-const headerSchema = Type.Object({
-	vmtop: text,
-	created: text,
-	source: oneOf(['record', 'import']),
-	detail: oneOf(['exceptions', 'full']),
-	sampleEvery: Type.Integer({minimum: 0, maximum: 2 ** 31, description: 'instructions between CPU samples (an integer ≥ 0)'}),
-	scenario: Type.Object({
-		name: text,
-		spec: Type.Unknown(),
-		files: Type.Optional(Type.Record(Type.String(), Type.String(), {description: 'an object mapping paths to file texts'})),
-		maxInstructions: Type.Union([Type.Integer({minimum: 1}), Type.Null()], {description: 'a whole number ≥ 1 or null'}),
-		startInstret: count('an instruction count (an integer ≥ 0)'),
-	}),
-	isa: text,
-	vmm: Type.Object({
-		technique: oneOf(vmmTechniques),
-		type: Type.Union([Type.Literal(1), Type.Literal(2)], {description: '1 or 2'}),
-		guests: Type.Integer({minimum: 1, maximum: MAX_HEADER_GUESTS, description: `a number of guests from 1 to ${MAX_HEADER_GUESTS}`}),
-	}),
-	costs: costModelSchema,
-	symbols: Type.Record(Type.String(), Type.Record(Type.String(), Type.Integer(), {description: 'an object mapping labels to addresses'}), {
-		description: 'an object mapping programs to label tables',
-	}),
-	codeMap: Type.Optional(
-		Type.Array(
-			Type.Object({start: count('an address (an integer ≥ 0)'), size: count('a size in bytes (an integer ≥ 0)'), symbols: text, guest: Type.Integer({minimum: -1}), pid: Type.Integer()}),
-			{description: 'a list of code areas'},
+const headerSchema = v.looseObject(
+	{
+		vmtop: text,
+		created: text,
+		source: oneOf(['record', 'import'] as const),
+		detail: oneOf(['exceptions', 'full'] as const),
+		sampleEvery: integer('instructions between CPU samples (an integer ≥ 0)', 0, 2 ** 31),
+		scenario: v.looseObject(
+			{
+				name: text,
+				spec: v.unknown(),
+				files: v.optional(v.record(v.string(), v.string('a file text (a string)'), 'an object mapping paths to file texts')),
+				maxInstructions: v.nullable(integer('a whole number ≥ 1 or null', 1)),
+				startInstret: count('an instruction count (an integer ≥ 0)'),
+			},
+			'an object {name, spec, files, maxInstructions, startInstret}',
 		),
-	),
-	import: Type.Optional(Type.Object({from: text, file: text})),
-});
-const checkHeaderSchema = Compile(headerSchema);
-const checkScenarioSpec = Compile(scenarioSpecSchema);
-const checkBareSpec = Compile(bareSpecSchema);
+		isa: text,
+		vmm: v.looseObject(
+			{
+				technique: oneOf(vmmTechniques),
+				type: oneOf([1, 2] as const),
+				guests: integer(`a number of guests from 1 to ${MAX_HEADER_GUESTS}`, 1, MAX_HEADER_GUESTS),
+			},
+			'an object {technique, type, guests}',
+		),
+		costs: costModelSchema,
+		symbols: v.record(v.string(), v.record(v.string(), integer('an address (an integer)'), 'an object mapping labels to addresses'), 'an object mapping programs to label tables'),
+		codeMap: v.optional(
+			v.array(
+				v.looseObject(
+					{start: count('an address (an integer ≥ 0)'), size: count('a size in bytes (an integer ≥ 0)'), symbols: text, guest: integer('a guest index (an integer ≥ -1)', -1), pid: integer('an integer')},
+					'a code area {start, size, symbols, guest, pid}',
+				),
+				'a list of code areas',
+			),
+		),
+		import: v.optional(v.looseObject({from: text, file: text}, 'an object {from, file}')),
+	},
+	'a header object',
+);
 
 /** What is wrong with a header that says it is a vmtop trace of a version read here, or null. Follows `FILE:1: header: `. */
 export function headerProblem(h: Record<string, unknown>): string | null {
-	if (!checkHeaderSchema.Check(h)) return issueText(explain(headerSchema, h), '');
+	const issue = explain(headerSchema, h);
+	if (issue) return issueText(issue, '');
 	const vmm = h['vmm'] as {guests: number};
 	const scenario = h['scenario'] as {spec: unknown};
 	if (h['source'] === 'record' && vmm.guests > 16) return `field "vmm.guests": expected a number of guests from 1 to 16 in a recording, got ${vmm.guests}`;
@@ -76,12 +78,14 @@ export function headerProblem(h: Record<string, unknown>): string | null {
 function specProblem(spec: unknown): string | null {
 	if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) return null;
 	if ('vmm' in spec) {
-		if (!checkScenarioSpec.Check(spec)) return issueText(explain(scenarioSpecSchema, spec), 'scenario.spec');
-		const s = spec as {vms: number | unknown[]; memory: number};
+		const issue = explain(scenarioSpecSchema, spec);
+		if (issue) return issueText(issue, 'scenario.spec');
+		const s = spec as unknown as {vms: number | unknown[]; memory: number};
 		const tooBig = machineSizeProblem(Array.isArray(s.vms) ? s.vms.length : s.vms, s.memory, '"scenario.spec.vms" × "scenario.spec.memory"');
 		return tooBig ? `field ${tooBig.slice('keys '.length)}` : null;
 	}
-	if ('program' in spec && !checkBareSpec.Check(spec)) return issueText(explain(bareSpecSchema, spec), 'scenario.spec');
+	const issue = 'program' in spec ? explain(bareSpecSchema, spec) : null;
+	if (issue) return issueText(issue, 'scenario.spec');
 	return null;
 }
 
@@ -93,19 +97,22 @@ function issueText(issue: ReturnType<typeof explain>, prefix: string): string {
 	return `field "${field}": expected ${issue.expected}, got ${show(issue.got)}`;
 }
 
-const footerSchema = Type.Object({
-	type: Type.Literal('footer'),
-	events: count('an event count (an integer ≥ 0)'),
-	counts: Type.Record(Type.String(), Type.Integer({minimum: 0}), {description: 'an object mapping event kinds to counts'}),
-	instret: count('an instruction count (an integer ≥ 0)'),
-	cycle: count('a cycle count (an integer ≥ 0)'),
-	checksum: Type.String({pattern: '^crc32:[0-9a-f]{8}$', description: 'a checksum like "crc32:0123abcd"'}),
-	end: oneOf(['stopped', 'instruction-limit', 'recording-stopped', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'imported']),
-	stop: Type.Union([Type.Null(), Type.Object({reason: text, code: Type.Integer(), message: text})], {description: 'null or {reason, code, message}'}),
-});
-const checkFooterSchema = Compile(footerSchema);
+const footerSchema = v.looseObject(
+	{
+		type: v.literal('footer', '"footer"'),
+		events: count('an event count (an integer ≥ 0)'),
+		counts: v.record(v.string(), count('a count (an integer ≥ 0)'), 'an object mapping event kinds to counts'),
+		instret: count('an instruction count (an integer ≥ 0)'),
+		cycle: count('a cycle count (an integer ≥ 0)'),
+		checksum: v.pipe(v.string('a checksum like "crc32:0123abcd"'), v.regex(/^crc32:[0-9a-f]{8}$/, 'a checksum like "crc32:0123abcd"')),
+		end: oneOf(['stopped', 'instruction-limit', 'recording-stopped', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'imported'] as const),
+		stop: v.nullable(v.looseObject({reason: text, code: integer('an integer'), message: text}, 'null or {reason, code, message}')),
+	},
+	'a footer object',
+);
 
 /** A line that says it is the footer (`"type":"footer"`): what is wrong with it, or null. */
 export function footerProblem(value: unknown): string | null {
-	return checkFooterSchema.Check(value) ? null : issueText(explain(footerSchema, value), '');
+	const issue = explain(footerSchema, value);
+	return issue ? issueText(issue, '') : null;
 }

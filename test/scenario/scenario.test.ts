@@ -83,7 +83,7 @@ describe('parseScenario', () => {
 			'samples/scenarios/x.json: unknown key "progams" (expected one of name, description, kernel, programs, input, inputFile, isa, memory, maxInstructions, vmm, type, vms, costs)',
 		);
 		expect(message({vmm: 'trap', vms: [{programs: ['a.s'], cpu: 2}]})).toMatch(/unknown key "vms\[0\]\.cpu"/);
-		expect(message({programs: ['a.s'], costs: {fast: 1}})).toMatch(/unknown key "costs\.fast"/);
+		expect(message({programs: ['a.s'], costs: {fast: 1}})).toMatch(/unknown key "costs\.fast" \(expected one of instruction, exception, iret, vmmRoundTrip, emulate, reflect, btScan, hostOs\)/);
 	});
 
 	test.each([

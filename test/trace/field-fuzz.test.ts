@@ -108,7 +108,7 @@ function damaged(text: string[], line: number, field: string, value: unknown): s
 }
 
 const optional = (kind: string, field: string): boolean =>
-	((eventFields as unknown as Record<string, Record<string, Record<string, unknown>>>)[kind]?.[field]?.['~optional'] as boolean | undefined) === true;
+	(eventFields as unknown as Record<string, Record<string, {type: string}>>)[kind]?.[field]?.type === 'optional';
 
 describe('one event of every kind: replay (summary) and export --chrome', () => {
 	let text: string[];
