@@ -1,7 +1,7 @@
 /**
  * The scenario file format (docs/scenarios.md) as valibot schemas, and the
  * limits a run is checked against before anything is allocated. Each
- * schema node's `description` is the "expected …" of the message a user sees
+ * schema node's message is the "expected …" of the message a user sees
  * (schema/explain.ts), so the wording lives next to the rule.
  *
  * Two forms: `scenarioFileSchema` is what a person writes (paths relative to
