@@ -150,11 +150,6 @@ export class TraceReader {
 		this.length = n;
 	}
 
-	/** The first problem found: every one means the file is not whole as recorded (a bad line, a cut, a checksum …). */
-	get damage(): TraceProblem | undefined {
-		return this.problems[0];
-	}
-
 	/** The raw lines of block b (none past `length`). */
 	private blockLines(b: number): string[] {
 		const {blockSize, offsets} = this.index;
