@@ -156,12 +156,15 @@ function summary(reader: TraceReader): number {
 async function verify(file: string, engine: Engine | undefined): Promise<number> {
 	const result = await verifyTrace(file, engine === undefined ? {} : {engine});
 	for (const note of result.notes) process.stderr.write(`vmtop: ${note}\n`);
-	if (!result.difference) {
-		process.stdout.write(`${file}: the rerun agrees with the trace: ${result.compared.toLocaleString('en-US')} events compared, no difference\n`);
-		return 0;
+	if (result.difference) process.stdout.write(describe(file, result.difference, result.compared));
+	if (result.damage) {
+		// Never "agrees" on a file that is not whole as recorded, whatever the rerun said.
+		process.stdout.write(`${formatProblem(file, result.damage)}\n${file}: the trace is damaged: not verified\n`);
+		return 1;
 	}
-	process.stdout.write(describe(file, result.difference, result.compared));
-	return 1;
+	if (result.difference) return 1;
+	process.stdout.write(`${file}: the rerun agrees with the trace: ${result.compared.toLocaleString('en-US')} events compared, no difference\n`);
+	return 0;
 }
 
 function describe(file: string, d: Difference, compared: number): string {

@@ -18,6 +18,7 @@ import {OsObserver} from '../os/observer.js';
 import {type CodeArea, bootCodeMap} from '../sim/code-map.js';
 import {MachineSimulation} from '../sim/machine-simulation.js';
 import {DEFAULT_MEMORY, type Scenario, ScenarioError} from './scenario.js';
+import {machineSizeProblem} from './scenario-schema.js';
 import type {Simulation} from '../sim/simulation.js';
 import {buildVmmScenario} from './vmm-scenario.js';
 
@@ -36,6 +37,9 @@ export interface BuildOptions {
  * or LoaderError (memory too small, too many programs).
  */
 export function buildSimulation(scenario: Scenario, options: BuildOptions = {}): Simulation {
+	// Before a byte is allocated (scenarios from flags or a trace header reach here without parseScenario).
+	const tooBig = machineSizeProblem(Array.isArray(scenario.vms) ? scenario.vms.length : scenario.vms, scenario.memory);
+	if (tooBig) throw new ScenarioError(`${scenario.file || 'the scenario'}: ${tooBig}`);
 	// The VMM level plugs in here: vmm ≠ none → source/vmm/ (its guests, booted as below, under the monitor).
 	if (scenario.vmm !== 'none') return buildVmmScenario(scenario, options);
 	return buildKernelSimulation(scenario, options);

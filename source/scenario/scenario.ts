@@ -9,8 +9,12 @@
 import {readFileSync} from 'node:fs';
 import * as path from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {type CostModel, defaultCosts} from '../cpu/costs.js';
-import {type VmmTechnique, vmmTechniques} from '../sim/simulation.js';
+import * as v from 'valibot';
+import type {CostModel} from '../cpu/costs.js';
+import {type Issue, explain, formatPath, show} from '../schema/explain.js';
+import {JsonTextError, parseStrictJson} from '../schema/strict-json.js';
+import {DEFAULT_MEMORY, machineSizeProblem, scenarioFileSchema} from './scenario-schema.js';
+import type {VmmTechnique} from '../sim/simulation.js';
 import {UserError} from '../user-error.js';
 
 /** One guest of a VMM scenario given as a list (`vms: [{…}, …]`). */
@@ -53,10 +57,7 @@ export class ScenarioError extends UserError {
 	override name = 'ScenarioError';
 }
 
-export const DEFAULT_MEMORY = 1 << 20;
-export const MIN_MEMORY = 1 << 16;
-export const MAX_MEMORY = 1 << 30;
-export const MAX_GUESTS = 16;
+export {DEFAULT_MEMORY, MAX_GUESTS, MAX_MEMORY, MAX_TOTAL_MEMORY, MIN_MEMORY} from './scenario-schema.js';
 
 /** A file of this package (samples/…), from source/ or dist/ alike. */
 export function packageFile(relative: string): string {
@@ -71,24 +72,6 @@ export function displayPath(file: string): string {
 	const relative = path.relative(process.cwd(), file);
 	return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
 }
-
-const topKeys = [
-	'name',
-	'description',
-	'kernel',
-	'programs',
-	'input',
-	'inputFile',
-	'isa',
-	'memory',
-	'maxInstructions',
-	'vmm',
-	'type',
-	'vms',
-	'costs',
-] as const;
-const guestKeys = ['name', 'kernel', 'programs', 'input', 'inputFile', 'isa'] as const;
-const costKeys = Object.keys(defaultCosts) as Array<keyof CostModel>;
 
 /** Read and validate a scenario file. */
 export function loadScenario(file: string): Scenario {
@@ -108,35 +91,88 @@ export function loadScenario(file: string): Scenario {
 export function parseScenario(text: string, file: string, readFile: (p: string) => string = readUtf8): Scenario {
 	let data: unknown;
 	try {
-		data = JSON.parse(text);
+		data = parseStrictJson(text);
 	} catch (error) {
-		throw new ScenarioError(`${file}: not valid JSON (${(error as Error).message})`);
+		if (error instanceof JsonTextError) throw new ScenarioError(`${file}: ${error.message}`);
+		throw error;
 	}
-	const v = new Validator(file, readFile);
-	const top = v.object(data, '', topKeys, 'the scenario: an object like {"programs": ["../user/hello.s"]}');
-	const vmm = v.oneOf(top['vmm'], 'vmm', vmmTechniques, 'none');
-	const vms = v.vms(top['vms'], vmm);
-	const programs =
-		top['programs'] === undefined && Array.isArray(vms) ? [] : v.programs(top['programs'], 'programs');
-	const type = v.type(top['type'], vmm);
+	if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+		throw new ScenarioError(`${file}: expected the scenario: an object like {"programs": ["../user/hello.s"]}, got ${show(data)}`);
+	}
+	const issue = explain(scenarioFileSchema, data);
+	if (issue) throw new ScenarioError(`${file}: ${issueText(issue)}`);
+	const top = data as ScenarioFile;
+	const dir = path.dirname(file);
+	const resolve = (p: string): string => (path.isAbsolute(p) ? p : path.join(dir, p));
+	const fail = (key: string, expected: string, got: unknown): never => {
+		throw new ScenarioError(`${file}: key "${key}": expected ${expected}, got ${show(got)}`);
+	};
+	/** `input` or `inputFile` (read now, relative to the scenario), not both. */
+	const input = (record: {input?: string; inputFile?: string}, prefix: string): string => {
+		if (record.input !== undefined && record.inputFile !== undefined) {
+			throw new ScenarioError(`${file}: keys "${prefix}input" and "${prefix}inputFile": give one or the other, not both`);
+		}
+		if (record.inputFile === undefined) return record.input ?? '';
+		const inputFile = resolve(record.inputFile);
+		try {
+			return readFile(inputFile);
+		} catch (error) {
+			const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+			throw new ScenarioError(`${file}: key "${prefix}inputFile": cannot read ${inputFile}: ${reason}`);
+		}
+	};
+	const vmm = top.vmm ?? 'none';
+	const type = top.type ?? 1;
+	if (type === 2 && vmm === 'none') fail('type', '1 when "vmm" is "none" (a Type II VMM needs a VMM)', type);
+	const vmsValue = top.vms ?? 1;
+	if (typeof vmsValue === 'number' && vmsValue !== 1 && vmm === 'none') fail('vms', '1 when "vmm" is "none" (several guests need a VMM)', vmsValue);
+	if (Array.isArray(vmsValue) && vmsValue.length !== 1 && vmm === 'none') fail('vms', 'one guest when "vmm" is "none" (several guests need a VMM)', vmsValue);
+	const listed = Array.isArray(vmsValue);
+	if (listed && top.programs !== undefined) {
+		throw new ScenarioError(`${file}: keys "programs" and "vms": when "vms" lists the guests, each guest names its own "programs"; remove the top-level "programs"`);
+	}
+	if (!listed && top.programs === undefined) fail('programs', 'a list of one or more user-program paths like ["../user/hello.s"]', undefined);
+	const memory = top.memory ?? DEFAULT_MEMORY;
+	const guests = listed ? vmsValue.length : vmsValue;
+	const tooBig = machineSizeProblem(guests, memory);
+	if (tooBig) throw new ScenarioError(`${file}: ${tooBig}`);
+	const vms: number | GuestScenario[] = listed
+		? vmsValue.map((g, i) => {
+				const guest: GuestScenario = {programs: g.programs.map(resolve), input: input(g, `vms[${i}].`)};
+				if (g.name !== undefined) guest.name = g.name;
+				if (g.kernel !== undefined) guest.kernel = resolve(g.kernel);
+				if (g.isa !== undefined) guest.isa = g.isa === 'classic' || g.isa === 'pentium' ? g.isa : resolve(g.isa);
+				return guest;
+			})
+		: vmsValue;
+	const isa = top.isa ?? 'classic';
 	const scenario: Scenario = {
 		file,
-		name: v.string(top['name'], 'name') ?? path.basename(file, path.extname(file)),
-		kernel: v.path(top['kernel'], 'kernel') ?? defaultKernelFile(),
-		programs,
-		input: v.input(top, ''),
-		isa: v.isa(top['isa']),
-		memory: v.memory(top['memory']),
+		name: top.name ?? path.basename(file, path.extname(file)),
+		kernel: top.kernel === undefined ? defaultKernelFile() : resolve(top.kernel),
+		programs: (top.programs ?? []).map(resolve),
+		input: input(top, ''),
+		isa: isa === 'classic' || isa === 'pentium' ? isa : resolve(isa),
+		memory,
 		vmm,
 		type,
 		vms,
-		costs: v.costs(top['costs']),
+		costs: {...top.costs},
 	};
-	const description = v.string(top['description'], 'description');
-	if (description !== undefined) scenario.description = description;
-	const maxInstructions = v.count(top['maxInstructions'], 'maxInstructions');
-	if (maxInstructions !== undefined) scenario.maxInstructions = maxInstructions;
+	if (top.description !== undefined) scenario.description = top.description;
+	if (top.maxInstructions !== undefined) scenario.maxInstructions = top.maxInstructions;
 	return scenario;
+}
+
+type ScenarioFile = v.InferOutput<typeof scenarioFileSchema>;
+
+/** A schema issue as a scenario message (after `FILE: `). */
+export function issueText(issue: Issue | null): string {
+	if (!issue) return 'not a valid scenario';
+	const key = formatPath(issue.path);
+	if (issue.kind === 'unknown') return `unknown key "${key}" (expected one of ${issue.allowed.join(', ')})`;
+	const got = issue.kind === 'missing' ? undefined : issue.got;
+	return key === '' ? `expected ${issue.expected}, got ${show(got)}` : `key "${key}": expected ${issue.expected}, got ${show(got)}`;
 }
 
 /** A scenario from command-line flags (`vmtop run --user A.s --user B.s`): paths as given. */
@@ -167,160 +203,3 @@ export function scenarioFromFlags(options: {
 }
 
 const readUtf8 = (p: string): string => readFileSync(p, 'utf8');
-
-function show(value: unknown): string {
-	if (value === undefined) return 'nothing';
-	const text = JSON.stringify(value);
-	return text.length > 60 ? text.slice(0, 57) + '...' : text;
-}
-
-/** Checks values, and says where and what was expected when one is wrong. */
-class Validator {
-	private readonly dir: string;
-
-	constructor(
-		private readonly file: string,
-		private readonly readFile: (p: string) => string,
-	) {
-		this.dir = path.dirname(file);
-	}
-
-	fail(key: string, expected: string, got: unknown): never {
-		throw new ScenarioError(`${this.file}: key "${key}": expected ${expected}, got ${show(got)}`);
-	}
-
-	object(value: unknown, key: string, allowed: readonly string[], expected: string): Record<string, unknown> {
-		if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-			if (key === '') throw new ScenarioError(`${this.file}: expected ${expected}, got ${show(value)}`);
-			this.fail(key, expected, value);
-		}
-		const record = value as Record<string, unknown>;
-		for (const k of Object.keys(record)) {
-			if (!allowed.includes(k)) {
-				const where = key === '' ? `key "${k}"` : `key "${key}.${k}"`;
-				throw new ScenarioError(`${this.file}: unknown ${where} (expected one of ${allowed.join(', ')})`);
-			}
-		}
-		return record;
-	}
-
-	string(value: unknown, key: string): string | undefined {
-		if (value === undefined) return undefined;
-		if (typeof value !== 'string') this.fail(key, 'a string', value);
-		return value;
-	}
-
-	/** A path, resolved against the scenario's folder. */
-	path(value: unknown, key: string): string | undefined {
-		if (value === undefined) return undefined;
-		if (typeof value !== 'string' || value === '') this.fail(key, 'a file path (relative to the scenario)', value);
-		return this.resolve(value);
-	}
-
-	resolve(p: string): string {
-		return path.isAbsolute(p) ? p : path.join(this.dir, p);
-	}
-
-	programs(value: unknown, key: string): string[] {
-		const expected = 'a list of one or more user-program paths like ["../user/hello.s"]';
-		if (!Array.isArray(value) || value.length === 0) this.fail(key, expected, value);
-		return value.map((p, i) => {
-			if (typeof p !== 'string' || p === '') this.fail(`${key}[${i}]`, 'a file path (relative to the scenario)', p);
-			return this.resolve(p);
-		});
-	}
-
-	/** `input` or `inputFile` (read now, relative to the scenario), not both. */
-	input(record: Record<string, unknown>, prefix: string): string {
-		const input = record['input'];
-		const inputFile = record['inputFile'];
-		if (input !== undefined && inputFile !== undefined) {
-			throw new ScenarioError(`${this.file}: keys "${prefix}input" and "${prefix}inputFile": give one or the other, not both`);
-		}
-		if (inputFile !== undefined) {
-			const file = this.path(inputFile, `${prefix}inputFile`)!;
-			try {
-				return this.readFile(file);
-			} catch (error) {
-				const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-				throw new ScenarioError(`${this.file}: key "${prefix}inputFile": cannot read ${file}: ${reason}`);
-			}
-		}
-		return this.string(input, `${prefix}input`) ?? '';
-	}
-
-	isa(value: unknown, key = 'isa'): string {
-		if (value === undefined) return 'classic';
-		if (value === 'classic' || value === 'pentium') return value;
-		if (typeof value !== 'string' || !value.endsWith('.json')) {
-			this.fail(key, '"classic", "pentium" or a profile file (.json)', value);
-		}
-		return this.resolve(value);
-	}
-
-	memory(value: unknown): number {
-		if (value === undefined) return DEFAULT_MEMORY;
-		if (typeof value !== 'number' || !Number.isInteger(value) || value % 4 !== 0 || value < MIN_MEMORY || value > MAX_MEMORY) {
-			this.fail('memory', `a number of bytes, a multiple of 4 from ${MIN_MEMORY} to ${MAX_MEMORY}`, value);
-		}
-		return value;
-	}
-
-	count(value: unknown, key: string): number | undefined {
-		if (value === undefined) return undefined;
-		if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) this.fail(key, 'a whole number ≥ 1', value);
-		return value;
-	}
-
-	oneOf<T extends string>(value: unknown, key: string, allowed: readonly T[], fallback: T): T {
-		if (value === undefined) return fallback;
-		if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-			this.fail(key, allowed.map((a) => `"${a}"`).join(', ').replace(/, ([^,]*)$/, ' or $1'), value);
-		}
-		return value as T;
-	}
-
-	type(value: unknown, vmm: VmmTechnique): 1 | 2 {
-		if (value === undefined) return 1;
-		if (value !== 1 && value !== 2) this.fail('type', '1 (VMM on bare metal) or 2 (hosted VMM)', value);
-		if (value === 2 && vmm === 'none') this.fail('type', '1 when "vmm" is "none" (a Type II VMM needs a VMM)', value);
-		return value;
-	}
-
-	vms(value: unknown, vmm: VmmTechnique): number | GuestScenario[] {
-		if (value === undefined) return 1;
-		if (typeof value === 'number') {
-			if (!Number.isInteger(value) || value < 1 || value > MAX_GUESTS) this.fail('vms', `a number of guests from 1 to ${MAX_GUESTS}, or a list of guests`, value);
-			if (value !== 1 && vmm === 'none') this.fail('vms', '1 when "vmm" is "none" (several guests need a VMM)', value);
-			return value;
-		}
-		if (!Array.isArray(value) || value.length === 0 || value.length > MAX_GUESTS) {
-			this.fail('vms', `a number of guests from 1 to ${MAX_GUESTS}, or a list of guests like [{"programs": ["../user/hello.s"]}]`, value);
-		}
-		if (value.length !== 1 && vmm === 'none') this.fail('vms', 'one guest when "vmm" is "none" (several guests need a VMM)', value);
-		return value.map((g, i) => {
-			const key = `vms[${i}]`;
-			const record = this.object(g, key, guestKeys, 'a guest like {"programs": ["../user/hello.s"], "input": "3\\n"}');
-			const guest: GuestScenario = {programs: this.programs(record['programs'], `${key}.programs`), input: this.input(record, `${key}.`)};
-			const name = this.string(record['name'], `${key}.name`);
-			if (name !== undefined) guest.name = name;
-			const kernel = this.path(record['kernel'], `${key}.kernel`);
-			if (kernel !== undefined) guest.kernel = kernel;
-			if (record['isa'] !== undefined) guest.isa = this.isa(record['isa'], `${key}.isa`);
-			return guest;
-		});
-	}
-
-	costs(value: unknown): Partial<CostModel> {
-		if (value === undefined) return {};
-		const record = this.object(value, 'costs', costKeys, 'an object like {"vmmRoundTrip": 500}');
-		const costs: Partial<CostModel> = {};
-		for (const k of costKeys) {
-			const c = record[k];
-			if (c === undefined) continue;
-			if (typeof c !== 'number' || !Number.isFinite(c) || c < 0) this.fail(`costs.${k}`, 'a number of cycles ≥ 0', c);
-			costs[k] = c;
-		}
-		return costs;
-	}
-}

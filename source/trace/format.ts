@@ -16,7 +16,11 @@ import {eventKinds} from '../bus/events.js';
 import type {CostModel} from '../cpu/costs.js';
 import type {CodeArea} from '../sim/code-map.js';
 import type {VmmTechnique} from '../sim/simulation.js';
+import {checkEvent} from './event-check.js';
+import {footerProblem, headerProblem} from './header-check.js';
 import {type LineBuffer, ascii} from './line-buffer.js';
+
+export {checkEvent, footerProblem};
 
 export const TRACE_FORMAT = 'vmtop-trace';
 export const TRACE_VERSION = 2;
@@ -137,7 +141,6 @@ export interface CpuSample {
 export type TraceEvent = VmEvent | CpuSample;
 export type TraceEventKind = EventKind | 'cpu.sample';
 export const traceEventKinds: readonly TraceEventKind[] = [...eventKinds, 'cpu.sample'];
-const knownKinds = new Set<string>(traceEventKinds);
 
 /**
  * What `[` / `]` jump between: `exception.raised` (the CPU raises every fault,
@@ -222,18 +225,6 @@ export function checksumString(crc: number): string {
 
 // ---- validation -------------------------------------------------------------------
 
-/** What is wrong with a line, or null. Messages are phrased to follow `FILE:LINE: `. */
-export function checkEvent(value: unknown): string | null {
-	if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
-	const e = value as Record<string, unknown>;
-	if (typeof e['kind'] !== 'string') return 'no "kind"';
-	if (!knownKinds.has(e['kind'])) return `unknown event kind '${e['kind']}'`;
-	for (const field of ['cycle', 'instret', 'guest'] as const) {
-		if (typeof e[field] !== 'number' || !Number.isFinite(e[field])) return `${e['kind']} event without a numeric "${field}"`;
-	}
-	return null;
-}
-
 /** Parse one event line: the event, or what is wrong with it. */
 export function parseEventLine(line: string): TraceEvent | string {
 	let value: unknown;
@@ -256,22 +247,11 @@ export function checkHeader(value: unknown): {header: TraceHeader} | {fatal: str
 	if (!READABLE_VERSIONS.includes(h['version'] as number)) {
 		return {fatal: `unknown trace format version ${JSON.stringify(h['version'])} (this vmtop reads versions ${READABLE_VERSIONS.join(' and ')})`};
 	}
-	if (!details.includes(h['detail'] as Detail)) return {fatal: `header: unknown detail ${JSON.stringify(h['detail'])}`};
-	const scenario = h['scenario'] as Record<string, unknown> | undefined;
-	if (typeof scenario !== 'object' || scenario === null || typeof scenario['name'] !== 'string') {
-		return {fatal: 'header: no scenario name'};
-	}
-	if (typeof h['costs'] !== 'object' || h['costs'] === null) return {fatal: 'header: no cost model'};
-	if (typeof h['symbols'] !== 'object' || h['symbols'] === null) return {fatal: 'header: no symbol tables'};
+	const problem = headerProblem(h);
+	if (problem) return {fatal: `header: ${problem}`};
 	return {header: value as TraceHeader};
 }
 
 export function isFooter(value: unknown): value is TraceFooter {
-	return (
-		typeof value === 'object' &&
-		value !== null &&
-		(value as Record<string, unknown>)['type'] === 'footer' &&
-		typeof (value as Record<string, unknown>)['events'] === 'number' &&
-		typeof (value as Record<string, unknown>)['checksum'] === 'string'
-	);
+	return footerProblem(value) === null;
 }

@@ -116,6 +116,8 @@ export class TraceReader {
 		const first = b * this.index.blockSize;
 		const count = Math.min(this.index.blockSize, this.length - first);
 		const events: Array<TraceEvent | null> = [];
+		const {cycles, blocks} = this.index;
+		let before = cycles[b] ?? 0;
 		for (let i = 0; i < count; i++) {
 			let line = lines[i] ?? '';
 			if (lite && line.startsWith(INSTRUCTION_PREFIX)) {
@@ -123,16 +125,29 @@ export class TraceReader {
 				continue;
 			}
 			if (line.endsWith('\r')) line = line.slice(0, -1);
-			const parsed = parseEventLine(line);
+			let parsed = parseEventLine(line);
+			// One machine, one clock (imports are sorted): a cycle that goes back is damage.
+			if (typeof parsed !== 'string' && parsed.cycle < before) parsed = `malformed event line: field "cycle" decreases (${parsed.cycle} after ${before})`;
 			if (typeof parsed === 'string') {
 				// Found only now (the open pass checks shape, not content): the replay ends here.
-				this.problems.push({line: first + i + 2, message: `${parsed}; replaying the ${first + i} events before it`});
-				this.length = first + i;
+				this.damaged(first + i, parsed);
 				break;
 			}
+			before = parsed.cycle;
 			events.push(parsed);
 		}
+		// The next block starts where this one ends, or later.
+		const next = b + 1 < blocks ? cycles[b + 1]! : Number.POSITIVE_INFINITY;
+		if (events.length === count && next < before && this.length > (b + 1) * this.index.blockSize) {
+			this.damaged((b + 1) * this.index.blockSize, `malformed event line: field "cycle" decreases (${next} after ${before})`);
+		}
 		return events;
+	}
+
+	/** Event n (line n + 2) is bad: the replay ends before it. */
+	private damaged(n: number, message: string): void {
+		this.problems.push({line: n + 2, message: `${message}; replaying the ${n} events before it`});
+		this.length = n;
 	}
 
 	/** The raw lines of block b (none past `length`). */

@@ -17,6 +17,7 @@ import {
 	checkEvent,
 	checkHeader,
 	checksumString,
+	footerProblem,
 	isFooter,
 	traceEventKinds,
 } from './format.js';
@@ -66,6 +67,9 @@ export function kindMask(kinds: readonly TraceEventKind[]): number {
 
 export class Scanner {
 	private carry: Buffer = Buffer.alloc(0);
+	/** Chunks of a line longer than a chunk, not yet joined to `carry`. */
+	private pending: Buffer[] = [];
+	private pendingBytes = 0;
 	/** Absolute offset of `carry[0]`. */
 	private offset = 0;
 	private line = 0;
@@ -92,8 +96,20 @@ export class Scanner {
 
 	push(chunk: Buffer): void {
 		if (this.done) return;
-		if (this.line === 0 && this.offset === 0 && this.carry.length === 0 && chunk.length > 0 && chunk[0] !== OPEN) {
+		if (this.line === 0 && this.offset === 0 && this.carry.length === 0 && this.pending.length === 0 && chunk.length > 0 && chunk[0] !== OPEN) {
 			throw new TraceError(`${this.file}: not a vmtop trace (it does not start with a JSON header line)`);
+		}
+		if (chunk.indexOf(NL) < 0) {
+			// Still inside one line: keep the chunk, join once the line ends (a long line costs linear time, not quadratic).
+			this.pending.push(Buffer.from(chunk));
+			this.pendingBytes += chunk.length;
+			if (this.carry.length + this.pendingBytes > MAX_LINE) this.tooLong();
+			return;
+		}
+		if (this.pending.length > 0) {
+			this.carry = Buffer.concat([this.carry, ...this.pending]);
+			this.pending = [];
+			this.pendingBytes = 0;
 		}
 		const data = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
 		let pos = 0;
@@ -115,14 +131,23 @@ export class Scanner {
 		}
 		this.carry = Buffer.from(data.subarray(pos));
 		this.offset += pos;
-		if (this.carry.length > MAX_LINE && !this.done) {
-			if (!this.header) throw new TraceError(`${this.file}: not a vmtop trace (no line break in the first ${MAX_LINE >> 20} MiB)`);
-			this.malformed(this.line + 1, this.offset, `line longer than ${MAX_LINE >> 20} MiB`);
-		}
+		if (this.carry.length > MAX_LINE && !this.done) this.tooLong();
+	}
+
+	private tooLong(): void {
+		if (!this.header) throw new TraceError(`${this.file}: not a vmtop trace (no line break in the first ${MAX_LINE >> 20} MiB)`);
+		this.malformed(this.line + 1, this.offset, `line longer than ${MAX_LINE >> 20} MiB`);
+		this.pending = [];
+		this.pendingBytes = 0;
 	}
 
 	/** End of input. `truncated`: the input ended abnormally (a cut gzip stream). */
 	finish(truncated = false): ScanResult {
+		if (this.pending.length > 0) {
+			this.carry = Buffer.concat([this.carry, ...this.pending]);
+			this.pending = [];
+			this.pendingBytes = 0;
+		}
 		if (this.carry.length > 0 && !this.done) {
 			// A last line without its newline: a footer written by hand, or a cut file.
 			const rest = this.carry;
@@ -216,7 +241,7 @@ export class Scanner {
 			} catch {
 				// reported below
 			}
-			if (!isFooter(value)) return this.malformed(this.line, at, 'malformed footer line');
+			if (!isFooter(value)) return this.malformed(this.line, at, `malformed footer line: ${value === null ? 'not JSON' : footerProblem(value)}`);
 			this.footer = value;
 			this.ended = true;
 			this.eventsEnd = at;
@@ -247,7 +272,12 @@ export class Scanner {
 			kind = kindIndex.get(e.kind)!;
 			cycle = e.cycle;
 		}
-		if (firstOfBlock) this.startBlock(at, cycle);
+		if (firstOfBlock) {
+			// One machine, one clock: cycles never decrease (reader.ts checks within blocks).
+			const before = this.blocks > 0 ? this.cycles[this.blocks - 1]! : 0;
+			if (cycle < before) return this.malformed(this.line, at, `malformed event line: field "cycle" decreases (${cycle} after ${before})`);
+			this.startBlock(at, cycle);
+		}
 		this.masks[this.blocks - 1]! |= bit(kind);
 		this.counts[kind]!++;
 		this.events++;

@@ -14,7 +14,7 @@ import type {Engine} from '../sim/simulation.js';
 import {Recording, recordLoop} from './recorder.js';
 import {TraceCursor} from './seek.js';
 import type {TraceSink} from './writer.js';
-import {formatProblem} from './errors.js';
+import type {TraceProblem} from './errors.js';
 
 export interface Difference {
 	/** Event number (1-based: event #N is on line N + 1 of the trace) and its line. */
@@ -30,8 +30,14 @@ export interface VerifyResult {
 	/** Events compared and found equal. */
 	compared: number;
 	difference: Difference | null;
-	/** Things to know about the comparison (damaged trace, sources from the header, …). */
+	/** Things to know about the comparison (sources from the header, …). */
 	notes: string[];
+	/**
+	 * The first damage found in the file (a bad or missing line, a cut, a
+	 * checksum that does not match): then the trace is not verified, whatever
+	 * the rerun said. `line` is absent for damage with no line (a cut gzip stream).
+	 */
+	damage: TraceProblem | null;
 }
 
 /** Ends that mean the recording was cut, not that the run ended. */
@@ -50,18 +56,27 @@ export async function verifyTrace(file: string, options: {engine?: Engine} = {})
 		}
 	})();
 	try {
-		return await compare(reader, rebuilt.sim, rebuilt.note);
+		const result = await compare(reader, rebuilt.sim, rebuilt.note);
+		// Damage found on open or while reading: nothing the rerun says makes the file the one recorded.
+		return {...result, damage: reader.problems.length > 0 ? firstDamage(reader.problems) : null};
 	} finally {
 		rebuilt.dispose();
 		reader.close();
 	}
 }
 
-async function compare(reader: TraceReader, sim: Simulation, note?: string): Promise<VerifyResult> {
+/** The damage on the earliest line (a bad line beats the checksum mismatch it causes, reported on the footer's line). */
+function firstDamage(problems: readonly TraceProblem[]): TraceProblem {
+	let first = problems[0]!;
+	for (const p of problems) if (p.line !== undefined && (first.line === undefined || p.line < first.line)) first = p;
+	return first;
+}
+
+async function compare(reader: TraceReader, sim: Simulation, note?: string): Promise<Omit<VerifyResult, 'damage'>> {
 	const header = reader.header;
-	const notes: string[] = reader.problems.map((p) => formatProblem(reader.file, p));
+	const notes: string[] = [];
 	if (note) notes.push(note);
-	const cut = !reader.footer || cutEnds.has(reader.footer.end) || reader.problems.length > 0;
+	const cut = !reader.footer || cutEnds.has(reader.footer.end);
 	// A recording started mid-run (the dashboard's R): get there first, unrecorded.
 	const start = header.scenario.startInstret;
 	while (sim.instret < start && !sim.stopped) if (sim.run(start - sim.instret) === 0) break;

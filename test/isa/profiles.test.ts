@@ -27,4 +27,19 @@ describe('profile files (docs/v32.md §6.3: one entry per instruction, privilege
 		expect(() => parseProfile('[1]', 'f.json')).toThrow(/f\.json: expected an object/);
 		expect(() => parseProfile('{', 'f.json')).toThrow(/f\.json: not valid JSON/);
 	});
+
+	it('a misspelt top-level key is an unknown key, not an unknown instruction', () => {
+		expect(() => parseProfile('{"name": "mine", "privilegd": {"cli": false}}', 'f.json')).toThrow(
+			new ProfileError(`f.json: unknown key 'privilegd' (expected "name", "privileged", or instruction names mapped to true or false)`),
+		);
+		expect(() => parseProfile('{"privileged": {"cli": false}, "descripton": "x"}', 'f.json')).toThrow(
+			new ProfileError(`f.json: unknown key 'descripton' (expected "name" and "privileged")`),
+		);
+	});
+
+	it('an instruction named twice is reported with its line', () => {
+		expect(() => parseProfile('{"privileged": {\n"cli": false,\n"cli": true}}', 'f.json')).toThrow(
+			new ProfileError('f.json: line 3, column 1: key "cli" is given twice (JSON keeps only the last; remove one)'),
+		);
+	});
 });

@@ -43,7 +43,6 @@ describe('parseScenario', () => {
 			name: 'n',
 			description: 'd',
 			kernel: '../os/hostile.s',
-			programs: ['../user/a.s', '/abs/b.s'],
 			input: '3\n',
 			isa: 'profiles/mine.json',
 			memory: 524288,
@@ -58,7 +57,7 @@ describe('parseScenario', () => {
 			name: 'n',
 			description: 'd',
 			kernel: 'samples/os/hostile.s',
-			programs: ['samples/user/a.s', '/abs/b.s'],
+			programs: [],
 			input: '3\n',
 			isa: 'samples/scenarios/profiles/mine.json',
 			memory: 524288,
@@ -84,7 +83,7 @@ describe('parseScenario', () => {
 			'samples/scenarios/x.json: unknown key "progams" (expected one of name, description, kernel, programs, input, inputFile, isa, memory, maxInstructions, vmm, type, vms, costs)',
 		);
 		expect(message({vmm: 'trap', vms: [{programs: ['a.s'], cpu: 2}]})).toMatch(/unknown key "vms\[0\]\.cpu"/);
-		expect(message({programs: ['a.s'], costs: {fast: 1}})).toMatch(/unknown key "costs\.fast"/);
+		expect(message({programs: ['a.s'], costs: {fast: 1}})).toMatch(/unknown key "costs\.fast" \(expected one of instruction, exception, iret, vmmRoundTrip, emulate, reflect, btScan, hostOs\)/);
 	});
 
 	test.each([
@@ -107,7 +106,13 @@ describe('parseScenario', () => {
 		[{programs: ['a.s'], vmm: 'bt', vms: 0}, 'key "vms": expected a number of guests from 1 to 16, or a list of guests, got 0'],
 		[{vmm: 'pv', vms: [{}]}, 'key "vms[0].programs": expected a list of one or more user-program paths'],
 		[{vmm: 'pv', vms: ['a.s']}, 'key "vms[0]": expected a guest like {"programs": ["../user/hello.s"], "input": "3\\n"}, got "a.s"'],
-		[{programs: ['a.s'], costs: {iret: -1}}, 'key "costs.iret": expected a number of cycles ≥ 0, got -1'],
+		[{programs: ['a.s'], costs: {iret: -1}}, 'key "costs.iret": expected a whole number of cycles from 0 to 1000000, got -1'],
+		[{programs: ['a.s'], costs: {iret: 1e308}}, 'key "costs.iret": expected a whole number of cycles from 0 to 1000000, got 1e+308'],
+		[{programs: ['a.s'], costs: {iret: 2.5}}, 'key "costs.iret": expected a whole number of cycles from 0 to 1000000, got 2.5'],
+		[{programs: ['a.s'], vmm: 'trap', vms: [{programs: ['b.s']}]}, 'keys "programs" and "vms": when "vms" lists the guests, each guest names its own "programs"'],
+		[{programs: ['a.s'], vmm: 'trap', vms: 16, memory: 1 << 30}, 'keys "vms" × "memory": 16 guests × 1073741824 bytes = 17179869184 bytes; the real machine holds at most 1073741824 bytes (1024 MiB) in all'],
+		[{vmm: 'trap', vms: [{programs: ['a.s']}, {programs: ['b.s']}], memory: 1 << 30}, 'keys "vms" × "memory": 2 guests × 1073741824 bytes'],
+		[{programs: ['a.s'], vmm: 'trap', vms: 17}, 'key "vms": expected a number of guests from 1 to 16, or a list of guests, got 17'],
 		[{programs: ['a.s'], costs: []}, 'key "costs": expected an object like {"vmmRoundTrip": 500}, got []'],
 		[{programs: ['a.s'], input: 'x', inputFile: 'x.txt'}, 'keys "input" and "inputFile": give one or the other, not both'],
 		[{programs: ['a.s'], inputFile: 'no-such-input.txt'}, 'key "inputFile": cannot read samples/scenarios/no-such-input.txt: ENOENT'],
@@ -116,6 +121,19 @@ describe('parseScenario', () => {
 		const m = message(value);
 		expect(m.startsWith(`${X}: `)).toBe(true);
 		expect(m).toContain(expected);
+	});
+
+	test('a key given twice is reported, not silently last-wins', () => {
+		expect(() => parseScenario('{"programs": ["a.s"],\n "memory": 65536,\n "memory": 131072}', X)).toThrow(
+			'samples/scenarios/x.json: line 3, column 2: key "memory" is given twice (JSON keeps only the last; remove one)',
+		);
+		// The same key in two different objects is fine.
+		expect(parseScenario('{"vmm": "trap", "vms": [{"programs": ["a.s"], "name": "a"}, {"programs": ["b.s"], "name": "b"}]}', X).vms).toHaveLength(2);
+	});
+
+	test('a deeply nested scenario: a message naming the file, not a stack overflow', () => {
+		const deep = '{"programs": ["a.s"], "description": ' + '['.repeat(100_000) + ']'.repeat(100_000) + '}';
+		expect(() => parseScenario(deep, X)).toThrow(/^samples\/scenarios\/x\.json: line 1, column \d+: nested more than 64 levels deep$/);
 	});
 
 	test('not JSON', () => {

@@ -119,7 +119,7 @@ describe('damaged traces replay what is good and say what is wrong', () => {
 		// The open pass saw a changed file (checksum); the read found the line.
 		expect(problems).toEqual([
 			expect.stringMatching(/checksum mismatch/),
-			'21: malformed event line: io event without a numeric "cycle"; replaying the 19 events before it',
+			'21: malformed event line: io event: field "cycle": expected a cycle count (an integer ≥ 0), got "soon"; replaying the 19 events before it',
 		]);
 	});
 

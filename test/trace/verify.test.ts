@@ -49,7 +49,7 @@ describe('replay --verify', () => {
 		expect(result.difference).toMatchObject({event: i, line: i + 1, field: 'vector'});
 		expect(result.difference?.recorded).toMatchObject({kind: 'exception.raised', vector: 13});
 		expect(result.difference?.rerun).toMatchObject({kind: 'exception.raised', vector: event.vector});
-		expect(result.notes.join('\n')).toMatch(/checksum mismatch/);
+		expect(result.damage?.message).toMatch(/checksum mismatch/);
 	});
 
 	test.each([
@@ -73,6 +73,7 @@ describe('replay --verify', () => {
 		writeLines(file, [...text.slice(0, 6), ...text.slice(7)]);
 		const result = await verifyTrace(file);
 		expect(result.difference?.event).toBe(6);
+		expect(result.damage?.message).toMatch(/footer counts \d+ events, the file holds/);
 	});
 
 	test('sources that changed on disk: rebuilt from the copies in the header', async () => {
