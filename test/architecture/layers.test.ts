@@ -9,7 +9,7 @@ import {fileURLToPath} from 'node:url';
 import {describe, expect, it} from 'vitest';
 
 /** Lowest first. Keep in step with docs/architecture.md's table. */
-export const LAYERS = ['isa', 'bus', 'cpu', 'os', 'sim', 'vmm', 'scenario', 'stats', 'check', 'pvm', 'trace', 'driver', 'ui', 'cli', 'bench'] as const;
+export const LAYERS = ['schema', 'isa', 'bus', 'cpu', 'os', 'sim', 'vmm', 'scenario', 'stats', 'check', 'pvm', 'trace', 'driver', 'ui', 'cli', 'bench'] as const;
 
 const sourceRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../source');
 

@@ -5,7 +5,7 @@ import {eventKinds} from '../../source/bus/events.js';
 import {fastCheck} from '../../source/schema/fast-check.js';
 import {traceEventSchema} from '../../source/trace/event-check.js';
 
-const values: unknown[] = [undefined, null, 0, -1, -2, 1.5, 255, 256, 2 ** 32, Number.NaN, 1e308, '', 'x', 'in', 'waiting', 'poweroff', 'privileged', true, false, [], [1, 2, 3], [1, 'a', 3], {}, 'cpu.sample'];
+const values: unknown[] = [undefined, null, 0, -1, -2, 1.5, 255, 256, 2 ** 32, Number.NaN, 1e308, '', 'x', 'in', 'waiting', 'poweroff', 'privileged', 'fault', true, false, [], [1, 2, 3], [1, 'a', 3], {}, {cycle: 1, instret: 1}, 'cpu.sample'];
 
 describe.each([...eventKinds, 'cpu.sample'])('%s', (kind) => {
 	const schema = traceEventSchema(kind)!;

@@ -7,7 +7,7 @@
  */
 import {writeFileSync} from 'node:fs';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi} from 'vitest';
-import {eventFields} from '../../source/bus/event-schema.js';
+import {baseFields, eventFields} from '../../source/bus/event-schema.js';
 import type {EventKind, EventOf} from '../../source/bus/events.js';
 import {defaultCosts} from '../../source/cpu/costs.js';
 import {exportCommand} from '../../source/cli/export.js';
