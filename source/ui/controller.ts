@@ -8,7 +8,7 @@ import {type VmmTechnique, vmmTechniques} from '../scenario/simulation.js';
 import type {DashboardSource} from './driver/source.js';
 import type {ScreenRegistry} from './screens/registry.js';
 import {faster, formatSpeed, slower} from './driver/speed.js';
-import {type CommandName, commandFor} from './keymap.js';
+import {type CommandName, commandFor, splitKeys} from './keymap.js';
 import type {DashboardStore} from './store/dashboard-store.js';
 import {noteSaved, toggleRecording} from './record-key.js';
 import * as act from './store/store-actions.js';
@@ -36,6 +36,8 @@ export class Controller {
 	/** Handle one key press, by its `keyName`; `input` is the raw text (for typing). */
 	key(name: string, input: string): void {
 		const ui = this.store.ui;
+		// Ink names a chunk of several keys by its text: each key in it acts, in order.
+		if (input.length > 1 && name === input) return this.chunk(input);
 		if (name === 'ctrl-c') return this.run('quit');
 		if (ui.filterEditing) return this.filterKey(name, input);
 		if (ui.gotoDraft !== null) return this.gotoKey(name, input);
@@ -47,6 +49,19 @@ export class Controller {
 		if (ui.focus === 'console' && ui.screen === 'dashboard' && this.consoleKey(name, input)) return;
 		const command = commandFor(name);
 		if (command) this.run(command);
+	}
+
+	/**
+	 * Several keys in one read. The focused console takes them as typed text;
+	 * elsewhere each acts in turn (the first may open the prompt the rest go to).
+	 * A chunk with escape sequences in it is no typing: a prompt ignores it.
+	 */
+	private chunk(input: string): void {
+		const ui = this.store.ui;
+		const prompt = ui.filterEditing || ui.gotoDraft !== null;
+		if (!prompt && !ui.help && ui.focus === 'console' && ui.screen === 'dashboard' && this.consoleKey(input, input)) return;
+		if (prompt && input.includes('\x1b')) return;
+		for (const k of splitKeys(input)) this.key(k.name, k.input);
 	}
 
 	private filterKey(name: string, input: string): void {
@@ -82,7 +97,7 @@ export class Controller {
 		const push = this.source.pushInput?.bind(this.source);
 		if (!push) return false;
 		// A terminal sends Enter as CR; the guest's console expects LF (pasted text too).
-		const text = name === 'return' ? '\n' : name === 'backspace' ? '\b' : name === 'space' ? ' ' : input.replace(/\r/g, '\n');
+		const text = name === 'return' ? '\n' : name === 'backspace' ? '\b' : name === 'space' ? ' ' : input.replace(/\r/g, '\n').replace(/\x7f/g, '\b');
 		if (text.length === 0) return true;
 		const snap = this.store.getSnapshot();
 		push(text, Math.max(0, snap.consoles[snap.consoleGuest]?.guest ?? 0));

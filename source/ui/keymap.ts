@@ -107,6 +107,25 @@ export function keyName(input: string, key: Key): string {
 	return input;
 }
 
+/**
+ * A chunk Ink delivered as one input — keys typed faster than the screen
+ * reads them (`nnn`, three Backspaces) or a paste — as the keys it holds,
+ * each named as `keyName` would name it alone.
+ */
+export function splitKeys(chunk: string): Array<{name: string; input: string}> {
+	return Array.from(chunk, (ch) => {
+		const code = ch.codePointAt(0)!;
+		if (ch === '\r' || ch === '\n') return {name: 'return', input: ch};
+		if (ch === '\t') return {name: 'tab', input: ''};
+		if (ch === '\x7f' || ch === '\b') return {name: 'backspace', input: ''};
+		if (ch === '\x1b') return {name: 'escape', input: ''};
+		if (ch === ' ') return {name: 'space', input: ch};
+		// Ctrl-A … Ctrl-Z arrive as 0x01 … 0x1a.
+		if (code < 0x20) return {name: `ctrl-${String.fromCharCode(code + 0x60)}`, input: String.fromCharCode(code + 0x60)};
+		return {name: ch, input: ch};
+	});
+}
+
 export function commandFor(name: string): CommandName | undefined {
 	return byKey.get(name);
 }
