@@ -8,6 +8,7 @@ import {type VmmTechnique, vmmTechniques} from '../scenario/simulation.js';
 import type {DashboardSource} from './driver/source.js';
 import type {ScreenRegistry} from './screens/registry.js';
 import {faster, formatSpeed, slower} from './driver/speed.js';
+import {editLine, insertText} from './line-edit.js';
 import {type CommandName, commandFor, splitKeys} from './keymap.js';
 import type {DashboardStore} from './store/dashboard-store.js';
 import {noteSaved, toggleRecording} from './record-key.js';
@@ -65,27 +66,31 @@ export class Controller {
 	}
 
 	private filterKey(name: string, input: string): void {
-		const draft = this.store.ui.filterDraft;
-		if (name === 'return') act.applyFilter(this.store);
-		else if (name === 'escape') act.cancelFilter(this.store);
-		else if (name === 'backspace') act.editFilter(this.store, draft.slice(0, -1));
-		else {
-			const {text, submit} = typed(input);
-			if (text) act.editFilter(this.store, draft + text);
-			if (submit) act.applyFilter(this.store);
+		const line = {text: this.store.ui.filterDraft, caret: this.store.ui.promptCaret};
+		if (name === 'return') return act.applyFilter(this.store);
+		if (name === 'escape') return act.cancelFilter(this.store);
+		const edited = editLine(line, name) ?? (name.startsWith('ctrl-') ? line : null);
+		if (edited) return act.editFilter(this.store, edited.text, edited.caret);
+		const {text, submit} = typed(input);
+		if (text) {
+			const next = insertText(line, text);
+			act.editFilter(this.store, next.text, next.caret);
 		}
+		if (submit) act.applyFilter(this.store);
 	}
 
 	private gotoKey(name: string, input: string): void {
-		const draft = this.store.ui.gotoDraft ?? '';
-		if (name === 'return') act.applyGoto(this.store);
-		else if (name === 'escape') act.closeGoto(this.store);
-		else if (name === 'backspace') act.editGoto(this.store, draft.slice(0, -1));
-		else {
-			const {text, submit} = typed(input);
-			if (text) act.editGoto(this.store, draft + text);
-			if (submit) act.applyGoto(this.store);
+		const line = {text: this.store.ui.gotoDraft ?? '', caret: this.store.ui.promptCaret};
+		if (name === 'return') return act.applyGoto(this.store);
+		if (name === 'escape') return act.closeGoto(this.store);
+		const edited = editLine(line, name) ?? (name.startsWith('ctrl-') ? line : null);
+		if (edited) return act.editGoto(this.store, edited.text, edited.caret);
+		const {text, submit} = typed(input);
+		if (text) {
+			const next = insertText(line, text);
+			act.editGoto(this.store, next.text, next.caret);
 		}
+		if (submit) act.applyGoto(this.store);
 	}
 
 	/** Typing goes to the guest; returns false for keys that keep their meaning. */
@@ -172,6 +177,7 @@ export class Controller {
 			case 'back':
 				if (store.ui.screen !== 'dashboard') return act.setScreen(store, 'dashboard');
 				if (store.ui.cursor !== null) return act.follow(store);
+				if (store.ui.filter) return act.clearFilter(store);
 				return;
 			case 'help':
 				return act.toggleHelp(store);

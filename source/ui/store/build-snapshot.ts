@@ -74,8 +74,8 @@ export function buildSnapshot(p: StoreParts, previousCooperation: CooperationVie
 		help: ui.help,
 		screen: ui.screen,
 		screenState: ui.screenStates[ui.screen],
-		filter: {editing: ui.filterEditing, draft: ui.filterDraft, active: ui.filter?.text ?? '', error: ui.filterError},
-		goto: ui.gotoDraft === null ? undefined : {draft: ui.gotoDraft, error: ui.gotoError},
+		filter: {editing: ui.filterEditing, draft: ui.filterDraft, caret: ui.promptCaret, active: ui.filter?.text ?? '', error: ui.filterError},
+		goto: ui.gotoDraft === null ? undefined : {draft: ui.gotoDraft, caret: ui.promptCaret, error: ui.gotoError},
 		flash: ui.flash && ui.flash.until > p.now ? ui.flash.text : undefined,
 	};
 }

@@ -93,6 +93,8 @@ export interface FilterView {
 	/** The bar is open and typing goes to it. */
 	editing: boolean;
 	draft: string;
+	/** Where typing goes in the draft (its end when not said). */
+	caret?: number;
 	/** The filter in force ('' = none). */
 	active: string;
 	error?: string;
@@ -120,7 +122,7 @@ export interface Snapshot {
 	screenState?: ScreenState;
 	filter: FilterView;
 	/** The `g` prompt (replay), while it is open. */
-	goto?: {draft: string; error?: string};
+	goto?: {draft: string; caret?: number; error?: string};
 	/** A short message (e.g. `restarting with bt`), cleared after a few seconds. */
 	flash?: string;
 }

@@ -75,12 +75,14 @@ export function setViewport(store: DashboardStore, rows: number): void {
 export function openFilter(store: DashboardStore): void {
 	store.ui.filterEditing = true;
 	store.ui.filterDraft = store.ui.filter?.text ?? '';
+	store.ui.promptCaret = store.ui.filterDraft.length;
 	store.ui.filterError = undefined;
 	done(store);
 }
 
-export function editFilter(store: DashboardStore, draft: string): void {
+export function editFilter(store: DashboardStore, draft: string, caret = draft.length): void {
 	store.ui.filterDraft = draft;
+	store.ui.promptCaret = caret;
 	// Say at once whether it parses; apply only on Enter.
 	store.ui.filterError = parseFilter(draft).error;
 	done(store);
@@ -99,6 +101,13 @@ export function applyFilter(store: DashboardStore): void {
 	done(store);
 }
 
+/** Esc in the main view: no filter any more, every row shows again. */
+export function clearFilter(store: DashboardStore): void {
+	store.ui.filter = null;
+	store.ui.cursor = null;
+	done(store);
+}
+
 export function cancelFilter(store: DashboardStore): void {
 	store.ui.filterEditing = false;
 	store.ui.filterError = undefined;
@@ -109,12 +118,14 @@ export function cancelFilter(store: DashboardStore): void {
 
 export function openGoto(store: DashboardStore): void {
 	store.ui.gotoDraft = '';
+	store.ui.promptCaret = 0;
 	store.ui.gotoError = undefined;
 	done(store);
 }
 
-export function editGoto(store: DashboardStore, draft: string): void {
+export function editGoto(store: DashboardStore, draft: string, caret = draft.length): void {
 	store.ui.gotoDraft = draft;
+	store.ui.promptCaret = caret;
 	store.ui.gotoError = undefined;
 	done(store);
 }

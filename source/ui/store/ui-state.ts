@@ -18,6 +18,8 @@ export interface UiState {
 	filterDraft: string;
 	filter: Filter | null;
 	filterError?: string;
+	/** Where typing goes in the open prompt (filter or go to). */
+	promptCaret: number;
 	/** The `g` prompt of a replay (go to an event or cycle), open while not null. */
 	gotoDraft: string | null;
 	gotoError?: string;
@@ -41,6 +43,7 @@ export function initialUiState(): UiState {
 		screenStates: {},
 		filterEditing: false,
 		filterDraft: '',
+		promptCaret: 0,
 		filter: null,
 		gotoDraft: null,
 		cursor: null,
