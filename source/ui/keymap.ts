@@ -81,7 +81,7 @@ export const keymap: readonly Binding[] = [
 	{command: 'consoleNext', keys: ['right'], label: '→', help: 'console: next guest', group: 'Panels'},
 	{command: 'screenCheck', keys: ['c'], label: 'c', help: 'Popek–Goldberg check screen', group: 'Panels'},
 	{command: 'screenPvm', keys: ['p'], label: 'p', help: 'process VM screen', group: 'Panels'},
-	{command: 'back', keys: ['escape'], label: 'esc', help: 'back to the dashboard / close', group: 'Panels'},
+	{command: 'back', keys: ['escape'], label: 'esc', help: 'back to the dashboard / close / clear the filter', group: 'Panels'},
 	{command: 'help', keys: ['?'], label: '?', help: 'this help', group: 'General'},
 	{command: 'quit', keys: ['q', 'ctrl-c'], label: 'q Ctrl-C', help: 'quit (restores the terminal)', group: 'General'},
 ];

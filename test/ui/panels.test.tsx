@@ -128,6 +128,17 @@ describe('GuestsTable', () => {
 		expect(lines[2]).toMatch(/^vm0\s+running\s+75\.0%\s+3000\s+\d+\s+cli/);
 		expect(lines[3]).toMatch(/^vm1\s+halted\s+25\.0%\s+1000\s+\d+\s+out/);
 	});
+
+	test('whichever column o sorts by, no two headings run together', () => {
+		const s = vmmSnapshot();
+		for (const sort of ['count', 'rate', 'cycles', 'name'] as const) {
+			for (const width of [60, 90]) {
+				const header = frame(<GuestsTable guests={s.guests} width={width} sort={sort} />).split('\n')[1]!;
+				const words = header.replace(/↓/g, '').trim().split(/\s+/);
+				expect(words, `${sort} at ${width}: ${header}`).toEqual(['GUEST', 'STATE', 'CPU%', 'INSTR', 'ENTRIES/S', 'TOP', 'EXIT']);
+			}
+		}
+	});
 });
 
 describe('ExitReasonTable', () => {

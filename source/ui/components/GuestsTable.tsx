@@ -20,16 +20,18 @@ const sortColumn: Record<SortKey, string> = {count: 'INSTR', rate: 'ENTRIES/S', 
 
 export function GuestsTable({guests, width, height, focused = false, sort}: GuestsTableProps) {
 	const w = {state: 12, cpu: 7, instr: 9, rate: 10};
-	const fixed = w.state + w.cpu + w.instr + w.rate;
+	const fixed = w.state + w.cpu + w.instr + w.rate + 1;
 	const name = Math.max(6, Math.floor((width - fixed) * 0.45));
 	const top = Math.max(4, width - fixed - name);
 	const mark = (h: string) => (sortColumn[sort] === h ? h + '↓' : h);
+	// A number column keeps one blank on its left, so a sort mark never joins two headings.
+	const num = (text: string, width: number) => ' ' + fit(text, width - 1, 'right');
 	const header =
 		fit(mark('GUEST'), name) +
 		fit('STATE', w.state) +
-		fit(mark('CPU%'), w.cpu, 'right') +
-		fit(mark('INSTR'), w.instr, 'right') +
-		fit(mark('ENTRIES/S'), w.rate, 'right') +
+		num(mark('CPU%'), w.cpu) +
+		num(mark('INSTR'), w.instr) +
+		num(mark('ENTRIES/S'), w.rate + 1) +
 		' ' +
 		fit('TOP EXIT', top - 1);
 	const shown = height === undefined ? guests : guests.slice(0, Math.max(0, height - 2));
@@ -43,9 +45,9 @@ export function GuestsTable({guests, width, height, focused = false, sort}: Gues
 					<Text key={g.index} wrap="truncate">
 						{fit(g.name, name)}
 						<Text color={g.state.startsWith('running') ? 'green' : 'yellow'}>{fit(g.state, w.state)}</Text>
-						{fit(percent(g.cpuShare), w.cpu, 'right')}
-						{fit(compact(g.instructions), w.instr, 'right')}
-						{fit(compact(g.entriesPerSecond), w.rate, 'right')}
+						{num(percent(g.cpuShare), w.cpu)}
+						{num(compact(g.instructions), w.instr)}
+						{num(compact(g.entriesPerSecond), w.rate + 1)}
 						{' ' + fit(g.topExit, top - 1)}
 					</Text>
 				))}
