@@ -112,6 +112,7 @@ export class Controller {
 	run(command: CommandName): void {
 		const {store, source} = this;
 		const state = source.state;
+		if (this.tableScroll(command)) return;
 		switch (command) {
 			case 'quit':
 				return this.options.quit();
@@ -182,6 +183,25 @@ export class Controller {
 			case 'help':
 				return act.toggleHelp(store);
 		}
+	}
+
+	/** The focused table (exit reasons, guests) takes the scrolling keys from the history. */
+	private tableScroll(command: CommandName): boolean {
+		const table = this.store.ui.focus;
+		if ((table !== 'exits' && table !== 'guests') || this.store.ui.screen !== 'dashboard') return false;
+		const page = Math.max(1, this.store.ui.tableLines[table] - 2);
+		const delta: Partial<Record<CommandName, number>> = {
+			scrollUp: -1,
+			scrollDown: 1,
+			pageUp: -page,
+			pageDown: page,
+			oldest: -Infinity,
+			follow: Infinity,
+		};
+		const d = delta[command];
+		if (d === undefined) return false;
+		act.scrollTable(this.store, table, d);
+		return true;
 	}
 
 	/** Restart with the next technique (or profile) that builds, skipping those that cannot. */

@@ -153,7 +153,7 @@ describe('ExitReasonTable', () => {
 
 	test('rows that do not fit are counted; no VMM is explained', () => {
 		const s = vmmSnapshot();
-		expect(frame(<ExitReasonTable exits={s.exits} total={3} width={80} height={3} sort="name" />)).toContain('+1 more reasons');
+		expect(frame(<ExitReasonTable exits={s.exits} total={3} width={80} height={3} sort="name" />)).toContain('+2 more reasons');
 		expect(frame(<ExitReasonTable exits={[]} total={0} width={80} height={3} sort="count" noVmm />)).toContain('No VMM in this run');
 	});
 });

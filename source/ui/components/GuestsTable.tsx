@@ -4,6 +4,7 @@
  */
 import {Box, Text} from 'ink';
 import type {GuestView, SortKey} from '../store/snapshot.js';
+import {tableWindow, windowNote} from '../table-window.js';
 import {Panel} from './Panel.js';
 import {compact, fit, percent} from './text.js';
 
@@ -14,11 +15,13 @@ export interface GuestsTableProps {
 	height?: number;
 	focused?: boolean;
 	sort: SortKey;
+	/** First guest shown (the focused table scrolls). */
+	offset?: number;
 }
 
 const sortColumn: Record<SortKey, string> = {count: 'INSTR', rate: 'ENTRIES/S', cycles: 'CPU%', name: 'GUEST'};
 
-export function GuestsTable({guests, width, height, focused = false, sort}: GuestsTableProps) {
+export function GuestsTable({guests, width, height, focused = false, sort, offset = 0}: GuestsTableProps) {
 	const w = {state: 12, cpu: 7, instr: 9, rate: 10};
 	const fixed = w.state + w.cpu + w.instr + w.rate + 1;
 	const name = Math.max(6, Math.floor((width - fixed) * 0.45));
@@ -34,7 +37,8 @@ export function GuestsTable({guests, width, height, focused = false, sort}: Gues
 		num(mark('ENTRIES/S'), w.rate + 1) +
 		' ' +
 		fit('TOP EXIT', top - 1);
-	const shown = height === undefined ? guests : guests.slice(0, Math.max(0, height - 2));
+	const view = tableWindow(height === undefined ? guests.length : Math.max(0, height - 2), guests.length, offset);
+	const shown = guests.slice(view.start, view.start + view.rows);
 	return (
 		<Panel title={`Guests (${guests.length})`} width={width} height={height} focused={focused}>
 			<Text bold wrap="truncate">
@@ -51,6 +55,11 @@ export function GuestsTable({guests, width, height, focused = false, sort}: Gues
 						{' ' + fit(g.topExit, top - 1)}
 					</Text>
 				))}
+				{view.note ? (
+					<Text color="gray" wrap="truncate">
+						{windowNote(view, guests.length, 'guests', focused)}
+					</Text>
+				) : null}
 			</Box>
 		</Panel>
 	);

@@ -70,6 +70,7 @@ export function buildSnapshot(p: StoreParts, previousCooperation: CooperationVie
 		consoles: consoleViews(p, guests),
 		consoleGuest: ui.consoleGuest,
 		focus: ui.focus,
+		tableOffset: {...ui.tableOffset},
 		sort: ui.sort,
 		help: ui.help,
 		screen: ui.screen,

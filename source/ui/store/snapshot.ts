@@ -115,6 +115,8 @@ export interface Snapshot {
 	/** Index into `consoles` shown (and typed into). */
 	consoleGuest: number;
 	focus: FocusPanel;
+	/** First row shown of each scrollable table. */
+	tableOffset: {exits: number; guests: number};
 	sort: SortKey;
 	help: boolean;
 	screen: ScreenId;

@@ -7,6 +7,7 @@ import {parseFilter} from './filter.js';
 import {moveBy, newestMatch} from './history-window.js';
 import {type FocusPanel, type ScreenId, focusOrder, sortOrder} from './snapshot.js';
 import {cycle} from './ui-state.js';
+import {scrollWindow} from '../table-window.js';
 
 /** Every action answers a key: show it at once. */
 function done(store: DashboardStore): void {
@@ -144,6 +145,23 @@ export function applyGoto(store: DashboardStore): void {
 export function closeGoto(store: DashboardStore): void {
 	store.ui.gotoDraft = null;
 	store.ui.gotoError = undefined;
+	done(store);
+}
+
+// ---- scrolling the tables ---------------------------------------------------------
+
+/** The focused table moves `delta` rows (±Infinity: to its top or its end). */
+export function scrollTable(store: DashboardStore, table: 'exits' | 'guests', delta: number): void {
+	const n = store.getSnapshot()[table].length;
+	store.ui.tableOffset[table] = scrollWindow(store.ui.tableLines[table], n, store.ui.tableOffset[table], delta);
+	done(store);
+}
+
+/** How many lines for rows each table has (the layout decides). */
+export function setTableLines(store: DashboardStore, lines: {exits: number; guests: number}): void {
+	const old = store.ui.tableLines;
+	if (old.exits === lines.exits && old.guests === lines.guests) return;
+	store.ui.tableLines = {...lines};
 	done(store);
 }
 

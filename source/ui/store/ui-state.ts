@@ -25,6 +25,10 @@ export interface UiState {
 	gotoError?: string;
 	/** The selected history row; null = follow the newest. */
 	cursor: number | null;
+	/** First row shown of the exit-reason and guests tables (the focused one scrolls). */
+	tableOffset: {exits: number; guests: number};
+	/** Lines for rows each of those tables has in the layout (the dashboard says). */
+	tableLines: {exits: number; guests: number};
 	/** Index into the console list. */
 	consoleGuest: number;
 	/** History rows the layout has room for. */
@@ -48,6 +52,8 @@ export function initialUiState(): UiState {
 		gotoDraft: null,
 		cursor: null,
 		consoleGuest: 0,
+		tableOffset: {exits: 0, guests: 0},
+		tableLines: {exits: 20, guests: 20},
 		viewport: 20,
 	};
 }
