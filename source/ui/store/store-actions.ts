@@ -41,7 +41,8 @@ export function setScreen(store: DashboardStore, screen: ScreenId): void {
 }
 
 export function resetCounters(store: DashboardStore): void {
-	store.counters.reset(store.source.instret);
+	const guests = new Map(store.source.guests().map((g) => [g.index, g.instructions] as const));
+	store.counters.reset(store.source.instret, guests);
 	flash(store, 'counters reset');
 }
 
