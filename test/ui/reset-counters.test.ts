@@ -4,6 +4,7 @@
  * (issue 16 §5.6).
  */
 import {describe, expect, test} from 'vitest';
+import {statusParts} from '../../source/ui/components/StatusLine.js';
 import {resetCounters} from '../../source/ui/store/store-actions.js';
 import {vmmJourney} from './helpers/events.js';
 import {fedStore} from './helpers/snapshot.js';
@@ -51,5 +52,29 @@ describe('r resets the counters', () => {
 		source.restart({vmm: 'bt'});
 		source.emit(...vmmJourney(500, 0));
 		expect(snapshot().properties).toEqual([{label: 'VMM entries', value: '2'}]);
+	});
+});
+
+describe('the status line and the Guests table agree', () => {
+	test('under a VMM the status line counts the guests instructions as the Guests table does', () => {
+		const {source, snapshot} = fedStore([], {vmm: 'trap', guests: 2});
+		source.emit(...vmmJourney(2452, 0));
+		// The real CPU retired 2,453; the guests also count what the VMM emulated.
+		source.guestList = [
+			{index: 0, name: 'vm0', state: 'running', instructions: 2000},
+			{index: 1, name: 'vm1', state: 'running', instructions: 543},
+		];
+		const snap = snapshot();
+		const parts = statusParts(snap.status);
+		const guestSum = snap.guests.reduce((s, g) => s + g.instructions, 0);
+		expect(parts.counters).toContain(`instr ${snap.status.instret.toLocaleString('en-US')} │`);
+		expect(parts.counters).toContain(`guest instr ${guestSum.toLocaleString('en-US')}`);
+		expect(guestSum).toBe(2543);
+	});
+
+	test('without a VMM there is one count, the CPU’s', () => {
+		const {source, snapshot} = fedStore([]);
+		source.emit(...vmmJourney(100, -1));
+		expect(statusParts(snapshot().status).counters).not.toContain('guest instr');
 	});
 });

@@ -43,6 +43,7 @@ export function buildSnapshot(p: StoreParts, previousCooperation: CooperationVie
 			speedBase: source.speedBase,
 			detail: state.detail,
 			instret: source.instret,
+			guestInstructions: d.vmm === 'none' ? undefined : guests.reduce((s, g) => s + g.instructions, 0),
 			cycle: source.cycle,
 			mips: counters.rates.rate('instret') / 1e6,
 			event: source.events ?? p.received,

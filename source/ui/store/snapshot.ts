@@ -27,7 +27,13 @@ export interface StatusView {
 	speedBase?: number;
 	/** Instructions shown one by one (else rows are sampled at exceptions). */
 	detail: boolean;
+	/** Instructions the real CPU retired. */
 	instret: number;
+	/**
+	 * Under a VMM: the guests' instructions, run directly or emulated by the VMM
+	 * (the Guests table's INSTR summed) — more than `instret` by what the VMM emulated.
+	 */
+	guestInstructions?: number;
 	cycle: number;
 	/** Millions of instructions per wall-clock second, over the last second. */
 	mips: number;
