@@ -89,7 +89,7 @@ describe('StatusLine', () => {
 		const out = wide(<StatusLine status={{...s.status, mode: 'paused', mips: 12.5}} width={160} />, 160);
 		expect(out).toContain('vmtop default │ isa classic │ vmm trap (type I, 2 guests)');
 		expect(out).toContain('❚❚ paused 300/s');
-		expect(out).toMatch(/│ event #14 │ cycle 2,450 │ instr 1,400 │ 12\.50 MIPS/);
+		expect(out).toMatch(/│ event #14 │ cycle 2,450 │ instr 1,400 │ guest instr 4,000 │ 12\.50 MIPS/);
 	});
 
 	test('two lines when narrow; human speeds in instructions per second', () => {
