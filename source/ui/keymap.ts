@@ -54,7 +54,7 @@ export const keymap: readonly Binding[] = [
 	{command: 'nextException', keys: ['n', ']'], label: 'n ]', help: 'run to the next exception', group: 'Run'},
 	{command: 'prevException', keys: ['['], label: '[', help: 'back to the previous exception (replay)', group: 'Run'},
 	{command: 'stepBack', keys: ['b'], label: 'b', help: 'one event back (replay)', group: 'Run'},
-	{command: 'goto', keys: ['g'], label: 'g', help: 'go to an event number or cycle c… (replay)', group: 'Run'},
+	{command: 'goto', keys: ['g'], label: 'g', help: 'go to an instruction count (as rows show), #event or c cycle (replay)', group: 'Run'},
 	{command: 'faster', keys: ['+', '='], label: '+', help: 'faster (up to max)', group: 'Run'},
 	{command: 'slower', keys: ['-', '_'], label: '-', help: 'slower', group: 'Run'},
 	{command: 'switchVmm', keys: ['v'], label: 'v', help: 'next VMM technique (restarts the run)', group: 'Run'},

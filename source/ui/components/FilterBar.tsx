@@ -33,7 +33,7 @@ export function FilterBar({filter, width, goto}: FilterBarProps) {
 					go to›{' '}
 				</Text>
 				<Draft text={goto.draft} caret={goto.caret} />
-				{goto.error ? <Text color="red">{`  ${goto.error}`}</Text> : <Text color="gray">{'  event number, or c1234 for a cycle; enter goes, esc cancels'}</Text>}
+				{goto.error ? <Text color="red">{`  ${goto.error}`}</Text> : <Text color="gray">{'  instruction count as the rows show it, #1234 for an event, c1234 for a cycle; enter goes, esc cancels'}</Text>}
 			</Text>
 		);
 	}
