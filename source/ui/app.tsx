@@ -35,7 +35,7 @@ function Bottom({s, layout}: {s: Snapshot; layout: Extract<Layout, {kind: 'full'
 	const following = s.history.cursor === null;
 	const coop = (width: number) => <VerticalCooperation cooperation={s.cooperation} width={width} following={following} />;
 	const guests = (width: number, height?: number) => (
-		<GuestsTable guests={s.guests} width={width} height={height} focused={s.focus === 'guests'} sort={s.sort} offset={s.tableOffset.guests} />
+		<GuestsTable guests={s.guests} width={width} height={height} focused={s.focus === 'guests'} sort={s.sort} offset={s.tableOffset.guests} sinceReset={s.sinceReset} />
 	);
 	const exits = (width: number, height: number) => (
 		<ExitReasonTable

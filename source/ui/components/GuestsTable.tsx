@@ -17,11 +17,13 @@ export interface GuestsTableProps {
 	sort: SortKey;
 	/** First guest shown (the focused table scrolls). */
 	offset?: number;
+	/** After `r`: INSTR counts from then on, unlike the status line's `guest instr`. */
+	sinceReset?: boolean;
 }
 
 const sortColumn: Record<SortKey, string> = {count: 'INSTR', rate: 'ENTRIES/S', cycles: 'CPU%', name: 'GUEST'};
 
-export function GuestsTable({guests, width, height, focused = false, sort, offset = 0}: GuestsTableProps) {
+export function GuestsTable({guests, width, height, focused = false, sort, offset = 0, sinceReset = false}: GuestsTableProps) {
 	const w = {state: 12, cpu: 7, instr: 9, rate: 10};
 	const fixed = w.state + w.cpu + w.instr + w.rate + 1;
 	const name = Math.max(6, Math.floor((width - fixed) * 0.45));
@@ -40,7 +42,7 @@ export function GuestsTable({guests, width, height, focused = false, sort, offse
 	const view = tableWindow(height === undefined ? guests.length : Math.max(0, height - 2), guests.length, offset);
 	const shown = guests.slice(view.start, view.start + view.rows);
 	return (
-		<Panel title={`Guests (${guests.length})`} width={width} height={height} focused={focused}>
+		<Panel title={`Guests (${guests.length})${sinceReset ? ' — INSTR since r' : ''}`} width={width} height={height} focused={focused}>
 			<Text bold wrap="truncate">
 				{header}
 			</Text>

@@ -72,6 +72,7 @@ export function buildSnapshot(p: StoreParts, previousCooperation: CooperationVie
 		consoleGuest: ui.consoleGuest,
 		focus: ui.focus,
 		tableOffset: {...ui.tableOffset},
+		sinceReset: counters.sinceReset,
 		sort: ui.sort,
 		help: ui.help,
 		screen: ui.screen,

@@ -121,6 +121,8 @@ export interface Snapshot {
 	/** Index into `consoles` shown (and typed into). */
 	consoleGuest: number;
 	focus: FocusPanel;
+	/** `r` was pressed: the tables count from then on, the status line from the start. */
+	sinceReset: boolean;
 	/** First row shown of each scrollable table. */
 	tableOffset: {exits: number; guests: number};
 	sort: SortKey;

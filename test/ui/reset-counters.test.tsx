@@ -3,7 +3,9 @@
  * table, the Popek–Goldberg panel's VMM entries and the guests' INSTR
  * (issue 16 §5.6).
  */
+import {render} from 'ink-testing-library';
 import {describe, expect, test} from 'vitest';
+import {GuestsTable} from '../../source/ui/components/GuestsTable.js';
 import {statusParts} from '../../source/ui/components/StatusLine.js';
 import {resetCounters} from '../../source/ui/store/store-actions.js';
 import {vmmJourney} from './helpers/events.js';
@@ -43,6 +45,9 @@ describe('r resets the counters', () => {
 			['vm0', 400],
 			['vm1', 100],
 		]);
+		expect(snap.sinceReset).toBe(true);
+		const title = render(<GuestsTable guests={snap.guests} width={90} sort="count" sinceReset={snap.sinceReset} />).lastFrame() ?? '';
+		expect(title.split('\n')[0]).toContain('Guests (2) — INSTR since r');
 	});
 
 	test('a restart is no reset: the new run counts from zero, unmarked', () => {
