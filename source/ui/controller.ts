@@ -38,7 +38,7 @@ export class Controller {
 	key(name: string, input: string): void {
 		const ui = this.store.ui;
 		// Ink names a chunk of several keys by its text: each key in it acts, in order.
-		if (input.length > 1 && name === input) return this.chunk(input);
+		if (name === input && [...input].length > 1) return this.chunk(input);
 		if (name === 'ctrl-c') return this.run('quit');
 		if (ui.filterEditing) return this.filterKey(name, input);
 		if (ui.gotoDraft !== null) return this.gotoKey(name, input);

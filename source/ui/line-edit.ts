@@ -9,6 +9,14 @@ export interface Line {
 	caret: number;
 }
 
+/** UTF-16 units of the character before (-1) or at (+1) the caret: 2 for a surrogate pair. */
+function step(text: string, caret: number, dir: -1 | 1): number {
+	const at = dir < 0 ? caret - 2 : caret;
+	const hi = text.charCodeAt(at);
+	const lo = text.charCodeAt(at + 1);
+	return hi >= 0xd800 && hi <= 0xdbff && lo >= 0xdc00 && lo <= 0xdfff ? 2 : 1;
+}
+
 /** The line after key `name`, or null when the key is no editing key. */
 export function editLine(line: Line, name: string): Line | null {
 	const {text, caret} = line;
@@ -21,13 +29,16 @@ export function editLine(line: Line, name: string): Line | null {
 			return {text, caret: text.length};
 		case 'left':
 		case 'ctrl-b':
-			return {text, caret: Math.max(0, caret - 1)};
+			return {text, caret: Math.max(0, caret - step(text, caret, -1))};
 		case 'right':
 		case 'ctrl-f':
-			return {text, caret: Math.min(text.length, caret + 1)};
+			return {text, caret: Math.min(text.length, caret + step(text, caret, 1))};
 		case 'backspace':
-		case 'ctrl-h':
-			return caret === 0 ? line : {text: text.slice(0, caret - 1) + text.slice(caret), caret: caret - 1};
+		case 'ctrl-h': {
+			if (caret === 0) return line;
+			const n = step(text, caret, -1);
+			return {text: text.slice(0, caret - n) + text.slice(caret), caret: caret - n};
+		}
 		case 'ctrl-u':
 			return {text: text.slice(caret), caret: 0};
 		case 'ctrl-w': {

@@ -64,6 +64,13 @@ describe('several keys in one read', () => {
 		expect(applied.filter).toMatchObject({editing: false, active: 'write'});
 	});
 
+	test('a character of two UTF-16 units is one key', async () => {
+		const {read} = mount();
+		await read('f');
+		expect((await read('🙂')).filter.draft).toBe('🙂');
+		expect((await read('é🙂\r')).filter).toMatchObject({editing: false, active: '🙂é🙂'});
+	});
+
 	test('a key that opens the filter passes the rest of the read to it', async () => {
 		const {read} = mount();
 		const snap = await read('fcli');

@@ -92,5 +92,9 @@ describe('editLine', () => {
 		expect(editLine({text: 'abc', caret: 3}, 'right')).toEqual({text: 'abc', caret: 3});
 		expect(editLine(line, 'x')).toBeNull();
 		expect(insertText({text: 'ac', caret: 1}, 'b')).toEqual({text: 'abc', caret: 2});
+		// A character beyond the BMP is one character to Backspace and the arrows.
+		expect(editLine({text: 'a🙂', caret: 3}, 'backspace')).toEqual({text: 'a', caret: 1});
+		expect(editLine({text: 'a🙂', caret: 3}, 'left')).toEqual({text: 'a🙂', caret: 1});
+		expect(editLine({text: 'a🙂', caret: 1}, 'right')).toEqual({text: 'a🙂', caret: 3});
 	});
 });
