@@ -14,11 +14,13 @@ export interface FilterBarProps {
 
 /** The draft with the caret shown as an inverse cell where typing goes. */
 function Draft({text, caret = text.length}: {text: string; caret?: number}) {
+	const point = text.codePointAt(caret);
+	const under = point === undefined ? ' ' : String.fromCodePoint(point);
 	return (
 		<>
 			<Text>{text.slice(0, caret)}</Text>
-			<Text inverse>{text[caret] ?? ' '}</Text>
-			<Text>{text.slice(caret + 1)}</Text>
+			<Text inverse>{under}</Text>
+			<Text>{text.slice(caret + (point === undefined ? 0 : under.length))}</Text>
 		</>
 	);
 }
