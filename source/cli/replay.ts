@@ -20,6 +20,7 @@ import type {Engine} from '../sim/simulation.js';
 import {UsageError, commandHelp, parseCommand} from './args.js';
 import {colorsOff, dumbTerminal, inCi} from './dashboard.js';
 import {reportUserError} from './user-error.js';
+import {textTable} from './text-table.js';
 
 const help = `
 Usage
@@ -143,10 +144,8 @@ function summary(reader: TraceReader): number {
 	out.push(f ? `end: ${f.end}${f.stop ? ` — ${f.stop.message}` : ''}; checksum ${f.checksum}` : 'end: no footer');
 	const rows = exits.rows();
 	if (rows.length > 0) {
-		out.push('', 'VMM exits       count   share   mean cycles');
-		for (const r of rows.slice(0, 12)) {
-			out.push(`${r.reason.padEnd(14)} ${String(r.count).padStart(6)}  ${(r.share * 100).toFixed(1).padStart(5)}%  ${Math.round(r.meanCycles).toLocaleString('en-US').padStart(12)}`);
-		}
+		const cells = rows.slice(0, 12).map((r) => [r.reason, String(r.count), `${(r.share * 100).toFixed(1)}%`, Math.round(r.meanCycles).toLocaleString('en-US')]);
+		out.push('', ...textTable(['VMM exits', 'count', 'share', 'mean cycles'], cells, ['left', 'right', 'right', 'right']));
 	}
 	process.stdout.write(out.join('\n') + '\n');
 	for (const p of reader.problems) process.stderr.write(`vmtop: ${formatProblem(reader.file, p)}\n`);

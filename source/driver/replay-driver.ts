@@ -206,14 +206,17 @@ export class ReplayDriver extends PacedDriver {
 	}
 
 	/**
-	 * `g`: go to what the user typed — an event number (`1234`, `#1234`) or a
-	 * cycle (`c1234`, `1234c`, `cycle 1234`). Returns an error message, or null.
+	 * `g`: go to what the user typed — an instruction count as the history's
+	 * rows show it (`1234`), an event number (`#1234`, `e1234`) or a cycle
+	 * (`c1234`, `1234c`, `cycle 1234`). Returns an error message, or null.
+	 * An import's rows have no instruction counts: a bare number is an event there.
 	 */
 	goto(text: string): string | null {
 		const target = parseGoto(text);
 		if (typeof target === 'string') return target;
 		if ('cycle' in target) this.seekCycle(target.cycle);
-		else this.seek(target.event);
+		else if ('instret' in target && this.reader.header.source !== 'import') this.seek(this.cursor.findInstret(target.instret) + 1);
+		else this.seek('event' in target ? target.event : target.instret);
 		return null;
 	}
 
@@ -337,13 +340,15 @@ export class ReplayDriver extends PacedDriver {
 }
 
 /** `1234` / `#1234` → an event number; `c1234`, `1234c`, `cycle 1234` → a cycle; else what is wrong. */
-export function parseGoto(text: string): {event: number} | {cycle: number} | string {
+export function parseGoto(text: string): {instret: number} | {event: number} | {cycle: number} | string {
 	const t = text.trim().toLowerCase().replace(/[_,]/g, '');
 	const cycle = /^(?:c|cycle\s*)(\d+)$/.exec(t) ?? /^(\d+)\s*c(?:ycles?)?$/.exec(t);
 	if (cycle) return {cycle: Number(cycle[1])};
-	const event = /^(?:#|e|event\s*)?(\d+)$/.exec(t);
+	const event = /^(?:#|e|event\s*)(\d+)$/.exec(t);
 	if (event) return {event: Number(event[1])};
-	return `'${text.trim()}' is neither an event number (1234) nor a cycle (c1234)`;
+	const instret = /^(?:i|instr\s*)?(\d+)$/.exec(t);
+	if (instret) return {instret: Number(instret[1])};
+	return `'${text.trim()}' is neither an instruction count as the rows show (1234), an event (#1234) nor a cycle (c1234)`;
 }
 
 /** Guest names from a scenario spec: `vms[i].name`, else `guest i`; the bare machine is -1. */

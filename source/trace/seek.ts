@@ -66,6 +66,32 @@ export class TraceCursor {
 		return this.length;
 	}
 
+	/**
+	 * The first event whose instruction count is ≥ `instret` (length if none).
+	 * A recording stamps every event with the machine's count, which never
+	 * decreases: a binary search over the blocks' first events finds the block.
+	 */
+	findInstret(instret: number): number {
+		const {blocks, blockSize} = this.reader.index;
+		let lo = 0;
+		let hi = blocks - 1;
+		let start = 0;
+		while (lo <= hi) {
+			const mid = (lo + hi) >> 1;
+			const first = this.blockAt(mid)[0];
+			if (first !== undefined && first.instret < instret) {
+				start = mid;
+				lo = mid + 1;
+			} else hi = mid - 1;
+		}
+		let n = start * blockSize;
+		for (const e of this.range(n, this.length)) {
+			if (e.instret >= instret) return n;
+			n++;
+		}
+		return this.length;
+	}
+
 	/** The first event of one of `kinds` at or after `from`, or -1. */
 	findNext(kinds: readonly TraceEventKind[], from: number): number {
 		const {masks, blockSize, blocks} = this.reader.index;

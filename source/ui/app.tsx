@@ -16,7 +16,7 @@ import {StatusLine} from './components/StatusLine.js';
 import {TooSmall} from './components/TooSmall.js';
 import {VerticalCooperation} from './components/VerticalCooperation.js';
 import {helpBindings} from './keymap.js';
-import {COOPERATION, type Layout, MIN_COLUMNS, MIN_ROWS, exitsAndConsole} from './layout.js';
+import {COOPERATION, type Layout, MIN_COLUMNS, MIN_ROWS, tableHeights} from './layout.js';
 import type {Snapshot} from './store/snapshot.js';
 
 export interface AppProps {
@@ -35,7 +35,7 @@ function Bottom({s, layout}: {s: Snapshot; layout: Extract<Layout, {kind: 'full'
 	const following = s.history.cursor === null;
 	const coop = (width: number) => <VerticalCooperation cooperation={s.cooperation} width={width} following={following} />;
 	const guests = (width: number, height?: number) => (
-		<GuestsTable guests={s.guests} width={width} height={height} focused={s.focus === 'guests'} sort={s.sort} />
+		<GuestsTable guests={s.guests} width={width} height={height} focused={s.focus === 'guests'} sort={s.sort} offset={s.tableOffset.guests} sinceReset={s.sinceReset} />
 	);
 	const exits = (width: number, height: number) => (
 		<ExitReasonTable
@@ -46,6 +46,7 @@ function Bottom({s, layout}: {s: Snapshot; layout: Extract<Layout, {kind: 'full'
 			focused={s.focus === 'exits'}
 			sort={s.sort}
 			noVmm={s.status.description.vmm === 'none'}
+			offset={s.tableOffset.exits}
 		/>
 	);
 	const console = (width: number, height: number) => (
@@ -59,8 +60,8 @@ function Bottom({s, layout}: {s: Snapshot; layout: Extract<Layout, {kind: 'full'
 		return coop(layout.columns);
 	}
 	const row = layout.bottom - COOPERATION;
-	const split = exitsAndConsole(row, s.exits.length, s.focus === 'console');
-	const guestRows = 2 + Math.min(4, Math.max(1, s.guests.length));
+	const split = tableHeights(layout, s.focus, s.exits.length, s.guests.length);
+	const guestRows = split.guests;
 	const props = Math.max(2, row - guestRows - 2);
 	return (
 		<Box flexDirection="column" height={layout.bottom}>

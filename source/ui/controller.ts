@@ -8,7 +8,8 @@ import {type VmmTechnique, vmmTechniques} from '../sim/simulation.js';
 import type {DashboardSource} from '../driver/source.js';
 import type {ScreenRegistry} from './screens/registry.js';
 import {faster, formatSpeed, slower} from '../driver/speed.js';
-import {type CommandName, commandFor} from './keymap.js';
+import {editLine, insertText} from './line-edit.js';
+import {type CommandName, commandFor, splitKeys} from './keymap.js';
 import type {DashboardStore} from './store/dashboard-store.js';
 import {noteSaved, toggleRecording} from './record-key.js';
 import * as act from './store/store-actions.js';
@@ -36,6 +37,8 @@ export class Controller {
 	/** Handle one key press, by its `keyName`; `input` is the raw text (for typing). */
 	key(name: string, input: string): void {
 		const ui = this.store.ui;
+		// Ink names a chunk of several keys by its text: each key in it acts, in order.
+		if (name === input && [...input].length > 1) return this.chunk(input);
 		if (name === 'ctrl-c') return this.run('quit');
 		if (ui.filterEditing) return this.filterKey(name, input);
 		if (ui.gotoDraft !== null) return this.gotoKey(name, input);
@@ -49,28 +52,45 @@ export class Controller {
 		if (command) this.run(command);
 	}
 
+	/**
+	 * Several keys in one read. The focused console takes them as typed text;
+	 * elsewhere each acts in turn (the first may open the prompt the rest go to).
+	 * A chunk with escape sequences in it is no typing: a prompt ignores it.
+	 */
+	private chunk(input: string): void {
+		const ui = this.store.ui;
+		const prompt = ui.filterEditing || ui.gotoDraft !== null;
+		if (!prompt && !ui.help && ui.focus === 'console' && ui.screen === 'dashboard' && this.consoleKey(input, input)) return;
+		if (prompt && input.includes('\x1b')) return;
+		for (const k of splitKeys(input)) this.key(k.name, k.input);
+	}
+
 	private filterKey(name: string, input: string): void {
-		const draft = this.store.ui.filterDraft;
-		if (name === 'return') act.applyFilter(this.store);
-		else if (name === 'escape') act.cancelFilter(this.store);
-		else if (name === 'backspace') act.editFilter(this.store, draft.slice(0, -1));
-		else {
-			const {text, submit} = typed(input);
-			if (text) act.editFilter(this.store, draft + text);
-			if (submit) act.applyFilter(this.store);
+		const line = {text: this.store.ui.filterDraft, caret: this.store.ui.promptCaret};
+		if (name === 'return') return act.applyFilter(this.store);
+		if (name === 'escape') return act.cancelFilter(this.store);
+		const edited = editLine(line, name) ?? (name.startsWith('ctrl-') ? line : null);
+		if (edited) return act.editFilter(this.store, edited.text, edited.caret);
+		const {text, submit} = typed(input);
+		if (text) {
+			const next = insertText(line, text);
+			act.editFilter(this.store, next.text, next.caret);
 		}
+		if (submit) act.applyFilter(this.store);
 	}
 
 	private gotoKey(name: string, input: string): void {
-		const draft = this.store.ui.gotoDraft ?? '';
-		if (name === 'return') act.applyGoto(this.store);
-		else if (name === 'escape') act.closeGoto(this.store);
-		else if (name === 'backspace') act.editGoto(this.store, draft.slice(0, -1));
-		else {
-			const {text, submit} = typed(input);
-			if (text) act.editGoto(this.store, draft + text);
-			if (submit) act.applyGoto(this.store);
+		const line = {text: this.store.ui.gotoDraft ?? '', caret: this.store.ui.promptCaret};
+		if (name === 'return') return act.applyGoto(this.store);
+		if (name === 'escape') return act.closeGoto(this.store);
+		const edited = editLine(line, name) ?? (name.startsWith('ctrl-') ? line : null);
+		if (edited) return act.editGoto(this.store, edited.text, edited.caret);
+		const {text, submit} = typed(input);
+		if (text) {
+			const next = insertText(line, text);
+			act.editGoto(this.store, next.text, next.caret);
 		}
+		if (submit) act.applyGoto(this.store);
 	}
 
 	/** Typing goes to the guest; returns false for keys that keep their meaning. */
@@ -82,7 +102,7 @@ export class Controller {
 		const push = this.source.pushInput?.bind(this.source);
 		if (!push) return false;
 		// A terminal sends Enter as CR; the guest's console expects LF (pasted text too).
-		const text = name === 'return' ? '\n' : name === 'backspace' ? '\b' : name === 'space' ? ' ' : input.replace(/\r/g, '\n');
+		const text = name === 'return' ? '\n' : name === 'backspace' ? '\b' : name === 'space' ? ' ' : input.replace(/\r/g, '\n').replace(/\x7f/g, '\b');
 		if (text.length === 0) return true;
 		const snap = this.store.getSnapshot();
 		push(text, Math.max(0, snap.consoles[snap.consoleGuest]?.guest ?? 0));
@@ -92,6 +112,7 @@ export class Controller {
 	run(command: CommandName): void {
 		const {store, source} = this;
 		const state = source.state;
+		if (this.tableScroll(command)) return;
 		switch (command) {
 			case 'quit':
 				return this.options.quit();
@@ -157,10 +178,30 @@ export class Controller {
 			case 'back':
 				if (store.ui.screen !== 'dashboard') return act.setScreen(store, 'dashboard');
 				if (store.ui.cursor !== null) return act.follow(store);
+				if (store.ui.filter) return act.clearFilter(store);
 				return;
 			case 'help':
 				return act.toggleHelp(store);
 		}
+	}
+
+	/** The focused table (exit reasons, guests) takes the scrolling keys from the history. */
+	private tableScroll(command: CommandName): boolean {
+		const table = this.store.ui.focus;
+		if ((table !== 'exits' && table !== 'guests') || this.store.ui.screen !== 'dashboard') return false;
+		const page = Math.max(1, this.store.ui.tableLines[table] - 2);
+		const delta: Partial<Record<CommandName, number>> = {
+			scrollUp: -1,
+			scrollDown: 1,
+			pageUp: -page,
+			pageDown: page,
+			oldest: -Infinity,
+			follow: Infinity,
+		};
+		const d = delta[command];
+		if (d === undefined) return false;
+		act.scrollTable(this.store, table, d);
+		return true;
 	}
 
 	/** Restart with the next technique (or profile) that builds, skipping those that cannot. */

@@ -9,9 +9,9 @@ import {useEffect, useSyncExternalStore} from 'react';
 import {App} from './app.js';
 import type {Controller} from './controller.js';
 import {keyName} from './keymap.js';
-import {layoutFor} from './layout.js';
+import {layoutFor, tableHeights} from './layout.js';
 import type {DashboardStore} from './store/dashboard-store.js';
-import {setViewport} from './store/store-actions.js';
+import {setTableLines, setViewport} from './store/store-actions.js';
 import {useTerminalSize} from './use-terminal-size.js';
 
 export interface DashboardProps {
@@ -28,5 +28,10 @@ export function Dashboard({store, controller, interactive = true}: DashboardProp
 	const layout = layoutFor(columns, rows, snapshot.focus, snapshot.status);
 	const historyRows = layout.kind === 'too-small' ? 1 : layout.historyRows;
 	useEffect(() => setViewport(store, historyRows), [store, historyRows]);
+	// The tables' room, so the focused one scrolls exactly to its last row.
+	const tables = layout.kind === 'too-small' ? {exits: 3, guests: 3} : tableHeights(layout, snapshot.focus, snapshot.exits.length, snapshot.guests.length);
+	const exitLines = Math.max(0, tables.exits - 2);
+	const guestLines = Math.max(0, tables.guests - 2);
+	useEffect(() => setTableLines(store, {exits: exitLines, guests: guestLines}), [store, exitLines, guestLines]);
 	return <App snapshot={snapshot} layout={layout} />;
 }

@@ -54,7 +54,7 @@ export const keymap: readonly Binding[] = [
 	{command: 'nextException', keys: ['n', ']'], label: 'n ]', help: 'run to the next exception', group: 'Run'},
 	{command: 'prevException', keys: ['['], label: '[', help: 'back to the previous exception (replay)', group: 'Run'},
 	{command: 'stepBack', keys: ['b'], label: 'b', help: 'one event back (replay)', group: 'Run'},
-	{command: 'goto', keys: ['g'], label: 'g', help: 'go to an event number or cycle c… (replay)', group: 'Run'},
+	{command: 'goto', keys: ['g'], label: 'g', help: 'go to an instruction count (as rows show), #event or c cycle (replay)', group: 'Run'},
 	{command: 'faster', keys: ['+', '='], label: '+', help: 'faster (up to max)', group: 'Run'},
 	{command: 'slower', keys: ['-', '_'], label: '-', help: 'slower', group: 'Run'},
 	{command: 'switchVmm', keys: ['v'], label: 'v', help: 'next VMM technique (restarts the run)', group: 'Run'},
@@ -81,7 +81,7 @@ export const keymap: readonly Binding[] = [
 	{command: 'consoleNext', keys: ['right'], label: '→', help: 'console: next guest', group: 'Panels'},
 	{command: 'screenCheck', keys: ['c'], label: 'c', help: 'Popek–Goldberg check screen', group: 'Panels'},
 	{command: 'screenPvm', keys: ['p'], label: 'p', help: 'process VM screen', group: 'Panels'},
-	{command: 'back', keys: ['escape'], label: 'esc', help: 'back to the dashboard / close', group: 'Panels'},
+	{command: 'back', keys: ['escape'], label: 'esc', help: 'back to the dashboard / close / clear the filter', group: 'Panels'},
 	{command: 'help', keys: ['?'], label: '?', help: 'this help', group: 'General'},
 	{command: 'quit', keys: ['q', 'ctrl-c'], label: 'q Ctrl-C', help: 'quit (restores the terminal)', group: 'General'},
 ];
@@ -105,6 +105,25 @@ export function keyName(input: string, key: Key): string {
 	if (key.backspace || key.delete) return 'backspace';
 	if (input === ' ') return 'space';
 	return input;
+}
+
+/**
+ * A chunk Ink delivered as one input — keys typed faster than the screen
+ * reads them (`nnn`, three Backspaces) or a paste — as the keys it holds,
+ * each named as `keyName` would name it alone.
+ */
+export function splitKeys(chunk: string): Array<{name: string; input: string}> {
+	return Array.from(chunk, (ch) => {
+		const code = ch.codePointAt(0)!;
+		if (ch === '\r' || ch === '\n') return {name: 'return', input: ch};
+		if (ch === '\t') return {name: 'tab', input: ''};
+		if (ch === '\x7f' || ch === '\b') return {name: 'backspace', input: ''};
+		if (ch === '\x1b') return {name: 'escape', input: ''};
+		if (ch === ' ') return {name: 'space', input: ch};
+		// Ctrl-A … Ctrl-Z arrive as 0x01 … 0x1a.
+		if (code < 0x20) return {name: `ctrl-${String.fromCharCode(code + 0x60)}`, input: String.fromCharCode(code + 0x60)};
+		return {name: ch, input: ch};
+	});
 }
 
 export function commandFor(name: string): CommandName | undefined {

@@ -64,3 +64,15 @@ export function exitsAndConsole(height: number, reasons: number, consoleFocused:
 	const exits = Math.min(height - console, exitTableHeight(reasons));
 	return {exits, console: height - exits};
 }
+
+/** Heights (title and heading included) of the exit-reason and guests tables in a layout. */
+export function tableHeights(
+	layout: Extract<Layout, {kind: 'full' | 'compact'}>,
+	focus: FocusPanel,
+	reasons: number,
+	guests: number,
+): {exits: number; guests: number; console: number} {
+	if (layout.kind === 'compact') return {exits: layout.bottom, guests: layout.bottom, console: layout.bottom};
+	const split = exitsAndConsole(layout.bottom - COOPERATION, reasons, focus === 'console');
+	return {exits: split.exits, console: split.console, guests: 2 + Math.min(4, Math.max(1, guests))};
+}

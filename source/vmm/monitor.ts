@@ -154,7 +154,8 @@ export class Monitor {
 			);
 		}
 		this.scheduler.afterIntercept(g, retire);
-		if (bus.wanted['vmm.resume']) {
+		// A guest that stopped (powered off, stuck) is not resumed: no `resume @` for it.
+		if (bus.wanted['vmm.resume'] && g.vcpu.state !== 'stopped') {
 			bus.emit({kind: 'vmm.resume', pc: m.pc >>> 0, cost: m.cycles - start, ...this.stamp(g)});
 		}
 		m.journeys.resumed();

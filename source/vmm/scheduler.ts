@@ -188,10 +188,9 @@ export class GuestScheduler {
 			m.halted = true;
 			return;
 		}
-		const stops = gs.map((g) => g.vcpu.stopped!);
-		if (gs.length === 1) return m.stop(stops[0]!.reason, stops[0]!.code, stops[0]!.message);
+		// The real machine's stop says so: not the guest's power-off a second time.
 		const bad = gs.find((g) => g.vcpu.stopped!.reason !== 'poweroff' || g.vcpu.stopped!.code !== 0);
-		if (!bad) return m.stop('poweroff', 0, `all ${gs.length} guests powered off with code 0`);
+		if (!bad) return m.stop('poweroff', 0, gs.length === 1 ? 'the only guest powered off with code 0' : `all ${gs.length} guests powered off with code 0`);
 		const s = bad.vcpu.stopped!;
 		m.stop(s.reason, s.code === 0 ? 1 : s.code, `guest ${bad.index} (${bad.name}): ${s.message}`);
 	}

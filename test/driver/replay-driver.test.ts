@@ -124,6 +124,25 @@ describe('ReplayDriver', () => {
 		player.dispose();
 	});
 
+	test('g takes the instruction count the rows show; #N is an event, cN a cycle', () => {
+		const player = new ReplayDriver(reader, {paused: true, clock: new FakeClock()});
+		// A row from the middle of the trace, in a later block than the first.
+		const row = all[200]!;
+		expect(row.instret).not.toBe(200);
+		expect(player.goto(String(row.instret))).toBeNull();
+		const k = all.findIndex((e) => e.instret >= row.instret);
+		expect(player.events).toBe(k + 1);
+		expect(player.instret).toBe(row.instret);
+		expect(player.goto(`#${row.instret}`)).toBeNull();
+		expect(player.events).toBe(Math.min(row.instret, all.length));
+		expect(player.goto('#37')).toBeNull();
+		expect(player.events).toBe(37);
+		expect(player.goto(`c${all[50]!.cycle}`)).toBeNull();
+		expect(player.events).toBe(all.findIndex((e) => e.cycle >= all[50]!.cycle) + 1);
+		expect(player.goto('x')).toMatch(/instruction count as the rows show \(1234\), an event \(#1234\)/);
+		player.dispose();
+	});
+
 	test('] and [ go to the next and previous exception', () => {
 		const player = new ReplayDriver(reader, {paused: true, clock: new FakeClock()});
 		const raised = all.map((e, i) => (e.kind === 'exception.raised' ? i + 1 : -1)).filter((n) => n > 0);

@@ -88,6 +88,19 @@ describe('vmtop replay (not a terminal: a summary)', () => {
 		expect(out).toMatch(/end: stopped — powered off with code 0; checksum crc32:/);
 	});
 
+	test('the VMM exits table lines up, long reason names included', async () => {
+		const file = tmp.path('kvm-summary.jsonl');
+		expect(await importCommand([`${root}samples/traces/kvm-sample.txt`, '-o', file])).toBe(0);
+		out = '';
+		expect(await replayCommand([file])).toBe(0);
+		const table = out.slice(out.indexOf('VMM exits')).trimEnd().split('\n');
+		expect(table.some((l) => l.startsWith('EXTERNAL_INTERRUPT '))).toBe(true);
+		// Right-aligned columns: every line's count, share and mean cycles end where the heading's do.
+		const ends = (line: string) => [...line.matchAll(/\S+(?= {2}|$)/g)].map((m) => m.index + m[0].length).slice(-3);
+		const heading = ends(table[0]!);
+		for (const line of table.slice(1)) expect(ends(line), line).toEqual(heading);
+	});
+
 	test('bad input: the message names the file (and line), exit 1', async () => {
 		const notTrace = tmp.path('notes.txt');
 		writeFileSync(notTrace, 'hello\n');

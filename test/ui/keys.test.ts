@@ -256,9 +256,9 @@ describe('replay keys', () => {
 		const {source, press} = replay();
 		press('b', '[', ']');
 		let snap = press('g', 'x');
-		expect(snap.goto).toEqual({draft: 'x', error: undefined});
+		expect(snap.goto).toEqual({draft: 'x', caret: 1, error: undefined});
 		snap = press('return');
-		expect(snap.goto).toEqual({draft: 'x', error: 'not an event number: x'});
+		expect(snap.goto).toEqual({draft: 'x', caret: 1, error: 'not an event number: x'});
 		snap = press('backspace', '4', '2', 'return');
 		expect(snap.goto).toBeUndefined();
 		expect(source.calls).toEqual(['stepBack', 'prevException', 'nextException', 'goto x', 'goto 42']);

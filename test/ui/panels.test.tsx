@@ -93,7 +93,7 @@ describe('StatusLine', () => {
 		const out = wide(<StatusLine status={{...s.status, mode: 'paused', mips: 12.5}} width={160} />, 160);
 		expect(out).toContain('vmtop default │ isa classic │ vmm trap (type I, 2 guests)');
 		expect(out).toContain('❚❚ paused 300/s');
-		expect(out).toMatch(/│ event #14 │ cycle 2,450 │ instr 1,400 │ 12\.50 MIPS/);
+		expect(out).toMatch(/│ event #14 │ cycle 2,450 │ instr 1,400 │ guest instr 4,000 │ 12\.50 MIPS/);
 	});
 
 	test('two lines when narrow; human speeds in instructions per second', () => {
@@ -132,6 +132,17 @@ describe('GuestsTable', () => {
 		expect(lines[2]).toMatch(/^vm0\s+running\s+75\.0%\s+3000\s+\d+\s+cli/);
 		expect(lines[3]).toMatch(/^vm1\s+halted\s+25\.0%\s+1000\s+\d+\s+out/);
 	});
+
+	test('whichever column o sorts by, no two headings run together', () => {
+		const s = vmmSnapshot();
+		for (const sort of ['count', 'rate', 'cycles', 'name'] as const) {
+			for (const width of [60, 90]) {
+				const header = frame(<GuestsTable guests={s.guests} width={width} sort={sort} />).split('\n')[1]!;
+				const words = header.replace(/↓/g, '').trim().split(/\s+/);
+				expect(words, `${sort} at ${width}: ${header}`).toEqual(['GUEST', 'STATE', 'CPU%', 'INSTR', 'ENTRIES/S', 'TOP', 'EXIT']);
+			}
+		}
+	});
 });
 
 describe('ExitReasonTable', () => {
@@ -146,7 +157,7 @@ describe('ExitReasonTable', () => {
 
 	test('rows that do not fit are counted; no VMM is explained', () => {
 		const s = vmmSnapshot();
-		expect(frame(<ExitReasonTable exits={s.exits} total={3} width={80} height={3} sort="name" />)).toContain('+1 more reasons');
+		expect(frame(<ExitReasonTable exits={s.exits} total={3} width={80} height={3} sort="name" />)).toContain('+2 more reasons');
 		expect(frame(<ExitReasonTable exits={[]} total={0} width={80} height={3} sort="count" noVmm />)).toContain('No VMM in this run');
 	});
 });

@@ -6,6 +6,7 @@ import {Table} from '@alcalzone/ink-table';
 import {Text} from 'ink';
 import type {ReactNode} from 'react';
 import type {ExitView, SortKey} from '../store/snapshot.js';
+import {tableWindow, windowNote} from '../table-window.js';
 import {Panel} from './Panel.js';
 import {compact, count, fit, percent} from './text.js';
 
@@ -19,6 +20,8 @@ export interface ExitReasonTableProps {
 	sort: SortKey;
 	/** No VMM in this run: say so instead of an empty table. */
 	noVmm?: boolean;
+	/** First reason shown (the focused table scrolls). */
+	offset?: number;
 }
 
 const headers: Record<SortKey, string> = {count: 'total', rate: '/s', cycles: 'mean cyc', name: 'reason'};
@@ -42,7 +45,7 @@ function Skeleton({children}: {children?: ReactNode}) {
 	return <Text color="gray">{children}</Text>;
 }
 
-export function ExitReasonTable({exits, total, width, height, focused = false, sort, noVmm = false}: ExitReasonTableProps) {
+export function ExitReasonTable({exits, total, width, height, focused = false, sort, noVmm = false, offset = 0}: ExitReasonTableProps) {
 	const title = `Exit reasons — ${count(total)} VMM entries, by ${headers[sort]}`;
 	if (exits.length === 0) {
 		return (
@@ -53,8 +56,21 @@ export function ExitReasonTable({exits, total, width, height, focused = false, s
 			</Panel>
 		);
 	}
-	const fits = exitRowsThatFit(height);
-	const shown = exits.slice(0, fits);
+	const view = tableWindow(exitRowsThatFit(height), exits.length, offset);
+	const note = view.note ? (
+		<Text color="gray" wrap="truncate">
+			{'  ' + windowNote(view, exits.length, 'reasons', focused)}
+		</Text>
+	) : null;
+	// No room for the heading and a row: the note alone, never a table without rows.
+	if (view.rows === 0) {
+		return (
+			<Panel title={title} width={width} height={height} focused={focused}>
+				{note}
+			</Panel>
+		);
+	}
+	const shown = exits.slice(view.start, view.start + view.rows);
 	const key = (k: SortKey) => (k === sort ? `${headers[k]}↓` : headers[k]);
 	// Columns other than the reason take ~40 columns with their rules.
 	const reasonWidth = Math.max(6, width - 42);
@@ -73,7 +89,7 @@ export function ExitReasonTable({exits, total, width, height, focused = false, s
 	return (
 		<Panel title={title} width={width} height={height} focused={focused}>
 			<Table data={data} columns={columns} skeleton={Skeleton} />
-			{exits.length > shown.length ? <Text color="gray">{`  +${exits.length - shown.length} more reasons`}</Text> : null}
+			{note}
 		</Panel>
 	);
 }

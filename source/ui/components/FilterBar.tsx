@@ -9,7 +9,20 @@ export interface FilterBarProps {
 	filter: FilterView;
 	width: number;
 	/** The `g` prompt of a replay, while open. */
-	goto?: {draft: string; error?: string};
+	goto?: {draft: string; caret?: number; error?: string};
+}
+
+/** The draft with the caret shown as an inverse cell where typing goes. */
+function Draft({text, caret = text.length}: {text: string; caret?: number}) {
+	const point = text.codePointAt(caret);
+	const under = point === undefined ? ' ' : String.fromCodePoint(point);
+	return (
+		<>
+			<Text>{text.slice(0, caret)}</Text>
+			<Text inverse>{under}</Text>
+			<Text>{text.slice(caret + (point === undefined ? 0 : under.length))}</Text>
+		</>
+	);
 }
 
 const hints = 'space pause  s step  n next exception  +/- speed  f filter  o sort  tab focus  ? help  q quit';
@@ -21,9 +34,8 @@ export function FilterBar({filter, width, goto}: FilterBarProps) {
 				<Text bold color="cyan">
 					go to›{' '}
 				</Text>
-				<Text>{goto.draft}</Text>
-				<Text inverse> </Text>
-				{goto.error ? <Text color="red">{`  ${goto.error}`}</Text> : <Text color="gray">{'  event number, or c1234 for a cycle; enter goes, esc cancels'}</Text>}
+				<Draft text={goto.draft} caret={goto.caret} />
+				{goto.error ? <Text color="red">{`  ${goto.error}`}</Text> : <Text color="gray">{'  instruction count as the rows show it, #1234 for an event, c1234 for a cycle; enter goes, esc cancels'}</Text>}
 			</Text>
 		);
 	}
@@ -33,9 +45,8 @@ export function FilterBar({filter, width, goto}: FilterBarProps) {
 				<Text bold color="cyan">
 					filter›{' '}
 				</Text>
-				<Text>{filter.draft}</Text>
-				<Text inverse> </Text>
-				{filter.error ? <Text color="red">{`  ${filter.error}`}</Text> : <Text color="gray">{'  enter applies, esc cancels'}</Text>}
+				<Draft text={filter.draft} caret={filter.caret} />
+				{filter.error ? <Text color="red">{`  ${filter.error}`}</Text> : <Text color="gray">{'  enter applies, esc cancels, ^U clears'}</Text>}
 			</Text>
 		);
 	}

@@ -4,6 +4,7 @@
  */
 import {Box, Text} from 'ink';
 import type {GuestView, SortKey} from '../store/snapshot.js';
+import {tableWindow, windowNote} from '../table-window.js';
 import {Panel} from './Panel.js';
 import {compact, fit, percent} from './text.js';
 
@@ -14,27 +15,34 @@ export interface GuestsTableProps {
 	height?: number;
 	focused?: boolean;
 	sort: SortKey;
+	/** First guest shown (the focused table scrolls). */
+	offset?: number;
+	/** After `r`: INSTR counts from then on, unlike the status line's `guest instr`. */
+	sinceReset?: boolean;
 }
 
 const sortColumn: Record<SortKey, string> = {count: 'INSTR', rate: 'ENTRIES/S', cycles: 'CPU%', name: 'GUEST'};
 
-export function GuestsTable({guests, width, height, focused = false, sort}: GuestsTableProps) {
+export function GuestsTable({guests, width, height, focused = false, sort, offset = 0, sinceReset = false}: GuestsTableProps) {
 	const w = {state: 12, cpu: 7, instr: 9, rate: 10};
-	const fixed = w.state + w.cpu + w.instr + w.rate;
+	const fixed = w.state + w.cpu + w.instr + w.rate + 1;
 	const name = Math.max(6, Math.floor((width - fixed) * 0.45));
 	const top = Math.max(4, width - fixed - name);
 	const mark = (h: string) => (sortColumn[sort] === h ? h + '↓' : h);
+	// A number column keeps one blank on its left, so a sort mark never joins two headings.
+	const num = (text: string, width: number) => ' ' + fit(text, width - 1, 'right');
 	const header =
 		fit(mark('GUEST'), name) +
 		fit('STATE', w.state) +
-		fit(mark('CPU%'), w.cpu, 'right') +
-		fit(mark('INSTR'), w.instr, 'right') +
-		fit(mark('ENTRIES/S'), w.rate, 'right') +
+		num(mark('CPU%'), w.cpu) +
+		num(mark('INSTR'), w.instr) +
+		num(mark('ENTRIES/S'), w.rate + 1) +
 		' ' +
 		fit('TOP EXIT', top - 1);
-	const shown = height === undefined ? guests : guests.slice(0, Math.max(0, height - 2));
+	const view = tableWindow(height === undefined ? guests.length : Math.max(0, height - 2), guests.length, offset);
+	const shown = guests.slice(view.start, view.start + view.rows);
 	return (
-		<Panel title={`Guests (${guests.length})`} width={width} height={height} focused={focused}>
+		<Panel title={`Guests (${guests.length})${sinceReset ? ' — INSTR since r' : ''}`} width={width} height={height} focused={focused}>
 			<Text bold wrap="truncate">
 				{header}
 			</Text>
@@ -43,12 +51,17 @@ export function GuestsTable({guests, width, height, focused = false, sort}: Gues
 					<Text key={g.index} wrap="truncate">
 						{fit(g.name, name)}
 						<Text color={g.state.startsWith('running') ? 'green' : 'yellow'}>{fit(g.state, w.state)}</Text>
-						{fit(percent(g.cpuShare), w.cpu, 'right')}
-						{fit(compact(g.instructions), w.instr, 'right')}
-						{fit(compact(g.entriesPerSecond), w.rate, 'right')}
+						{num(percent(g.cpuShare), w.cpu)}
+						{num(compact(g.instructions), w.instr)}
+						{num(compact(g.entriesPerSecond), w.rate + 1)}
 						{' ' + fit(g.topExit, top - 1)}
 					</Text>
 				))}
+				{view.note ? (
+					<Text color="gray" wrap="truncate">
+						{windowNote(view, guests.length, 'guests', focused)}
+					</Text>
+				) : null}
 			</Box>
 		</Panel>
 	);

@@ -41,6 +41,15 @@ function rate(mips: number): string {
 	return mips >= 0.1 ? `${mips.toFixed(2)} MIPS` : `${count(mips * 1e6)} instr/s`;
 }
 
+/**
+ * Under a VMM the real CPU retires the guests' direct instructions only; the
+ * ones the VMM emulated count for the guests too: say both, so each number
+ * matches the one it is compared with (the Guests table's INSTR sums to it).
+ */
+function guestCount(status: StatusView): string {
+	return status.guestInstructions === undefined ? '' : ` │ guest instr ${big(status.guestInstructions)}`;
+}
+
 /** The line's pieces as plain text (pure, for the layout and tests). */
 export function statusParts(status: StatusView): {who: string; mode: string; speed: string; rec: string; counters: string} {
 	const d = status.description;
@@ -55,7 +64,7 @@ export function statusParts(status: StatusView): {who: string; mode: string; spe
 			: status.recordNotice
 				? ` │ ${status.recordNotice.text}`
 				: '',
-		counters: ` │ ${event} │ cycle ${big(status.cycle)} │ instr ${big(status.instret)} │ ${rate(status.mips)}`,
+		counters: ` │ ${event} │ cycle ${big(status.cycle)} │ instr ${big(status.instret)}${guestCount(status)} │ ${rate(status.mips)}`,
 	};
 }
 

@@ -45,6 +45,7 @@ export function buildSnapshot(p: StoreParts, previousCooperation: CooperationVie
 			speedBase: source.speedBase,
 			detail: state.detail,
 			instret: source.instret,
+			guestInstructions: d.vmm === 'none' ? undefined : guests.reduce((s, g) => s + g.instructions, 0),
 			cycle: source.cycle,
 			mips: counters.rates.rate('instret') / 1e6,
 			event: source.events ?? p.received,
@@ -68,16 +69,18 @@ export function buildSnapshot(p: StoreParts, previousCooperation: CooperationVie
 		exitTotal: counters.exits.total(),
 		guests: guestViews(p, guests, ui.sort),
 		spark: {label: d.vmm === 'none' ? 'exceptions/s' : 'VMM entries/s', values: counters.series.values()},
-		properties: source.properties?.() ?? defaultProperties(p),
+		properties: sinceReset(p, source.properties?.()) ?? defaultProperties(p),
 		consoles: consoleViews(p, guests),
 		consoleGuest: ui.consoleGuest,
 		focus: ui.focus,
+		tableOffset: {...ui.tableOffset},
+		sinceReset: counters.sinceReset,
 		sort: ui.sort,
 		help: ui.help,
 		screen: ui.screen,
 		screenState: ui.screenStates[ui.screen],
-		filter: {editing: ui.filterEditing, draft: ui.filterDraft, active: ui.filter?.text ?? '', error: ui.filterError},
-		goto: ui.gotoDraft === null ? undefined : {draft: ui.gotoDraft, error: ui.gotoError},
+		filter: {editing: ui.filterEditing, draft: ui.filterDraft, caret: ui.promptCaret, active: ui.filter?.text ?? '', error: ui.filterError},
+		goto: ui.gotoDraft === null ? undefined : {draft: ui.gotoDraft, caret: ui.promptCaret, error: ui.gotoError},
 		flash: ui.flash && ui.flash.until > p.now ? ui.flash.text : undefined,
 	};
 }
@@ -121,13 +124,16 @@ function exitViews(counters: Counters, sort: SortKey): ExitView[] {
 function guestViews(p: StoreParts, guests: ReturnType<DashboardSource['guests']>, sort: SortKey): GuestView[] {
 	const rates = p.counters.rates;
 	const rateSum = guests.reduce((s, g) => s + rates.rate(`gi:${g.index}`), 0);
-	const total = guests.reduce((s, g) => s + g.instructions, 0);
+	// After `r`, instructions since then, like every other counter of the table.
+	const base = p.counters.guestBase;
+	const instructions = (g: (typeof guests)[number]) => Math.max(0, g.instructions - (base.get(g.index) ?? 0));
+	const total = guests.reduce((s, g) => s + instructions(g), 0);
 	const views = guests.map((g) => ({
 		index: g.index,
 		name: g.name,
 		state: g.exitCode === undefined ? g.state : `${g.state} (${g.exitCode})`,
-		cpuShare: rateSum > 0 ? rates.rate(`gi:${g.index}`) / rateSum : total > 0 ? g.instructions / total : 0,
-		instructions: g.instructions,
+		cpuShare: rateSum > 0 ? rates.rate(`gi:${g.index}`) / rateSum : total > 0 ? instructions(g) / total : 0,
+		instructions: instructions(g),
 		entriesPerSecond: rates.rate(`g:${g.index}`),
 		topExit: p.counters.exits.rows(g.index)[0]?.reason ?? '—',
 	}));
@@ -150,6 +156,17 @@ function consoleViews(p: StoreParts, guests: ReturnType<DashboardSource['guests'
 	return [...seen]
 		.sort((a, b) => a - b)
 		.map((g) => ({guest: g, name: guests.find((x) => x.index === g)?.name ?? `guest ${g}`, text: p.consoles.text(g)}));
+}
+
+/**
+ * After `r`, the VMM's entry count restarts with the exit table's (the other
+ * properties are about the whole run and stay so).
+ */
+function sinceReset(p: StoreParts, lines: PropertyLine[] | undefined): PropertyLine[] | undefined {
+	if (!lines || !p.counters.sinceReset) return lines;
+	return lines.map((l) =>
+		l.label === 'VMM entries' ? {label: l.label, value: `${p.counters.exits.total().toLocaleString('en-US')} since r (counters reset)`} : l,
+	);
 }
 
 /** Without a VMM report: what can be said from the counters. */

@@ -17,6 +17,10 @@ export class Counters {
 	exceptions = 0;
 	/** instret when the counters were last reset (for shares after `r`). */
 	instretBase = 0;
+	/** Each guest's instructions when `r` was pressed: the guests table counts from there. */
+	guestBase: ReadonlyMap<number, number> = new Map();
+	/** `r` was pressed in this run: whole-run counts elsewhere are shown since then. */
+	sinceReset = false;
 
 	attach(bus: EventBus): void {
 		this.exits.attach(bus);
@@ -36,7 +40,10 @@ export class Counters {
 		this.series.sample(now);
 	}
 
-	reset(instret: number): void {
+	/** `r`: count from now on (a restart passes no guests and starts from zero). */
+	reset(instret: number, guestInstructions: ReadonlyMap<number, number> = new Map()): void {
+		this.guestBase = guestInstructions;
+		this.sinceReset = guestInstructions.size > 0 || instret > 0;
 		this.exits.reset();
 		this.series.reset();
 		this.rates.reset();

@@ -53,23 +53,35 @@ export function newestMatch(ring: EventRing, filter: Filter | null, namer: Namer
 	return -1;
 }
 
-/** Up to `height` matching rows ending at `bottom` (inclusive), oldest first. */
+/**
+ * Up to `height` matching rows ending at `bottom` (inclusive), oldest first.
+ * Near the oldest row kept (Home, PgUp) the window fills with the rows after
+ * `bottom` instead of blank lines.
+ */
 export function windowRows(ring: EventRing, bottom: number, height: number, filter: Filter | null, namer: Namer): ViewRow[] {
 	const rows: ViewRow[] = [];
-	for (let s = Math.min(bottom, ring.end - 1); s >= ring.first && rows.length < height; s--) {
-		if (!matches(ring, s, filter, namer)) continue;
-		const e = ring.get(s)!;
-		const prev = ring.get(s - 1);
-		rows.push({
-			seq: s,
-			kind: e.kind,
-			instret: e.instret,
-			cycle: e.cycle,
-			guest: e.guest,
-			...(e.journey === undefined ? {} : {journey: e.journey}),
-			cells: ring.cellsOf(s, (ev, phys) => formatRow(ev, phys, namer))!,
-			gap: prev === undefined ? 0 : Math.max(0, e.instret - prev.instret - (prev.kind === 'instruction' ? 1 : 0)),
-		});
+	const last = Math.min(bottom, ring.end - 1);
+	for (let s = last; s >= ring.first && rows.length < height; s--) {
+		if (matches(ring, s, filter, namer)) rows.push(viewRow(ring, s, namer));
 	}
-	return rows.reverse();
+	rows.reverse();
+	for (let s = Math.max(last + 1, ring.first); s < ring.end && rows.length < height; s++) {
+		if (matches(ring, s, filter, namer)) rows.push(viewRow(ring, s, namer));
+	}
+	return rows;
+}
+
+function viewRow(ring: EventRing, s: number, namer: Namer): ViewRow {
+	const e = ring.get(s)!;
+	const prev = ring.get(s - 1);
+	return {
+		seq: s,
+		kind: e.kind,
+		instret: e.instret,
+		cycle: e.cycle,
+		guest: e.guest,
+		...(e.journey === undefined ? {} : {journey: e.journey}),
+		cells: ring.cellsOf(s, (ev, phys) => formatRow(ev, phys, namer))!,
+		gap: prev === undefined ? 0 : Math.max(0, e.instret - prev.instret - (prev.kind === 'instruction' ? 1 : 0)),
+	};
 }

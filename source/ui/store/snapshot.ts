@@ -27,7 +27,13 @@ export interface StatusView {
 	speedBase?: number;
 	/** Instructions shown one by one (else rows are sampled at exceptions). */
 	detail: boolean;
+	/** Instructions the real CPU retired. */
 	instret: number;
+	/**
+	 * Under a VMM: the guests' instructions, run directly or emulated by the VMM
+	 * (the Guests table's INSTR summed) — more than `instret` by what the VMM emulated.
+	 */
+	guestInstructions?: number;
 	cycle: number;
 	/** Millions of instructions per wall-clock second, over the last second. */
 	mips: number;
@@ -93,6 +99,8 @@ export interface FilterView {
 	/** The bar is open and typing goes to it. */
 	editing: boolean;
 	draft: string;
+	/** Where typing goes in the draft (its end when not said). */
+	caret?: number;
 	/** The filter in force ('' = none). */
 	active: string;
 	error?: string;
@@ -113,6 +121,10 @@ export interface Snapshot {
 	/** Index into `consoles` shown (and typed into). */
 	consoleGuest: number;
 	focus: FocusPanel;
+	/** `r` was pressed: the tables count from then on, the status line from the start. */
+	sinceReset: boolean;
+	/** First row shown of each scrollable table. */
+	tableOffset: {exits: number; guests: number};
 	sort: SortKey;
 	help: boolean;
 	screen: ScreenId;
@@ -120,7 +132,7 @@ export interface Snapshot {
 	screenState?: ScreenState;
 	filter: FilterView;
 	/** The `g` prompt (replay), while it is open. */
-	goto?: {draft: string; error?: string};
+	goto?: {draft: string; caret?: number; error?: string};
 	/** A short message (e.g. `restarting with bt`), cleared after a few seconds. */
 	flash?: string;
 }

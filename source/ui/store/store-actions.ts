@@ -7,6 +7,7 @@ import {parseFilter} from './filter.js';
 import {moveBy, newestMatch} from './history-window.js';
 import {type FocusPanel, type ScreenId, focusOrder, sortOrder} from './snapshot.js';
 import {cycle} from './ui-state.js';
+import {scrollWindow} from '../table-window.js';
 
 /** Every action answers a key: show it at once. */
 function done(store: DashboardStore): void {
@@ -40,7 +41,8 @@ export function setScreen(store: DashboardStore, screen: ScreenId): void {
 }
 
 export function resetCounters(store: DashboardStore): void {
-	store.counters.reset(store.source.instret);
+	const guests = new Map(store.source.guests().map((g) => [g.index, g.instructions] as const));
+	store.counters.reset(store.source.instret, guests);
 	flash(store, 'counters reset');
 }
 
@@ -75,12 +77,14 @@ export function setViewport(store: DashboardStore, rows: number): void {
 export function openFilter(store: DashboardStore): void {
 	store.ui.filterEditing = true;
 	store.ui.filterDraft = store.ui.filter?.text ?? '';
+	store.ui.promptCaret = store.ui.filterDraft.length;
 	store.ui.filterError = undefined;
 	done(store);
 }
 
-export function editFilter(store: DashboardStore, draft: string): void {
+export function editFilter(store: DashboardStore, draft: string, caret = draft.length): void {
 	store.ui.filterDraft = draft;
+	store.ui.promptCaret = caret;
 	// Say at once whether it parses; apply only on Enter.
 	store.ui.filterError = parseFilter(draft).error;
 	done(store);
@@ -99,6 +103,13 @@ export function applyFilter(store: DashboardStore): void {
 	done(store);
 }
 
+/** Esc in the main view: no filter any more, every row shows again. */
+export function clearFilter(store: DashboardStore): void {
+	store.ui.filter = null;
+	store.ui.cursor = null;
+	done(store);
+}
+
 export function cancelFilter(store: DashboardStore): void {
 	store.ui.filterEditing = false;
 	store.ui.filterError = undefined;
@@ -109,12 +120,14 @@ export function cancelFilter(store: DashboardStore): void {
 
 export function openGoto(store: DashboardStore): void {
 	store.ui.gotoDraft = '';
+	store.ui.promptCaret = 0;
 	store.ui.gotoError = undefined;
 	done(store);
 }
 
-export function editGoto(store: DashboardStore, draft: string): void {
+export function editGoto(store: DashboardStore, draft: string, caret = draft.length): void {
 	store.ui.gotoDraft = draft;
+	store.ui.promptCaret = caret;
 	store.ui.gotoError = undefined;
 	done(store);
 }
@@ -133,6 +146,23 @@ export function applyGoto(store: DashboardStore): void {
 export function closeGoto(store: DashboardStore): void {
 	store.ui.gotoDraft = null;
 	store.ui.gotoError = undefined;
+	done(store);
+}
+
+// ---- scrolling the tables ---------------------------------------------------------
+
+/** The focused table moves `delta` rows (±Infinity: to its top or its end). */
+export function scrollTable(store: DashboardStore, table: 'exits' | 'guests', delta: number): void {
+	const n = store.getSnapshot()[table].length;
+	store.ui.tableOffset[table] = scrollWindow(store.ui.tableLines[table], n, store.ui.tableOffset[table], delta);
+	done(store);
+}
+
+/** How many lines for rows each table has (the layout decides). */
+export function setTableLines(store: DashboardStore, lines: {exits: number; guests: number}): void {
+	const old = store.ui.tableLines;
+	if (old.exits === lines.exits && old.guests === lines.guests) return;
+	store.ui.tableLines = {...lines};
 	done(store);
 }
 

@@ -18,11 +18,17 @@ export interface UiState {
 	filterDraft: string;
 	filter: Filter | null;
 	filterError?: string;
+	/** Where typing goes in the open prompt (filter or go to). */
+	promptCaret: number;
 	/** The `g` prompt of a replay (go to an event or cycle), open while not null. */
 	gotoDraft: string | null;
 	gotoError?: string;
 	/** The selected history row; null = follow the newest. */
 	cursor: number | null;
+	/** First row shown of the exit-reason and guests tables (the focused one scrolls). */
+	tableOffset: {exits: number; guests: number};
+	/** Lines for rows each of those tables has in the layout (the dashboard says). */
+	tableLines: {exits: number; guests: number};
 	/** Index into the console list. */
 	consoleGuest: number;
 	/** History rows the layout has room for. */
@@ -41,10 +47,13 @@ export function initialUiState(): UiState {
 		screenStates: {},
 		filterEditing: false,
 		filterDraft: '',
+		promptCaret: 0,
 		filter: null,
 		gotoDraft: null,
 		cursor: null,
 		consoleGuest: 0,
+		tableOffset: {exits: 0, guests: 0},
+		tableLines: {exits: 20, guests: 20},
 		viewport: 20,
 	};
 }
