@@ -34,7 +34,7 @@ export function dtc(program: PvmProgram): Runner {
 
 	const impl: Handler[] = [];
 	impl[Token.ADD] = () => {
-		stack[sp - 1] += stack[sp--]!;
+		stack[sp - 1]! += stack[sp--]!;
 	};
 	impl[Token.END] = () => {
 		throw HALT;
@@ -58,7 +58,7 @@ export function dtc(program: PvmProgram): Runner {
 		stack[fp + i] = stack[sp--]!;
 	};
 	impl[Token.SUB] = () => {
-		stack[sp - 1] -= stack[sp--]!;
+		stack[sp - 1]! -= stack[sp--]!;
 	};
 	impl[Token.MUL] = () => {
 		const y = stack[sp--]!;

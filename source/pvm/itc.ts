@@ -39,7 +39,7 @@ export function itc(program: PvmProgram): Runner {
 
 	// The code the records point at; `e` is the record being executed (`*ip`).
 	const add = () => {
-		stack[sp - 1] += stack[sp--]!;
+		stack[sp - 1]! += stack[sp--]!;
 	};
 	const end = () => {
 		throw HALT;
@@ -57,7 +57,7 @@ export function itc(program: PvmProgram): Runner {
 		stack[fp + e.data] = stack[sp--]!;
 	};
 	const sub = () => {
-		stack[sp - 1] -= stack[sp--]!;
+		stack[sp - 1]! -= stack[sp--]!;
 	};
 	const mul = () => {
 		const y = stack[sp--]!;

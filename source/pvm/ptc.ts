@@ -42,7 +42,7 @@ export function ptc(program: PvmProgram): Runner {
 		switch (ins.token) {
 			case Token.ADD:
 				return () => {
-					stack[sp - 1] += stack[sp--]!;
+					stack[sp - 1]! += stack[sp--]!;
 				};
 			case Token.END:
 				return () => {
@@ -70,7 +70,7 @@ export function ptc(program: PvmProgram): Runner {
 				};
 			case Token.SUB:
 				return () => {
-					stack[sp - 1] -= stack[sp--]!;
+					stack[sp - 1]! -= stack[sp--]!;
 				};
 			case Token.MUL:
 				return () => {

@@ -36,7 +36,7 @@ export function stc(program: PvmProgram): Runner {
 		while (--fuel >= 0) {
 			switch (code[pc++]) {
 				case 0: // ADD
-					stack[sp - 1] += stack[sp--]!;
+					stack[sp - 1]! += stack[sp--]!;
 					break;
 				case 1: // END
 					return {output: m.output, dispatches: maxDispatches - fuel};
@@ -59,7 +59,7 @@ export function stc(program: PvmProgram): Runner {
 					stack[fp + code[pc++]!] = stack[sp--]!;
 					break;
 				case 8: // SUB
-					stack[sp - 1] -= stack[sp--]!;
+					stack[sp - 1]! -= stack[sp--]!;
 					break;
 				case 9: // MUL
 					a = stack[sp--]!;

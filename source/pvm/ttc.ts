@@ -27,7 +27,7 @@ export function ttc(program: PvmProgram): Runner {
 
 	const step: Array<() => void> = [];
 	step[Token.ADD] = () => {
-		stack[sp - 1] += stack[sp--]!;
+		stack[sp - 1]! += stack[sp--]!;
 	};
 	step[Token.END] = () => {
 		throw HALT;
@@ -51,7 +51,7 @@ export function ttc(program: PvmProgram): Runner {
 		stack[fp + code[pc++]!] = stack[sp--]!;
 	};
 	step[Token.SUB] = () => {
-		stack[sp - 1] -= stack[sp--]!;
+		stack[sp - 1]! -= stack[sp--]!;
 	};
 	step[Token.MUL] = () => {
 		const y = stack[sp--]!;

@@ -12,9 +12,10 @@ import {freemem} from 'node:os';
 import * as v from 'valibot';
 import {defaultCosts} from '../cpu/costs.js';
 import {integer, oneOf, strictRecord} from '../schema/explain.js';
+import {DEFAULT_MEMORY} from '../sim/kernel.js';
 import {vmmTechniques} from '../sim/simulation.js';
 
-export const DEFAULT_MEMORY = 1 << 20;
+export {DEFAULT_MEMORY};
 export const MIN_MEMORY = 1 << 16;
 export const MAX_MEMORY = 1 << 30;
 export const MAX_GUESTS = 16;
@@ -27,7 +28,7 @@ const costKeys = Object.keys(defaultCosts) as Array<keyof typeof defaultCosts>;
 const costText = `a whole number of cycles from 0 to ${MAX_COST}`;
 const cost = integer(costText, 0, MAX_COST);
 
-/** Changes to the cost model (spec §8): any of its keys, bounded integers. */
+/** Changes to the cost model (docs/v32.md §8.1): any of its keys, bounded integers. */
 export const costsSchema = strictRecord(
 	Object.fromEntries(costKeys.map((k) => [k, v.optional(cost)])) as Record<keyof typeof defaultCosts, v.OptionalSchema<typeof cost, undefined>>,
 	'an object like {"vmmRoundTrip": 500}',

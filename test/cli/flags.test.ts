@@ -256,7 +256,7 @@ describe('input mistakes that the machine would refuse with a RangeError are rep
 
 	test('guests × memory beyond the real memory', async () => {
 		expect(await vmtop(runCommand, ['--headless', '--vmm', 'trap', '--vms', '2', '--memory', String(1 << 30)])).toBe(1);
-		expect(err).toMatch(/: 2 guests × "memory" 1073741824 bytes is more than the machine's 1073741824 bytes of real memory\n$/);
+		expect(err).toMatch(/: keys "vms" × "memory": 2 guests × 1073741824 bytes = 2147483648 bytes; the real machine holds at most 1073741824 bytes/);
 		expect(err).not.toMatch(/internal error|RangeError/);
 	});
 });
