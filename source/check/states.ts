@@ -210,7 +210,8 @@ export function virtualImage(state: ProbeState, code: readonly number[]): Int32A
 /** A fresh machine in `state`, about to execute the instruction `code` at virtual CODE_AT. */
 export function buildMachine(state: ProbeState, code: readonly number[], profile: Profile): Machine {
 	const variant = programs.find((p) => p.name === state.program)!;
-	const machine = new Machine({memorySize: MEMORY_SIZE, profile, input: PENDING_INPUT});
+	// A probe executes one instruction: nothing to translate, so the interpreter (the reference).
+	const machine = new Machine({memorySize: MEMORY_SIZE, profile, input: PENDING_INPUT, engine: 'interp'});
 	// The input raised IRQ 1; a pending interrupt would be taken before the instruction.
 	machine.irqPending = 0;
 	const bytes = new Uint8Array(virtualImage(state, code).buffer);
