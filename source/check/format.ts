@@ -4,6 +4,7 @@
  */
 import type {CheckReport, Evidence, InstructionResult, TrapSummary, Verdict} from './report.js';
 import {requirementNames} from './requirements.js';
+import {builtinProfiles} from '../isa/profiles.js';
 
 const DIMENSION_LABEL: Record<string, string> = {
 	mode: 'mode',
@@ -93,6 +94,32 @@ function noteLines(report: CheckReport): string[] {
 	return [...byNote].map(([note, names]) => `  ${names.join(', ')}: ${note}`);
 }
 
+/**
+ * Family virtualization (a scenario's `vms[i].isa`, docs/vmm.md): what it means
+ * for a guest of this ISA to run on another built-in profile's machine, from
+ * the two privileged sets alone — the same rule `vmtop stats` applies per guest.
+ */
+export function familyLines(report: CheckReport): string[] {
+	const name = report.profile.name;
+	const guest = new Set(report.profile.privileged);
+	const out = [`Family virtualization: a guest whose ISA is '${name}' on a machine of another profile (scenario key vms[i].isa)`];
+	for (const host of Object.values(builtinProfiles)) {
+		if (host.name === name) continue;
+		const direct = [...guest].filter((m) => !(host.privileged as ReadonlySet<string>).has(m));
+		const emulated = [...host.privileged].filter((m) => !guest.has(m));
+		out.push(`  on '${host.name}':`);
+		out.push(
+			direct.length > 0
+				? `    ${direct.join(', ')}: privileged in '${name}', not on '${host.name}' — a guest process runs them directly, without the #GP its own ISA raises: not equivalent if a process uses one`
+				: `    every instruction privileged in '${name}' is privileged on '${host.name}': the guest's processes trap where they would on their own ISA`,
+		);
+		if (emulated.length > 0) {
+			out.push(`    ${emulated.join(', ')}: privileged on '${host.name}', not in '${name}' — the real CPU traps them and the VMM emulates them with '${name}''s meaning`);
+		}
+	}
+	return out;
+}
+
 export function formatReport(report: CheckReport): string {
 	const m = report.method;
 	const out: string[] = [
@@ -119,6 +146,7 @@ export function formatReport(report: CheckReport): string {
 	out.push('', 'Verdicts');
 	const {theorem1, theorem2, theorem3} = report.verdicts;
 	for (const v of [theorem1, theorem2, theorem3]) out.push(...verdictLines(v));
+	out.push('', ...familyLines(report));
 	out.push('', "Robin & Irvine (USENIX Security 2000): the Pentium's sensitive unprivileged instructions, and V32");
 	const rows = [['Pentium', 'group', 'V32', 'here']];
 	for (const e of report.robinIrvine) rows.push([e.pentium, e.group, e.modelled ? e.v32.join(', ') : 'not modelled', e.status || '-']);
