@@ -593,14 +593,15 @@ export class Machine {
 		const pc = this.pc >>> 0;
 		const phys = this.supervisor ? pc : (this.ubase >>> 0) + pc;
 		if ((pc & 3) !== 0 || phys + 4 > this.memorySize || (!this.supervisor && pc >= this.ulimit >>> 0)) return;
-		this.bus!.emit({
-			kind: 'instruction',
-			pc,
-			phys,
-			supervisor: this.supervisor,
-			header: this.mem32[phys >>> 2]!,
-			...this.stamp(),
-		});
+		// Once per instruction while traced: the stamp written out, not spread (two object shapes, no copy).
+		const supervisor = this.supervisor;
+		const header = this.mem32[phys >>> 2]!;
+		const journey = this.journeys.current;
+		this.bus!.emit(
+			journey === 0
+				? {kind: 'instruction', pc, phys, supervisor, header, cycle: this.cycles, instret: this.instret, guest: this.guest}
+				: {kind: 'instruction', pc, phys, supervisor, header, cycle: this.cycles, instret: this.instret, guest: this.guest, journey},
+		);
 	}
 
 	/**
