@@ -69,6 +69,23 @@ describe('events name the code they were taken at', () => {
 		expect(formatRow(v1, e.phys!, runningNow).cpu).toBe(`U ${names.process(-1, later.pid!, e.pc)}`);
 	});
 
+	test('under a VMM each guest names its own processes (trap-and-emulate, two guests)', () => {
+		const sim = buildSimulation(sampleScenario('default', {vmm: 'trap', vms: 2}));
+		const irets: Array<EventOf<'iret'>> = [];
+		sim.bus.on('iret', (e) => irets.push(e));
+		while (!sim.stopped) sim.run(100_000);
+		const map = sim.codeMap();
+		const vm = new CodeNames(map, sim.symbolTables());
+		const user = irets.filter((e) => !e.toSupervisor && e.toPhys !== undefined);
+		expect(new Set(user.map((e) => e.guest))).toEqual(new Set([0, 1]));
+		for (const e of user) {
+			const area = map.find((a) => e.toPhys! >= a.start && e.toPhys! < a.start + a.size)!;
+			expect(area.guest).toBe(e.guest);
+			expect(e.pid).toBe(area.pid);
+			expect(e.symbol).toBe(vm.process(e.guest, e.pid!, e.to));
+		}
+	});
+
 	test('the dashboard rows of a live run show the names the events carry', () => {
 		const sim = buildSimulation(sampleScenario('default', {vmm: 'none'}));
 		const sched = new ManualScheduler();
