@@ -31,6 +31,9 @@ const journeyCost = v.looseObject(
 	'a cost by level like {"cpu": 12, "vmm": 1000}',
 );
 
+/** The code an event names and its process, as they were when it happened (events.ts `Named`, trace v2). */
+const named = {symbol: v.optional(text), pid: v.optional(pid)};
+
 export const stopReasons = ['poweroff', 'triple-fault', 'halt-interrupts-disabled', 'halt-nothing-can-wake', 'instruction-limit', 'exception-loop'] as const satisfies readonly StopReason[];
 export const exitCategories = ['privileged', 'exception', 'hypercall', 'bt', 'timer', 'host'] as const satisfies readonly ExitCategory[];
 
@@ -55,11 +58,12 @@ export const eventFields = {
 		type: v.optional(journeyType),
 		parent: v.optional(journeyId),
 		irq: v.optional(irq),
+		...named,
 	},
 	'exception.delivered': {vector, epc: address, handler: address, fromSupervisor: flag},
-	iret: {pc: address, to: address, toSupervisor: flag, toPhys: v.optional(address)},
+	iret: {pc: address, to: address, toSupervisor: flag, toPhys: v.optional(address), ...named},
 	'interrupt.raised': {irq, vector},
-	'interrupt.taken': {irq, vector, pc: address},
+	'interrupt.taken': {irq, vector, pc: address, ...named},
 	io: {port: int, direction: oneOf(['in', 'out'] as const), value: int},
 	halt: {state: oneOf(['waiting', 'woke'] as const), pc: address},
 	stop: {reason: oneOf(stopReasons), code: int, message: text},

@@ -10,6 +10,17 @@
 /** The columns of the dashboard: the levels of the lecture's multilevel machine. */
 export type Level = 'cpu' | 'exception' | 'os' | 'vmm' | 'host';
 
+/**
+ * Who the code an event names is, decided when it happened (trace v2, only when someone listened):
+ * `symbol` names the code by the image that holds it (or the kernel's / running process's labels),
+ * `pid` is the process the kernel said runs then (0: none; absent without an OS). Absent in version 1
+ * traces, which consumers name as before (code map, else the process followed through the trace).
+ */
+export interface Named {
+	symbol?: string;
+	pid?: number;
+}
+
 interface Base {
 	/** Cycles since reset (cost model, docs/v32.md §8.2). */
 	cycle: number;
@@ -66,16 +77,18 @@ export interface EventMap {
 		parent?: number;
 		/** The device line, for an interrupt (trace v2). */
 		irq?: number;
-	};
+	} & Named;
 	/** The CPU delivered an exception or interrupt through the IDT. */
 	'exception.delivered': Base & {vector: number; epc: number; handler: number; fromSupervisor: boolean};
 	/** Return from exception. */
 	/** `toPhys`: where `to` is in physical memory (names the code returned to); absent when it does not translate. */
-	iret: Base & {pc: number; to: number; toSupervisor: boolean; toPhys?: number};
+	/** `symbol`/`pid`: the code returned to (`to`) and its process, named as it happened (trace v2). */
+	iret: Base & {pc: number; to: number; toSupervisor: boolean; toPhys?: number} & Named;
 	/** A device raised an interrupt line (IRQ 0 timer, IRQ 1 console). */
 	'interrupt.raised': Base & {irq: number; vector: number};
 	/** The CPU took an interrupt between instructions. */
-	'interrupt.taken': Base & {irq: number; vector: number; pc: number};
+	/** `symbol`/`pid`: the code interrupted (`pc`), named as it happened (trace v2). */
+	'interrupt.taken': Base & {irq: number; vector: number; pc: number} & Named;
 	/** `in` / `out` on a device port. */
 	io: Base & {port: number; direction: 'in' | 'out'; value: number};
 	/** `hlt` started waiting (`waiting`) or an interrupt woke the CPU (`woke`). */

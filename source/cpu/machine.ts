@@ -60,6 +60,18 @@ export type TrapHook = (vector: number, epc: number, badaddr: number, instructio
 /** Called when an instruction is decoded into an empty slot (the binary translator). */
 export type DecodeHook = (phys: number) => void;
 
+/**
+ * Names code as it is at this moment, for the events that name code (`exception.raised`,
+ * `interrupt.taken`, `iret`): the simulation installs it (the code map and the OS's state
+ * live above the CPU). `phys` is NaN when `pc` does not translate. Called only for an event
+ * someone listens to, so a row drawn later never asks who runs then.
+ */
+export interface CodeNamer {
+	symbol(supervisor: boolean, pc: number, phys: number): string;
+	/** The process the kernel says runs now; undefined without an OS. */
+	pid(): number | undefined;
+}
+
 const DEFAULT_MEMORY = 1 << 20;
 /** Slices in a row that retire nothing before the machine gives up (see run). */
 const EXCEPTION_LOOP_LIMIT = 100_000;
@@ -143,6 +155,8 @@ export class Machine {
 	guest = -1;
 	trapHook: TrapHook | null = null;
 	decodeHook: DecodeHook | null = null;
+	/** Names code when an event happens (set by the simulation), null: events carry no names. */
+	codeNamer: CodeNamer | null = null;
 	/** Exception journeys and their cost by level (journey.ts); a VMM tells it the guest's virtual mode. */
 	readonly journeys: JourneyTracker = new JourneyTracker(this, () => !this.supervisor);
 	/** The translating engine, or null when every instruction is interpreted. */
@@ -362,6 +376,15 @@ export class Machine {
 	}
 
 	/** When, for whom, and in which journey an event happens. */
+	/** The code at `pc` and its process, named now (nothing when no simulation named code). */
+	named(supervisor: boolean, pc: number, phys: number): {symbol?: string; pid?: number} {
+		const namer = this.codeNamer;
+		if (!namer) return {};
+		const pid = namer.pid();
+		const symbol = namer.symbol(supervisor, pc, phys);
+		return pid === undefined ? {symbol} : {symbol, pid};
+	}
+
 	stamp(): {cycle: number; instret: number; guest: number; journey?: number} {
 		const journey = this.journeys.current;
 		return journey === 0
@@ -397,6 +420,7 @@ export class Machine {
 				...(known ? {phys} : {}),
 				...(journey ? {type: journey.type, ...(journey.parent === null ? {} : {parent: journey.parent})} : {}),
 				...(irq >= 0 ? {irq} : {}),
+				...this.named(this.supervisor, pc, known ? phys : Number.NaN),
 				...this.stamp(),
 			});
 		}
@@ -549,7 +573,12 @@ export class Machine {
 	/** The events of an interrupt taken, after its `exception.raised`. */
 	private interruptTaken(irq: number, vector: number): void {
 		const bus = this.bus;
-		if (bus?.wanted['interrupt.taken']) bus.emit({kind: 'interrupt.taken', irq, vector, pc: this.pc, ...this.stamp()});
+		if (bus?.wanted['interrupt.taken']) {
+			const pc = this.pc >>> 0;
+			const phys = this.supervisor ? pc : (this.ubase >>> 0) + pc;
+			const known = (this.supervisor || pc < this.ulimit >>> 0) && phys < this.memorySize;
+			bus.emit({kind: 'interrupt.taken', irq, vector, pc: this.pc, ...this.named(this.supervisor, pc, known ? phys : Number.NaN), ...this.stamp()});
+		}
 		if (this.halted && bus?.wanted.halt) bus.emit({kind: 'halt', state: 'woke', pc: this.pc, ...this.stamp()});
 		this.halted = false;
 	}
@@ -954,7 +983,15 @@ export class Machine {
 				if (bus?.wanted.iret) {
 					const toPhys = this.supervisor ? to : (this.ubase >>> 0) + to;
 					const known = (this.supervisor || to < this.ulimit >>> 0) && toPhys < this.memorySize;
-					bus.emit({kind: 'iret', pc: at, to, toSupervisor: this.supervisor, ...(known ? {toPhys} : {}), ...this.stamp()});
+					bus.emit({
+						kind: 'iret',
+						pc: at,
+						to,
+						toSupervisor: this.supervisor,
+						...(known ? {toPhys} : {}),
+						...this.named(this.supervisor, to, known ? toPhys : Number.NaN),
+						...this.stamp(),
+					});
 				}
 				this.journeys.returned(!this.supervisor);
 				return true;

@@ -95,6 +95,15 @@ export class KernelSimulation extends MachineSimulation {
 		return supervisor ? this.kernelSymbols.name(pc) : this.observer.symbolizeUser(pc);
 	}
 
+	/** The kernel's `current_pid`, not the observer's: the observer learns of a switch only at the `iret`. */
+	protected override nameByMode(supervisor: boolean, pc: number): string {
+		return supervisor ? this.kernelSymbols.name(pc) : this.observer.symbolizeUser(pc, this.observer.kernelCurrentPid());
+	}
+
+	protected override runningPid(): number {
+		return this.observer.kernelCurrentPid();
+	}
+
 	symbolTables(): Record<string, Record<string, number>> {
 		const tables: Record<string, Record<string, number>> = {};
 		for (const p of [this.kernel, ...this.programs]) tables[p.file] = Object.fromEntries(p.labels);

@@ -4,7 +4,7 @@
  */
 import type {EventBus} from '../bus/event-bus.js';
 import type {Machine, StopInfo} from '../cpu/machine.js';
-import type {CodeArea} from './code-map.js';
+import {type CodeArea, CodeNames, instructionName} from './code-map.js';
 import type {GuestInfo, RunDescription, Simulation} from './simulation.js';
 
 export abstract class MachineSimulation implements Simulation {
@@ -13,7 +13,27 @@ export abstract class MachineSimulation implements Simulation {
 		readonly bus: EventBus,
 		readonly description: RunDescription,
 		readonly spec: unknown,
-	) {}
+	) {
+		machine.codeNamer = {symbol: (supervisor, pc, phys) => this.nameNow(supervisor, pc, phys), pid: () => this.runningPid()};
+	}
+
+	private names: CodeNames | undefined;
+
+	/** Code named as it is now (events carry it: see Machine.codeNamer): by the image at `phys`, else by `symbolize`. */
+	private nameNow(supervisor: boolean, pc: number, phys: number): string {
+		this.names ??= new CodeNames(this.codeMap(), this.symbolTables());
+		return instructionName(this.names, phys, pc, () => this.nameByMode(supervisor, pc));
+	}
+
+	/** Without a physical address: by the mode's labels (a kernel simulation: the process the kernel says runs). */
+	protected nameByMode(supervisor: boolean, pc: number): string {
+		return this.symbolize(this.machine.guest, supervisor, pc);
+	}
+
+	/** The process that runs now, by the kernel's word; undefined without an OS. */
+	protected runningPid(): number | undefined {
+		return undefined;
+	}
 
 	run(budget: number): number {
 		return this.machine.run(budget);

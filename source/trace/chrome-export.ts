@@ -25,6 +25,7 @@ import type {TraceEvent} from './format.js';
 import {OutputFile} from './output-file.js';
 import type {TraceReader} from './reader.js';
 import {TraceCursor} from './seek.js';
+import {TraceSymbols} from './symbols.js';
 
 type Json = Record<string, unknown>;
 
@@ -87,7 +88,14 @@ export class ChromeExporter {
 	private lastCycle = 0;
 	readonly summary: ExportSummary = {events: 0, slices: 0, instants: 0};
 
-	constructor(private readonly out: {write(text: string): void}) {
+	/**
+	 * `names`: the header's naming, for events that do not carry the name they were taken at
+	 * (version 1 traces); without it such code is shown by address.
+	 */
+	constructor(
+		private readonly out: {write(text: string): void},
+		private readonly names?: TraceSymbols,
+	) {
 		out.write('{"displayTimeUnit":"ns","traceEvents":[\n');
 	}
 
@@ -100,6 +108,7 @@ export class ChromeExporter {
 
 	add(e: TraceEvent): void {
 		this.summary.events++;
+		this.names?.observe(e);
 		const at = e.cycle;
 		this.lastCycle = Math.max(this.lastCycle, at);
 		const pid = this.pidOf(e.guest);
@@ -110,8 +119,15 @@ export class ChromeExporter {
 			case 'exception.delivered':
 				if (marks && !marks.intercept) marks.delivered = at;
 				return this.instant(pid, 'exception', at, `${vectorName(e.vector)} → ${hex(e.handler)}`, {vector: e.vector, epc: hex(e.epc), handler: hex(e.handler)});
-			case 'iret':
-				return this.instant(pid, 'exception', at, `iret → ${hex(e.to)}`, {to: hex(e.to), toSupervisor: e.toSupervisor});
+			case 'iret': {
+				const symbol = e.symbol ?? this.nameOf(e.guest, e.toSupervisor, e.to, e.toPhys);
+				return this.instant(pid, 'exception', at, `iret → ${symbol ?? hex(e.to)}`, {
+					to: hex(e.to),
+					toSupervisor: e.toSupervisor,
+					...(symbol === undefined ? {} : {symbol}),
+					...(e.pid === undefined ? {} : {pid: e.pid}),
+				});
+			}
 			case 'os.syscall': {
 				// The call lasts until its journey ends (the handler's return); without journeys (v1), an instant.
 				const call = {name: `syscall ${e.name}`, cycle: at, args: {pid: e.pid, number: e.number, args: e.args}};
@@ -152,15 +168,19 @@ export class ChromeExporter {
 				if (marks?.host) marks.host.exit = at;
 				this.close(pid, 'host', at, {cost: e.cost});
 				return;
-			case 'exception.raised':
+			case 'exception.raised': {
+				const symbol = e.symbol ?? this.nameOf(e.guest, e.supervisor, e.pc, e.phys);
 				return this.instant(pid, 'exception', at, vectorName(e.vector), {
 					vector: e.vector,
 					pc: hex(e.pc),
+					...(symbol === undefined ? {} : {symbol}),
+					...(e.pid === undefined ? {} : {pid: e.pid}),
 					badaddr: hex(e.badaddr),
 					supervisor: e.supervisor,
 					...(e.type === undefined ? {} : {type: e.type}),
 					...(e.journey === undefined ? {} : {journey: e.journey}),
 				});
+			}
 			case 'interrupt.raised':
 				return this.instant(pid, 'cpu', at, `IRQ ${e.irq} raised`, {irq: e.irq, vector: e.vector});
 			case 'halt':
@@ -174,6 +194,11 @@ export class ChromeExporter {
 				// (the journey covers them), cpu.sample.
 				return;
 		}
+	}
+
+	/** A version 1 event's code, named as a replay names it (code map, else the process followed so far). */
+	private nameOf(guest: number, supervisor: boolean, pc: number, phys: number | undefined): string | undefined {
+		return this.names?.instruction(guest, supervisor, pc, phys ?? Number.NaN);
 	}
 
 	/**
@@ -285,7 +310,7 @@ export function exportChrome(reader: TraceReader, file: string | OutputFile): Ex
 	const target = typeof file === 'string' ? OutputFile.create(file, {inputs: [reader.file]}) : file;
 	const out = new ChunkedFile(target);
 	try {
-		const exporter = new ChromeExporter(out);
+		const exporter = new ChromeExporter(out, new TraceSymbols(reader.header));
 		for (const e of new TraceCursor(reader).range(0, Number.POSITIVE_INFINITY)) exporter.add(e);
 		const summary = exporter.finish();
 		out.close();

@@ -45,7 +45,7 @@ export function emulate(vm: Monitor, g: Guest, ins: Instruction, at: number, nex
 					? g.partition.kernelSegment()
 					: g.partition.userSegment(v.readControl(Cr.ubase), v.readControl(Cr.ulimit));
 				const toPhys = to < seg.ulimit ? seg.ubase + to : undefined;
-				vm.bus.emit({kind: 'iret', pc: at >>> 0, to, toSupervisor: v.supervisor, ...(toPhys === undefined ? {} : {toPhys}), ...vm.stamp(g)});
+				vm.bus.emit({kind: 'iret', pc: at >>> 0, to, toSupervisor: v.supervisor, ...(toPhys === undefined ? {} : {toPhys}), ...m.named(v.supervisor, to, toPhys ?? Number.NaN), ...vm.stamp(g)});
 			}
 			break;
 		}

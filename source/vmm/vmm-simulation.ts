@@ -7,7 +7,7 @@
 import type {EventBus} from '../bus/event-bus.js';
 import type {StopReason} from '../bus/events.js';
 import type {Machine, StopInfo} from '../cpu/machine.js';
-import type {CodeArea} from '../sim/code-map.js';
+import {type CodeArea, CodeNames, instructionName} from '../sim/code-map.js';
 import type {GuestInfo, RunDescription, Simulation} from '../sim/simulation.js';
 import type {Guest} from './guest.js';
 import type {Monitor} from './monitor.js';
@@ -35,6 +35,16 @@ export class VmmSimulation implements Simulation {
 		readonly spec: unknown,
 	) {
 		this.taken = specs.map(() => 0);
+		// Events name code as it is when they happen (Machine.codeNamer): by the image at its real
+		// address, else by the guest's labels; the process is the one the guest kernel says runs.
+		let names: CodeNames | undefined;
+		machine.codeNamer = {
+			symbol: (supervisor, pc, phys) => {
+				names ??= new CodeNames(this.codeMap(), this.symbolTables());
+				return instructionName(names, phys, pc, () => this.symbolize(machine.guest, supervisor, pc));
+			},
+			pid: () => this.observers[machine.guest]?.kernelCurrentPid(),
+		};
 	}
 
 	get bus(): EventBus {

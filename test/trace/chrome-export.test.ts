@@ -160,6 +160,20 @@ describe('chrome export', () => {
 		expect(events.filter((e) => e.ph === 'X' && e.tid === 4).length).toBeGreaterThan(3);
 	});
 
+	test('exceptions name their code: by the name the event carries (v2), by the header for a version 1 trace', async () => {
+		const divide = (events: ChromeEvent[]) => events.find((e) => e.tid === 2 && e.ph === 'i' && e.args['vector'] === 0 && e.args['supervisor'] === false);
+		// Version 1: no symbol in the event; named by the header's code map (fault.s's divide_by_zero).
+		const old = divide(await exportFile(v1('default.vmtrace.jsonl.gz'), 'v1-names.json'));
+		expect(old?.args['symbol']).toBe('divide_by_zero');
+		expect(old?.args['pid']).toBeUndefined();
+		// Version 2: the event's own name and process, as they were when it was raised.
+		const now = divide(await exportFile(new URL('../../samples/traces/default.vmtrace.jsonl.gz', import.meta.url).pathname, 'v2-names.json'));
+		expect(now?.args).toMatchObject({symbol: 'divide_by_zero', pid: 4});
+		// Without a header's names the exporter shows what the event carries, never a name it made up.
+		const bare = exportEvents([{kind: 'exception.raised', vector: 0, pc: 0x54, badaddr: 0, supervisor: false, symbol: 'then', pid: 7, ...at(10, -1)}]);
+		expect(bare.find((e) => e.tid === 2 && e.ph === 'i')?.args).toMatchObject({symbol: 'then', pid: 7});
+	});
+
 	test('VMM exits per guest, with the reason in args; host trips nest inside; time in µs', () => {
 		const events = exportEvents([
 			{kind: 'vmm.intercept', reason: 'privileged', category: 'privileged', pc: 0x40, ...at(1000)},

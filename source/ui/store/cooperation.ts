@@ -55,8 +55,8 @@ export function cooperation(ring: EventRing, journeys: JourneyIndex, seq: number
 	const base = {seq, vector, guest: start.guest};
 	const interrupt = start.type === 'interrupt';
 	const first = interrupt
-		? `interrupted at ${namer.symbolizeInstruction(start.guest, start.supervisor, start.pc, ring.physOf(seq))}`
-		: instructionText(namer, start.guest, start.supervisor, start.pc, ring.physOf(seq));
+		? `interrupted at ${start.symbol ?? namer.symbolizeInstruction(start.guest, start.supervisor, start.pc, ring.physOf(seq))}`
+		: instructionText(namer, start.guest, start.supervisor, start.pc, ring.physOf(seq), start.symbol);
 	const j = start.journey === undefined ? undefined : journeys.get(start.journey);
 	if (!j) {
 		// A version 1 trace (or a journey opened before anyone listened): the core did not say.

@@ -28,9 +28,12 @@ export function shortHex(value: number): string {
 
 const empty = (): RowCells => ({cpu: '', exception: '', os: '', vmm: '', host: ''});
 
-/** `U main+0x8  add r1, r1, 0x1`: the real mode (U for a VMM's guest kernel too), symbol, disassembly. */
-export function instructionText(namer: Namer, guest: number, supervisor: boolean, pc: number, phys: number): string {
-	const where = namer.symbolizeInstruction(guest, supervisor, pc, phys);
+/**
+ * `U main+0x8  add r1, r1, 0x1`: the real mode (U for a VMM's guest kernel too), symbol, disassembly.
+ * `symbol`: the name the event carries (given when it happened, trace v2); without it (version 1), named now.
+ */
+export function instructionText(namer: Namer, guest: number, supervisor: boolean, pc: number, phys: number, symbol?: string): string {
+	const where = symbol ?? namer.symbolizeInstruction(guest, supervisor, pc, phys);
 	const text = namer.disassemble(phys);
 	return `${supervisor ? 'S' : 'U'} ${where}${text ? '  ' + text : ''}`;
 }
@@ -49,7 +52,7 @@ export function formatRow(e: VmEvent, phys: number, namer: Namer): RowCells {
 			cells.cpu = instructionText(namer, e.guest, e.supervisor, e.pc, e.phys);
 			break;
 		case 'exception.raised':
-			cells.cpu = instructionText(namer, e.guest, e.supervisor, e.pc, phys);
+			cells.cpu = instructionText(namer, e.guest, e.supervisor, e.pc, phys, e.symbol);
 			if (e.type === 'interrupt') cells.cpu = `before ${cells.cpu}`;
 			cells.exception = `${vectorName(e.vector)} raised${e.type ? ` (${e.type})` : ''}${e.vector === 13 ? ` @${shortHex(e.badaddr)}` : ''}`;
 			break;
@@ -57,10 +60,12 @@ export function formatRow(e: VmEvent, phys: number, namer: Namer): RowCells {
 			cells.exception = `${vectorName(e.vector)} → ${namer.symbolize(e.guest, true, e.handler)}`;
 			break;
 		case 'iret':
-			// Named by where `to` is in memory when the event says so: the process returned to,
-			// not whichever one runs when the row is drawn.
+			// Named when it happened (trace v2), else by where `to` is in memory when the event says so:
+			// the process returned to, not whichever one runs when the row is drawn.
 			cells.exception = `iret → ${e.toSupervisor ? 'S' : 'U'} ${
-				e.toPhys === undefined
+				e.symbol !== undefined
+					? e.symbol
+					: e.toPhys === undefined
 					? namer.symbolize(e.guest, e.toSupervisor, e.to)
 					: namer.symbolizeInstruction(e.guest, e.toSupervisor, e.to, e.toPhys)
 			}`;
