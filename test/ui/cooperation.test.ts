@@ -114,7 +114,9 @@ describe('row text', () => {
 	test('the core says an exception is an interrupt: it is shown as happening before the instruction at pc', () => {
 		const raised: VmEvent = {kind: 'exception.raised', vector: 32, pc: 0x20, badaddr: 0, supervisor: false, type: 'interrupt', irq: 0, journey: 3, cycle: 9, instret: 9, guest: -1};
 		expect(formatRow(raised, 0x1020, namer).cpu).toBe('before U main+0x20  int 0x80');
-		expect(formatRow(raised, 0x1020, namer).exception).toBe('timer raised (interrupt)');
+		expect(formatRow(raised, 0x1020, namer).exception).toBe('timer raised (interrupt) · journey 3');
+		const {journey: _j, ...v1} = raised;
+		expect(formatRow(v1 as VmEvent, 0x1020, namer).exception).toBe('timer raised (interrupt)');
 		expect(formatRow({...raised, type: 'trap', vector: 0x80}, 0x1020, namer).cpu).toBe('U main+0x20  int 0x80');
 	});
 

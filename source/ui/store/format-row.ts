@@ -54,7 +54,10 @@ export function formatRow(e: VmEvent, phys: number, namer: Namer): RowCells {
 		case 'exception.raised':
 			cells.cpu = instructionText(namer, e.guest, e.supervisor, e.pc, phys, e.symbol);
 			if (e.type === 'interrupt') cells.cpu = `before ${cells.cpu}`;
-			cells.exception = `${vectorName(e.vector)} raised${e.type ? ` (${e.type})` : ''}${e.vector === 13 ? ` @${shortHex(e.badaddr)}` : ''}`;
+			// The journey it opens (trace v2): the id `f journey:N` and the cooperation panel's title use.
+			cells.exception = `${vectorName(e.vector)} raised${e.type ? ` (${e.type})` : ''}${e.vector === 13 ? ` @${shortHex(e.badaddr)}` : ''}${
+				e.journey === undefined ? '' : ` · journey ${e.journey}`
+			}`;
 			break;
 		case 'exception.delivered':
 			cells.exception = `${vectorName(e.vector)} → ${namer.symbolize(e.guest, true, e.handler)}`;
