@@ -17,9 +17,9 @@
  * Events carry journey ids only then.
  */
 import type {EventBus} from '../bus/event-bus.js';
-import type {EventMap, JourneyCost, JourneyPart, JourneyType} from '../bus/events.js';
+import type {EventOf, JourneyCost, JourneyPart, JourneyType} from '../bus/events.js';
 
-type JourneyEnd = EventMap['journey.end'];
+type JourneyEnd = EventOf<'journey.end'>;
 
 /** What the tracker reads of the machine: its clock's three counters. */
 export interface Clock {
@@ -169,8 +169,9 @@ export class JourneyTracker {
 
 	// ---- internals -------------------------------------------------------------------
 
-	/** Ends waiting for the event that closed them to go out first. */
-	private readonly ends: JourneyEnd[] = [];
+	/** Ends waiting for the event that closed them to go out first (two lists swapped, so a flush allocates nothing). */
+	private ends: JourneyEnd[] = [];
+	private spare: JourneyEnd[] = [];
 
 	private top(): Frame | undefined {
 		return this.stack[this.stack.length - 1];
@@ -233,6 +234,7 @@ export class JourneyTracker {
 			this.mark(parent);
 		}
 		const end: JourneyEnd = {
+			kind: 'journey.end',
 			journey: f.id,
 			parent: f.parent,
 			vector: f.vector,
@@ -275,11 +277,14 @@ export class JourneyTracker {
 
 	/** Ends are emitted after the event that closed them, in the order they closed. */
 	private flushEnds(): void {
-		if (this.ends.length === 0) return;
+		const list = this.ends;
+		if (list.length === 0) return;
+		// Swap first: a listener may close journeys while these go out.
+		this.ends = this.spare;
+		this.spare = list;
 		const bus = this.m.bus;
-		const list = this.ends.splice(0);
-		if (!bus?.wanted['journey.end']) return;
-		for (const end of list) bus.emit({kind: 'journey.end', ...end});
+		if (bus?.wanted['journey.end']) for (let i = 0; i < list.length; i++) bus.emit(list[i]!);
+		list.length = 0;
 	}
 }
 
