@@ -68,7 +68,8 @@ export class EventBus {
 			this.deliver(event);
 			for (let i = 0; i < this.queue.length; i++) this.deliver(this.queue[i]!);
 		} finally {
-			this.queue.length = 0;
+			// Most events queue nothing: only then is the length reset (a store to `length` is not free).
+			if (this.queue.length !== 0) this.queue.length = 0;
 			this.dispatching = false;
 		}
 	}
