@@ -5,7 +5,7 @@ import {sampleScenario} from './helpers.js';
 
 const value = (lines: {label: string; value: string}[], label: string) => lines.find((l) => l.label === label)!.value;
 
-test('bug 16§5.7: with one VMM entry (--vmm bt) efficiency and effectiveness say "too early", not 50.00%', () => {
+test('issue 16 bug 7: with one VMM entry (--vmm bt) efficiency and effectiveness say "too early", not 50.00%', () => {
 	const sim = buildVmmScenario(sampleScenario('pentium', {vmm: 'bt'}));
 	while (sim.monitor.entries < 1) sim.run(1);
 	const early = liveProperties(sim)!;
