@@ -14,11 +14,33 @@ import {CODE_AT, WINDOW, dimensions, stateSpace} from './states.js';
 import {verdicts} from './verdict.js';
 
 export function checkProfile(profile: Profile): CheckReport {
+	const steps = checkSteps(profile);
+	for (;;) {
+		const r = steps.next();
+		if (r.done) return r.value;
+	}
+}
+
+/** How far a stepped check has got: instructions probed of all. */
+export interface CheckProgress {
+	done: number;
+	total: number;
+	/** The instruction probed last. */
+	mnemonic: string;
+}
+
+/**
+ * The check one instruction at a time: yields after each, so a caller on an
+ * event loop (the dashboard's `c` screen) can let keys through between them;
+ * returns the report. Same work, same report as `checkProfile`.
+ */
+export function* checkSteps(profile: Profile): Generator<CheckProgress, CheckReport, void> {
 	const space = stateSpace();
 	const userState = space.states.find((s) => !s.supervisor)!;
 	let forms = 0;
 	let probes = 0;
-	const instructions = mnemonics.map((mnemonic) => {
+	const instructions: ReturnType<typeof classify>[] = [];
+	for (const mnemonic of mnemonics) {
 		// What the instruction does when it executes rather than traps: the same profile without its privilege.
 		const lifted: Profile | null = profile.privileged.has(mnemonic)
 			? {name: profile.name, privileged: new Set([...profile.privileged].filter((m) => m !== mnemonic))}
@@ -33,8 +55,9 @@ export function checkProfile(profile: Profile): CheckReport {
 			return {form, actual, direct, accessesMemory};
 		});
 		forms += runs.length;
-		return classify(mnemonic, runs, space, profile);
-	});
+		instructions.push(classify(mnemonic, runs, space, profile));
+		yield {done: instructions.length, total: mnemonics.length, mnemonic};
+	}
 	const v = verdicts(instructions);
 	return {
 		profile: {name: profile.name, privileged: mnemonics.filter((m) => profile.privileged.has(m))},

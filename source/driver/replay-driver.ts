@@ -58,6 +58,8 @@ export class ReplayDriver extends PacedDriver {
 	private readonly cursor: TraceCursor;
 	private readonly symbols: TraceSymbols;
 	private readonly exceptionKinds: TraceEventKind[];
+	/** Whether the trace has `instruction` events (`--detail full`): without them no row is per instruction. */
+	readonly hasInstructions: boolean;
 	/** `instret` for recordings, `cycle` for imports: what speed counts. */
 	private readonly clockOf: (e: TraceEvent) => number;
 	private speedValue: Speed;
@@ -81,6 +83,7 @@ export class ReplayDriver extends PacedDriver {
 		this.cursor = new TraceCursor(reader);
 		this.symbols = new TraceSymbols(h);
 		this.exceptionKinds = exceptionKindsFor(reader.counts);
+		this.hasInstructions = (reader.counts.instruction ?? 0) > 0;
 		this.clockOf = h.source === 'import' ? (e) => e.cycle : (e) => e.instret;
 		this.speedValue = options.speed ?? defaultSpeed;
 		// 1× is the pace the replay starts at (for imports: the chosen host-time pace).
@@ -122,7 +125,7 @@ export class ReplayDriver extends PacedDriver {
 	}
 
 	get state(): SourceState {
-		return {mode: this.mode(), speed: this.speedValue, detail: this.stepping || this.detailAt(this.speedValue)};
+		return {mode: this.mode(), speed: this.speedValue, detail: this.hasInstructions && (this.stepping || this.detailAt(this.speedValue))};
 	}
 
 	private mode(): SourceState['mode'] {
@@ -185,14 +188,28 @@ export class ReplayDriver extends PacedDriver {
 		this.changed();
 	}
 
-	/** One event forward, then pause. */
+	/**
+	 * `s`: one instruction forward (the next `instruction` event becomes the
+	 * current one), then pause. A trace without instruction events can only
+	 * go one event; the notice says so.
+	 */
 	step(): void {
-		this.stepHere(() => this.moveTo(this.position + 1));
+		if (!this.hasInstructions) return this.oneEvent(this.position + 1);
+		const k = this.cursor.findNext(['instruction'], this.position);
+		this.stepHere(() => this.moveTo(k < 0 ? this.length : k + 1));
 	}
 
-	/** One event back, then pause. */
+	/** `b`: one instruction back (the previous `instruction` event), then pause. */
 	stepBack(): void {
-		this.stepHere(() => this.moveTo(this.position - 1));
+		if (!this.hasInstructions) return this.oneEvent(this.position - 1);
+		const k = this.position >= 2 ? this.cursor.findPrev(['instruction'], this.position - 2) : -1;
+		this.stepHere(() => this.moveTo(k + 1));
+	}
+
+	private oneEvent(target: number): void {
+		this.stepHere(() => this.moveTo(target));
+		this.notice = 'this trace has no instruction events (recorded without --detail full): s and b move one event';
+		this.changed();
 	}
 
 	/** Make event number `event` the current one (0: before the first), then pause. */
@@ -220,24 +237,39 @@ export class ReplayDriver extends PacedDriver {
 		return null;
 	}
 
-	/** To the next exception (`]`, `n`): it becomes the current event. */
+	/** To the next exception (`]`, `n`): it has been delivered when the replay stops (see `landing`). */
 	nextException(): void {
 		const k = this.cursor.findNext(this.exceptionKinds, this.position);
 		if (k < 0) {
 			this.notice = 'no exception after this one';
 			return this.changed();
 		}
-		this.seek(k + 1);
+		this.seek(this.landing(k));
 	}
 
-	/** To the previous exception (`[`). */
+	/** To the previous exception (`[`), delivered as `n` leaves it. */
 	prevException(): void {
-		const k = this.position >= 2 ? this.cursor.findPrev(this.exceptionKinds, this.position - 2) : -1;
+		let k = this.position >= 2 ? this.cursor.findPrev(this.exceptionKinds, this.position - 2) : -1;
+		// Standing on the delivery of k: the previous one is before k.
+		if (k >= 0 && this.landing(k) === this.position) k = k >= 1 ? this.cursor.findPrev(this.exceptionKinds, k - 1) : -1;
 		if (k < 0) {
 			this.notice = 'no exception before this one';
 			return this.changed();
 		}
-		this.seek(k + 1);
+		this.seek(this.landing(k));
+	}
+
+	/**
+	 * Where `n` stops for the exception raised at index k: just after its
+	 * `exception.delivered` (the CPU has entered the handler — the lecture's
+	 * "exception delivered"), or on k itself when no delivery follows before
+	 * the next exception (an import's `vmm.intercept`, a trace cut short).
+	 */
+	private landing(k: number): number {
+		const d = this.cursor.findNext(['exception.delivered'], k + 1);
+		if (d < 0) return k + 1;
+		const next = this.cursor.findNext(this.exceptionKinds, k + 1);
+		return next >= 0 && next < d ? k + 1 : d + 1;
 	}
 
 	// ---- moving --------------------------------------------------------------------

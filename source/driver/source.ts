@@ -132,7 +132,7 @@ export interface DashboardSource {
 	pushInput?(text: string, guest: number): void;
 	/** Live only: records the run to a trace file (`R`). */
 	readonly recorder?: SourceRecorder;
-	/** Replay only: one event back (`b`). */
+	/** Replay only: one instruction back (`b`; one event in a trace without instructions). */
 	stepBack?(): void;
 	/** Replay only: jump to an event number. */
 	seek?(event: number): void;

@@ -53,7 +53,7 @@ export const keymap: readonly Binding[] = [
 	{command: 'step', keys: ['s'], label: 's', help: 'execute one instruction', group: 'Run'},
 	{command: 'nextException', keys: ['n', ']'], label: 'n ]', help: 'run to the next exception', group: 'Run'},
 	{command: 'prevException', keys: ['['], label: '[', help: 'back to the previous exception (replay)', group: 'Run'},
-	{command: 'stepBack', keys: ['b'], label: 'b', help: 'one event back (replay)', group: 'Run'},
+	{command: 'stepBack', keys: ['b'], label: 'b', help: 'one instruction back (replay)', group: 'Run'},
 	{command: 'goto', keys: ['g'], label: 'g', help: 'go to an instruction count (as rows show), #event or c cycle (replay)', group: 'Run'},
 	{command: 'faster', keys: ['+', '='], label: '+', help: 'faster (up to max)', group: 'Run'},
 	{command: 'slower', keys: ['-', '_'], label: '-', help: 'slower', group: 'Run'},

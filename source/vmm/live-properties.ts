@@ -26,6 +26,17 @@ const caches = new WeakMap<VmmSimulation, Cache>();
 
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 
+/**
+ * Below this many guest instructions a share or a ratio says nothing (one
+ * entry in two instructions reads "50% efficient"): the panel says so instead.
+ */
+export const JUDGE_AFTER_INSTRUCTIONS = 1000;
+
+/** The value shown for a share or ratio not yet worth judging. */
+export function tooEarly(instructions: number): string {
+	return `— too early: ${instructions.toLocaleString('en-US')} guest instructions so far (judged after ${JUDGE_AFTER_INSTRUCTIONS.toLocaleString('en-US')})`;
+}
+
 /** Property lines for a run under the VMM; undefined for a run without one. */
 export function liveProperties(sim: Simulation): PropertyLine[] | undefined {
 	if (!(sim instanceof VmmSimulation)) return undefined;
@@ -65,8 +76,12 @@ export function liveProperties(sim: Simulation): PropertyLine[] | undefined {
 			value: `so far: ${attempts} guest operations on real resources, each virtualized`,
 			ok: sim.monitor.scheduler.segmentViolations === 0,
 		},
-		{label: 'efficiency', value: `${pct(instructions > 0 ? 1 - emulated / instructions : 1)} of guest instructions ran directly`},
-		{label: 'effectiveness', value: `≈ ${(sim.machine.cycles > 0 ? nativeCycles / sim.machine.cycles : 1).toFixed(3)} (native ÷ virtualized cycles)`},
+		instructions < JUDGE_AFTER_INSTRUCTIONS
+			? {label: 'efficiency', value: tooEarly(instructions)}
+			: {label: 'efficiency', value: `${pct(1 - emulated / instructions)} of guest instructions ran directly`},
+		instructions < JUDGE_AFTER_INSTRUCTIONS
+			? {label: 'effectiveness', value: tooEarly(instructions)}
+			: {label: 'effectiveness', value: `≈ ${(sim.machine.cycles > 0 ? nativeCycles / sim.machine.cycles : 1).toFixed(3)} (native ÷ virtualized cycles)`},
 		{label: 'VMM entries', value: sim.monitor.entries.toLocaleString('en-US')},
 	];
 	return [...lines, ...translationLine(sim), ...typeIILine(sim)];

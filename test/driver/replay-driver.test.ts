@@ -91,6 +91,26 @@ describe('ReplayDriver', () => {
 		player.dispose();
 	});
 
+	test('s and b move by one instruction, not one event (issue 16 bug 11)', () => {
+		const player = new ReplayDriver(reader, {paused: true, clock: new FakeClock()});
+		const instructions = all.map((e, i) => (e.kind === 'instruction' ? i + 1 : -1)).filter((n) => n > 0);
+		// Start on an exception's delivery: the next events are not instructions.
+		const raised = all.findIndex((e) => e.kind === 'exception.raised');
+		player.seek(raised + 1);
+		const after = instructions.find((n) => n > raised + 1)!;
+		expect(after).toBeGreaterThan(raised + 2); // more than one event to the next instruction
+		player.step();
+		expect(player.events).toBe(after);
+		expect(all[player.events - 1]!.kind).toBe('instruction');
+		player.step();
+		expect(player.events).toBe(instructions.find((n) => n > after));
+		player.stepBack();
+		expect(player.events).toBe(after);
+		player.stepBack();
+		expect(player.events).toBe(instructions.filter((n) => n < after).at(-1));
+		player.dispose();
+	});
+
 	test('seek to an event number, forward and back, sends exactly the events before it', () => {
 		const player = new ReplayDriver(reader, {paused: true, clock: new FakeClock()});
 		const box = listen(player);
@@ -143,9 +163,13 @@ describe('ReplayDriver', () => {
 		player.dispose();
 	});
 
-	test('] and [ go to the next and previous exception', () => {
+	test('] and [ (and n) go to the next and previous exception, stopping after its delivery (issue 16 bug 11)', () => {
 		const player = new ReplayDriver(reader, {paused: true, clock: new FakeClock()});
-		const raised = all.map((e, i) => (e.kind === 'exception.raised' ? i + 1 : -1)).filter((n) => n > 0);
+		// Each exception's stop: just after its exception.delivered.
+		const raised = all
+			.map((e, i) => (e.kind === 'exception.raised' ? all.findIndex((d, j) => j > i && d.kind === 'exception.delivered') + 1 : -1))
+			.filter((n) => n > 0);
+		expect(all[raised[0]! - 1]!.kind).toBe('exception.delivered');
 		expect(raised.length).toBeGreaterThan(3);
 		player.nextException();
 		expect(player.events).toBe(raised[0]);
@@ -185,4 +209,20 @@ describe('ReplayDriver', () => {
 		expect(player.guests()).toEqual([{index: -1, name: 'test', state: 'running', instructions: 0}]);
 		player.dispose();
 	});
+});
+
+test('an event-only trace never claims every instruction; s says it moves one event (issue 16 bug 11)', async () => {
+	const sim = fake();
+	const {recording} = startRecording(sim, tmp.path('events.jsonl'), {detail: 'exceptions', sampleEvery: 50});
+	await recordLoop(sim, recording);
+	const events = await TraceReader.open(tmp.path('events.jsonl'), {blockSize: 16});
+	const player = new ReplayDriver(events, {paused: true, clock: new FakeClock(), speed: 100});
+	expect(player.hasInstructions).toBe(false);
+	expect(player.state.detail).toBe(false);
+	player.step();
+	expect(player.events).toBe(1);
+	expect(player.state.detail).toBe(false);
+	expect(player.notice).toMatch(/no instruction events .* move one event/);
+	player.dispose();
+	events.close();
 });

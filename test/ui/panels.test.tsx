@@ -55,6 +55,15 @@ describe('LevelColumns', () => {
 		expect(lines[4]).toMatch(/^ \s+1300 g1\s+emulate out/);
 	});
 
+	test('an exception row after unseen instructions still says how many were skipped (issue 16 bug 11)', () => {
+		const s = nativeSnapshot();
+		const raised = s.history.rows.find((r) => r.cells.cpu !== '' && r.kind === 'exception.raised')!;
+		const rows = [{...raised, gap: 1234}];
+		const out = frame(<LevelColumns history={{...s.history, rows, cursor: null}} width={100} height={5} detail={false} />);
+		const line = out.split('\n').find((l) => l.includes('raised'))!;
+		expect(line).toMatch(/⋯1234 U main\+0x20/);
+	});
+
 	test('an empty history says so', () => {
 		const s = nativeSnapshot();
 		expect(frame(<LevelColumns history={{...s.history, rows: []}} width={80} height={5} detail />)).toContain('no events yet');

@@ -34,10 +34,14 @@ function gutter(row: ViewRow, multiGuest: boolean, selected: boolean): string {
 	return mark + fit(n.length <= 10 ? n : compact(row.instret), 10, 'right') + ' ' + guest;
 }
 
-/** The CPU cell, or how many instructions ran unseen before this event. */
+/**
+ * The CPU cell, after how many instructions ran unseen before this event (an
+ * exception's row names its instruction: the skip is still said).
+ */
 function cpuText(row: ViewRow): string {
-	if (row.cells.cpu !== '') return row.cells.cpu;
-	return row.gap > 1 && row.kind !== 'instruction' ? `⋯ ${compact(row.gap)} instr` : '';
+	const skipped = row.gap > 1 && row.kind !== 'instruction';
+	if (row.cells.cpu === '') return skipped ? `⋯ ${compact(row.gap)} instr` : '';
+	return skipped ? `⋯${compact(row.gap)} ${row.cells.cpu}` : row.cells.cpu;
 }
 
 /**

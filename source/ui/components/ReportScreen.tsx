@@ -58,7 +58,7 @@ export function ReportScreen({state, width, height}: ReportScreenProps) {
 	if (state.status !== 'ready') {
 		return (
 			<Panel title={`${state.title} (esc: back)`} width={width} height={height} focused>
-				<Text color={state.status === 'error' ? 'red' : 'gray'}>{state.status === 'error' ? state.message : 'computing…'}</Text>
+				<Text color={state.status === 'error' ? 'red' : 'gray'}>{state.status === 'error' ? state.message : `computing…${state.progress ? ' ' + state.progress : ''}`}</Text>
 			</Panel>
 		);
 	}

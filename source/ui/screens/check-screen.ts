@@ -3,7 +3,7 @@
  * Goldberg's classes of every instruction, the three theorems, the verdict.
  * Adapts the check's plain report (source/check/report.ts) to a ScreenReport.
  */
-import {checkProfile} from '../../check/check.js';
+import {checkSteps} from '../../check/check.js';
 import type {CheckReport} from '../../check/report.js';
 import type {Profile} from '../../isa/profiles.js';
 import type {ScreenDefinition, ScreenReport} from './report.js';
@@ -42,7 +42,31 @@ export function checkScreenReport(report: CheckReport): ScreenReport {
 	};
 }
 
-/** The screen for a profile (`load` probes the CPU: a moment's work, done on first open). */
+/**
+ * The screen for a profile. Probing the CPU takes about a second, so it runs
+ * one instruction per turn of the event loop (keys still answered), showing
+ * how far it has got.
+ */
 export function checkScreen(profile: () => Profile): ScreenDefinition {
-	return {id: 'check', title: 'Popek & Goldberg check', load: () => checkScreenReport(checkProfile(profile()))};
+	return {
+		id: 'check',
+		title: 'Popek & Goldberg check',
+		load: () => {
+			const steps = checkScreenSteps(profile);
+			for (;;) {
+				const r = steps.next();
+				if (r.done) return r.value;
+			}
+		},
+		steps: () => checkScreenSteps(profile),
+	};
+}
+
+function* checkScreenSteps(profile: () => Profile): Generator<string, ScreenReport, void> {
+	const steps = checkSteps(profile());
+	for (;;) {
+		const r = steps.next();
+		if (r.done) return checkScreenReport(r.value);
+		yield `probing the CPU: ${r.value.done} of ${r.value.total} instructions (${r.value.mnemonic})`;
+	}
 }

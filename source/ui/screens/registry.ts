@@ -40,6 +40,10 @@ export class ScreenRegistry {
 			store.ui.screenStates[id] = {status: 'error', title: def.title, message: (error as Error)?.message ?? String(error)};
 			store.invalidate();
 		};
+		if (def.steps) {
+			this.sched.after(FRAME_FIRST_MS, () => this.stepped(store, id, def.title, def.steps!, ready, failed));
+			return;
+		}
 		this.sched.after(FRAME_FIRST_MS, () => {
 			let report: ScreenReport | Promise<ScreenReport>;
 			try {
@@ -51,5 +55,35 @@ export class ScreenRegistry {
 			if (report instanceof Promise) report.then(ready, failed);
 			else ready(report);
 		});
+	}
+
+	/** One piece of a stepped screen per turn of the event loop, the progress shown between them. */
+	private stepped(
+		store: DashboardStore,
+		id: string,
+		title: string,
+		steps: NonNullable<ScreenDefinition['steps']>,
+		ready: (r: ScreenReport) => void,
+		failed: (e: unknown) => void,
+	): void {
+		let it: ReturnType<typeof steps>;
+		try {
+			it = steps();
+		} catch (error) {
+			return failed(error);
+		}
+		const piece = (): void => {
+			let r: IteratorResult<string, ScreenReport>;
+			try {
+				r = it.next();
+			} catch (error) {
+				return failed(error);
+			}
+			if (r.done) return ready(r.value);
+			store.ui.screenStates[id] = {status: 'loading', title, progress: r.value};
+			store.invalidate();
+			this.sched.soon(piece);
+		};
+		piece();
 	}
 }

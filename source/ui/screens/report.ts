@@ -30,10 +30,16 @@ export interface ScreenDefinition {
 	title: string;
 	/** Runs once when the screen is first opened (may take a moment: it shows "computing…"). */
 	load: () => ScreenReport | Promise<ScreenReport>;
+	/**
+	 * Instead of `load`, for long work: a generator doing it a piece at a time,
+	 * yielding a progress line after each piece (the registry runs one piece per
+	 * turn of the event loop, so keys keep working) and returning the report.
+	 */
+	steps?: () => Generator<string, ScreenReport, void>;
 }
 
 /** What a screen shows right now. */
 export type ScreenState =
-	| {status: 'loading'; title: string}
+	| {status: 'loading'; title: string; progress?: string}
 	| {status: 'ready'; report: ScreenReport}
 	| {status: 'error'; title: string; message: string};

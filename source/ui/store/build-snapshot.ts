@@ -3,6 +3,7 @@
  * this is where the formatting, sorting and rate arithmetic live.
  */
 import type {DashboardSource, PropertyLine} from '../../driver/source.js';
+import {JUDGE_AFTER_INSTRUCTIONS, tooEarly} from '../../vmm/live-properties.js';
 import type {ConsoleBuffers} from './consoles.js';
 import {type CooperationView, cooperation} from './cooperation.js';
 import type {JourneyIndex} from './journeys.js';
@@ -178,10 +179,12 @@ function defaultProperties(p: StoreParts): PropertyLine[] {
 			{label: 'exceptions', value: p.counters.exceptions.toLocaleString('en-US')},
 		];
 	}
-	const executed = Math.max(1, p.source.instret - p.counters.instretBase);
-	const direct = Math.max(0, 1 - p.counters.emulated / executed);
+	const executed = Math.max(0, p.source.instret - p.counters.instretBase);
+	const direct = Math.max(0, 1 - p.counters.emulated / Math.max(1, executed));
 	return [
-		{label: 'efficiency', value: `${(direct * 100).toFixed(2)}% of instructions ran directly`},
+		executed < JUDGE_AFTER_INSTRUCTIONS
+			? {label: 'efficiency', value: tooEarly(executed)}
+			: {label: 'efficiency', value: `${(direct * 100).toFixed(2)}% of instructions ran directly`},
 		{label: 'VMM entries', value: p.counters.exits.total().toLocaleString('en-US')},
 	];
 }
