@@ -14,7 +14,8 @@ import {Symbolizer, type Program} from '../isa/program.js';
 import {OsObserver} from '../os/observer.js';
 import type {Engine} from '../cpu/engine.js';
 import {assembleAll, kernelSimulation, scenarioProfile} from './build.js';
-import {type GuestScenario, MAX_MEMORY, type Scenario, ScenarioError} from './scenario.js';
+import {type GuestScenario, type Scenario, ScenarioError} from './scenario.js';
+import {machineSizeProblem} from './scenario-schema.js';
 import {type GuestSpec, buildVmmSimulation} from '../vmm/build.js';
 import {bootStateOf} from '../vmm/guest.js';
 import type {Technique} from '../vmm/monitor.js';
@@ -55,12 +56,9 @@ export function buildVmmScenario(scenario: Scenario, options: VmmScenarioOptions
 	const technique: Technique = scenario.vmm;
 	const profile = scenarioProfile(scenario);
 	const guests = scenarioGuests(scenario);
-	// Every guest gets a partition of `memory` bytes in one real memory: a user's choice to refuse, not a bug.
-	if (scenario.memory * guests.length > MAX_MEMORY) {
-		throw new ScenarioError(
-			`${scenario.file || 'the command line'}: ${guests.length} guests × "memory" ${scenario.memory} bytes is more than the machine's ${MAX_MEMORY} bytes of real memory`,
-		);
-	}
+	// Every guest gets a partition of `memory` bytes in one real memory: the scenario's one rule (scenario-schema.ts).
+	const tooBig = machineSizeProblem(guests.length, scenario.memory);
+	if (tooBig) throw new ScenarioError(`${scenario.file || 'the command line'}: ${tooBig}`);
 	const late: Array<OsObserver | undefined> = [];
 	const builds = guests.map((g, index) => {
 		const [kernel, ...programs] = assembleAll([g.kernel, ...g.programs]);

@@ -17,7 +17,7 @@ import type {CostModel} from '../cpu/costs.js';
 import type {CodeArea} from '../sim/code-map.js';
 import type {VmmTechnique} from '../sim/simulation.js';
 import {checkEvent} from './event-check.js';
-import {footerProblem, headerProblem} from './header-check.js';
+import {READ_VERSIONS, footerProblem, headerProblem} from './header-check.js';
 import {type LineBuffer, ascii} from './line-buffer.js';
 
 export {checkEvent, footerProblem};
@@ -29,7 +29,7 @@ export const TRACE_VERSION = 2;
  * `journey.end`, `exception.raised`'s `type`/`parent`/`irq`, `os.return`'s `symbol`);
  * version 1 traces open, replay and export as before, without journeys.
  */
-export const READABLE_VERSIONS: readonly number[] = [1, 2];
+export const READABLE_VERSIONS: readonly number[] = READ_VERSIONS;
 
 /** `exceptions`: every event except `instruction`, plus periodic `cpu.sample`s. `full`: every instruction too. */
 export type Detail = 'exceptions' | 'full';

@@ -11,7 +11,7 @@ import {bareSpecSchema, costModelSchema, machineSizeProblem, scenarioSpecSchema}
 import {vmmTechniques} from '../sim/simulation.js';
 
 /** The versions this vmtop reads. Version 2 adds optional journey fields to events. */
-export const READ_VERSIONS = [1, 2] as const; // trace/format.ts READABLE_VERSIONS: the same list
+export const READ_VERSIONS = [1, 2] as const;
 /** Guests (vcpus) in a header: a recording has at most MAX_GUESTS; a KVM import one per vcpu of a real host. */
 export const MAX_HEADER_GUESTS = 4096;
 
