@@ -53,7 +53,7 @@ function synthetic(file: string, events: number): void {
 		scenario: {name: 'synthetic', spec: null, files: {}, maxInstructions: null, startInstret: 0},
 		isa: 'classic',
 		vmm: {technique: 'none', type: 1, guests: 1},
-		costs: {instruction: 1, exception: 50, iret: 50, vmmRoundTrip: 1000, emulate: 100, reflect: 200, btScan: 20, hostOs: 2000},
+		costs: {instruction: 1, exception: 50, iret: 50, vmmRoundTrip: 1000, emulate: 100, reflect: 200, btScan: 20, hostOs: 2000, interpret: 30},
 		symbols: {},
 	};
 	const writer = new TraceWriter(file, header);

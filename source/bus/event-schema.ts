@@ -35,7 +35,7 @@ const journeyCost = v.looseObject(
 const named = {symbol: v.optional(text), pid: v.optional(pid)};
 
 export const stopReasons = ['poweroff', 'triple-fault', 'halt-interrupts-disabled', 'halt-nothing-can-wake', 'instruction-limit', 'exception-loop'] as const satisfies readonly StopReason[];
-export const exitCategories = ['privileged', 'exception', 'hypercall', 'bt', 'timer', 'host'] as const satisfies readonly ExitCategory[];
+export const exitCategories = ['privileged', 'exception', 'hypercall', 'bt', 'timer', 'host', 'interpret'] as const satisfies readonly ExitCategory[];
 
 /** Fields every event has (events.ts `Base`). */
 export const baseFields = {
@@ -81,6 +81,7 @@ export const eventFields = {
 	'vmm.hypercall': {number: int, name: text},
 	'vmm.resume': {pc: address, cost: count},
 	'vmm.worldswitch': {from: int, to: int},
+	'vmm.interpret': {pc: address, count, cost: count},
 	'host.enter': {reason: text},
 	'host.exit': {cost: count},
 	'journey.end': {

@@ -115,6 +115,8 @@ export interface EventMap {
 	'vmm.hypercall': Base & {number: number; name: string};
 	'vmm.resume': Base & {pc: number; cost: number};
 	'vmm.worldswitch': Base & {from: number; to: number};
+	/** Hybrid VMM: `count` guest-kernel instructions interpreted from `pc` on, costing `cost` cycles (docs/v32.md §8.1). */
+	'vmm.interpret': Base & {pc: number; count: number; cost: number};
 	'host.enter': Base & {reason: string};
 	'host.exit': Base & {cost: number};
 
@@ -138,7 +140,7 @@ export interface EventMap {
 }
 
 /** Exit-reason categories, as kvm_stat groups them. */
-export type ExitCategory = 'privileged' | 'exception' | 'hypercall' | 'bt' | 'timer' | 'host';
+export type ExitCategory = 'privileged' | 'exception' | 'hypercall' | 'bt' | 'timer' | 'host' | 'interpret';
 
 export type EventKind = keyof EventMap;
 export type VmEvent = {[K in EventKind]: {kind: K} & EventMap[K]}[EventKind];
@@ -168,6 +170,7 @@ export const eventKinds: EventKind[] = [
 	'vmm.hypercall',
 	'vmm.resume',
 	'vmm.worldswitch',
+	'vmm.interpret',
 	'host.enter',
 	'host.exit',
 	'journey.end',

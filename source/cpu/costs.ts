@@ -16,6 +16,8 @@ export interface CostModel {
 	btScan: number;
 	/** Extra per intercept under a Type II VMM: the trip through the host OS. */
 	hostOs: number;
+	/** Extra per guest instruction the hybrid VMM interprets (docs/v32.md §8.1), on top of `instruction`. */
+	interpret: number;
 }
 
 export const defaultCosts: CostModel = {
@@ -27,4 +29,5 @@ export const defaultCosts: CostModel = {
 	reflect: 200,
 	btScan: 20,
 	hostOs: 2000,
+	interpret: 30,
 };

@@ -154,6 +154,12 @@ export class Machine {
 	/** Guest index stamped on events (set by the VMM), -1 for the real machine. */
 	guest = -1;
 	trapHook: TrapHook | null = null;
+	/**
+	 * Set by the trap hook: `run` returns after this slice, so the host takes over — a hybrid VMM
+	 * interprets its guest's virtual supervisor mode itself (source/vmm/interpret.ts) instead of
+	 * letting the real CPU run it.
+	 */
+	returnToHost = false;
 	decodeHook: DecodeHook | null = null;
 	/** Names code when an event happens (set by the simulation), null: events carry no names. */
 	codeNamer: CodeNamer | null = null;
@@ -513,7 +519,13 @@ export class Machine {
 		const start = this.instret;
 		const end = start + budget;
 		while (!this.stopped && this.instret < end) {
-			if (this.irqPending !== 0 && this.intEnabled) this.takeInterrupt();
+			if (this.irqPending !== 0 && this.intEnabled) {
+				this.takeInterrupt();
+				if (this.returnToHost) {
+					this.returnToHost = false;
+					break;
+				}
+			}
 			if (this.halted) {
 				if (!this.idleUntilInterrupt()) break;
 				continue;
@@ -538,6 +550,10 @@ export class Machine {
 					1,
 					`stuck: ${EXCEPTION_LOOP_LIMIT} exceptions in a row without executing an instruction (last: vector ${this.cause} at pc 0x${this.haltPc()})`,
 				);
+			}
+			if (this.returnToHost) {
+				this.returnToHost = false;
+				break;
 			}
 		}
 		return this.instret - start;

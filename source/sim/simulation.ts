@@ -10,8 +10,8 @@ import type {Machine} from '../cpu/machine.js';
 import type {CostModel} from '../cpu/costs.js';
 import type {CodeArea} from './code-map.js';
 
-export type VmmTechnique = 'none' | 'trap' | 'bt' | 'pv';
-export const vmmTechniques: readonly VmmTechnique[] = ['none', 'trap', 'bt', 'pv'];
+export type VmmTechnique = 'none' | 'trap' | 'bt' | 'pv' | 'hvm';
+export const vmmTechniques: readonly VmmTechnique[] = ['none', 'trap', 'bt', 'pv', 'hvm'];
 
 /** How the CPU executes: the interpreter, or the translating engine (`--engine`; passed as the build option `engine`). */
 export {type Engine, engines} from '../cpu/engine.js';

@@ -71,6 +71,8 @@ export class Guest {
 	fruitless = 0;
 	/** Family virtualization: opcode → privileged in the guest's own ISA (null: the real machine's). */
 	privileged: Uint8Array | null = null;
+	/** Hybrid VMM: guest instructions interpreted (virtual supervisor mode), part of `vcpu.emulated`. */
+	interpreted = 0;
 	/** Passes through the host OS (Type II). */
 	hostPasses = 0;
 	/** Binary translation: blocks translated (first time), re-translated (after the guest wrote its code), patches, instructions scanned. */

@@ -27,8 +27,13 @@ import {passThroughHost} from './host-os.js';
 import {GuestScheduler} from './scheduler.js';
 import {Translator, sensitive} from './translator.js';
 import {logGuestFault} from './resource-control.js';
+import {Interpreter} from './interpret.js';
 
-export type Technique = 'trap' | 'bt' | 'pv';
+/**
+ * trap: trap-and-emulate; bt: binary translation of the guest kernel; pv: a para-virtualized
+ * kernel's hypercalls; hvm: the hybrid VMM — the guest kernel interpreted (interpret.ts).
+ */
+export type Technique = 'trap' | 'bt' | 'pv' | 'hvm';
 
 /** VMM entries in a row without a guest instruction after which a guest counts as stuck. */
 export const GUEST_LOOP_LIMIT = 10_000;
@@ -61,6 +66,8 @@ export class Monitor {
 	readonly guests: Guest[] = [];
 	readonly scheduler: GuestScheduler;
 	readonly translator: Translator | null;
+	/** hvm: interprets the guest's virtual supervisor mode (null for the other techniques). */
+	readonly interpreter: Interpreter | null;
 	/** VMM entries, all guests. */
 	entries = 0;
 	/** With several guests: which guest completed each console line, in order (for interleaved output). */
@@ -85,6 +92,7 @@ export class Monitor {
 		// bt translates; trap only records what it cannot intercept (for the equivalence report).
 		const translate = options.technique === 'bt' || (options.technique === 'trap' && sensitiveUnprivileged);
 		this.translator = translate ? new Translator(this, options.technique === 'bt') : null;
+		this.interpreter = options.technique === 'hvm' ? new Interpreter(this) : null;
 		machine.trapHook = (vector, epc, badaddr, at) => this.intercept(vector, epc, badaddr, at);
 		// Under a VMM, "from user mode" is the guest's virtual mode: its kernel runs in real user mode.
 		machine.journeys.fromUser = () => {
@@ -159,6 +167,8 @@ export class Monitor {
 			bus.emit({kind: 'vmm.resume', pc: m.pc >>> 0, cost: m.cycles - start, ...this.stamp(g)});
 		}
 		m.journeys.resumed();
+		// hvm: a guest now in virtual supervisor mode is not resumed on the real CPU but interpreted.
+		if (this.interpreter && this.current?.vcpu.supervisor) m.returnToHost = true;
 	}
 
 	/** Why the VMM was entered, and what to do about it. */

@@ -50,7 +50,7 @@ export interface GuestFigures {
 }
 
 export interface PgReport {
-	technique: 'none' | 'trap' | 'bt' | 'pv';
+	technique: 'none' | 'trap' | 'bt' | 'pv' | 'hvm';
 	isa: string;
 	type: 1 | 2;
 	guests: number;

@@ -48,6 +48,19 @@ export class GuestScheduler {
 		return this.lastMark;
 	}
 
+	/** The guest's clock reading at which its time slice ends. */
+	get sliceEndsAt(): number {
+		return this.sliceEnd;
+	}
+
+	/**
+	 * The hybrid VMM's interpreter retired guest instructions on the real count itself
+	 * (interpret.ts), already on the guest's clock: not instructions executed directly.
+	 */
+	interpreted(): void {
+		this.lastMark = this.vm.machine.instret;
+	}
+
 	get slice(): number {
 		return this.sliceOption ?? (this.vm.guests.length > 1 ? DEFAULT_SLICE : WATCHDOG_SLICE);
 	}

@@ -77,7 +77,8 @@ export function ExitReasonTable({exits, total, width, height, focused = false, s
 	const data = shown.map((e) => ({
 		[key('name')]: fit(e.reason, Math.min(reasonWidth, e.reason.length)),
 		[key('count')]: count(e.count),
-		'%': percent(e.share),
+		// Interpreted instructions (hvm) are not entries: no share of them.
+		'%': e.category === 'interpret' ? '–' : percent(e.share),
 		[key('rate')]: compact(e.perSecond),
 		[key('cycles')]: compact(e.meanCycles),
 	}));
