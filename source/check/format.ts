@@ -159,5 +159,13 @@ export function formatReport(report: CheckReport): string {
 		`Conclusion: '${report.profile.name}' is ${report.conclusion}` +
 			(offenders.length > 0 ? ` — sensitive but unprivileged: ${offenders.join(', ')}` : ''),
 	);
+	// Where Theorem 1 fails, Theorem 3 decides whether a hybrid VMM is still possible.
+	if (!theorem1.holds) {
+		out.push(
+			theorem3.holds
+				? `Theorem 3 holds: every user-sensitive instruction is privileged, so a hybrid VMM can be built (vmtop's --vmm hvm interprets the guest kernel, so its ${offenders.join(', ')} never run directly; in a process they are not sensitive)`
+				: `Theorem 3 fails too: user-sensitive but unprivileged: ${theorem3.offenders.join(', ')} — a guest process runs them directly under any VMM that runs user mode directly, a hybrid one included`,
+		);
+	}
 	return out.join('\n') + '\n';
 }

@@ -65,7 +65,7 @@ function theorem3(results: readonly InstructionResult[]): Verdict {
 	if (forgiven.length > 0) {
 		reasons.push(`${list(forgiven)}: sensitive only through supervisor mode (their mode dependence or control effect needs a supervisor-mode run), which the hybrid VMM interprets`);
 	}
-	if (holds) reasons.push(`no unprivileged instruction is sensitive between user-mode states`);
+	if (holds) reasons.push(`no unprivileged instruction is sensitive between user-mode states (vmtop's hybrid VMM, --vmm hvm, runs on such a profile: docs/vmm.md)`);
 	else reasons.push(...offenders.map((r) => whySensitive(r, true)));
 	return {
 		theorem: 3,

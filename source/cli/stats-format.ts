@@ -100,10 +100,31 @@ export function formatProperties(p: PgReport): string[] {
 	return lines;
 }
 
-/** none, trap, bt and pv side by side. */
+/**
+ * The lecture's "BT ≈ HVM": binary translation is "a sort of hybrid virtual machine" — both keep
+ * the guest kernel's sensitive instructions from the real CPU, bt by patching them, hvm by
+ * interpreting every kernel instruction. Same equivalence (or not), different cost.
+ */
+export function btVersusHvm(bt: StatsRun, hvm: StatsRun): string {
+	const verdict = (r: StatsRun) => r.properties.equivalence.verdict;
+	const same = verdict(bt) === verdict(hvm);
+	const cost = (r: StatsRun) => {
+		const e = r.properties.effectiveness;
+		return `${int(r.cycles)} cycles${e.comparable ? `, effectiveness ${e.ratio.toFixed(3)}` : ''}`;
+	};
+	const t = bt.properties.translation;
+	const i = hvm.properties.interpretation;
+	return (
+		`BT ≈ HVM (the lecture): ${same ? `same equivalence (${verdict(bt)})` : `equivalence differs (bt ${verdict(bt)}, hvm ${verdict(hvm)})`}, different cost — ` +
+		`bt ${cost(bt)}: the kernel runs directly, ${t ? `${t.patches} sensitive sites patched, ` : ''}${int(bt.properties.entries)} VMM entries; ` +
+		`hvm ${cost(hvm)}: ${i ? `${int(i.instructions)} kernel instructions interpreted (${int(i.cycles)} cycles), ` : ''}${int(hvm.properties.entries)} VMM entries`
+	);
+}
+
+/** none, trap, bt, pv and hvm side by side. */
 export function formatCompare(runs: StatsRun[]): string {
 	const top = (r: StatsRun) => {
-		const x = r.exits[0];
+		const x = r.exits.find((e) => e.category !== 'interpret');
 		return x ? `${x.reason} ${pct(x.share)}` : '–';
 	};
 	const rows: Array<[string, string[]]> = [
@@ -120,6 +141,7 @@ export function formatCompare(runs: StatsRun[]): string {
 		['cycles', runs.map((r) => int(r.cycles))],
 		['guest instructions', runs.map((r) => int(r.properties.perGuest.reduce((s, g) => s + g.instructions, 0)))],
 		['bt blocks/patches', runs.map((r) => (r.properties.translation ? `${r.properties.translation.blocks}/${r.properties.translation.patches}` : '–'))],
+		['hvm interpreted', runs.map((r) => (r.properties.interpretation ? int(r.properties.interpretation.instructions) : '–'))],
 		['top exit reason', runs.map(top)],
 	];
 	const w = Math.max(...rows.flatMap(([, cells]) => cells.map((c) => c.length))) + 2;
@@ -129,6 +151,9 @@ export function formatCompare(runs: StatsRun[]): string {
 		'',
 		...rows.map(([label, cells]) => label.padEnd(20) + cells.map((c) => c.padStart(w)).join('')),
 	];
+	const bt = runs.find((r) => r.technique === 'bt');
+	const hvm = runs.find((r) => r.technique === 'hvm');
+	if (bt && hvm) lines.push('', btVersusHvm(bt, hvm));
 	const why = runs.filter((r) => r.properties.equivalence.verdict === 'not equivalent');
 	for (const r of why) {
 		for (const g of r.properties.equivalence.guests.filter((x) => x.verdict !== 'equivalent')) {

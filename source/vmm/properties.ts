@@ -59,7 +59,7 @@ export interface PgReport {
 	equivalence: {
 		verdict: 'reference' | 'equivalent' | 'not equivalent';
 		/**
-		 * What was compared: `ISA` (trap, bt: the same kernel, registers and memory bit for bit) or
+		 * What was compared: `ISA` (trap, bt, hvm: the same kernel, registers and memory bit for bit) or
 		 * `OS` (pv: the para-virtualized build against the native build, by what its processes and
 		 * console show, kernel addresses by label); `none` for the reference run.
 		 */
@@ -77,6 +77,8 @@ export interface PgReport {
 	perGuest: GuestFigures[];
 	/** vmm none: which properties the operating system itself has (P&G via the lecture: two of the three). */
 	os?: string;
+	/** The hybrid VMM (hvm only): guest-kernel instructions interpreted and their cycles (docs/v32.md §8.1). */
+	interpretation?: {instructions: number; cycles: number};
 	/** Binary translation (bt only). */
 	translation?: {blocks: number; retranslations: number; patches: number; scanned: number};
 }
@@ -138,6 +140,8 @@ export function measureProperties(sim: VmmSimulation, options: MeasureOptions = 
 		effectiveness: {nativeCycles, virtualCycles, ratio: virtualCycles > 0 ? nativeCycles / virtualCycles : 1, comparable: verdict === 'equivalent'},
 		perGuest,
 	};
+	const interpreter = sim.monitor.interpreter;
+	if (interpreter) report.interpretation = {instructions: interpreter.interpreted, cycles: interpreter.cycles};
 	if (t === 'bt') {
 		const tr = {blocks: 0, retranslations: 0, patches: 0, scanned: 0};
 		for (const g of gs) for (const k of Object.keys(tr) as Array<keyof typeof tr>) tr[k] += g.translation[k];
