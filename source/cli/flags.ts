@@ -127,7 +127,7 @@ export const SIMULATION_FLAGS = ['vmm', 'vms', 'type', 'isa', 'input', 'maxInstr
 
 export const FLAGS = {
 	// What to simulate: the same in every command that builds a simulation.
-	vmm: value('none|trap|bt|pv', "run the kernel under the VMM with this technique (replaces the scenario's)", choice(vmmTechniques)),
+	vmm: value(vmmTechniques.join('|'), "run the kernel under the VMM with this technique (replaces the scenario's)", choice(vmmTechniques)),
 	vms: value('N', `number of guests, 1 to ${MAX_GUESTS}, each its own partition (more than one needs a VMM)`, wholeNumber(1, MAX_GUESTS, 'a number of guests')),
 	type: value('1|2', 'VMM type: 1 on bare metal, 2 hosted under a host OS (2 needs a VMM)', vmmType),
 	isa: value('classic|pentium|FILE.json', "ISA profile (default classic; replaces a scenario's)", isa),

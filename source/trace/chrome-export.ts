@@ -15,7 +15,7 @@
  *   host       host.enter … host.exit
  *   cpu        hlt waiting … woke
  * Raised exceptions, deliveries, returns, interrupts, emulations, reflections,
- * hypercalls and the stop are instant events (`ph: "i"`). Version 1 traces have
+ * hypercalls, the hybrid VMM's interpretation and the stop are instant events (`ph: "i"`). Version 1 traces have
  * no journeys: their system calls are instants. Time: 1 cycle = 1 ns (exit-stats.ts),
  * so `ts` = cycle / 1000 µs. `instruction` events are left out (millions of
  * instants help no one; use `replay` for them) and so is console text.
@@ -161,6 +161,9 @@ export class ChromeExporter {
 				return this.instant(pid, 'vmm', at, `hypercall ${e.name}`, {number: e.number});
 			case 'vmm.worldswitch':
 				return this.instant(pid, 'vmm', at, `world switch ${e.from} → ${e.to}`, {from: e.from, to: e.to});
+			case 'vmm.interpret':
+				// The hybrid VMM interpreted guest-kernel instructions up to here (their cycles in args).
+				return this.instant(pid, 'vmm', at, `interpret ${e.count} kernel instructions`, {pc: hex(e.pc), count: e.count, cost: e.cost});
 			case 'host.enter':
 				if (marks) marks.host = {enter: at};
 				return this.open(pid, 'host', at, `host: ${e.reason}`, {reason: e.reason});

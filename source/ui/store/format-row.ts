@@ -131,6 +131,9 @@ export function formatRow(e: VmEvent, phys: number, namer: Namer): RowCells {
 		case 'vmm.worldswitch':
 			cells.vmm = `world switch g${e.from} → g${e.to}`;
 			break;
+		case 'vmm.interpret':
+			cells.vmm = `interpret ${e.count} kernel instr from ${shortHex(e.pc)} (${e.cost} cycles)`;
+			break;
 		case 'host.enter':
 			cells.host = `enter: ${e.reason}`;
 			break;
