@@ -41,14 +41,20 @@ test('the text report: table, the three properties and effectiveness', async () 
 	for (const p of ['equivalence', 'resource control', 'efficiency', 'effectiveness']) expect(out).toMatch(new RegExp(`^  ${p} `, 'm'));
 });
 
-test('--compare runs none, trap, bt and pv side by side', async () => {
+test('--compare runs none, trap, bt, pv and hvm side by side: on classic all are equivalent', async () => {
 	capture();
 	await statsCommand(['--compare']);
 	const lines = out.split('\n');
-	expect(lines[0]).toMatch(/^default — classic: none, trap, bt, pv side by side \(equivalence, resource control, efficiency: Popek & Goldberg's three; effectiveness: the lecture's figure\)$/);
-	expect(lines[2]!.trim().split(/\s+/)).toEqual(['none', 'trap', 'bt', 'pv']);
+	expect(lines[0]).toMatch(/^default — classic: none, trap, bt, pv, hvm side by side \(equivalence, resource control, efficiency: Popek & Goldberg's three; effectiveness: the lecture's figure\)$/);
+	expect(lines[2]!.trim().split(/\s+/)).toEqual(['none', 'trap', 'bt', 'pv', 'hvm']);
 	const row = (label: string) => lines.find((l) => l.startsWith(label))!.slice(20).trim().split(/\s{2,}/);
-	expect(row('equivalence').slice(0, 3)).toEqual(['reference', 'equivalent', 'equivalent']);
+	expect(row('equivalence')).toEqual(['reference', 'equivalent', 'equivalent', 'equivalent', 'equivalent']);
+	expect(row('guest instructions').map(Number).every((n, _, all) => n === all[0])).toBe(true);
+	// hvm interprets the kernel: fewer instructions run directly, and the interpreted count is shown.
+	expect(parseFloat(row('efficiency')[4]!)).toBeLessThan(parseFloat(row('efficiency')[1]!));
+	expect(Number(row('hvm interpreted')[4])).toBeGreaterThan(0);
+	expect(row('hvm interpreted').slice(0, 4)).toEqual(['–', '–', '–', '–']);
+	expect(out).toMatch(/^BT ≈ HVM \(the lecture\): same equivalence \(equivalent\), different cost — bt \d+ cycles, effectiveness 0\.\d+: the kernel runs directly, 0 sensitive sites patched, \d+ VMM entries; hvm \d+ cycles, effectiveness 0\.\d+: \d+ kernel instructions interpreted \(\d+ cycles\), \d+ VMM entries$/m);
 	const entries = row('VMM entries').map(Number);
 	expect(entries[0]).toBe(0);
 	expect(entries[3]).toBeLessThan(entries[1]!);
