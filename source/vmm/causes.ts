@@ -47,7 +47,8 @@ function reason(sim: VmmSimulation, p: DivergencePoint): string | undefined {
 		return (
 			`${op} is not privileged on ${isa}, and a guest process runs directly under every technique: ${w.user ?? w.kernel}. ` +
 			`It is sensitive in user mode itself, so no VMM that runs guest user code directly can intercept it — ` +
-			`Popek & Goldberg's Theorem 3 condition fails (bt and pv change only how the guest kernel runs)`
+			`Popek & Goldberg's Theorem 3 condition fails (bt and pv change only how the guest kernel runs` +
+			(m.technique === 'hvm' ? '; the hybrid VMM interprets only the guest kernel, virtual user mode runs directly)' : ')')
 		);
 	}
 	if (m.technique === 'trap') {
