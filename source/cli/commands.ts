@@ -27,7 +27,7 @@ Commands
   pvm       the process VM: one byte-code program under six dispatch techniques
 
 Flags of every command that builds a simulation (the dashboard, run, stats, record)
-  --vmm none|trap|bt|pv  --vms N (1..16; more than one needs a VMM)  --type 1|2
+  --vmm none|trap|bt|pv|hvm  --vms N (1..16; more than one needs a VMM)  --type 1|2
   --isa classic|pentium|FILE.json  --input TEXT  --max-instructions N  --engine interp|jit
 Dashboard: --speed N|max  --paused  --headless.  Every command: --no-color (NO_COLOR is honoured)
 

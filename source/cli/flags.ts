@@ -21,7 +21,7 @@ export interface Flag<T> {
 	/** May be given more than once; the values are collected in order. */
 	readonly multiple: boolean;
 	readonly short?: string;
-	/** What the value looks like, for --help: `N`, `FILE`, `none|trap|bt|pv`. */
+	/** What the value looks like, for --help: `N`, `FILE`, `none|trap|bt|pv|hvm`. */
 	readonly arg?: string;
 	readonly help: string;
 	/** Checks one value; throws a UsageError naming the flag and what was expected. */

@@ -128,6 +128,7 @@ function summary(reader: TraceReader): number {
 		counts.set(e.kind, (counts.get(e.kind) ?? 0) + 1);
 		if (e.kind === 'vmm.intercept') exits.intercept(e);
 		else if (e.kind === 'vmm.resume') exits.resume(e);
+		else if (e.kind === 'vmm.interpret') exits.interpret(e);
 		last = e;
 	}
 	const out: string[] = [];
@@ -144,7 +145,9 @@ function summary(reader: TraceReader): number {
 	out.push(f ? `end: ${f.end}${f.stop ? ` — ${f.stop.message}` : ''}; checksum ${f.checksum}` : 'end: no footer');
 	const rows = exits.rows();
 	if (rows.length > 0) {
-		const cells = rows.slice(0, 12).map((r) => [r.reason, String(r.count), `${(r.share * 100).toFixed(1)}%`, Math.round(r.meanCycles).toLocaleString('en-US')]);
+		// hvm's interpreted instructions are not entries: no share.
+		const share = (r: (typeof rows)[number]) => (r.category === 'interpret' ? '–' : `${(r.share * 100).toFixed(1)}%`);
+		const cells = rows.slice(0, 12).map((r) => [r.reason, String(r.count), share(r), Math.round(r.meanCycles).toLocaleString('en-US')]);
 		out.push('', ...textTable(['VMM exits', 'count', 'share', 'mean cycles'], cells, ['left', 'right', 'right', 'right']));
 	}
 	process.stdout.write(out.join('\n') + '\n');

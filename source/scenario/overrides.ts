@@ -55,11 +55,11 @@ function checkNeedsVmm(s: Scenario, f: SimulationFlags): void {
 		const noVmm = f.vmm === 'none' ? 'with --vmm none' : s.file === '' ? 'without --vmm' : 'without --vmm (the scenario\'s "vmm" is "none")';
 		if (guests > 1) {
 			const asked = f.vms !== undefined ? `--vms ${f.vms}` : `the scenario's ${guests} guests`;
-			throw new UsageError(`several guests need a VMM: ${asked} ${noVmm}; add --vmm trap, bt or pv`);
+			throw new UsageError(`several guests need a VMM: ${asked} ${noVmm}; add --vmm trap, bt, pv or hvm`);
 		}
 		if (s.type === 2) {
 			const asked = f.type !== undefined ? '--type 2' : 'the scenario\'s "type": 2';
-			throw new UsageError(`${asked} needs a VMM (Type II is a VMM hosted by an OS) ${noVmm}; add --vmm trap, bt or pv`);
+			throw new UsageError(`${asked} needs a VMM (Type II is a VMM hosted by an OS) ${noVmm}; add --vmm trap, bt, pv or hvm`);
 		}
 	}
 }

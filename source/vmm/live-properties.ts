@@ -84,7 +84,17 @@ export function liveProperties(sim: Simulation): PropertyLine[] | undefined {
 			: {label: 'effectiveness', value: `≈ ${(sim.machine.cycles > 0 ? nativeCycles / sim.machine.cycles : 1).toFixed(3)} (native ÷ virtualized cycles)`},
 		{label: 'VMM entries', value: sim.monitor.entries.toLocaleString('en-US')},
 	];
-	return [...lines, ...translationLine(sim), ...typeIILine(sim)];
+	return [...lines, ...translationLine(sim), ...interpretationLine(sim), ...typeIILine(sim)];
+}
+
+/** hvm: the guest-kernel instructions interpreted so far, and their cycles. */
+function interpretationLine(sim: VmmSimulation): PropertyLine[] {
+	const i = sim.monitor.interpreter;
+	return i ? [{label: 'interpretation', value: interpretationText(i.interpreted, i.cycles)}] : [];
+}
+
+function interpretationText(instructions: number, cycles: number): string {
+	return `${instructions.toLocaleString('en-US')} guest-kernel instructions interpreted, ${cycles.toLocaleString('en-US')} cycles`;
 }
 
 /** Said on screen under a Type II run: what of the host OS is modelled. */
@@ -132,5 +142,6 @@ function finalLines(p: PgReport): PropertyLine[] {
 		const t = p.translation;
 		lines.push({label: 'translation', value: `${t.blocks} blocks, ${t.patches} patches, ${t.retranslations} re-translated`});
 	}
+	if (p.interpretation) lines.push({label: 'interpretation', value: interpretationText(p.interpretation.instructions, p.interpretation.cycles)});
 	return lines;
 }

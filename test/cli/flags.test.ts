@@ -74,19 +74,19 @@ describe('the disagreements of issue 11 §3, now one rule', () => {
 
 	test('vmtop --vmm none --vms 3 --headless is refused instead of running one guest', async () => {
 		expect(await vmtop(dashboardCommand, ['--vmm', 'none', '--vms', '3', '--headless'])).toBe(2);
-		expect(err).toBe('several guests need a VMM: --vms 3 with --vmm none; add --vmm trap, bt or pv\n');
+		expect(err).toBe('several guests need a VMM: --vms 3 with --vmm none; add --vmm trap, bt, pv or hvm\n');
 		expect(out).not.toMatch(/stopped:/);
 	});
 
 	test.each(simulationCommands)('%s: the same limits and the same messages', async (_name, command) => {
 		const cases: Array<[string[], string]> = [
-			[['--vms', '3'], `several guests need a VMM: --vms 3 without --vmm (the scenario's "vmm" is "none"); add --vmm trap, bt or pv\n`],
-			[['--vmm', 'none', '--vms', '3'], 'several guests need a VMM: --vms 3 with --vmm none; add --vmm trap, bt or pv\n'],
+			[['--vms', '3'], `several guests need a VMM: --vms 3 without --vmm (the scenario's "vmm" is "none"); add --vmm trap, bt, pv or hvm\n`],
+			[['--vmm', 'none', '--vms', '3'], 'several guests need a VMM: --vms 3 with --vmm none; add --vmm trap, bt, pv or hvm\n'],
 			[['--vms', '17', '--vmm', 'trap'], "--vms expects a number of guests from 1 to 16, got '17'\n"],
 			[['--vms', '0', '--vmm', 'trap'], "--vms expects a number of guests from 1 to 16, got '0'\n"],
-			[['--vmm', 'kvm'], "--vmm expects one of none, trap, bt, pv; got 'kvm'\n"],
+			[['--vmm', 'kvm'], "--vmm expects one of none, trap, bt, pv, hvm; got 'kvm'\n"],
 			[['--type', '3'], "--type expects 1 or 2, got '3'\n"],
-			[['--type', '2'], `--type 2 needs a VMM (Type II is a VMM hosted by an OS) without --vmm (the scenario's "vmm" is "none"); add --vmm trap, bt or pv\n`],
+			[['--type', '2'], `--type 2 needs a VMM (Type II is a VMM hosted by an OS) without --vmm (the scenario's "vmm" is "none"); add --vmm trap, bt, pv or hvm\n`],
 			[['--isa', 'vax'], "--isa expects classic, pentium or a profile FILE.json; got 'vax'\n"],
 			[['--max-instructions', '0'], "--max-instructions expects a whole number ≥ 1, got '0'\n"],
 			[['--max-instructions='], "--max-instructions expects a whole number ≥ 1, got ''\n"],

@@ -24,7 +24,7 @@ const cases: Array<[string, string, RegExp]> = [
 	['a missing file', join(dir, 'missing.json'), /missing\.json: cannot read the scenario/],
 	['invalid JSON', file('invalid.json', '{'), /invalid\.json: not valid JSON/],
 	['an unknown key', file('unknown.json', '{"bogus": 1}'), /unknown\.json: unknown key "bogus"/],
-	['a bad value', file('value.json', '{"vmm": "xyz"}'), /value\.json: key "vmm": expected "none", "trap", "bt" or "pv", got "xyz"/],
+	['a bad value', file('value.json', '{"vmm": "xyz"}'), /value\.json: key "vmm": expected "none", "trap", "bt", "pv" or "hvm", got "xyz"/],
 	['an assembler error', file('asm.json', '{"programs": ["bad.s"]}'), /bad\.s:1:16: expected an operand/],
 	['a directory', join(dir, 'a-directory'), /a-directory: cannot read the scenario/],
 	['a trace', 'samples/traces/default.vmtrace.jsonl.gz', /default\.vmtrace\.jsonl\.gz: stats runs a scenario \(\.json\); this looks like a trace — 'vmtop replay .*' replays it/],

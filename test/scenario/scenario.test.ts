@@ -83,7 +83,7 @@ describe('parseScenario', () => {
 			'samples/scenarios/x.json: unknown key "progams" (expected one of name, description, kernel, programs, input, inputFile, isa, memory, maxInstructions, vmm, type, vms, costs)',
 		);
 		expect(message({vmm: 'trap', vms: [{programs: ['a.s'], cpu: 2}]})).toMatch(/unknown key "vms\[0\]\.cpu"/);
-		expect(message({programs: ['a.s'], costs: {fast: 1}})).toMatch(/unknown key "costs\.fast" \(expected one of instruction, exception, iret, vmmRoundTrip, emulate, reflect, btScan, hostOs\)/);
+		expect(message({programs: ['a.s'], costs: {fast: 1}})).toMatch(/unknown key "costs\.fast" \(expected one of instruction, exception, iret, vmmRoundTrip, emulate, reflect, btScan, hostOs, interpret\)/);
 	});
 
 	test.each([
@@ -99,7 +99,7 @@ describe('parseScenario', () => {
 		[{programs: ['a.s'], memory: '1M'}, 'key "memory": expected a number of bytes'],
 		[{programs: ['a.s'], maxInstructions: 0}, 'key "maxInstructions": expected a whole number ≥ 1, got 0'],
 		[{programs: ['a.s'], maxInstructions: 1.5}, 'key "maxInstructions": expected a whole number ≥ 1, got 1.5'],
-		[{programs: ['a.s'], vmm: 'kvm'}, 'key "vmm": expected "none", "trap", "bt" or "pv", got "kvm"'],
+		[{programs: ['a.s'], vmm: 'kvm'}, 'key "vmm": expected "none", "trap", "bt", "pv" or "hvm", got "kvm"'],
 		[{programs: ['a.s'], vmm: 'trap', type: 3}, 'key "type": expected 1 (VMM on bare metal) or 2 (hosted VMM), got 3'],
 		[{programs: ['a.s'], type: 2}, 'key "type": expected 1 when "vmm" is "none"'],
 		[{programs: ['a.s'], vms: 2}, 'key "vms": expected 1 when "vmm" is "none"'],

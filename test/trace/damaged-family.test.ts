@@ -123,7 +123,7 @@ const rows: Row[] = [
 	{name: 'text after the footer', bytes: () => join([...good, '{"kind":"io"}']), expect: /text after the footer/},
 	{name: 'header: 100,000,000 guests', bytes: () => join(withHeader((h) => (h.vmm.guests = 100_000_000))), expect: /:1: header: field "vmm.guests": expected a number of guests from 1 to 4096, got 100000000/},
 	{name: 'header: 17 guests in a recording', bytes: () => join(withHeader((h) => (h.vmm.guests = 17))), expect: /:1: header: field "vmm.guests": expected a number of guests from 1 to 16 in a recording/},
-	{name: 'header: an unknown technique', bytes: () => join(withHeader((h) => (h.vmm.technique = 'kvm'))), expect: /:1: header: field "vmm.technique": expected "none", "trap", "bt" or "pv", got "kvm"/},
+	{name: 'header: an unknown technique', bytes: () => join(withHeader((h) => (h.vmm.technique = 'kvm'))), expect: /:1: header: field "vmm.technique": expected "none", "trap", "bt", "pv" or "hvm", got "kvm"/},
 	{name: 'header: a cost of 1e308', bytes: () => join(withHeader((h) => (h.costs.iret = 1e308))), expect: /:1: header: field "costs.iret": expected a whole number of cycles/},
 	{name: 'header: the spec asks for 1 TiB', bytes: () => join(withHeader((h) => (h.scenario.spec.memory = 2 ** 40))), expect: /:1: header: field "scenario.spec.memory": expected a number of bytes/},
 	{name: 'header: no symbol tables', bytes: () => join(withHeader((h) => delete h.symbols)), expect: /:1: header: field "symbols" is missing/},
