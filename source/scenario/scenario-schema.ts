@@ -34,9 +34,15 @@ export const costsSchema = strictRecord(
 	'an object like {"vmmRoundTrip": 500}',
 );
 
-/** A whole cost model (a trace header's): every key. */
+/** Cost keys added after traces were first written: a header without one was recorded before (it never used it). */
+const laterCostKeys = new Set<string>(['interpret']);
+
+/** A whole cost model (a trace header's): every key, except one added later (then its default). */
 export const costModelSchema = v.object(
-	Object.fromEntries(costKeys.map((k) => [k, cost])) as Record<keyof typeof defaultCosts, typeof cost>,
+	Object.fromEntries(costKeys.map((k) => [k, laterCostKeys.has(k) ? v.optional(cost, defaultCosts[k]) : cost])) as Record<
+		keyof typeof defaultCosts,
+		typeof cost
+	>,
 	`a cost model: ${costKeys.join(', ')}, each ${costText}`,
 );
 

@@ -13,7 +13,7 @@ import {assembleOrThrow} from '../../source/isa/assembler/index.js';
 import {buildSimulation} from '../../source/scenario/build.js';
 import {packageFile, scenarioFromFlags} from '../../source/scenario/scenario.js';
 
-function kernelRun(engine: Engine, vmm: 'none' | 'trap' | 'bt' | 'pv') {
+function kernelRun(engine: Engine, vmm: 'none' | 'trap' | 'bt' | 'pv' | 'hvm') {
 	const bus = new EventBus();
 	const events: VmEvent[] = [];
 	for (const kind of ['exception.raised', 'interrupt.taken', 'iret', 'vmm.intercept', 'vmm.translate'] as const) {
@@ -33,7 +33,7 @@ function kernelRun(engine: Engine, vmm: 'none' | 'trap' | 'bt' | 'pv') {
 }
 
 describe('whole runs agree under both engines', () => {
-	for (const vmm of ['none', 'trap', 'bt', 'pv'] as const) {
+	for (const vmm of ['none', 'trap', 'bt', 'pv', 'hvm'] as const) {
 		it(`hanoi 4 on the sample kernel, vmm ${vmm}`, () => {
 			const interp = kernelRun('interp', vmm);
 			const jit = kernelRun('jit', vmm);

@@ -115,7 +115,7 @@ vectors: .word 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 		expect(seen).toEqual([]);
 	});
 
-	test.each(['trap', 'bt', 'pv'] as const)('%s, 2 guests: guest exceptions continue as virtual journeys, and the OS events are in them', (vmm) => {
+	test.each(['trap', 'bt', 'pv', 'hvm'] as const)('%s, 2 guests: guest exceptions continue as virtual journeys, and the OS events are in them', (vmm) => {
 		// A short time slice: world switches happen while guest handlers run.
 		const run = journeyRun(sampleScenario('default', {vmm, vms: 2, type: 2}), 400_000, 37);
 		expect(journeyProblems(run)).toBeNull();

@@ -199,7 +199,7 @@ describe('key handling', () => {
 		expect(press('i').flash).toBe('restarted with ISA profile pentium');
 		source.restartError = 'not available yet';
 		const snap = press('v');
-		expect(snap.flash).toMatch(/^cannot switch — bt: not available yet; pv: not available yet; none: not available yet/);
+		expect(snap.flash).toMatch(/^cannot switch — bt: not available yet; pv: not available yet; hvm: not available yet; none: not available yet/);
 		expect(source.description.vmm).toBe('trap');
 	});
 

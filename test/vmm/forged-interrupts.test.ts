@@ -30,7 +30,7 @@ forge:  int 32
 );
 
 describe('a process forging timer interrupts with int 32', () => {
-	test.each(['none', 'trap', 'bt', 'pv'])('--vmm %s: killed by #GP at the int, no tick forged', (vmm) => {
+	test.each(['none', 'trap', 'bt', 'pv', 'hvm'])('--vmm %s: killed by #GP at the int, no tick forged', (vmm) => {
 		const r = vmtop(['run', '--headless', '--user', forge, '--vmm', vmm]);
 		expect(r.stdout).toContain('[kernel] pid 1 killed: #GP at 0x00000008');
 		expect(r.stdout.match(/\[kernel\] pid 1 /g)).toHaveLength(1); // killed once, nothing else of it

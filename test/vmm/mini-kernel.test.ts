@@ -12,7 +12,7 @@ import {MEMORY, miniSpec, runNative} from './helpers.js';
 
 const users = ['user-a.s', 'user-b.s'];
 
-function run(technique: 'trap' | 'bt' | 'pv', profile = classic, defines: Record<string, number> = {}) {
+function run(technique: 'trap' | 'bt' | 'pv' | 'hvm', profile = classic, defines: Record<string, number> = {}) {
 	const sim = buildVmmSimulation({technique, profile, memorySize: MEMORY, guests: [miniSpec('mini', users, {pv: technique === 'pv', defines})]});
 	let output = '';
 	runHeadless(sim, {maxInstructions: 5_000_000, onOutput: (t) => (output += t)});
@@ -21,7 +21,7 @@ function run(technique: 'trap' | 'bt' | 'pv', profile = classic, defines: Record
 
 describe('the mini kernel', () => {
 	for (const profile of [classic, pentium]) {
-		for (const technique of ['trap', 'bt', 'pv'] as const) {
+		for (const technique of ['trap', 'bt', 'pv', 'hvm'] as const) {
 			const expected = profile === pentium && technique === 'trap' ? 'not equivalent' : 'equivalent';
 			test(`${profile.name} ${technique}: ${expected}`, () => {
 				const {report} = run(technique, profile);

@@ -7,7 +7,7 @@ import {describe, expect, test} from 'vitest';
 import {eventKinds, type VmEvent} from '../../source/bus/events.js';
 import {buildRun} from '../../source/driver/run-factory.js';
 
-function tail(vmm: 'trap' | 'bt' | 'pv', vms = 1): VmEvent[] {
+function tail(vmm: 'trap' | 'bt' | 'pv' | 'hvm', vms = 1): VmEvent[] {
 	const {sim} = buildRun({flags: {vmm, vms}, live: false});
 	const seen: VmEvent[] = [];
 	sim.bus.onMany(
@@ -23,7 +23,7 @@ function tail(vmm: 'trap' | 'bt' | 'pv', vms = 1): VmEvent[] {
 }
 
 describe('the end of a run under a VMM', () => {
-	test.each(['trap', 'pv'] as const)('--vmm %s: one power-off per guest, no resume after it, the machine’s stop distinct', (vmm) => {
+	test.each(['trap', 'pv', 'hvm'] as const)('--vmm %s: one power-off per guest, no resume after it, the machine’s stop distinct', (vmm) => {
 		const events = tail(vmm);
 		const guestStop = events.findIndex((e) => e.kind === 'stop' && e.guest === 0);
 		expect(guestStop).toBeGreaterThanOrEqual(0);
