@@ -98,14 +98,15 @@ export class Interpreter {
 		const next = (pc + len) >>> 0;
 		const a = code.a[w]!;
 		const b = code.b[w]!;
-		const src = () => (r[code.c[w]!]! + code.imm[w]!) | 0;
-		const target = () => (r[code.c[w]!]! + code.imm[w]!) >>> 0;
+		// The source operand (register c, or the zero register + the immediate), and as a jump target.
+		const src = (r[code.c[w]!]! + code.imm[w]!) | 0;
+		const target = src >>> 0;
 		let to = next;
 		switch (op) {
 			case Op.nop:
 				break;
 			case Op.mov:
-				r[a] = src();
+				r[a] = src;
 				break;
 			case Op.add:
 			case Op.sub:
@@ -117,12 +118,12 @@ export class Interpreter {
 			case Op.shl:
 			case Op.shr:
 			case Op.sar:
-				this.alu(op, op === Op.cmp ? r[a]! : r[b]!, src(), op === Op.cmp ? -1 : a);
+				this.alu(op, op === Op.cmp ? r[a]! : r[b]!, src, op === Op.cmp ? -1 : a);
 				break;
 			case Op.div:
 			case Op.rem: {
 				const x = r[b]!;
-				const y = src();
+				const y = src;
 				if (y === 0) return this.fault(g, Vector.DE, pc);
 				const res = x === -0x80000000 && y === -1 ? (op === Op.div ? x : 0) : op === Op.div ? (x / y) | 0 : x % y | 0;
 				this.setLogic(res);
@@ -149,14 +150,15 @@ export class Interpreter {
 			}
 			case Op.push:
 			case Op.call: {
-				const value = op === Op.push ? src() : next;
+				const value = op === Op.push ? src : next;
 				const addr = (r[15]! - 4) >>> 0;
 				const p = physical(addr, 4, false, 0, 0, size);
 				if (p < 0) return this.fault(g, Vector.GP, pc, addr);
 				m.mem32[(base + p) >>> 2] = value;
 				code.invalidate(base + p);
 				r[15] = addr;
-				if (op === Op.call) to = target();
+				// As the CPU: the target is read after sp moved (`call sp` jumps to the new sp).
+				if (op === Op.call) to = (r[code.c[w]!]! + code.imm[w]!) >>> 0;
 				break;
 			}
 			case Op.pop:
@@ -181,7 +183,7 @@ export class Interpreter {
 			case Op.jbe:
 			case Op.ja:
 			case Op.jae:
-				if (this.taken(op)) to = target();
+				if (this.taken(op)) to = target;
 				break;
 			case Op.int:
 			case Op.brk: {

@@ -166,6 +166,22 @@ describe('exit reasons add up', () => {
 	});
 });
 
+test('journeys: a guest handler interpreted by the VMM costs at the VMM level, and vmm.interpret events belong to it', () => {
+	const bus = new EventBus();
+	const ends: Array<{journey: number; virtual: boolean; cost: Record<string, number | undefined>}> = [];
+	const interpretIn = new Set<number>();
+	bus.on('journey.end', (e) => ends.push(e));
+	bus.on('vmm.interpret', (e) => e.journey !== undefined && interpretIn.add(e.journey));
+	const sim = buildVmmScenario(sampleScenario('default', {vmm: 'hvm'}), {bus});
+	runHeadless(sim, {maxInstructions: 60_000});
+	const handlers = ends.filter((e) => e.virtual && (e.cost['cpu'] ?? 0) > 0);
+	expect(handlers.length).toBeGreaterThan(10);
+	const c = sim.machine.costs;
+	// Every instruction of a handler was interpreted: its VMM part is at least `interpret` per instruction.
+	for (const h of handlers) expect(h.cost['vmm']).toBeGreaterThanOrEqual(h.cost['cpu']! * c.interpret);
+	expect(handlers.filter((h) => interpretIn.has(h.journey)).length).toBeGreaterThan(10);
+});
+
 describe('verdicts per profile per technique', () => {
 	const verdict = (isa: string, vmm: 'trap' | 'bt' | 'pv' | 'hvm', scenario = 'default') =>
 		statsRun(sampleScenario(scenario, {vmm, isa})).properties.equivalence.verdict;
