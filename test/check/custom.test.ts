@@ -106,4 +106,18 @@ describe('vmtop check with a custom profile', () => {
 		expect(code).toBe(0);
 		expect(stdout).toMatch(/vmtop check \[--isa classic\|pentium\|FILE.json\] \[--json\]/);
 	});
+
+	it(
+		'samples/isa/hybrid.json: Theorem 1 fails (smsw, popf), Theorem 3 holds — a hybrid VMM can be built',
+		async () => {
+			const {code, stdout} = await run(['--isa', 'samples/isa/hybrid.json']);
+			expect(code).toBe(0);
+			expect(stdout).toMatch(/^Theorem 1: .*: FAILS → not virtualizable \(Theorem 1 fails\)$/m);
+			expect(stdout).toMatch(/^Theorem 3: a hybrid virtual machine monitor can be built — user-sensitive ⊆ privileged: holds → a hybrid VMM can be built$/m);
+			expect(stdout).toContain("Conclusion: 'hybrid' is not virtualizable (Theorem 1 fails) — sensitive but unprivileged: smsw, popf\n");
+			expect(stdout).toContain('Theorem 3 holds: every user-sensitive instruction is privileged, so a hybrid VMM can be built');
+			expect(stdout).not.toContain('Theorem 3 fails');
+		},
+		CHECK_TIMEOUT,
+	);
 });

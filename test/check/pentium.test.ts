@@ -82,6 +82,7 @@ describe('vmtop check --isa pentium', () => {
 		expect(text).toMatch(/^smsw +no +behaviour \(mode\) +✗/m);
 		expect(text).toContain('supervisor, IF=1  vs  user, IF=1: [sp-4 = 0x0efc] ←0x1200 vs ←0x0200');
 		expect(text).toContain("Conclusion: 'pentium' is not virtualizable (Theorem 1 fails) — sensitive but unprivileged: sidt, smsw, pushf, popf");
+		expect(text).toContain('Theorem 3 fails too: user-sensitive but unprivileged: sidt, pushf — a guest process runs them directly');
 		expect(text).toContain('Robin & Irvine (USENIX Security 2000)');
 	});
 });
