@@ -59,6 +59,8 @@ export class Interpreter {
 		const m = vm.machine;
 		const v = g.vcpu;
 		let steps = 0;
+		// An interrupt that became pending while the guest waited (console input woke it) is taken first.
+		if (v.state === 'running' && v.intEnabled && v.irqPending !== 0) this.deliver(g, () => deliverPending(vm, g), -1, 'interrupt');
 		while (steps < budget && v.supervisor && v.state === 'running' && !m.stopped) {
 			this.step(g);
 			steps++;
