@@ -136,7 +136,7 @@ function guestViews(p: StoreParts, guests: ReturnType<DashboardSource['guests']>
 		cpuShare: rateSum > 0 ? rates.rate(`gi:${g.index}`) / rateSum : total > 0 ? instructions(g) / total : 0,
 		instructions: instructions(g),
 		entriesPerSecond: rates.rate(`g:${g.index}`),
-		topExit: p.counters.exits.rows(g.index)[0]?.reason ?? '—',
+		topExit: p.counters.exits.rows(g.index).find((r) => r.category !== 'interpret')?.reason ?? '—',
 	}));
 	const by: Record<SortKey, (a: GuestView, b: GuestView) => number> = {
 		count: (a, b) => b.instructions - a.instructions,
