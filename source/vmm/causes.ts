@@ -27,6 +27,14 @@ const wrongs: Record<string, {kernel: string; user?: string}> = {
 	},
 };
 
+/**
+ * Unprivileged instructions of `privileged` (a profile's set) that are sensitive in user mode
+ * itself — Popek & Goldberg's Theorem 3 condition fails with any of them.
+ */
+export function userSensitiveUnprivileged(privileged: ReadonlySet<string>): string[] {
+	return Object.keys(wrongs).filter((op) => wrongs[op]!.user !== undefined && !privileged.has(op));
+}
+
 /** One divergence point as a line: `popf` at idle_loop+0x24 (kernel), guest instruction 2094: IF native 1, virtual 0. */
 export function describePoint(p: DivergencePoint): string {
 	const at = p.text ? `\`${p.text}\` at ${p.where}, guest instruction ${p.instruction}` : 'at boot';

@@ -23,7 +23,7 @@ import type {CostModel} from '../cpu/costs.js';
 import type {Simulation} from '../sim/simulation.js';
 import type {Attempt} from './resource-control.js';
 import {type GuestEquivalence, type NativeOutcome, compareGuest, runReference} from './equivalence.js';
-import {explainDivergence} from './causes.js';
+import {explainDivergence, userSensitiveUnprivileged} from './causes.js';
 import type {VmmSimulation} from './vmm-simulation.js';
 
 export interface ResourceCheck {
@@ -78,7 +78,12 @@ export interface PgReport {
 	/** vmm none: which properties the operating system itself has (P&G via the lecture: two of the three). */
 	os?: string;
 	/** The hybrid VMM (hvm only): guest-kernel instructions interpreted and their cycles (docs/v32.md §8.1). */
-	interpretation?: {instructions: number; cycles: number};
+	interpretation?: {
+		instructions: number;
+		cycles: number;
+		/** Sensitive in user mode and unprivileged on this profile: Theorem 3 fails if any (a process runs them directly). */
+		userSensitive: string[];
+	};
 	/** Binary translation (bt only). */
 	translation?: {blocks: number; retranslations: number; patches: number; scanned: number};
 }
@@ -141,7 +146,10 @@ export function measureProperties(sim: VmmSimulation, options: MeasureOptions = 
 		perGuest,
 	};
 	const interpreter = sim.monitor.interpreter;
-	if (interpreter) report.interpretation = {instructions: interpreter.interpreted, cycles: interpreter.cycles};
+	if (interpreter) {
+		const userSensitive = userSensitiveUnprivileged(profile.privileged as ReadonlySet<string>);
+		report.interpretation = {instructions: interpreter.interpreted, cycles: interpreter.cycles, userSensitive};
+	}
 	if (t === 'bt') {
 		const tr = {blocks: 0, retranslations: 0, patches: 0, scanned: 0};
 		for (const g of gs) for (const k of Object.keys(tr) as Array<keyof typeof tr>) tr[k] += g.translation[k];

@@ -15,6 +15,7 @@ import {buildVmmScenario} from '../../source/scenario/vmm-scenario.js';
 import {ExitStats, INTERPRET_ROW} from '../../source/stats/exit-stats.js';
 import {statsRun} from '../../source/cli/stats-run.js';
 import {statsCommand} from '../../source/cli/stats.js';
+import {formatCompare} from '../../source/cli/stats-format.js';
 import {buildVmmSimulation, type GuestSpec} from '../../source/vmm/build.js';
 import {bootStateOf} from '../../source/vmm/guest.js';
 import {guestLockstep} from '../../source/vmm/lockstep.js';
@@ -162,7 +163,7 @@ describe('exit reasons add up', () => {
 		// The guest's clock: direct + interpreted + trapping instructions reflected = every instruction.
 		const report = measureProperties(sim);
 		expect(report.efficiency.direct + report.efficiency.emulated).toBe(g.vcpu.instret);
-		expect(report.interpretation).toEqual({instructions: g.interpreted, cycles: interpreter.cycles});
+		expect(report.interpretation).toEqual({instructions: g.interpreted, cycles: interpreter.cycles, userSensitive: []});
 	});
 });
 
@@ -228,4 +229,18 @@ test('vmtop stats --compare --isa samples/isa/hybrid.json: trap not equivalent, 
 	expect(out).toMatch(/^BT ≈ HVM \(the lecture\): same equivalence \(equivalent\), different cost — bt \d+ cycles/m);
 	expect(out).toMatch(/^trap: not equivalent — /m);
 	expect(out).not.toMatch(/^hvm: not equivalent/m);
+	// Theorem 3 holds on hybrid: no warning that hvm is equivalent only by the workload's luck.
+	expect(out).not.toMatch(/Theorem 3's condition fails/);
+});
+
+test('pentium, default programs: hvm equivalent, and the compare says Theorem 3 still fails (pushf, sidt)', () => {
+	const hvm = statsRun(sampleScenario('pentium', {vmm: 'hvm'}));
+	expect(hvm.properties.equivalence.verdict).toBe('equivalent');
+	expect(hvm.properties.interpretation!.userSensitive).toEqual(['pushf', 'sidt']);
+	const bt = statsRun(sampleScenario('pentium', {vmm: 'bt'}));
+	const text = formatCompare([bt, hvm]);
+	expect(text).toMatch(/^hvm: equivalent on this run, yet Theorem 3's condition fails on pentium: pushf, sidt are sensitive in user mode and unprivileged\./m);
+	const classicHvm = statsRun(sampleScenario('default', {vmm: 'hvm'}));
+	expect(classicHvm.properties.interpretation!.userSensitive).toEqual([]);
+	expect(formatCompare([bt, classicHvm])).not.toMatch(/Theorem 3's condition fails/);
 });
