@@ -140,6 +140,9 @@ vmm_trap:
         st r13, [g_regs+52]
         st r14, [g_regs+56]
         mov sp, vmm_stack_top           ; a fresh stack: mini-vmm never nests
+        ld r1, [n_exits]                ; statistics (vmtop stats reads them)
+        add r1, r1, 1
+        st r1, [n_exits]
         ; The guest's instructions since the last resume: its clock.
         ld r1, [t_exit]
         sub r0, r0, r1
@@ -200,6 +203,9 @@ trap_gp:
         jb gp_reflect
         cmp r0, 48
         ja gp_reflect
+        ld r1, [n_emulated]
+        add r1, r1, 1
+        st r1, [n_emulated]
         sub r0, r0, 34
         shl r0, r0, 2
         ld r0, [r0+emulate_table]
@@ -497,6 +503,15 @@ user_segment_empty:
 reflect:
         mov r5, r1
         mov r6, r2
+        ld r0, [n_reflected]
+        add r0, r0, 1
+        st r0, [n_reflected]
+        cmp r1, VEC_SYSCALL
+        jnz reflect_gate
+        ld r0, [n_syscalls]
+        add r0, r0, 1
+        st r0, [n_syscalls]
+reflect_gate:
         call guest_gate
         cmp r0, 0
         jnz reflect_go
@@ -671,6 +686,11 @@ v_deadline:     .word 0                 ; v_clock at which its IRQ 0 is due
 v_pending:      .word 0                 ; pending virtual IRQs: bit 0 timer, bit 1 console
 t_exit:         .word 0                 ; port 0x21 at the last resume
 gp_badaddr:     .word 0
+; Statistics, read by vmtop (source/stats/nested-stats.ts): what each level did.
+n_exits:        .word 0                 ; entries into mini-vmm (its exits)
+n_emulated:     .word 0                 ; privileged guest instructions emulated
+n_reflected:    .word 0                 ; exceptions and interrupts delivered into the guest
+n_syscalls:     .word 0                 ; of which the guest's int 0x80
 vmm_idt:        .space 1024
 
 msg_not_supervisor: .asciz "[mini-vmm] warning: smsw says user mode; a VMM should run in supervisor mode\n"

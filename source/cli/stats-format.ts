@@ -9,6 +9,7 @@ import type {ExitRow} from '../stats/exit-stats.js';
 import type {PgReport} from '../vmm/properties.js';
 import type {StatsRun} from './stats-run.js';
 import {formatFamilyNote} from '../vmm/family.js';
+import {formatNested} from '../stats/nested-stats.js';
 
 /** What of Type II is modelled, said wherever a Type II run is reported. */
 export const TYPE_II_MODEL =
@@ -47,6 +48,10 @@ export function formatStats(run: StatsRun): string {
 		lines.push('');
 	}
 	lines.push(...formatProperties(run.properties));
+	if (run.nested) {
+		lines.push('', ...formatNested(run.nested));
+		lines.push(`  the kernel's console output ${run.nested.nativeOutput ? 'equals' : 'differs from'} its native run's (the same kernel and processes on the bare machine), byte for byte`);
+	}
 	return lines.join('\n');
 }
 

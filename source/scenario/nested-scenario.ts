@@ -13,7 +13,7 @@
  * and its processes (test/scenario/nested.test.ts).
  */
 import type {BuildOptions} from '../sim/kernel.js';
-import {type NestedSimulation, nestedSimulation} from '../sim/nested.js';
+import {type NestedImage, type NestedSimulation, nestedSimulation} from '../sim/nested.js';
 import type {Simulation} from '../sim/simulation.js';
 import {buildVmmSimulation} from '../vmm/build.js';
 import {bootStateOf} from '../vmm/guest.js';
@@ -48,6 +48,14 @@ export function buildNestedNative(scenario: Scenario, options: BuildOptions = {}
 	});
 }
 
+/** The stack inside each simulation that vmtop's VMM hosts (its guest is the image, not a kernel). */
+const hosted = new WeakMap<object, NestedImage>();
+
+/** The nested image a VMM simulation built here hosts; undefined for any other simulation. */
+export function nestedLayoutOf(sim: Simulation): NestedImage | undefined {
+	return hosted.get(sim);
+}
+
 /** What a nested scenario describes: the stack on the bare machine, or under vmtop's VMM. */
 export function buildNestedScenario(scenario: Scenario, options: BuildOptions = {}): Simulation {
 	if (scenario.vmm === 'none') return buildNestedNative(scenario, options);
@@ -58,7 +66,7 @@ export function buildNestedScenario(scenario: Scenario, options: BuildOptions = 
 	const native = buildNestedNative(scenario, {engine: options.engine});
 	const input = Array.isArray(scenario.vms) ? scenario.vms[0]!.input : scenario.input;
 	const map = native.codeMap();
-	return buildVmmSimulation({
+	const sim = buildVmmSimulation({
 		technique: scenario.vmm,
 		type: scenario.type,
 		profile: native.machine.profile,
@@ -80,4 +88,6 @@ export function buildNestedScenario(scenario: Scenario, options: BuildOptions = 
 		name: scenario.name,
 		spec: scenario,
 	});
+	hosted.set(sim, native.nested);
+	return sim;
 }
