@@ -51,6 +51,15 @@ export function formatStats(run: StatsRun): string {
 	if (run.nested) {
 		lines.push('', ...formatNested(run.nested));
 		lines.push(`  the kernel's console output ${run.nested.nativeOutput ? 'equals' : 'differs from'} its native run's (the same kernel and processes on the bare machine), byte for byte`);
+		const h = run.nested.hazard;
+		if (h) {
+			lines.push(
+				`  why: \`${h.mnemonic}\` at ${h.where}, real instruction ${h.instruction}, ran deprivileged without a trap: on ${run.isa} it is sensitive but not privileged, so the level below never saw it (Robin & Irvine) — ` +
+					(h.level > 0
+						? 'a VMM that uses it cannot run unchanged under a copy of itself (Popek & Goldberg, Theorem 2 needs every sensitive instruction privileged)'
+						: 'the kernel it hosts is not virtualized equivalently by trap-and-emulate'),
+			);
+		}
 	}
 	return lines.join('\n');
 }

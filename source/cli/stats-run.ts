@@ -14,7 +14,7 @@ import {type PgReport, measureProperties, referenceReport} from '../vmm/properti
 import {buildVmmScenario} from '../scenario/vmm-scenario.js';
 import {type FamilyNote, familyNote} from '../vmm/family.js';
 import {buildNestedScenario} from '../scenario/nested-scenario.js';
-import {type NestedReport, nestedReport, syscallJourney} from '../stats/nested-stats.js';
+import {type Hazard, type NestedReport, firstHazard, nestedReport, syscallJourney} from '../stats/nested-stats.js';
 import type {VmmSimulation} from '../vmm/vmm-simulation.js';
 
 export interface StatsRun {
@@ -39,7 +39,7 @@ export interface StatsRun {
 	/** Console output (per guest tagged when there are several). */
 	output: string;
 	/** A nested run (scenario key `nested`): exits per level, and whether the kernel's output is the native one. */
-	nested?: NestedReport & {nativeOutput: boolean};
+	nested?: NestedReport & {nativeOutput: boolean; hazard?: Hazard};
 }
 
 export const DEFAULT_MAX_INSTRUCTIONS = 50_000_000;
@@ -99,7 +99,9 @@ function nestedPart(scenario: Scenario, sim: Parameters<typeof nestedReport>[0],
 	let nativeOutput = '';
 	const {nested: _, ...plain} = scenario;
 	runHeadless(buildKernelSimulation({...plain, vmm: 'none', type: 1}), {onOutput: (t) => (nativeOutput += t), maxInstructions: DEFAULT_MAX_INSTRUCTIONS});
-	return {nested: {...report, ...(journey ? {journey} : {}), nativeOutput: nativeOutput === output}};
+	// Not the native output: name the first sensitive instruction that ran deprivileged, untrapped.
+	const hazard = nativeOutput === output ? undefined : firstHazard(() => buildNestedScenario(scenario));
+	return {nested: {...report, ...(journey ? {journey} : {}), nativeOutput: nativeOutput === output, ...(hazard ? {hazard} : {})}};
 }
 
 function head(scenario: Scenario, isa: string, guests: number) {

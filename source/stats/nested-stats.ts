@@ -14,7 +14,10 @@
  * the level below, so one exit of level k costs the level below as many exits
  * as the handler executes privileged instructions.
  */
+import {mnemonicOf} from '../isa/opcodes.js';
+import {Symbolizer} from '../isa/program.js';
 import type {LayerPlacement} from '../sim/nested.js';
+import {sensitive} from '../vmm/translator.js';
 import {NestedSimulation} from '../sim/nested.js';
 import type {Simulation} from '../sim/simulation.js';
 import {nestedLayoutOf} from '../scenario/nested-scenario.js';
@@ -111,6 +114,47 @@ export function syscallJourney(build: () => Simulation, limit = 5_000_000): Nest
 		if (!started && counter(sim, layout, inner, 'n_syscalls') > syscalls0) started = true;
 	}
 	return undefined;
+}
+
+/** A sensitive instruction that ran deprivileged without a trap (Robin & Irvine, 2000). */
+export interface Hazard {
+	mnemonic: string;
+	/** `mini-vmm.s: vmm_boot+0x8 (level 2)` or `the kernel …`. */
+	where: string;
+	/** The VMM level whose own code ran it; 0 for the kernel or its processes. */
+	level: number;
+	/** Real instructions before it. */
+	instruction: number;
+}
+
+/**
+ * The first sensitive instruction the real CPU executed in user mode without
+ * a trap, on a fresh run from `build` — what breaks equivalence at depth ≥ 2
+ * on the pentium profile: a deprivileged VMM layer's (or kernel's) `smsw`,
+ * `pushf`, `popf` or `sidt` sees the real machine. Undefined when none ran
+ * within `limit` real instructions (on classic none can: all four trap).
+ */
+export function firstHazard(build: () => Simulation, limit = 3_000_000): Hazard | undefined {
+	const sim = build();
+	const layout = layoutOf(sim);
+	if (!layout) return undefined;
+	const m = sim.machine;
+	const hazards = new Set<number>(sensitive.filter((op) => !m.profile.privileged.has(mnemonicOf[op]! as never)));
+	let found: Hazard | undefined;
+	const off = sim.bus.on('instruction', (e) => {
+		if (found || e.supervisor || !hazards.has(e.header & 0xff)) return;
+		const phys = e.phys >>> 0;
+		const i = layout.layers.findIndex((l) => phys >= layout.base + l.start && phys < layout.base + l.start + l.program.bytes.length);
+		const layer = layout.layers[i];
+		const level = layer ? i + 1 + (layout.host ? 1 : 0) : 0;
+		const where = layer
+			? `${layer.program.file.split('/').pop()}: ${new Symbolizer(layer.program.labels).name(phys - layout.base - layer.start)} (the level-${level} VMM's own code)`
+			: `${(phys - layout.base - layout.kernelStart) >>> 0 < 0x10000 ? 'the kernel' : 'a process'} at guest-physical 0x${(phys - layout.base - layout.kernelStart).toString(16)}`;
+		found = {mnemonic: mnemonicOf[e.header & 0xff]!, where, level, instruction: e.instret};
+	});
+	while (!found && !sim.stopped && sim.instret < limit) sim.run(Math.min(10_000, limit - sim.instret));
+	off();
+	return found;
 }
 
 /** The report as `vmtop stats` prints it. */

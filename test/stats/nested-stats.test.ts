@@ -8,7 +8,8 @@ import {formatStats} from '../../source/cli/stats-format.js';
 import {runHeadless} from '../../source/cpu/headless.js';
 import {buildSimulation} from '../../source/scenario/build.js';
 import {loadScenario} from '../../source/scenario/scenario.js';
-import {nestedReport, syscallJourney} from '../../source/stats/nested-stats.js';
+import {firstHazard, nestedReport, syscallJourney} from '../../source/stats/nested-stats.js';
+import {scenarioLockstep} from '../../source/scenario/lockstep.js';
 import {VmmSimulation} from '../../source/vmm/vmm-simulation.js';
 
 const nested1 = () => loadScenario('samples/scenarios/nested-1.json');
@@ -74,5 +75,33 @@ describe('vmtop stats on a nested scenario', () => {
 		expect(text).toContain('Nested virtualization: 2 VMM levels under the kernel');
 		expect(text).toMatch(/one int 0x80 \(the first system call\).*exits level 2 \d+ → level 1 \d+/);
 		expect(text).toContain("the kernel's console output equals its native run's");
+	});
+});
+
+describe('on the pentium profile depth ≥ 2 is not equivalent, and vmtop says why', () => {
+	const pentium = (s: ReturnType<typeof loadScenario>) => ({...s, isa: 'pentium'});
+
+	test('depth 2 (--vmm trap): the lockstep report\'s first divergence is mini-vmm\'s own smsw', () => {
+		const report = scenarioLockstep(pentium(nested1()), {...pentium(nested1()), vmm: 'trap'}, {limit: 100_000});
+		expect(report.first).toMatchObject({mnemonic: 'smsw', what: 'r0', native: '0x00000001', virtual: '0x00000000', by: 'kernel'});
+		expect(report.first!.where).toMatch(/^vmm_boot\+0x[0-9a-f]+ \(kernel\)$/);
+	});
+
+	test('depth 2 (--vmm trap): vmtop stats reports it not equivalent, smsw the first cause', () => {
+		const run = statsRun({...pentium(nested1()), vmm: 'trap'});
+		expect(run.properties.equivalence.verdict).toBe('not equivalent');
+		expect(run.properties.equivalence.guests[0]!.cause).toMatch(/first divergence: `smsw r0` at vmm_boot\+0x[0-9a-f]+.*smsw is not privileged on pentium/);
+		expect(run.nested).toMatchObject({nativeOutput: false, hazard: {mnemonic: 'smsw', level: 2}});
+	});
+
+	test('depth 2′ (mini-vmm in mini-vmm): the output differs; the first untrapped sensitive instruction is the inner mini-vmm\'s smsw', () => {
+		const run = statsRun(pentium(nested2()));
+		expect(run.nested).toMatchObject({nativeOutput: false, hazard: {mnemonic: 'smsw', level: 2}});
+		expect(run.nested!.hazard!.where).toMatch(/^mini-vmm\.s: vmm_boot\+0x[0-9a-f]+ \(the level-2 VMM's own code\)$/);
+		expect(formatStats(run)).toContain('Theorem 2 needs every sensitive instruction privileged');
+	});
+
+	test('on classic nothing sensitive runs untrapped', () => {
+		expect(firstHazard(() => buildSimulation(nested2()))).toBeUndefined();
 	});
 });
