@@ -89,5 +89,7 @@ export function buildNestedScenario(scenario: Scenario, options: BuildOptions = 
 		spec: scenario,
 	});
 	hosted.set(sim, native.nested);
+	// The depth tag of the dashboard's VMM rows (RunDescription.nesting): vmtop's VMM is level 1.
+	Object.assign(sim.description, {nesting: [`vmtop ${scenario.vmm}`, ...(native.description.nesting ?? [])]});
 	return sim;
 }

@@ -120,7 +120,7 @@ export function nestedSimulation(options: NestedOptions): NestedSimulation {
 	machine.load(nested.image);
 	machine.pc = 0;
 	const name = options.name ?? path.basename(options.programs[0]?.file ?? options.kernel.file, '.s');
-	const description = {name, isa: profile.name, vmm: 'none' as const, type: 1 as const, guests: 1, costs};
+	const description = {name, isa: profile.name, vmm: 'none' as const, type: 1 as const, guests: 1, costs, nesting: nested.layers.map((l) => path.basename(l.program.file))};
 	return new NestedSimulation(machine, bus, description, options.spec ?? null, nested, options.kernel, options.programs);
 }
 
