@@ -10,6 +10,7 @@ import type {PgReport} from '../vmm/properties.js';
 import type {StatsRun} from './stats-run.js';
 import {formatFamilyNote} from '../vmm/family.js';
 import {formatNested} from '../stats/nested-stats.js';
+import {describePoint} from '../vmm/causes.js';
 
 /** What of Type II is modelled, said wherever a Type II run is reported. */
 export const TYPE_II_MODEL =
@@ -51,6 +52,9 @@ export function formatStats(run: StatsRun): string {
 	if (run.nested) {
 		lines.push('', ...formatNested(run.nested));
 		lines.push(`  the kernel's console output ${run.nested.nativeOutput ? 'equals' : 'differs from'} its native run's (the same kernel and processes on the bare machine), byte for byte`);
+		if (run.nested.first) {
+			lines.push(`  first divergence of the inner stack under the outer mini-vmm, against it on the bare machine: ${describePoint(run.nested.first)}`);
+		}
 		const h = run.nested.hazard;
 		if (h) {
 			lines.push(

@@ -16,6 +16,8 @@ import {type FamilyNote, familyNote} from '../vmm/family.js';
 import {buildNestedScenario} from '../scenario/nested-scenario.js';
 import {type Hazard, type NestedReport, firstHazard, nestedReport, syscallJourney} from '../stats/nested-stats.js';
 import type {VmmSimulation} from '../vmm/vmm-simulation.js';
+import type {DivergencePoint} from '../vmm/lockstep.js';
+import {selfLockstep} from '../scenario/nested-lockstep.js';
 
 export interface StatsRun {
 	scenario: string;
@@ -39,7 +41,7 @@ export interface StatsRun {
 	/** Console output (per guest tagged when there are several). */
 	output: string;
 	/** A nested run (scenario key `nested`): exits per level, and whether the kernel's output is the native one. */
-	nested?: NestedReport & {nativeOutput: boolean; hazard?: Hazard};
+	nested?: NestedReport & {nativeOutput: boolean; hazard?: Hazard; first?: DivergencePoint};
 }
 
 export const DEFAULT_MAX_INSTRUCTIONS = 50_000_000;
@@ -101,7 +103,10 @@ function nestedPart(scenario: Scenario, sim: Parameters<typeof nestedReport>[0],
 	runHeadless(buildKernelSimulation({...plain, vmm: 'none', type: 1}), {onOutput: (t) => (nativeOutput += t), maxInstructions: DEFAULT_MAX_INSTRUCTIONS});
 	// Not the native output: name the first sensitive instruction that ran deprivileged, untrapped.
 	const hazard = nativeOutput === output ? undefined : firstHazard(() => buildNestedScenario(scenario));
-	return {nested: {...report, ...(journey ? {journey} : {}), nativeOutput: nativeOutput === output, ...(hazard ? {hazard} : {})}};
+	// Depth 2′: the inner stack under the outer mini-vmm against itself on the bare machine, in lockstep.
+	const first =
+		nativeOutput !== output && scenario.vmm === 'none' && (scenario.nested?.length ?? 0) >= 2 ? selfLockstep(scenario, {limit: 2_000_000}).first : undefined;
+	return {nested: {...report, ...(journey ? {journey} : {}), nativeOutput: nativeOutput === output, ...(hazard ? {hazard} : {}), ...(first ? {first} : {})}};
 }
 
 function head(scenario: Scenario, isa: string, guests: number) {

@@ -10,6 +10,7 @@ import {buildSimulation} from '../../source/scenario/build.js';
 import {loadScenario} from '../../source/scenario/scenario.js';
 import {firstHazard, nestedReport, syscallJourney} from '../../source/stats/nested-stats.js';
 import {scenarioLockstep} from '../../source/scenario/lockstep.js';
+import {selfLockstep} from '../../source/scenario/nested-lockstep.js';
 import {VmmSimulation} from '../../source/vmm/vmm-simulation.js';
 
 const nested1 = () => loadScenario('samples/scenarios/nested-1.json');
@@ -99,6 +100,19 @@ describe('on the pentium profile depth ≥ 2 is not equivalent, and vmtop says w
 		expect(run.nested).toMatchObject({nativeOutput: false, hazard: {mnemonic: 'smsw', level: 2}});
 		expect(run.nested!.hazard!.where).toMatch(/^mini-vmm\.s: vmm_boot\+0x[0-9a-f]+ \(the level-2 VMM's own code\)$/);
 		expect(formatStats(run)).toContain('Theorem 2 needs every sensitive instruction privileged');
+	});
+
+	test('depth 2′ in lockstep against depth 1: the first divergence is the inner mini-vmm\'s smsw', () => {
+		const report = selfLockstep(pentium(nested2()), {limit: 100_000});
+		expect(report.first).toMatchObject({instruction: 1, mnemonic: 'smsw', what: 'r0', native: '0x00000001', virtual: '0x00000000'});
+		expect(report.first!.where).toMatch(/^vmm_boot\+0x[0-9a-f]+ \(mini-vmm\.s\)$/);
+		expect(statsRun(pentium(nested2())).nested!.first).toMatchObject({mnemonic: 'smsw', instruction: 1});
+	});
+
+	test('on classic the same lockstep finds no divergence (its boot, the kernel\'s boot and first system calls)', () => {
+		const report = selfLockstep(nested2(), {limit: 60_000});
+		expect(report.first).toBeUndefined();
+		expect(report.compared).toBe(60_000);
 	});
 
 	test('on classic nothing sensitive runs untrapped', () => {
