@@ -68,7 +68,9 @@ export function nestedImage(layers: readonly Program[], kernel: Program, program
 		const partitionBase = Math.max(REGION_SIZE, Math.ceil(program.bytes.length / REGION_SIZE) * REGION_SIZE);
 		const partitionSize = memory - partitionBase;
 		if (partitionSize < REGION_SIZE) {
-			throw new LoaderError(`${memory} bytes of memory are too small for ${program.file} at depth ${placements.length + 1}: its guest needs a partition of at least ${REGION_SIZE} bytes above ${partitionBase}`);
+			throw new LoaderError(
+				`${memory} bytes of memory are too small for ${program.file} at depth ${placements.length + 1}: its guest needs a partition of at least ${REGION_SIZE} bytes above ${partitionBase} (raise the scenario's "memory", or --memory)`,
+			);
 		}
 		placements.push({program, start, memory, partitionBase, partitionSize});
 		start += partitionBase;
