@@ -14,6 +14,7 @@ const groups: Record<string, Group> = {
 	pvm: async () => (await import('./pvm.js')).benchPvm(),
 	ui: async () => (await import('./ui.js')).benchUi(),
 	trace: async () => (await import('./trace.js')).benchTrace(),
+	nested: async () => (await import('./nested.js')).benchNested(),
 };
 
 // `npm run bench | head -3` closes the pipe early: that is not an error.

@@ -1,4 +1,5 @@
 /** `vmtop run`: run a scenario, user programs on the sample kernel, or a bare program, without the dashboard. */
+import {nestedReport} from '../stats/nested-stats.js';
 import process from 'node:process';
 import {runHeadless} from '../cpu/headless.js';
 import {formatSummary, summarize} from '../cpu/summary.js';
@@ -97,6 +98,9 @@ export async function runCommand(argv: string[]): Promise<number> {
 		const lines = [formatSummary(summary)];
 		if (sim instanceof KernelSimulation) lines.push(formatOs(processes!, sim.observer.counts));
 		if (vmmSummary) lines.push(formatVmmRunSummary(vmmSummary));
+		// Issue 17 §2: a nested stack — the VMM levels and their exits (vmtop stats has the rest).
+		const nested = nestedReport(sim);
+		if (nested) lines.push(`nested:       ${nested.levels.map((l) => `level ${l.level} ${l.name} ${l.exits} exits`).join(', ')} → the kernel (${nested.syscalls} system calls)`);
 		process.stdout.write(`${sim.takeOutput()}\n${lines.join('\n')}\n`);
 	}
 	if (stop.reason !== 'poweroff') process.stderr.write(`vmtop: ${stop.message}\n`);

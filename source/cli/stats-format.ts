@@ -9,6 +9,8 @@ import type {ExitRow} from '../stats/exit-stats.js';
 import type {PgReport} from '../vmm/properties.js';
 import type {StatsRun} from './stats-run.js';
 import {formatFamilyNote} from '../vmm/family.js';
+import {formatNested} from '../stats/nested-stats.js';
+import {describePoint} from '../vmm/causes.js';
 
 /** What of Type II is modelled, said wherever a Type II run is reported. */
 export const TYPE_II_MODEL =
@@ -52,6 +54,22 @@ export function formatStats(run: StatsRun): string {
 		lines.push('');
 	}
 	lines.push(...formatProperties(run.properties));
+	if (run.nested) {
+		lines.push('', ...formatNested(run.nested));
+		lines.push(`  the kernel's console output ${run.nested.nativeOutput ? 'equals' : 'differs from'} its native run's (the same kernel and processes on the bare machine), byte for byte`);
+		if (run.nested.first) {
+			lines.push(`  first divergence of the inner stack under the outer mini-vmm, against it on the bare machine: ${describePoint(run.nested.first)}`);
+		}
+		const h = run.nested.hazard;
+		if (h) {
+			lines.push(
+				`  why: \`${h.mnemonic}\` at ${h.where}, real instruction ${h.instruction}, ran deprivileged without a trap: on ${run.isa} it is sensitive but not privileged, so the level below never saw it (Robin & Irvine) — ` +
+					(h.level > 0
+						? 'a VMM that uses it cannot run unchanged under a copy of itself (Popek & Goldberg, Theorem 2 needs every sensitive instruction privileged)'
+						: 'the kernel it hosts is not virtualized equivalently by trap-and-emulate'),
+			);
+		}
+	}
 	return lines.join('\n');
 }
 

@@ -13,6 +13,11 @@ import {type ExitRow, ExitStats} from '../stats/exit-stats.js';
 import {type PgReport, measureProperties, referenceReport} from '../vmm/properties.js';
 import {buildVmmScenario} from '../scenario/vmm-scenario.js';
 import {type FamilyNote, familyNote} from '../vmm/family.js';
+import {buildNestedScenario} from '../scenario/nested-scenario.js';
+import {type Hazard, type NestedReport, firstHazard, nestedReport, syscallJourney} from '../stats/nested-stats.js';
+import type {VmmSimulation} from '../vmm/vmm-simulation.js';
+import type {DivergencePoint} from '../vmm/lockstep.js';
+import {selfLockstep} from '../scenario/nested-lockstep.js';
 
 export interface StatsRun {
 	scenario: string;
@@ -35,6 +40,8 @@ export interface StatsRun {
 	family?: FamilyNote[];
 	/** Console output (per guest tagged when there are several). */
 	output: string;
+	/** A nested run (scenario key `nested`): exits per level, and whether the kernel's output is the native one. */
+	nested?: NestedReport & {nativeOutput: boolean; hazard?: Hazard; first?: DivergencePoint};
 }
 
 export const DEFAULT_MAX_INSTRUCTIONS = 50_000_000;
@@ -45,7 +52,7 @@ export function statsRun(scenario: Scenario, maxInstructions = scenario.maxInstr
 	let output = '';
 	const onOutput = (t: string) => (output += t);
 	if (scenario.vmm === 'none') {
-		const sim = buildKernelSimulation(scenario, {bus, ...(engine ? {engine} : {})});
+		const sim = scenario.nested?.length ? buildNestedScenario(scenario, {bus, ...(engine ? {engine} : {})}) : buildKernelSimulation(scenario, {bus, ...(engine ? {engine} : {})});
 		const {stop} = runHeadless(sim, {maxInstructions, onOutput});
 		const report = referenceReport(sim);
 		return {
@@ -57,10 +64,13 @@ export function statsRun(scenario: Scenario, maxInstructions = scenario.maxInstr
 			exitsByGuest: [],
 			properties: report,
 			output,
+			...nestedPart(scenario, sim, output),
 		};
 	}
 	const stats = new ExitStats(bus);
-	const sim = buildVmmScenario(scenario, {bus, ...(engine ? {engine} : {})});
+	const sim = scenario.nested?.length
+		? (buildNestedScenario(scenario, {bus, ...(engine ? {engine} : {})}) as VmmSimulation)
+		: buildVmmScenario(scenario, {bus, ...(engine ? {engine} : {})});
 	const {stop} = runHeadless(sim, {maxInstructions, onOutput});
 	const cycles = sim.machine.cycles;
 	const properties = measureProperties(sim, {maxInstructions});
@@ -79,7 +89,24 @@ export function statsRun(scenario: Scenario, maxInstructions = scenario.maxInstr
 		...(family.length > 0 ? {family} : {}),
 		properties,
 		output,
+		...nestedPart(scenario, sim, output),
 	};
+}
+
+/** Issue 17 §2: the levels' exits, one system call's journey, and the kernel's output against its native run. */
+function nestedPart(scenario: Scenario, sim: Parameters<typeof nestedReport>[0], output: string): {nested?: StatsRun['nested']} {
+	const report = scenario.nested?.length ? nestedReport(sim) : undefined;
+	if (!report) return {};
+	const journey = syscallJourney(() => buildNestedScenario(scenario));
+	let nativeOutput = '';
+	const {nested: _, ...plain} = scenario;
+	runHeadless(buildKernelSimulation({...plain, vmm: 'none', type: 1}), {onOutput: (t) => (nativeOutput += t), maxInstructions: DEFAULT_MAX_INSTRUCTIONS});
+	// Not the native output: name the first sensitive instruction that ran deprivileged, untrapped.
+	const hazard = nativeOutput === output ? undefined : firstHazard(() => buildNestedScenario(scenario));
+	// Depth 2′: the inner stack under the outer mini-vmm against itself on the bare machine, in lockstep.
+	const first =
+		nativeOutput !== output && scenario.vmm === 'none' && (scenario.nested?.length ?? 0) >= 2 ? selfLockstep(scenario, {limit: 2_000_000}).first : undefined;
+	return {nested: {...report, ...(journey ? {journey} : {}), nativeOutput: nativeOutput === output, ...(hazard ? {hazard} : {}), ...(first ? {first} : {})}};
 }
 
 function head(scenario: Scenario, isa: string, guests: number) {

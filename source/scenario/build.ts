@@ -12,6 +12,7 @@ import type {Simulation} from '../sim/simulation.js';
 import {type Scenario, ScenarioError} from './scenario.js';
 import {machineSizeProblem} from './scenario-schema.js';
 import {buildVmmScenario} from './vmm-scenario.js';
+import {buildNestedScenario} from './nested-scenario.js';
 
 // The builders this layer's callers knew here.
 export {type BareOptions, type BuildOptions, type KernelOptions, KernelSimulation, assembleAll, buildBareSimulation, kernelSimulation} from '../sim/kernel.js';
@@ -26,6 +27,8 @@ export function buildSimulation(scenario: Scenario, options: BuildOptions = {}):
 	// Before a byte is allocated (scenarios from flags or a trace header reach here without parseScenario).
 	const tooBig = machineSizeProblem(Array.isArray(scenario.vms) ? scenario.vms.length : scenario.vms, scenario.memory);
 	if (tooBig) throw new ScenarioError(`${scenario.file || 'the scenario'}: ${tooBig}`);
+	// VMMs in V32 under the kernel (issue 17 §2): on the bare machine, or as the guest of vmtop's VMM.
+	if (scenario.nested?.length) return buildNestedScenario(scenario, options);
 	// The VMM level plugs in here: vmm ≠ none → source/vmm/ (its guests, booted as below, under the monitor).
 	if (scenario.vmm !== 'none') return buildVmmScenario(scenario, options);
 	return buildKernelSimulation(scenario, options);

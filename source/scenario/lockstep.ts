@@ -7,6 +7,8 @@ import {GuestStepper, type LockstepReport, NativeStepper, lockstep} from '../vmm
 import {buildKernelSimulation} from './build.js';
 import type {Scenario} from './scenario.js';
 import {buildVmmScenario} from './vmm-scenario.js';
+import {buildNestedNative, buildNestedScenario} from './nested-scenario.js';
+import type {VmmSimulation} from '../vmm/vmm-simulation.js';
 
 /**
  * Scenario level: the native run of `native` (its `vmm` is ignored: it runs on the bare machine)
@@ -14,6 +16,8 @@ import {buildVmmScenario} from './vmm-scenario.js';
  * under trap, or (issue 17) under a VMM nested in a VMM.
  */
 export function scenarioLockstep(native: Scenario, virtual: Scenario, options: {guest?: number; limit?: number} = {}): LockstepReport {
+	// Issue 17 §2: a stack of VMM layers (key `nested`) — natively on the bare machine, virtually under vmtop's VMM.
+	if (virtual.nested?.length) return nestedLockstep(native, virtual, options);
 	const nbus = new EventBus();
 	const vms = Array.isArray(native.vms) ? [native.vms[options.guest ?? 0]!] : 1;
 	const nsim = buildKernelSimulation({...native, vmm: 'none', type: 1, vms}, {bus: nbus});
@@ -22,4 +26,15 @@ export function scenarioLockstep(native: Scenario, virtual: Scenario, options: {
 	const vsim = buildVmmScenario(virtual, {bus: vbus});
 	const right = new GuestStepper(vsim, vbus, options.guest ?? 0);
 	return lockstep(left, right, {limit: options.limit});
+}
+
+/** The VMM stack of `native` on the bare machine against the stack of `virtual` hosted by vmtop's VMM (depth + 1). */
+function nestedLockstep(native: Scenario, virtual: Scenario, options: {limit?: number}): LockstepReport {
+	if (virtual.vmm === 'none') throw new Error('scenarioLockstep: a nested virtual run needs vmtop\'s VMM (vmm trap or bt) to host the stack');
+	const nbus = new EventBus();
+	const nsim = buildNestedNative({...native, vmm: 'none', type: 1}, {bus: nbus});
+	const left = new NativeStepper(nsim.machine, nbus, nsim.codeMap(), nsim.symbolTables());
+	const vbus = new EventBus();
+	const vsim = buildNestedScenario(virtual, {bus: vbus}) as VmmSimulation;
+	return lockstep(left, new GuestStepper(vsim, vbus, 0), {limit: options.limit});
 }

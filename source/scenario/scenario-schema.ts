@@ -61,6 +61,11 @@ const countText = `a number of guests from 1 to ${MAX_GUESTS}, or a list of gues
 const guestCount = integer(countText, 1, MAX_GUESTS);
 const listText = `a number of guests from 1 to ${MAX_GUESTS}, or a list of guests like [{"programs": ["../user/hello.s"]}]`;
 const maxInstructions = integer('a whole number ≥ 1', 1, Number.MAX_SAFE_INTEGER);
+/** Deepest stack of VMM layers a scenario may ask for (each needs 64 KiB more memory, and runs ~20× slower). */
+export const MAX_NESTED = 4;
+const nestedText = `a list of 1 to ${MAX_NESTED} VMM layers in V32 assembly, outermost first, like ["../vmm/mini-vmm.s"]`;
+/** Issue 17 §2: VMMs written in V32 (samples/vmm/mini-vmm.s) stacked under the kernel (source/sim/nested.ts). */
+const nested = v.pipe(v.array(filePath, nestedText), v.minLength(1, nestedText), v.maxLength(MAX_NESTED, nestedText));
 
 const guestFile = v.strictObject(
 	// `isa`: family virtualization — the guest's own ISA profile (docs/vmm.md).
@@ -85,6 +90,7 @@ export const scenarioFileSchema = v.strictObject(
 		type: v.optional(type),
 		vms: v.optional(v.union([guestCount, guestList(guestFile)], listText)),
 		costs: v.optional(costsSchema),
+		nested: v.optional(nested),
 	},
 	'the scenario: an object like {"programs": ["../user/hello.s"]}',
 );
@@ -107,6 +113,7 @@ export const scenarioSpecSchema = v.object(
 		type,
 		vms: v.union([guestCount, guestList(guestSpec)], listText),
 		costs: costsSchema,
+		nested: v.optional(nested),
 	},
 	'a scenario',
 );

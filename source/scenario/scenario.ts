@@ -51,6 +51,8 @@ export interface Scenario {
 	vms: number | GuestScenario[];
 	/** Changes to the cost model (docs/v32.md §8.1). */
 	costs: Partial<CostModel>;
+	/** VMM layers in V32 assembly under the kernel, outermost first (issue 17 §2; source/sim/nested.ts). */
+	nested?: string[];
 }
 
 export class ScenarioError extends UserError {
@@ -161,6 +163,10 @@ export function parseScenario(text: string, file: string, readFile: (p: string) 
 	};
 	if (top.description !== undefined) scenario.description = top.description;
 	if (top.maxInstructions !== undefined) scenario.maxInstructions = top.maxInstructions;
+	if (top.nested !== undefined) {
+		if (guests !== 1) fail('vms', '1 when "nested" is given (a VMM layer in V32 hosts one guest)', vmsValue);
+		scenario.nested = top.nested.map(resolve);
+	}
 	return scenario;
 }
 

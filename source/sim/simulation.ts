@@ -28,6 +28,11 @@ export interface RunDescription {
 	/** Number of guests (1 without a VMM). */
 	guests: number;
 	costs: CostModel;
+	/**
+	 * Nested virtualization (issue 17 §2): the VMM levels under the kernel, outermost (level 1, on the
+	 * real machine) first, e.g. ['vmtop trap', 'mini-vmm.s']. Absent for a run without a nested stack.
+	 */
+	nesting?: string[];
 }
 
 /** A guest's (or the bare machine's) state for the guests table. */

@@ -15,7 +15,7 @@ import {buildSnapshot} from './build-snapshot.js';
 import {ConsoleBuffers} from './consoles.js';
 import type {CooperationView} from './cooperation.js';
 import {Counters} from './counters.js';
-import type {Namer} from './format-row.js';
+import {type Namer, nestedDepthTag} from './format-row.js';
 import {EventRing} from './ring.js';
 import {JourneyIndex} from './journeys.js';
 import type {Snapshot} from './snapshot.js';
@@ -81,6 +81,7 @@ export class DashboardStore {
 			symbolizeInstruction: (guest, supervisor, pc, phys) => this.source.symbolizeInstruction(guest, supervisor, pc, phys),
 			symbolizeProcess: (guest, pid, pc) => this.source.symbolizeProcess(guest, pid, pc),
 			disassemble: (phys) => this.source.disassemble(phys),
+			depthTag: (e) => nestedDepthTag(this.source.description, e),
 		};
 		this.generation = source.generation;
 		this.lastMode = source.state.mode;

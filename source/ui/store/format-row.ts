@@ -5,6 +5,7 @@
  */
 import type {Level, VmEvent} from '../../bus/events.js';
 import {vectorName} from '../../isa/opcodes.js';
+import type {RunDescription} from '../../sim/simulation.js';
 
 export type RowCells = Record<Level, string>;
 
@@ -20,6 +21,20 @@ export interface Namer {
 	/** A user address of process `pid`, by its program's labels (whoever runs when the row is drawn). */
 	symbolizeProcess(guest: number, pid: number, pc: number): string;
 	disassemble(phys: number): string | undefined;
+	/** Nested runs (issue 17 §2): the VMM level that handles this event, as a row tag like `L1/2`; undefined otherwise. */
+	depthTag?(e: VmEvent): string | undefined;
+}
+
+/**
+ * The depth tag of a nested run's row (issue 17 §2): `L1/2` = the level-1 VMM (on the real machine) of a
+ * stack of 2. Rows of vmtop's VMM, and on the bare machine the real exceptions (each one an exit of the
+ * outermost mini-vmm), belong to level 1; the inner levels run as guest code and have no rows of their own.
+ */
+export function nestedDepthTag(d: RunDescription, e: VmEvent): string | undefined {
+	const levels = d.nesting;
+	if (!levels || levels.length === 0) return undefined;
+	const vmmRow = e.kind.startsWith('vmm.') || (e.kind === 'exception.raised' && d.vmm === 'none');
+	return vmmRow ? `L1/${levels.length}` : undefined;
 }
 
 export function shortHex(value: number): string {
@@ -140,6 +155,11 @@ export function formatRow(e: VmEvent, phys: number, namer: Namer): RowCells {
 		case 'host.exit':
 			cells.host = `exit (${e.cost} cycles)`;
 			break;
+	}
+	const tag = namer.depthTag?.(e);
+	if (tag !== undefined) {
+		if (cells.vmm) cells.vmm = `[${tag}] ${cells.vmm}`;
+		else if (e.kind === 'exception.raised') cells.exception = `${cells.exception} [${tag}]`;
 	}
 	return cells;
 }
