@@ -60,7 +60,7 @@ export function nestedLayoutOf(sim: Simulation): NestedImage | undefined {
 export function buildNestedScenario(scenario: Scenario, options: BuildOptions = {}): Simulation {
 	if (scenario.vmm === 'none') return buildNestedNative(scenario, options);
 	if (scenario.vmm === 'pv') {
-		throw new ScenarioError(`${scenario.file || 'the scenario'}: keys "nested" and "vmm": mini-vmm has no para-virtualized build; use "trap" or "bt" (--vmm)`);
+		throw new ScenarioError(`${scenario.file || 'the scenario'}: keys "nested" and "vmm": mini-vmm has no para-virtualized build; use "trap", "bt" or "hvm" (--vmm)`);
 	}
 	// The guest of vmtop's VMM is the whole stack, booted exactly as on the bare machine.
 	const native = buildNestedNative(scenario, {engine: options.engine});
