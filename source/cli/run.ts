@@ -10,7 +10,8 @@ import {checkBareFlags, engineOption, withSimulationFlags} from '../scenario/ove
 import {defaultScenarioFile, loadScenario, scenarioFromFlags} from '../scenario/scenario.js';
 import type {Simulation} from '../sim/simulation.js';
 import {VmmSimulation} from '../vmm/vmm-simulation.js';
-import {formatVmmRunSummary, vmmRunSummary} from './run-summary.js';
+import {formatTransientRunSummary, formatVmmRunSummary, transientRunSummary, vmmRunSummary} from './run-summary.js';
+import {TransientSimulation} from '../vmm/transient.js';
 import {loadProfile} from './profile-flag.js';
 import {UsageError, atMost, parseCommand} from './args.js';
 import {SIMULATION_FLAGS} from './flags.js';
@@ -87,16 +88,18 @@ export async function runCommand(argv: string[]): Promise<number> {
 		onOutput: f.json ? (text) => void (output += text) : (text) => process.stdout.write(text),
 	});
 	const summary = summarize(sim.machine, elapsedMs, stop);
-	const processes = sim instanceof KernelSimulation ? sim.observer.processes() : undefined;
-	const vmmSummary = sim instanceof VmmSimulation ? vmmRunSummary(sim) : undefined;
+	// A transient VMM's run is the kernel's native run with intervals under the VMM: its OS level is the kernel's.
+	const kernel = sim instanceof TransientSimulation ? sim.native : sim instanceof KernelSimulation ? sim : undefined;
+	const processes = kernel?.observer.processes();
+	const vmmSummary = sim instanceof VmmSimulation ? vmmRunSummary(sim) : sim instanceof TransientSimulation ? transientRunSummary(sim) : undefined;
 	if (f.json) {
-		const os = sim instanceof KernelSimulation ? {processes, ...sim.observer.counts} : undefined;
+		const os = kernel ? {processes, ...kernel.observer.counts} : undefined;
 		const journeys = log ? {journeys: log.journeys} : {};
 		process.stdout.write(JSON.stringify({...label, ...summary, output, os, vmm: vmmSummary, ...journeys}) + '\n');
 	} else {
 		const lines = [formatSummary(summary)];
-		if (sim instanceof KernelSimulation) lines.push(formatOs(processes!, sim.observer.counts));
-		if (vmmSummary) lines.push(formatVmmRunSummary(vmmSummary));
+		if (kernel) lines.push(formatOs(processes!, kernel.observer.counts));
+		if (vmmSummary) lines.push('intervals' in vmmSummary ? formatTransientRunSummary(vmmSummary) : formatVmmRunSummary(vmmSummary));
 		process.stdout.write(`${sim.takeOutput()}\n${lines.join('\n')}\n`);
 	}
 	if (stop.reason !== 'poweroff') process.stderr.write(`vmtop: ${stop.message}\n`);
