@@ -7,6 +7,8 @@ import {GuestStepper, type LockstepReport, NativeStepper, lockstep} from '../vmm
 import {buildKernelSimulation} from './build.js';
 import type {Scenario} from './scenario.js';
 import {buildVmmScenario} from './vmm-scenario.js';
+import {buildTransientScenario} from './transient-scenario.js';
+import {transientLockstep} from '../vmm/transient-lockstep.js';
 
 /**
  * Scenario level: the native run of `native` (its `vmm` is ignored: it runs on the bare machine)
@@ -22,4 +24,16 @@ export function scenarioLockstep(native: Scenario, virtual: Scenario, options: {
 	const vsim = buildVmmScenario(virtual, {bus: vbus});
 	const right = new GuestStepper(vsim, vbus, options.guest ?? 0);
 	return lockstep(left, right, {limit: options.limit});
+}
+
+/**
+ * A scenario with a transient schedule (`"transient"`, docs/vmm.md) against its native run:
+ * does attaching and detaching there keep the kernel's run equivalent, and if not, why first.
+ */
+export function transientScenarioLockstep(scenario: Scenario, options: {limit?: number} = {}): LockstepReport {
+	const nbus = new EventBus();
+	const nsim = buildKernelSimulation({...scenario, transient: undefined}, {bus: nbus});
+	const tbus = new EventBus();
+	const tsim = buildTransientScenario(scenario, {bus: tbus});
+	return transientLockstep({sim: nsim, bus: nbus}, {sim: tsim, bus: tbus}, options);
 }

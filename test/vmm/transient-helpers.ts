@@ -11,10 +11,16 @@ import {EventBus} from '../../source/bus/event-bus.js';
 export const MEMORY = 1 << 20;
 
 /** hello, fault and hanoi on the sample kernel: ~30,000 instructions with timer ticks, system calls, a kill and switches. */
-let programs: Program[] | undefined;
-export function workload(): Program[] {
-	programs ??= assembleAll(['samples/os/kernel.s', 'samples/user/hello.s', 'samples/user/fault.s', 'samples/user/hanoi.s']);
-	return programs;
+export const MIXED = ['samples/user/hello.s', 'samples/user/fault.s', 'samples/user/hanoi.s'];
+/** echo and hello (samples/scenarios/echo.json): both yield, so the kernel idles in its IRQ-save section. */
+export const ECHO = ['samples/user/echo.s', 'samples/user/hello.s'];
+export const ECHO_INPUT = 'Hello, echo!\nq';
+
+const assembled = new Map<string, Program[]>();
+export function workload(users = MIXED): Program[] {
+	const key = users.join(' ');
+	if (!assembled.has(key)) assembled.set(key, assembleAll(['samples/os/kernel.s', ...users]));
+	return assembled.get(key)!;
 }
 
 export interface Outcome {
@@ -29,8 +35,8 @@ export interface Outcome {
 }
 
 /** Run the workload with a transient schedule (empty: natively, on the same larger machine). */
-export function runTransient(schedule: TransientStep[], options: {isa?: string; bus?: EventBus; input?: string} = {}): Outcome {
-	const [kernel, ...users] = workload();
+export function runTransient(schedule: TransientStep[], options: {isa?: string; bus?: EventBus; input?: string; users?: string[]} = {}): Outcome {
+	const [kernel, ...users] = workload(options.users);
 	const profile = builtinProfiles[options.isa ?? 'classic']!;
 	const native = kernelSimulation({kernel: kernel!, programs: users, memory: MEMORY, reserve: VMM_MEMORY, profile, bus: options.bus, input: options.input});
 	const sim = new TransientSimulation(native, MEMORY, schedule);
