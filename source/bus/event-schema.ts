@@ -81,7 +81,7 @@ export const eventFields = {
 	'vmm.hypercall': {number: int, name: text},
 	'vmm.resume': {pc: address, cost: count},
 	'vmm.worldswitch': {from: int, to: int},
-	'vmm.attach': {technique: text, type: oneOf([1, 2] as const), pc: address, cost: count},
+	'vmm.attach': {technique: text, hosted: flag, pc: address, cost: count},
 	'vmm.detach': {technique: text, pc: address, cost: count, entries: count},
 	'host.enter': {reason: text},
 	'host.exit': {cost: count},

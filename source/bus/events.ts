@@ -115,8 +115,8 @@ export interface EventMap {
 	'vmm.hypercall': Base & {number: number; name: string};
 	'vmm.resume': Base & {pc: number; cost: number};
 	'vmm.worldswitch': Base & {from: number; to: number};
-	/** A transient VMM slid in under the running kernel (source/vmm/transient.ts); `cost`: state capture and partition setup. */
-	'vmm.attach': Base & {technique: string; type: 1 | 2; pc: number; cost: number};
+	/** A transient VMM slid in under the running kernel (source/vmm/transient.ts); `hosted`: Type II; `cost`: state capture and partition setup. */
+	'vmm.attach': Base & {technique: string; hosted: boolean; pc: number; cost: number};
 	/** It slid out: the virtual CPU's state is the real CPU's again; `entries`: VMM entries while attached. */
 	'vmm.detach': Base & {technique: string; pc: number; cost: number; entries: number};
 	'host.enter': Base & {reason: string};

@@ -219,7 +219,7 @@ export class TransientSimulation implements Simulation {
 		};
 		this.attachments.push(a);
 		if (this.bus.wanted['vmm.attach']) {
-			this.bus.emit({kind: 'vmm.attach', technique, type, cost: a.attachCost, pc: m.pc >>> 0, cycle: m.cycles, instret: v.instret, guest: 0});
+			this.bus.emit({kind: 'vmm.attach', technique, hosted: type === 2, cost: a.attachCost, pc: m.pc >>> 0, cycle: m.cycles, instret: v.instret, guest: 0});
 		}
 		return true;
 	}

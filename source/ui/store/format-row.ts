@@ -131,6 +131,12 @@ export function formatRow(e: VmEvent, phys: number, namer: Namer): RowCells {
 		case 'vmm.worldswitch':
 			cells.vmm = `world switch g${e.from} → g${e.to}`;
 			break;
+		case 'vmm.attach':
+			cells.vmm = `attach ${e.technique} (Type ${e.hosted ? 'II' : 'I'}) under the running kernel (${e.cost} cycles)`;
+			break;
+		case 'vmm.detach':
+			cells.vmm = `detach ${e.technique}: the kernel runs natively again (${e.cost} cycles, ${e.entries} entries)`;
+			break;
 		case 'host.enter':
 			cells.host = `enter: ${e.reason}`;
 			break;
