@@ -29,8 +29,8 @@ export function buildSimulation(scenario: Scenario, options: BuildOptions = {}):
 	if (tooBig) throw new ScenarioError(`${scenario.file || 'the scenario'}: ${tooBig}`);
 	// The VMM level plugs in here: vmm ≠ none → source/vmm/ (its guests, booted as below, under the monitor).
 	if (scenario.vmm !== 'none') return buildVmmScenario(scenario, options);
-	// A transient VMM attaches under the native run and detaches again (docs/vmm.md).
-	if (scenario.transient?.length) return buildTransientScenario(scenario, options);
+	// A transient VMM attaches under the native run and detaches again (docs/vmm.md); `[]`: only when asked live.
+	if (scenario.transient) return buildTransientScenario(scenario, options);
 	return buildKernelSimulation(scenario, options);
 }
 

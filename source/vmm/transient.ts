@@ -49,6 +49,21 @@ export interface Attachment {
 	detachCost: number;
 }
 
+/** What the virtualized intervals cost, over those intervals only (issue 18: stats). */
+export interface TransientStats {
+	intervals: number;
+	/** Guest instructions while attached, and how many of them went through the VMM. */
+	instructions: number;
+	emulated: number;
+	entries: number;
+	/** Real cycles while attached (their attach and detach included). */
+	cycles: number;
+	/** Of those, the attaches and detaches themselves. */
+	overhead: number;
+	/** Efficiency over the intervals: the share of guest instructions that ran directly. */
+	direct: number;
+}
+
 /** Cycles the VMM spends on one attach or detach (docs/v32.md §8.4). */
 export const ATTACH_COST = {capture: 40, partition: 60, restore: 40} as const;
 
@@ -62,12 +77,16 @@ export class TransientSimulation implements Simulation {
 	private taken = 0;
 	private next = 0;
 
+	/** The schedule, with the steps asked for live (`A` in the dashboard) put in at the point they were asked. */
+	private readonly steps: TransientStep[];
+
 	constructor(
 		readonly native: KernelSimulation,
 		/** What the kernel is told it has (boot info); the real machine has VMM_MEMORY more. */
 		readonly guestMemory: number,
-		readonly schedule: readonly TransientStep[] = [],
+		schedule: readonly TransientStep[] = [],
 	) {
+		this.steps = [...schedule];
 		if (native.machine.memorySize < guestMemory + VMM_MEMORY) {
 			throw new RangeError(`a transient VMM needs ${VMM_MEMORY} bytes of real memory above the kernel's ${guestMemory}`);
 		}
@@ -84,8 +103,31 @@ export class TransientSimulation implements Simulation {
 		const a = this.attached;
 		return a ? {...d, vmm: a.technique, type: a.type} : d;
 	}
+	/** The scenario with the steps taken so far (a live `A` included), so a rerun attaches where this run did. */
 	get spec(): unknown {
-		return this.native.spec;
+		const spec = this.native.spec;
+		const done = this.steps.slice(0, this.next);
+		return typeof spec === 'object' && spec !== null && done.length > 0 ? {...spec, transient: done} : spec;
+	}
+
+	/** The schedule: its steps taken and to come. */
+	get schedule(): readonly TransientStep[] {
+		return this.steps;
+	}
+
+	/**
+	 * Attach (or, while attached, detach) at the next instruction boundary at which the CPU runs
+	 * (the dashboard's `A`). Returns what will happen.
+	 */
+	toggle(technique: TransientTechnique = this.attachments.at(-1)?.technique ?? 'trap', type: 1 | 2 = 1): 'attach' | 'detach' {
+		const attached = this.monitor !== null;
+		// A step not yet taken that this press undoes or repeats goes; the press is the last word.
+		this.steps.splice(this.next);
+		const step: TransientStep = attached ? {at: this.instret, detach: true} : {at: this.instret, attach: technique, ...(type === 2 ? {type} : {})};
+		this.steps.push(step);
+		// Between two runs the CPU is at an instruction boundary: now, unless it waits in `hlt`.
+		if (!this.stopped && this.apply(step)) this.next++;
+		return attached ? 'detach' : 'attach';
 	}
 	get stopped(): StopInfo | null {
 		return this.machine.stopped;
@@ -119,7 +161,7 @@ export class TransientSimulation implements Simulation {
 		const start = this.instret;
 		const end = start + budget;
 		while (!this.stopped && this.instret < end) {
-			const step = this.schedule[this.next];
+			const step = this.steps[this.next];
 			if (step && this.instret >= step.at) {
 				if (this.apply(step)) this.next++;
 				else if (this.step(1) === 0) break;
@@ -287,6 +329,24 @@ export class TransientSimulation implements Simulation {
 				guest: -1,
 			});
 		}
+	}
+
+	/** The intervals so far, the one in progress counted up to now. */
+	stats(): TransientStats {
+		const m = this.machine;
+		const live = this.attached;
+		let instructions = 0;
+		let emulated = 0;
+		let cycles = 0;
+		let overhead = 0;
+		for (const a of this.attachments) {
+			const now = a === live;
+			instructions += (now ? this.instret : a.detachAt!) - a.attachAt;
+			emulated += now ? this.guest!.vcpu.emulated : a.emulated;
+			cycles += (now ? m.cycles : a.detachCycle!) - a.attachCycle;
+			overhead += a.attachCost + a.detachCost;
+		}
+		return {intervals: this.attachments.length, instructions, emulated, entries: this.entries, cycles, overhead, direct: instructions > 0 ? 1 - emulated / instructions : 1};
 	}
 
 	private freshOutput(g: Guest): string {
