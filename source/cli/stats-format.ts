@@ -5,6 +5,7 @@
  * of the techniques. Pure
  * functions of the run's data, so the output is deterministic.
  */
+import {formatTransient} from './stats-transient.js';
 import type {ExitRow} from '../stats/exit-stats.js';
 import type {PgReport} from '../vmm/properties.js';
 import type {StatsRun} from './stats-run.js';
@@ -30,7 +31,7 @@ function table(title: string, rows: ExitRow[]): string[] {
 }
 
 export function describeRun(run: StatsRun): string {
-	const vmm = run.technique === 'none' ? 'no VMM (the reference)' : `vmm ${run.technique} (Type ${run.type === 1 ? 'I' : 'II'})`;
+	const vmm = run.transient ? 'no VMM but a transient one' : run.technique === 'none' ? 'no VMM (the reference)' : `vmm ${run.technique} (Type ${run.type === 1 ? 'I' : 'II'})`;
 	return `${run.scenario} — ${run.isa}, ${vmm}, ${run.guests} guest${run.guests > 1 ? 's' : ''}`;
 }
 
@@ -46,7 +47,9 @@ export function formatStats(run: StatsRun): string {
 		for (const n of run.family ?? []) lines.push('', ...formatFamilyNote(n));
 		lines.push('');
 	}
-	lines.push(...formatProperties(run.properties));
+	// A transient run is judged over its virtualized intervals, not as the reference.
+	if (run.transient) lines.push(...formatTransient(run.transient));
+	else lines.push(...formatProperties(run.properties));
 	return lines.join('\n');
 }
 

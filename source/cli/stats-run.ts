@@ -13,6 +13,7 @@ import {type ExitRow, ExitStats} from '../stats/exit-stats.js';
 import {type PgReport, measureProperties, referenceReport} from '../vmm/properties.js';
 import {buildVmmScenario} from '../scenario/vmm-scenario.js';
 import {type FamilyNote, familyNote} from '../vmm/family.js';
+import {type TransientStatsBlock, transientStats} from './stats-transient.js';
 
 export interface StatsRun {
 	scenario: string;
@@ -35,6 +36,8 @@ export interface StatsRun {
 	family?: FamilyNote[];
 	/** Console output (per guest tagged when there are several). */
 	output: string;
+	/** A transient VMM's intervals, judged over those intervals only (stats-transient.ts). */
+	transient?: TransientStatsBlock;
 }
 
 export const DEFAULT_MAX_INSTRUCTIONS = 50_000_000;
@@ -44,6 +47,20 @@ export function statsRun(scenario: Scenario, maxInstructions = scenario.maxInstr
 	const bus = new EventBus();
 	let output = '';
 	const onOutput = (t: string) => (output += t);
+	if (scenario.vmm === 'none' && scenario.transient?.length) {
+		const {sim, stop, output: out, block} = transientStats(scenario, maxInstructions, engine);
+		return {
+			...head(scenario, sim.machine.profile.name, 1),
+			stop,
+			instructions: sim.instret,
+			cycles: sim.machine.cycles,
+			exits: [],
+			exitsByGuest: [],
+			properties: referenceReport(sim.native),
+			output: out,
+			transient: block,
+		};
+	}
 	if (scenario.vmm === 'none') {
 		const sim = buildKernelSimulation(scenario, {bus, ...(engine ? {engine} : {})});
 		const {stop} = runHeadless(sim, {maxInstructions, onOutput});

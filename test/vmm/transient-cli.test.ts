@@ -84,3 +84,21 @@ test('the scenario key "transient" is checked: steps, order, and a native run', 
 	expect(() => parse({transient: [{at: 5, detach: true}]})).toThrow(/key "transient": step 1 \(at 5\): expected an attach/);
 	expect(() => parse({vmm: 'bt', transient: [{at: 5, attach: 'trap'}]})).toThrow(/a transient VMM attaches under a native run; expected "vmm" none, got "bt"/);
 });
+
+test('vmtop stats judges a transient run over its virtualized intervals only', async () => {
+	const {statsCommand} = await import('../../source/cli/stats.js');
+	let out = '';
+	captureOutput({stdout: (text) => (out += text), stderr: () => {}});
+	expect(await statsCommand(['--json', '--attach-at', '100000:trap', '--detach-at', '200000'])).toBe(0);
+	vi.restoreAllMocks();
+	const t = JSON.parse(out).transient;
+	expect(t).toMatchObject({intervals: 1, instructions: 100000, equivalent: true, spans: [{technique: 'trap', type: 1, from: 100000, to: 200000}]});
+	// The shares add up: direct + through the VMM = the interval's guest instructions.
+	expect(t.direct).toBeCloseTo(1 - t.emulated / t.instructions, 12);
+	expect(t.entries).toBe(t.exits.reduce((s: number, r: {count: number}) => s + r.count, 0));
+	expect(t.overhead).toBe(140);
+	// The native run did the same 100,000 instructions in fewer cycles than the attached interval.
+	expect(t.nativeCycles).toBeGreaterThanOrEqual(100000);
+	expect(t.effectiveness).toBeCloseTo(t.nativeCycles / t.cycles, 12);
+	expect(t.effectiveness).toBeLessThan(1);
+});
