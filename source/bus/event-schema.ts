@@ -82,6 +82,8 @@ export const eventFields = {
 	'vmm.resume': {pc: address, cost: count},
 	'vmm.worldswitch': {from: int, to: int},
 	'vmm.interpret': {pc: address, count, cost: count},
+	'vmm.attach': {technique: text, hosted: flag, pc: address, cost: count},
+	'vmm.detach': {technique: text, pc: address, cost: count, entries: count},
 	'host.enter': {reason: text},
 	'host.exit': {cost: count},
 	'journey.end': {

@@ -117,6 +117,10 @@ export interface EventMap {
 	'vmm.worldswitch': Base & {from: number; to: number};
 	/** Hybrid VMM: `count` guest-kernel instructions interpreted from `pc` on, costing `cost` cycles (docs/v32.md §8.1). */
 	'vmm.interpret': Base & {pc: number; count: number; cost: number};
+	/** A transient VMM slid in under the running kernel (source/vmm/transient.ts); `hosted`: Type II; `cost`: state capture and partition setup. */
+	'vmm.attach': Base & {technique: string; hosted: boolean; pc: number; cost: number};
+	/** It slid out: the virtual CPU's state is the real CPU's again; `entries`: VMM entries while attached. */
+	'vmm.detach': Base & {technique: string; pc: number; cost: number; entries: number};
 	'host.enter': Base & {reason: string};
 	'host.exit': Base & {cost: number};
 
@@ -171,6 +175,8 @@ export const eventKinds: EventKind[] = [
 	'vmm.resume',
 	'vmm.worldswitch',
 	'vmm.interpret',
+	'vmm.attach',
+	'vmm.detach',
 	'host.enter',
 	'host.exit',
 	'journey.end',

@@ -3,6 +3,7 @@
  * `vmtop run` does not pay for loading React and Ink.
  */
 import {readFileSync} from 'node:fs';
+import {transientTechniques} from '../sim/simulation.js';
 
 export const version: string = (
 	JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string}
@@ -29,6 +30,7 @@ Commands
 Flags of every command that builds a simulation (the dashboard, run, stats, record)
   --vmm none|trap|bt|pv|hvm  --vms N (1..16; more than one needs a VMM)  --type 1|2
   --isa classic|pentium|FILE.json  --input TEXT  --max-instructions N  --engine interp|jit
+  --attach-at N[:${transientTechniques.join('|')}]  --detach-at M (a transient VMM under the native run; docs/vmm.md)
 Dashboard: --speed N|max  --paused  --headless.  Every command: --no-color (NO_COLOR is honoured)
 
 Run 'vmtop COMMAND --help' for a command's arguments and flags ('vmtop dashboard --help' for the dashboard's).

@@ -7,7 +7,7 @@
  * generated from this table, so it cannot drift from what is accepted.
  */
 import {MAX_GUESTS, MAX_MEMORY, MIN_MEMORY} from '../scenario/scenario.js';
-import {engines, vmmTechniques} from '../sim/simulation.js';
+import {type TransientTechnique, engines, transientTechniques, vmmTechniques} from '../sim/simulation.js';
 import {details, DEFAULT_SAMPLE_EVERY} from '../trace/format.js';
 import {TECHNIQUES} from '../pvm/technique-names.js';
 import {DEFAULT_MAX_DISPATCHES} from '../pvm/runtime.js';
@@ -121,8 +121,26 @@ function define(raw: string, flag: string): Define {
 	return {name, value: n, given: true};
 }
 
+/** `--attach-at N[:TECHNIQUE]`: a transient VMM attaches at guest instruction N (default technique trap). */
+export interface AttachPoint {
+	at: number;
+	technique: TransientTechnique;
+}
+
+function attachPoint(raw: string, flag: string): AttachPoint {
+	const [count, technique, ...rest] = raw.split(':');
+	const expected = `N[:${transientTechniques.join('|')}], N a whole number ≥ 0`;
+	if (rest.length > 0 || count === undefined) throw new UsageError(`${flag} expects ${expected}, got ${shown(raw)}`);
+	if (technique !== undefined && !(transientTechniques as readonly string[]).includes(technique)) {
+		throw new UsageError(`${flag} expects ${expected}; the technique must be one of ${transientTechniques.join(', ')} (pv needs the kernel's consent), got ${shown(technique)}`);
+	}
+	const n = /^\d+(e\d+)?$/i.test(count) ? Number(count) : Number.NaN;
+	if (!Number.isSafeInteger(n)) throw new UsageError(`${flag} expects ${expected}, got ${shown(raw)}`);
+	return {at: n, technique: (technique ?? transientTechniques[0]!) as TransientTechnique};
+}
+
 /** The flags every command that builds a simulation takes (run, stats, record, the dashboard). */
-export const SIMULATION_FLAGS = ['vmm', 'vms', 'type', 'isa', 'input', 'maxInstructions', 'engine'] as const;
+export const SIMULATION_FLAGS = ['vmm', 'vms', 'type', 'isa', 'input', 'maxInstructions', 'engine', 'attachAt', 'detachAt'] as const;
 
 
 export const FLAGS = {
@@ -133,6 +151,12 @@ export const FLAGS = {
 	isa: value('classic|pentium|FILE.json', "ISA profile (default classic; replaces a scenario's)", isa),
 	input: value('TEXT', "console input available from reset (replaces the scenario's)", (raw) => raw),
 	maxInstructions: value('N', "stop after N instructions, N ≥ 1 (replaces the scenario's limit)", wholeNumber(1)),
+	attachAt: list(
+		`N[:${transientTechniques.join('|')}]`,
+		'a transient VMM attaches under the native run at guest instruction N (default technique trap; --type 2: hosted); repeatable',
+		attachPoint,
+	),
+	detachAt: list('M', 'the transient VMM detaches at guest instruction M; repeatable, after each --attach-at', wholeNumber(0)),
 	engine: value('interp|jit', 'how the CPU executes: the interpreter or the translating engine', choice(engines)),
 	user: list('FILE.s', 'a user program on the sample kernel (or --kernel); repeat for more', file('a FILE.s')),
 	kernel: value('FILE.s', "the kernel (replaces the scenario's)", file('a FILE.s')),

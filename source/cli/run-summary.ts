@@ -1,6 +1,7 @@
 /** What `vmtop run --headless` adds to its summary for a run under the VMM: the guests and the VMM's entries. */
 import {TYPE_II_MODEL} from './stats-format.js';
 import type {VmmSimulation} from '../vmm/vmm-simulation.js';
+import type {TransientSimulation} from '../vmm/transient.js';
 
 export interface VmmRunSummary {
 	technique: string;
@@ -44,6 +45,43 @@ export function formatVmmRunSummary(s: VmmRunSummary): string {
 	if (s.type === 2) lines.push(`              ${TYPE_II_MODEL}`);
 	for (const g of s.guests) {
 		lines.push(`guest ${g.index}:      ${g.name}: ${g.stop}; ${g.instructions} guest instructions, ${g.emulated} through the VMM, ${g.entries} entries`);
+	}
+	return lines.join('\n');
+}
+
+/** A transient VMM's part of the summary: its intervals, and its entries while attached (docs/vmm.md). */
+export interface TransientRunSummary {
+	/** VMM entries over every attached interval. */
+	entries: number;
+	intervals: Array<{technique: string; type: 1 | 2; attachAt: number; detachAt: number | null; entries: number; emulated: number; attachCost: number; detachCost: number}>;
+}
+
+export function transientRunSummary(sim: TransientSimulation): TransientRunSummary {
+	sim.monitor?.scheduler.settle();
+	return {
+		entries: sim.entries,
+		intervals: sim.attachments.map((a) => {
+			const live = a.detachAt === undefined && sim.monitor;
+			return {
+				technique: a.technique,
+				type: a.type,
+				attachAt: a.attachAt,
+				detachAt: a.detachAt ?? null,
+				entries: live ? sim.monitor!.entries : a.entries,
+				emulated: live ? sim.guest!.vcpu.emulated : a.emulated,
+				attachCost: a.attachCost,
+				detachCost: a.detachCost,
+			};
+		}),
+	};
+}
+
+export function formatTransientRunSummary(s: TransientRunSummary): string {
+	if (s.intervals.length === 0) return 'vmm:          transient: never attached (the run ended before the attach point)';
+	const lines = [`vmm:          transient: ${s.intervals.length} interval${s.intervals.length === 1 ? '' : 's'}, ${s.entries} VMM entries while attached`];
+	for (const i of s.intervals) {
+		const end = i.detachAt === null ? 'still attached at the end' : `detached at ${i.detachAt} (${i.detachCost} cycles)`;
+		lines.push(`              ${i.technique} (Type ${i.type === 1 ? 'I' : 'II'}): attached at ${i.attachAt} (${i.attachCost} cycles), ${end}; ${i.entries} entries, ${i.emulated} instructions through the VMM`);
 	}
 	return lines.join('\n');
 }

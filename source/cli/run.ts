@@ -11,7 +11,8 @@ import {checkBareFlags, engineOption, withSimulationFlags} from '../scenario/ove
 import {defaultScenarioFile, loadScenario, scenarioFromFlags} from '../scenario/scenario.js';
 import type {Simulation} from '../sim/simulation.js';
 import {VmmSimulation} from '../vmm/vmm-simulation.js';
-import {formatVmmRunSummary, vmmRunSummary} from './run-summary.js';
+import {formatTransientRunSummary, formatVmmRunSummary, transientRunSummary, vmmRunSummary} from './run-summary.js';
+import {TransientSimulation} from '../vmm/transient.js';
 import {loadProfile} from './profile-flag.js';
 import {UsageError, atMost, parseCommand} from './args.js';
 import {SIMULATION_FLAGS} from './flags.js';
@@ -88,16 +89,18 @@ export async function runCommand(argv: string[]): Promise<number> {
 		onOutput: f.json ? (text) => void (output += text) : (text) => process.stdout.write(text),
 	});
 	const summary = summarize(sim.machine, elapsedMs, stop);
-	const processes = sim instanceof KernelSimulation ? sim.observer.processes() : undefined;
-	const vmmSummary = sim instanceof VmmSimulation ? vmmRunSummary(sim) : undefined;
+	// A transient VMM's run is the kernel's native run with intervals under the VMM: its OS level is the kernel's.
+	const kernel = sim instanceof TransientSimulation ? sim.native : sim instanceof KernelSimulation ? sim : undefined;
+	const processes = kernel?.observer.processes();
+	const vmmSummary = sim instanceof VmmSimulation ? vmmRunSummary(sim) : sim instanceof TransientSimulation ? transientRunSummary(sim) : undefined;
 	if (f.json) {
-		const os = sim instanceof KernelSimulation ? {processes, ...sim.observer.counts} : undefined;
+		const os = kernel ? {processes, ...kernel.observer.counts} : undefined;
 		const journeys = log ? {journeys: log.journeys} : {};
 		process.stdout.write(JSON.stringify({...label, ...summary, output, os, vmm: vmmSummary, ...journeys}) + '\n');
 	} else {
 		const lines = [formatSummary(summary)];
-		if (sim instanceof KernelSimulation) lines.push(formatOs(processes!, sim.observer.counts));
-		if (vmmSummary) lines.push(formatVmmRunSummary(vmmSummary));
+		if (kernel) lines.push(formatOs(processes!, kernel.observer.counts));
+		if (vmmSummary) lines.push('intervals' in vmmSummary ? formatTransientRunSummary(vmmSummary) : formatVmmRunSummary(vmmSummary));
 		// Issue 17 §2: a nested stack — the VMM levels and their exits (vmtop stats has the rest).
 		const nested = nestedReport(sim);
 		if (nested) lines.push(`nested:       ${nested.levels.map((l) => `level ${l.level} ${l.name} ${l.exits} exits`).join(', ')} → the kernel (${nested.syscalls} system calls)`);

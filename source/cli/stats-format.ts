@@ -5,6 +5,7 @@
  * of the techniques. Pure
  * functions of the run's data, so the output is deterministic.
  */
+import {formatTransient} from './stats-transient.js';
 import type {ExitRow} from '../stats/exit-stats.js';
 import type {PgReport} from '../vmm/properties.js';
 import type {StatsRun} from './stats-run.js';
@@ -37,7 +38,7 @@ function table(title: string, rows: ExitRow[]): string[] {
 }
 
 export function describeRun(run: StatsRun): string {
-	const vmm = run.technique === 'none' ? 'no VMM (the reference)' : `vmm ${run.technique} (Type ${run.type === 1 ? 'I' : 'II'})`;
+	const vmm = run.transient ? 'no VMM but a transient one' : run.technique === 'none' ? 'no VMM (the reference)' : `vmm ${run.technique} (Type ${run.type === 1 ? 'I' : 'II'})`;
 	return `${run.scenario} — ${run.isa}, ${vmm}, ${run.guests} guest${run.guests > 1 ? 's' : ''}`;
 }
 
@@ -53,7 +54,9 @@ export function formatStats(run: StatsRun): string {
 		for (const n of run.family ?? []) lines.push('', ...formatFamilyNote(n));
 		lines.push('');
 	}
-	lines.push(...formatProperties(run.properties));
+	// A transient run is judged over its virtualized intervals, not as the reference.
+	if (run.transient) lines.push(...formatTransient(run.transient));
+	else lines.push(...formatProperties(run.properties));
 	if (run.nested) {
 		lines.push('', ...formatNested(run.nested));
 		lines.push(`  the kernel's console output ${run.nested.nativeOutput ? 'equals' : 'differs from'} its native run's (the same kernel and processes on the bare machine), byte for byte`);

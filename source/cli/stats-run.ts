@@ -18,6 +18,7 @@ import {type Hazard, type NestedReport, firstHazard, nestedReport, syscallJourne
 import type {VmmSimulation} from '../vmm/vmm-simulation.js';
 import type {DivergencePoint} from '../vmm/lockstep.js';
 import {selfLockstep} from '../scenario/nested-lockstep.js';
+import {type TransientStatsBlock, transientStats} from './stats-transient.js';
 
 export interface StatsRun {
 	scenario: string;
@@ -42,6 +43,8 @@ export interface StatsRun {
 	output: string;
 	/** A nested run (scenario key `nested`): exits per level, and whether the kernel's output is the native one. */
 	nested?: NestedReport & {nativeOutput: boolean; hazard?: Hazard; first?: DivergencePoint};
+	/** A transient VMM's intervals, judged over those intervals only (stats-transient.ts). */
+	transient?: TransientStatsBlock;
 }
 
 export const DEFAULT_MAX_INSTRUCTIONS = 50_000_000;
@@ -51,6 +54,20 @@ export function statsRun(scenario: Scenario, maxInstructions = scenario.maxInstr
 	const bus = new EventBus();
 	let output = '';
 	const onOutput = (t: string) => (output += t);
+	if (scenario.vmm === 'none' && scenario.transient?.length) {
+		const {sim, stop, output: out, block} = transientStats(scenario, maxInstructions, engine);
+		return {
+			...head(scenario, sim.machine.profile.name, 1),
+			stop,
+			instructions: sim.instret,
+			cycles: sim.machine.cycles,
+			exits: [],
+			exitsByGuest: [],
+			properties: referenceReport(sim.native),
+			output: out,
+			transient: block,
+		};
+	}
 	if (scenario.vmm === 'none') {
 		const sim = scenario.nested?.length ? buildNestedScenario(scenario, {bus, ...(engine ? {engine} : {})}) : buildKernelSimulation(scenario, {bus, ...(engine ? {engine} : {})});
 		const {stop} = runHeadless(sim, {maxInstructions, onOutput});

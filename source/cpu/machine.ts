@@ -344,6 +344,16 @@ export class Machine {
 		return this.console.pending;
 	}
 
+	/** Unread console input, removed (a transient VMM takes it into a virtual console: no IRQ either way). */
+	drainInput(): number[] {
+		return this.console.drain();
+	}
+
+	/** Put unread console input back without raising IRQ 1 (a transient VMM detaching: it was signalled already). */
+	refillInput(bytes: readonly number[]): void {
+		this.console.push(Uint8Array.from(bytes));
+	}
+
 	/** Console output written since the last call. */
 	takeOutput(): string {
 		return this.console.take();

@@ -12,6 +12,7 @@ import {decodeBytes} from '../isa/encoding.js';
 import {disassembleInstruction} from '../isa/disassembler.js';
 import {CodeNames, instructionName} from '../sim/code-map.js';
 import type {GuestInfo, Simulation} from '../sim/simulation.js';
+import {TransientSimulation} from '../vmm/transient.js';
 import {CATCH_UP_MS, PacedDriver, type TurnPace} from './paced-driver.js';
 import {type DriverMode, type Scheduler, type SourceState, type Speed, defaultSpeed, showsInstructions} from './pacing.js';
 import {LiveRecorder} from './live-recorder.js';
@@ -201,6 +202,23 @@ export class LiveDriver extends PacedDriver implements DashboardSource {
 		this.credit = 0;
 		this.lastTurn = this.sched.now();
 		this.changed();
+	}
+
+	toggleTransient(): string {
+		const sim = this.sim;
+		if (!(sim instanceof TransientSimulation)) {
+			return sim.description.vmm === 'none'
+				? 'no kernel to attach a VMM under (a bare program)'
+				: `the VMM (${sim.description.vmm}) runs from the start: A attaches one under a native run (v to none)`;
+		}
+		if (sim.stopped) return 'the run has ended';
+		const what = sim.toggle();
+		this.changed();
+		const a = sim.attachments.at(-1);
+		if (what === 'attach') {
+			return sim.monitor && a ? `VMM attached (${a.technique}) at instruction ${a.attachAt}: ${a.attachCost} cycles` : 'the CPU waits in hlt: the VMM attaches when it runs';
+		}
+		return a?.detachAt !== undefined ? `VMM detached at instruction ${a.detachAt} after ${a.entries} entries: ${a.detachCost} cycles` : 'VMM detaching';
 	}
 
 	pushInput(text: string, guest: number): void {

@@ -67,6 +67,8 @@ export function buildRun(request: RunRequest): Run {
 		return {sim: make(), factory, isaProfiles, bare: true, ...(max === undefined ? {} : {maxInstructions: max})};
 	}
 	let scenario: Scenario = withSimulationFlags(loadScenario(request.file ?? defaultScenarioFile()), flags);
+	// Live and native: built ready for a transient VMM (`A`), the VMM's memory above the kernel's.
+	if (live && scenario.vmm === 'none' && !scenario.transient) scenario = {...scenario, transient: []};
 	if (!isaProfiles.includes(scenario.isa)) isaProfiles.push(scenario.isa);
 	const build = (s: Scenario): Simulation => withInstructionLimit(buildSimulation(s, options), s.maxInstructions);
 	const factory: SimulationFactory = (change: RestartChange) => {

@@ -128,6 +128,8 @@ export interface DashboardSource {
 	readonly speedBase?: number;
 	/** Live only: rebuild the run with another VMM technique or ISA profile. */
 	restart?(change: RestartChange): void;
+	/** Live only: attach a transient VMM under the running kernel, or detach it (`A`); says what happened. */
+	toggleTransient?(): string;
 	/** Live only: keyboard input for a guest's console. */
 	pushInput?(text: string, guest: number): void;
 	/** Live only: records the run to a trace file (`R`). */

@@ -115,7 +115,8 @@ export class OsObserver {
 	currentPid = 0;
 	readonly counts: OsCounts = {handlers: 0, syscalls: 0, switches: 0, returns: 0, kills: 0, exits: 0};
 	private readonly bus: EventBus;
-	private readonly guest: number;
+	/** Whose events it follows; a transient VMM (source/vmm/transient.ts) moves the kernel from -1 to guest 0 and back. */
+	guest: number;
 	private readonly readWord: (address: number) => number;
 	private readonly readRegister: (index: number) => number;
 	private readonly programs: readonly Program[];

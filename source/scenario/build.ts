@@ -13,6 +13,7 @@ import {type Scenario, ScenarioError} from './scenario.js';
 import {machineSizeProblem} from './scenario-schema.js';
 import {buildVmmScenario} from './vmm-scenario.js';
 import {buildNestedScenario} from './nested-scenario.js';
+import {buildTransientScenario} from './transient-scenario.js';
 
 // The builders this layer's callers knew here.
 export {type BareOptions, type BuildOptions, type KernelOptions, KernelSimulation, assembleAll, buildBareSimulation, kernelSimulation} from '../sim/kernel.js';
@@ -31,11 +32,13 @@ export function buildSimulation(scenario: Scenario, options: BuildOptions = {}):
 	if (scenario.nested?.length) return buildNestedScenario(scenario, options);
 	// The VMM level plugs in here: vmm ≠ none → source/vmm/ (its guests, booted as below, under the monitor).
 	if (scenario.vmm !== 'none') return buildVmmScenario(scenario, options);
+	// A transient VMM attaches under the native run and detaches again (docs/vmm.md); `[]`: only when asked live.
+	if (scenario.transient) return buildTransientScenario(scenario, options);
 	return buildKernelSimulation(scenario, options);
 }
 
 /** The scenario's kernel and its processes on the bare machine. */
-export function buildKernelSimulation(scenario: Scenario, options: BuildOptions = {}): KernelSimulation {
+export function buildKernelSimulation(scenario: Scenario, options: BuildOptions & {reserve?: number} = {}): KernelSimulation {
 	const guest = Array.isArray(scenario.vms) ? scenario.vms[0]! : undefined;
 	const profile = scenarioProfile(scenario);
 	const [kernel, ...programs] = assembleAll([guest?.kernel ?? scenario.kernel, ...(guest?.programs ?? scenario.programs)]);

@@ -9,6 +9,8 @@ import type {Scenario} from './scenario.js';
 import {buildVmmScenario} from './vmm-scenario.js';
 import {buildNestedNative, buildNestedScenario} from './nested-scenario.js';
 import type {VmmSimulation} from '../vmm/vmm-simulation.js';
+import {buildTransientScenario} from './transient-scenario.js';
+import {transientLockstep} from '../vmm/transient-lockstep.js';
 
 /**
  * Scenario level: the native run of `native` (its `vmm` is ignored: it runs on the bare machine)
@@ -37,4 +39,16 @@ function nestedLockstep(native: Scenario, virtual: Scenario, options: {limit?: n
 	const vbus = new EventBus();
 	const vsim = buildNestedScenario(virtual, {bus: vbus}) as VmmSimulation;
 	return lockstep(left, new GuestStepper(vsim, vbus, 0), {limit: options.limit});
+}
+
+/**
+ * A scenario with a transient schedule (`"transient"`, docs/vmm.md) against its native run:
+ * does attaching and detaching there keep the kernel's run equivalent, and if not, why first.
+ */
+export function transientScenarioLockstep(scenario: Scenario, options: {limit?: number} = {}): LockstepReport {
+	const nbus = new EventBus();
+	const nsim = buildKernelSimulation({...scenario, transient: undefined}, {bus: nbus});
+	const tbus = new EventBus();
+	const tsim = buildTransientScenario(scenario, {bus: tbus});
+	return transientLockstep({sim: nsim, bus: nbus}, {sim: tsim, bus: tbus}, options);
 }

@@ -13,7 +13,7 @@ import * as v from 'valibot';
 import {defaultCosts} from '../cpu/costs.js';
 import {integer, oneOf, strictRecord} from '../schema/explain.js';
 import {DEFAULT_MEMORY} from '../sim/kernel.js';
-import {vmmTechniques} from '../sim/simulation.js';
+import {transientTechniques, vmmTechniques} from '../sim/simulation.js';
 
 export {DEFAULT_MEMORY};
 export const MIN_MEMORY = 1 << 16;
@@ -74,6 +74,20 @@ const guestFile = v.strictObject(
 );
 const guestList = <T extends v.GenericSchema>(guest: T) => v.pipe(v.array(guest, listText), v.minLength(1, listText), v.maxLength(MAX_GUESTS, listText));
 
+const at = integer('a guest instruction count (an integer ≥ 0)', 0, Number.MAX_SAFE_INTEGER);
+const transientStepText = `a step like {"at": 120000, "attach": "${transientTechniques[0]}"} or {"at": 250000, "detach": true}`;
+/** A transient VMM's schedule (docs/vmm.md "Transient VMM"): attach and detach points, in order (checked in scenario.ts). */
+export const transientSchema = v.array(
+	v.union(
+		[
+			v.strictObject({at, attach: oneOf(transientTechniques), type: v.optional(type)}, transientStepText),
+			v.strictObject({at, detach: v.literal(true, 'true')}, transientStepText),
+		],
+		transientStepText,
+	),
+	'a list of attach and detach steps like [{"at": 120000, "attach": "trap"}, {"at": 250000, "detach": true}]',
+);
+
 /** A scenario file as written. Cross-key rules (input xor inputFile, type 2 needs a VMM, …) are checked in scenario.ts. */
 export const scenarioFileSchema = v.strictObject(
 	{
@@ -91,6 +105,7 @@ export const scenarioFileSchema = v.strictObject(
 		vms: v.optional(v.union([guestCount, guestList(guestFile)], listText)),
 		costs: v.optional(costsSchema),
 		nested: v.optional(nested),
+		transient: v.optional(transientSchema),
 	},
 	'the scenario: an object like {"programs": ["../user/hello.s"]}',
 );
@@ -114,6 +129,7 @@ export const scenarioSpecSchema = v.object(
 		vms: v.union([guestCount, guestList(guestSpec)], listText),
 		costs: costsSchema,
 		nested: v.optional(nested),
+		transient: v.optional(transientSchema),
 	},
 	'a scenario',
 );

@@ -14,7 +14,7 @@ import type {CostModel} from '../cpu/costs.js';
 import {type Issue, explain, formatPath, show} from '../schema/explain.js';
 import {JsonTextError, parseStrictJson} from '../schema/strict-json.js';
 import {DEFAULT_MEMORY, machineSizeProblem, scenarioFileSchema} from './scenario-schema.js';
-import type {VmmTechnique} from '../sim/simulation.js';
+import type {TransientStep, VmmTechnique} from '../sim/simulation.js';
 import {UserError} from '../user-error.js';
 
 /** One guest of a VMM scenario given as a list (`vms: [{…}, …]`). */
@@ -53,6 +53,27 @@ export interface Scenario {
 	costs: Partial<CostModel>;
 	/** VMM layers in V32 assembly under the kernel, outermost first (issue 17 §2; source/sim/nested.ts). */
 	nested?: string[];
+	/** A transient VMM's attach and detach points (docs/vmm.md "Transient VMM"); needs `vmm: "none"`. */
+	transient?: TransientStep[];
+}
+
+/**
+ * The rules of a transient schedule, or null when it keeps them: the run is
+ * native (`vmm` none, one guest), the points increase, and attach and detach
+ * alternate, starting with an attach. `where` names the key or flags.
+ */
+export function transientProblem(steps: readonly TransientStep[], vmm: VmmTechnique, where = 'key "transient"'): string | null {
+	if (steps.length === 0) return null;
+	if (vmm !== 'none') return `${where}: a transient VMM attaches under a native run; expected "vmm" none, got ${JSON.stringify(vmm)}`;
+	for (let i = 0; i < steps.length; i++) {
+		const step = steps[i]!;
+		const attach = 'attach' in step;
+		if (attach !== (i % 2 === 0)) {
+			return `${where}: step ${i + 1} (at ${step.at}): expected ${i % 2 === 0 ? 'an attach' : 'a detach'} (attach and detach alternate, starting with an attach)`;
+		}
+		if (i > 0 && step.at <= steps[i - 1]!.at) return `${where}: step ${i + 1} (at ${step.at}): expected a point after ${steps[i - 1]!.at} (the points increase)`;
+	}
+	return null;
 }
 
 export class ScenarioError extends UserError {
@@ -166,6 +187,11 @@ export function parseScenario(text: string, file: string, readFile: (p: string) 
 	if (top.nested !== undefined) {
 		if (guests !== 1) fail('vms', '1 when "nested" is given (a VMM layer in V32 hosts one guest)', vmsValue);
 		scenario.nested = top.nested.map(resolve);
+	}
+	if (top.transient !== undefined && top.transient.length > 0) {
+		const problem = transientProblem(top.transient, vmm);
+		if (problem) throw new ScenarioError(`${file}: ${problem}`);
+		scenario.transient = top.transient;
 	}
 	return scenario;
 }

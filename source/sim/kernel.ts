@@ -42,6 +42,8 @@ export interface KernelOptions extends BuildOptions {
 	costs?: Partial<CostModel>;
 	/** What rebuilds this run (the scenario). */
 	spec?: unknown;
+	/** Real memory above `memory` the kernel is not told of (boot info says `memory`): a transient VMM's (docs/v32.md §8.4). */
+	reserve?: number;
 }
 
 /**
@@ -55,7 +57,7 @@ export function kernelSimulation(options: KernelOptions): KernelSimulation {
 	const boot = buildImage(options.kernel, options.programs, memory);
 	const bus = options.bus ?? new EventBus();
 	const costs: CostModel = {...defaultCosts, ...options.costs};
-	const machine = new Machine({memorySize: memory, profile, costs, input: options.input, inputOpen: options.live ?? false, bus, engine: options.engine});
+	const machine = new Machine({memorySize: memory + (options.reserve ?? 0), profile, costs, input: options.input, inputOpen: options.live ?? false, bus, engine: options.engine});
 	machine.load(boot.image);
 	machine.pc = boot.entry;
 	const observer = new OsObserver({

@@ -14,6 +14,7 @@
  *   vmm        vmm.intercept … vmm.resume, `args.reason` the exit reason
  *   host       host.enter … host.exit
  *   cpu        hlt waiting … woke
+ *   virtualized a transient VMM's interval, on the real machine: vmm.attach … vmm.detach
  * Raised exceptions, deliveries, returns, interrupts, emulations, reflections,
  * hypercalls, the hybrid VMM's interpretation and the stop are instant events (`ph: "i"`). Version 1 traces have
  * no journeys: their system calls are instants. Time: 1 cycle = 1 ns (exit-stats.ts),
@@ -29,7 +30,7 @@ import {TraceSymbols} from './symbols.js';
 
 type Json = Record<string, unknown>;
 
-const tids = {cpu: 1, exception: 2, os: 3, processes: 4, vmm: 5, host: 6, journeys: 7} as const;
+const tids = {cpu: 1, exception: 2, os: 3, processes: 4, vmm: 5, host: 6, journeys: 7, virtualized: 8} as const;
 type Track = keyof typeof tids;
 
 interface Open {
@@ -164,6 +165,17 @@ export class ChromeExporter {
 			case 'vmm.interpret':
 				// The hybrid VMM interpreted guest-kernel instructions up to here (their cycles in args).
 				return this.instant(pid, 'vmm', at, `interpret ${e.count} kernel instructions`, {pc: hex(e.pc), count: e.count, cost: e.cost});
+			case 'vmm.attach':
+				// A transient VMM's interval: on the real machine's process, whatever the guest stamp says.
+				return this.open(this.pidOf(-1), 'virtualized', at, `VMM attached: ${e.technique} (Type ${e.hosted ? 'II' : 'I'})`, {
+					technique: e.technique,
+					hosted: e.hosted,
+					attachCost: e.cost,
+					pc: hex(e.pc),
+				});
+			case 'vmm.detach':
+				this.close(this.pidOf(-1), 'virtualized', at, {detachCost: e.cost, entries: e.entries, detachPc: hex(e.pc)});
+				return;
 			case 'host.enter':
 				if (marks) marks.host = {enter: at};
 				return this.open(pid, 'host', at, `host: ${e.reason}`, {reason: e.reason});

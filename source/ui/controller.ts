@@ -142,6 +142,8 @@ export class Controller {
 				return this.restart(command);
 			case 'record':
 				return toggleRecording(store);
+			case 'transient':
+				return act.flash(store, source.toggleTransient ? source.toggleTransient() : 'attaching a VMM needs a live run (not a replay)');
 			case 'scrollUp':
 				return act.scroll(store, -1);
 			case 'scrollDown':

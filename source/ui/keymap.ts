@@ -17,6 +17,7 @@ export type CommandName =
 	| 'switchVmm'
 	| 'switchIsa'
 	| 'record'
+	| 'transient'
 	| 'scrollUp'
 	| 'scrollDown'
 	| 'pageUp'
@@ -59,6 +60,7 @@ export const keymap: readonly Binding[] = [
 	{command: 'slower', keys: ['-', '_'], label: '-', help: 'slower', group: 'Run'},
 	{command: 'switchVmm', keys: ['v'], label: 'v', help: 'next VMM technique (restarts the run)', group: 'Run'},
 	{command: 'switchIsa', keys: ['i'], label: 'i', help: 'next ISA profile (restarts the run)', group: 'Run'},
+	{command: 'transient', keys: ['A'], label: 'A', help: 'attach a VMM under the running kernel / detach it (transient VMM)', group: 'Run', liveOnly: true},
 	{command: 'record', keys: ['R'], label: 'R', help: 'record: start/stop recording a trace', group: 'Run', liveOnly: true},
 	{command: 'scrollUp', keys: ['up', 'k'], label: '↑ k', help: 'select an older row', group: 'History'},
 	{command: 'scrollDown', keys: ['down', 'j'], label: '↓ j', help: 'select a newer row', group: 'History'},

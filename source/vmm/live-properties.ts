@@ -9,6 +9,7 @@
 import type {Simulation} from '../sim/simulation.js';
 import {type NativeOutcome, runReference} from './equivalence.js';
 import {type PgReport, measureProperties} from './properties.js';
+import {TransientSimulation} from './transient.js';
 import {VmmSimulation} from './vmm-simulation.js';
 
 export interface PropertyLine {
@@ -39,6 +40,7 @@ export function tooEarly(instructions: number): string {
 
 /** Property lines for a run under the VMM; undefined for a run without one. */
 export function liveProperties(sim: Simulation): PropertyLine[] | undefined {
+	if (sim instanceof TransientSimulation) return transientLines(sim);
 	if (!(sim instanceof VmmSimulation)) return undefined;
 	const cache = caches.get(sim) ?? {};
 	caches.set(sim, cache);
@@ -144,4 +146,20 @@ function finalLines(p: PgReport): PropertyLine[] {
 	}
 	if (p.interpretation) lines.push({label: 'interpretation', value: interpretationText(p.interpretation.instructions, p.interpretation.cycles)});
 	return lines;
+}
+
+/** A transient VMM (`A`): whether it is attached, and what its intervals cost, over those intervals only. */
+function transientLines(sim: TransientSimulation): PropertyLine[] | undefined {
+	const t = sim.stats();
+	if (t.intervals === 0) return undefined;
+	const a = sim.attached;
+	const n = (x: number) => x.toLocaleString('en-US');
+	return [
+		{label: 'transient VMM', value: a ? `attached (${a.technique}) since instruction ${n(a.attachAt)}; A detaches` : `detached; ${t.intervals} interval${t.intervals === 1 ? '' : 's'} so far; A attaches`},
+		t.instructions < JUDGE_AFTER_INSTRUCTIONS
+			? {label: 'efficiency', value: tooEarly(t.instructions)}
+			: {label: 'efficiency', value: `${(t.direct * 100).toFixed(2)}% of ${n(t.instructions)} instructions ran directly while attached`},
+		{label: 'VMM entries', value: `${n(t.entries)} while attached`},
+		{label: 'attach/detach', value: `${n(t.overhead)} of ${n(t.cycles)} cycles while attached (state capture, partition setup, restore)`},
+	];
 }

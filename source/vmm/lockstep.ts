@@ -198,7 +198,7 @@ function byteText(s: Snapshot): string {
 }
 
 /** Names code by guest-physical address: the kernel image or a process's program. */
-class Places {
+export class Places {
 	private readonly areas: Array<CodeArea & {names: Symbolizer}>;
 	constructor(map: readonly CodeArea[], tables: Record<string, Record<string, number>>) {
 		this.areas = map.map((a) => ({...a, names: new Symbolizer(new Map(Object.entries(tables[a.symbols] ?? {})))}));
@@ -212,7 +212,7 @@ class Places {
 }
 
 /** Shared by both adapters: snapshot on every `instruction` event, note the word the instruction will store. */
-abstract class EventStepper implements Stepper {
+export abstract class EventStepper implements Stepper {
 	readonly queue: Snapshot[] = [];
 	private pending = -1;
 	protected count = 0;

@@ -51,6 +51,8 @@ export interface MonitorOptions {
 	type: 1 | 2;
 	/** Guest instructions per time slice when several guests share the CPU. */
 	slice?: number;
+	/** Attached under a running kernel (transient.ts): the real machine stops as the guest stopped. */
+	transient?: boolean;
 	/** Names guest code for events: `(guest, supervisor, pc) → 'sys_write+0x8'`. */
 	symbolize?: (guest: number, supervisor: boolean, pc: number) => string;
 }

@@ -201,6 +201,11 @@ export class GuestScheduler {
 			m.halted = true;
 			return;
 		}
+		// A transient VMM is invisible: the real machine stops as the kernel stopped it (transient.ts).
+		if (this.vm.options.transient) {
+			const s = gs[0]!.vcpu.stopped!;
+			return m.stop(s.reason, s.code, s.message);
+		}
 		// The real machine's stop says so: not the guest's power-off a second time.
 		const bad = gs.find((g) => g.vcpu.stopped!.reason !== 'poweroff' || g.vcpu.stopped!.code !== 0);
 		if (!bad) return m.stop('poweroff', 0, gs.length === 1 ? 'the only guest powered off with code 0' : `all ${gs.length} guests powered off with code 0`);

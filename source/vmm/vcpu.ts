@@ -126,6 +126,11 @@ export class VCpu {
 		}
 	}
 
+	/** The sp of the virtual mode not running (a transient VMM detaching hands it to the real CPU's banked sp). */
+	get otherSp(): number {
+		return this.supervisor ? this.userSp : this.banked;
+	}
+
 	/** Set the banked sp directly (boot: from the loader's machine state). */
 	setBanked(value: number): void {
 		if (this.supervisor) this.userSp = value;

@@ -66,38 +66,9 @@ export class VmmSimulation implements Simulation {
 	run(budget: number): number {
 		if (this.machine.stopped) return 0;
 		if (this.monitor.scheduler.waiting && !this.monitor.scheduler.wake()) return 0;
-		const ran = this.monitor.interpreter ? this.runHybrid(budget) : this.machine.run(budget);
+		const ran = this.monitor.interpreter ? runHybrid(this.machine, this.monitor, budget) : this.machine.run(budget);
 		this.monitor.scheduler.settle();
 		return ran;
-	}
-
-	/**
-	 * hvm: the guest's virtual supervisor mode is interpreted, its virtual user mode runs on the
-	 * real CPU — which returns to here (`returnToHost`) as soon as an exit leaves the guest in
-	 * virtual supervisor mode. Both count on the real `instret`.
-	 */
-	private runHybrid(budget: number): number {
-		const m = this.machine;
-		const vm = this.monitor;
-		const start = m.instret;
-		let idle = 0;
-		while (!m.stopped && m.instret - start < budget && !vm.scheduler.waiting) {
-			const g = vm.current;
-			if (!g) break;
-			const before = m.instret;
-			const left = budget - (before - start);
-			let steps: number;
-			if (g.vcpu.supervisor) steps = vm.interpreter!.run(g, left);
-			else {
-				m.returnToHost = false;
-				steps = m.run(left);
-			}
-			// Exceptions delivered without an instruction retiring count as steps: the guest's own
-			// loop limit (GUEST_LOOP_LIMIT) stops a guest stuck that way; this only guards the loop.
-			if (m.instret !== before || steps > 0) idle = 0;
-			else if (++idle > 2) break;
-		}
-		return m.instret - start;
 	}
 
 	stop(reason: StopReason, code: number, message: string): void {
@@ -187,4 +158,31 @@ export class VmmSimulation implements Simulation {
 		const czvn = live ? this.machine.flags & 0xf : v.flagsCZNV;
 		return {regs, pc: live ? this.machine.pc : v.pc, flags: v.flags(czvn)};
 	}
+}
+
+/**
+ * hvm: the guest's virtual supervisor mode is interpreted, its virtual user mode runs on the
+ * real CPU — which returns to here (`returnToHost`) as soon as an exit leaves the guest in
+ * virtual supervisor mode. Both count on the real `instret`. (A transient VMM runs the same loop.)
+ */
+export function runHybrid(m: Machine, vm: Monitor, budget: number): number {
+	const start = m.instret;
+	let idle = 0;
+	while (!m.stopped && m.instret - start < budget && !vm.scheduler.waiting) {
+		const g = vm.current;
+		if (!g) break;
+		const before = m.instret;
+		const left = budget - (before - start);
+		let steps: number;
+		if (g.vcpu.supervisor) steps = vm.interpreter!.run(g, left);
+		else {
+			m.returnToHost = false;
+			steps = m.run(left);
+		}
+		// Exceptions delivered without an instruction retiring count as steps: the guest's own
+		// loop limit (GUEST_LOOP_LIMIT) stops a guest stuck that way; this only guards the loop.
+		if (m.instret !== before || steps > 0) idle = 0;
+		else if (++idle > 2) break;
+	}
+	return m.instret - start;
 }

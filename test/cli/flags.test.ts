@@ -304,7 +304,7 @@ describe('--help tells the truth, from the table', () => {
 		expect(await command(['--help'])).toBe(0);
 		const listed = [...out.split('\nFlags\n')[1]!.matchAll(/^ {2}(?:-\w, )?(--[a-z-]+)/gm)].map((m) => m[1]!);
 		expect(listed.length).toBeGreaterThan(3);
-		const sample: Record<string, string> = {vmm: 'trap', vms: '2', type: '1', isa: 'classic', input: 'x', maxInstructions: '5', engine: 'interp', user: 'a.s', kernel: 'k.s', memory: '65536', speed: 'max', output: 'x', detail: 'full', sampleEvery: '0', define: 'A=1'};
+		const sample: Record<string, string> = {vmm: 'trap', vms: '2', type: '1', isa: 'classic', input: 'x', maxInstructions: '5', engine: 'interp', attachAt: '100:bt', detachAt: '200', user: 'a.s', kernel: 'k.s', memory: '65536', speed: 'max', output: 'x', detail: 'full', sampleEvery: '0', define: 'A=1'};
 		for (const flag of listed.filter((f) => f !== '--help')) {
 			const key = flag.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) as FlagName;
 			// Tokens are checked in order: the listed flag passes, so the parser stops at the unknown one after it.

@@ -80,7 +80,7 @@ describe('parseScenario', () => {
 
 	test('an unknown key is rejected by name', () => {
 		expect(message({programs: ['a.s'], progams: ['b.s']})).toBe(
-			'samples/scenarios/x.json: unknown key "progams" (expected one of name, description, kernel, programs, input, inputFile, isa, memory, maxInstructions, vmm, type, vms, costs, nested)',
+			'samples/scenarios/x.json: unknown key "progams" (expected one of name, description, kernel, programs, input, inputFile, isa, memory, maxInstructions, vmm, type, vms, costs, nested, transient)',
 		);
 		expect(message({vmm: 'trap', vms: [{programs: ['a.s'], cpu: 2}]})).toMatch(/unknown key "vms\[0\]\.cpu"/);
 		expect(message({programs: ['a.s'], costs: {fast: 1}})).toMatch(/unknown key "costs\.fast" \(expected one of instruction, exception, iret, vmmRoundTrip, emulate, reflect, btScan, hostOs, interpret\)/);

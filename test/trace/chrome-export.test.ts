@@ -108,6 +108,7 @@ describe('chrome export', () => {
 			'vmm',
 			'host',
 			'journeys',
+			'virtualized',
 		]);
 		expect(events.find((e) => e.name.startsWith('stop'))).toMatchObject({ph: 'i', s: 'g', args: {reason: 'poweroff'}});
 	});

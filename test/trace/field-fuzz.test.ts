@@ -60,6 +60,8 @@ const examples: {[K in EventKind]: EventOf<K>} = {
 	'vmm.resume': {kind: 'vmm.resume', pc: 32, cost: 1000, ...at},
 	'vmm.worldswitch': {kind: 'vmm.worldswitch', from: 0, to: 1, ...at},
 	'vmm.interpret': {kind: 'vmm.interpret', pc: 0x1000, count: 12, cost: 372, ...at},
+	'vmm.attach': {kind: 'vmm.attach', technique: 'trap', hosted: false, pc: 0x1000, cost: 100, ...at},
+	'vmm.detach': {kind: 'vmm.detach', technique: 'trap', pc: 0x1000, cost: 40, entries: 12, ...at},
 	'host.enter': {kind: 'host.enter', reason: 'io', ...at},
 	'host.exit': {kind: 'host.exit', cost: 2000, ...at},
 	'journey.end': {

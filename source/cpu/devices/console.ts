@@ -34,6 +34,14 @@ export class Console {
 		return this.input.length - this.inputHead;
 	}
 
+	/** The input not read yet, removed (a transient VMM moves it to the guest's virtual console). */
+	drain(): number[] {
+		const rest = this.input.slice(this.inputHead);
+		this.input.length = 0;
+		this.inputHead = 0;
+		return rest;
+	}
+
 	take(): string {
 		if (this.output.length === 0) return '';
 		const text = Buffer.from(this.output).toString('latin1');

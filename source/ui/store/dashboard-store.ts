@@ -185,7 +185,8 @@ export class DashboardStore {
 		}
 		this.received++;
 		if (e.kind === 'console') {
-			this.consoles.append(e.guest, e.text);
+			// One guest, one console: a transient VMM's kernel writes as -1 natively and as guest 0 while attached.
+			this.consoles.append(this.source.description.guests === 1 ? 0 : e.guest, e.text);
 		} else if (e.kind === 'instruction') {
 			this.journeys.note(e, this.ring.push(e, e.phys));
 		} else if (e.kind === 'exception.raised') {

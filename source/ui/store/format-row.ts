@@ -149,6 +149,12 @@ export function formatRow(e: VmEvent, phys: number, namer: Namer): RowCells {
 		case 'vmm.interpret':
 			cells.vmm = `interpret ${e.count} kernel instr from ${shortHex(e.pc)} (${e.cost} cycles)`;
 			break;
+		case 'vmm.attach':
+			cells.vmm = `attach ${e.technique} (Type ${e.hosted ? 'II' : 'I'}) under the running kernel (${e.cost} cycles)`;
+			break;
+		case 'vmm.detach':
+			cells.vmm = `detach ${e.technique}: the kernel runs natively again (${e.cost} cycles, ${e.entries} entries)`;
+			break;
 		case 'host.enter':
 			cells.host = `enter: ${e.reason}`;
 			break;
