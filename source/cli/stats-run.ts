@@ -60,7 +60,7 @@ export function statsRun(scenario: Scenario, maxInstructions = scenario.maxInstr
 		};
 	}
 	const stats = new ExitStats(bus);
-	const sim = buildVmmScenario(scenario, {bus, ...(engine ? {engine} : {})});
+	const sim = buildVmmScenario(scenario, {bus, watchMemory: true, ...(engine ? {engine} : {})});
 	const {stop} = runHeadless(sim, {maxInstructions, onOutput});
 	const cycles = sim.machine.cycles;
 	const properties = measureProperties(sim, {maxInstructions});
