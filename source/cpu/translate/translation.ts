@@ -66,7 +66,7 @@ export class Translation {
 	readonly stats: TranslationStats = {compiled: 0, dropped: 0, translated: 0};
 	private readonly regions = new Map<number, Region>();
 	/**
-	 * The hot lookup: per key (physical word × 2 + supervisor), 1 + the region's slot, 0 for none.
+	 * The hot lookup: per entry word × 2 + supervisor, 1 + the region's slot, 0 for none.
 	 * A typed array read instead of a Map lookup on every transition between regions.
 	 */
 	private readonly entries: Int32Array;
@@ -106,7 +106,7 @@ export class Translation {
 			const w = phys >>> 2;
 			const aligned = (pc & 3) === 0 && phys + 4 <= m.memorySize;
 			if (aligned && !handedOver) {
-				const slot = this.entries[phys * 2 + (supervisor ? 1 : 0)]!;
+				const slot = this.entries[w * 2 + (supervisor ? 1 : 0)]!;
 				const region = slot === 0 ? null : this.slots[slot - 1]!;
 				if (region !== null && region.base === base && (supervisor || region.maxEnd <= this.fetchLimit())) {
 					const ran = region.fn(m, left);
@@ -176,7 +176,7 @@ export class Translation {
 		for (const x of region.words) this.marks[x]!++;
 		this.regions.set(key, region);
 		this.slots[region.slot] = region;
-		this.entries[key] = region.slot + 1;
+		this.entries[w * 2 + (supervisor ? 1 : 0)] = region.slot + 1;
 		this.stats.compiled++;
 		return true;
 	}
@@ -232,7 +232,7 @@ export class Translation {
 	private remove(region: Region): void {
 		if (this.regions.get(region.key) !== region) return;
 		this.regions.delete(region.key);
-		this.entries[region.key] = 0;
+		this.entries[region.entry * 2 + (region.supervisor ? 1 : 0)] = 0;
 		this.slots[region.slot] = null;
 		this.freeSlots.push(region.slot);
 		for (const x of region.words) this.marks[x]!--;
