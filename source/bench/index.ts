@@ -14,6 +14,7 @@ const groups: Record<string, Group> = {
 	pvm: async () => (await import('./pvm.js')).benchPvm(),
 	ui: async () => (await import('./ui.js')).benchUi(),
 	trace: async () => (await import('./trace.js')).benchTrace(),
+	startup: async () => (await import('./startup.js')).benchStartup(),
 };
 
 // `npm run bench | head -3` closes the pipe early: that is not an error.
