@@ -15,9 +15,9 @@
 import type {EventBus} from '../bus/event-bus.js';
 import type {ExitCategory} from '../bus/events.js';
 import type {Machine} from '../cpu/machine.js';
-import {PATCHED} from '../cpu/decoded-cache.js';
+import {FETCH_FAULT, PATCHED, UNDECODED, UNDEFINED_OP} from '../cpu/decoded-cache.js';
 import {type Instruction, decodeInto, emptyInstruction} from '../isa/encoding.js';
-import {Op, Vector, mnemonicOf, vectorName} from '../isa/opcodes.js';
+import {Op, Vector, formats, mnemonicOf, vectorName} from '../isa/opcodes.js';
 import {privilegeTable} from '../isa/profiles.js';
 import type {Guest} from './guest.js';
 import {emulate} from './emulate.js';
@@ -29,6 +29,16 @@ import {Translator, sensitive} from './translator.js';
 import {logGuestFault} from './resource-control.js';
 
 export type Technique = 'trap' | 'bt' | 'pv';
+
+/** Per opcode, from its format: MEMORY (a memory operand, maybe with a base), SOURCE (a register-or-immediate source). */
+const MEMORY = 1;
+const SOURCE = 2;
+const OPERANDS = Uint8Array.from({length: 256}, (_, op) => {
+	const mnemonic = mnemonicOf[op];
+	const format = mnemonic === undefined ? undefined : formats[mnemonic];
+	if (format === 'rd_mem' || format === 'rs_mem') return MEMORY;
+	return format === 'rd_src' || format === 'rd_rs_src' || format === 'rs_src' || format === 'src' || format === 'target' || format === 'port_src' ? SOURCE : 0;
+});
 
 /** VMM entries in a row without a guest instruction after which a guest counts as stuck. */
 export const GUEST_LOOP_LIMIT = 10_000;
@@ -295,12 +305,36 @@ export class Monitor {
 		return (pc & 3) === 0 && pc + 4 <= m.ulimit >>> 0 && (m.ubase >>> 0) + pc + 4 <= m.memorySize;
 	}
 
-	/** Decode the guest's instruction from memory (a patch lives only in the decoded cache). */
+	/**
+	 * The guest's instruction at `phys`: from the decoded cache, where the CPU
+	 * just decoded what trapped; from memory when the slot holds no instruction
+	 * (a patch lives only in the cache: its original is in memory).
+	 */
 	instructionAt(phys: number): Instruction | undefined {
 		const m = this.machine;
-		this.decodeAt = phys >>> 2;
+		const w = phys >>> 2;
 		// One instruction per monitor, reused: an entry classifies, then runs, before the next decode.
-		return decodeInto(m.mem32[this.decodeAt]!, this.wordAfter, this.scratch);
+		const ins = this.scratch;
+		const code = m.code;
+		const op = code.op[w]!;
+		if (op !== UNDECODED && op !== PATCHED && op !== UNDEFINED_OP && op !== FETCH_FAULT) {
+			// The cache's normal form (decoded-cache.ts): register 16 stands for "an immediate" or "no base".
+			const b = code.b[w]!;
+			const c = code.c[w]!;
+			ins.op = op;
+			ins.a = code.a[w]!;
+			ins.b = b === 16 ? 0 : b;
+			ins.c = c === 16 ? 0 : c;
+			ins.n = code.n[w]!;
+			ins.imm = code.imm[w]!;
+			ins.imm2 = code.imm2[w]!;
+			ins.isImm = c === 16 && OPERANDS[op] === SOURCE;
+			ins.hasBase = b !== 16 && OPERANDS[op] === MEMORY;
+			ins.size = code.size[w]!;
+			return ins;
+		}
+		this.decodeAt = w;
+		return decodeInto(m.mem32[w]!, this.wordAfter, ins);
 	}
 
 	private readonly scratch = emptyInstruction();

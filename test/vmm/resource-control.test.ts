@@ -175,3 +175,20 @@ test("guests' memory is watched only where the properties are measured: a headle
 	const run = statsRun({...two, maxInstructions: 200_000});
 	expect(run.properties.resourceControl.checks.find((c) => c.name === "other guests' memory")).toMatchObject({ok: true});
 });
+
+test('the VMM reads a trapped instruction from the decoded cache exactly as decoding its memory would', async () => {
+	const {decodeInto, emptyInstruction} = await import('../../source/isa/encoding.js');
+	const sim = buildVmmScenario(sampleScenario('default', {vmm: 'trap'}));
+	runHeadless(sim, {maxInstructions: 300_000});
+	const m = sim.machine;
+	const words = m.memorySize >>> 2;
+	let compared = 0;
+	for (let w = 0; w < words; w++) {
+		const op = m.code.op[w]!;
+		if (op === 0 || op >= 253) continue; // not decoded, patched, undefined, fetch fault
+		const fresh = decodeInto(m.mem32[w]!, (k) => (w + k < words ? m.mem32[w + k]! : undefined), emptyInstruction());
+		expect({...sim.monitor.instructionAt(w * 4)}).toEqual(fresh);
+		compared++;
+	}
+	expect(compared).toBeGreaterThan(100);
+});
