@@ -15,6 +15,7 @@ const groups: Record<string, Group> = {
 	ui: async () => (await import('./ui.js')).benchUi(),
 	trace: async () => (await import('./trace.js')).benchTrace(),
 	nested: async () => (await import('./nested.js')).benchNested(),
+	startup: async () => (await import('./startup.js')).benchStartup(),
 };
 
 // `npm run bench | head -3` closes the pipe early: that is not an error.

@@ -71,20 +71,40 @@ export async function dashboardCommand(argv: string[]): Promise<number> {
 
 	// React's development build is several times slower per frame; the dashboard is not a React dev session.
 	process.env['NODE_ENV'] ??= 'production';
-	const [{mountDashboard}, {LiveDriver}, {checkScreen}, {pvmScreen}, {builtinProfiles}, {liveProperties}] = await Promise.all([
-		import('../ui/render.js'),
-		import('../driver/live-driver.js'),
-		import('../ui/screens/check-screen.js'),
-		import('../ui/screens/pvm-screen.js'),
-		import('../isa/profiles.js'),
-		import('../vmm/live-properties.js'),
-	]);
+	const [{mountDashboard}, {LiveDriver}, {checkScreen}, {pvmScreen}, {builtinProfiles}, {liveProperties}] = await withoutFetch(() =>
+		Promise.all([
+			import('../ui/render.js'),
+			import('../driver/live-driver.js'),
+			import('../ui/screens/check-screen.js'),
+			import('../ui/screens/pvm-screen.js'),
+			import('../isa/profiles.js'),
+			import('../vmm/live-properties.js'),
+		]),
+	);
 	const driver = new LiveDriver(run.sim, {speed, paused: f.paused ?? false, factory: run.factory, properties: liveProperties});
 	const profile = () => driver.simulation.machine.profile ?? builtinProfiles['classic']!;
 	const code = await mountDashboard(driver, {screens: [checkScreen(profile), pvmScreen()], isaProfiles: run.isaProfiles});
 	const sim = driver.simulation;
 	process.stdout.write(`vmtop: ${sim.description.name} — ${sim.instret.toLocaleString('en-US')} instructions${sim.stopped ? `, ${sim.stopped.message}` : ''}\n`);
 	return code;
+}
+
+/**
+ * Ink's layout engine (yoga, a WebAssembly build) loads its embedded binary
+ * with `fetch` whenever `fetch` exists; Node's `fetch` is lazy and loading it
+ * (undici) took a tenth of the time to the first frame. Hidden while the
+ * dashboard's modules load, yoga takes its synchronous path; `fetch` is then
+ * put back untouched (still unloaded).
+ */
+async function withoutFetch<T>(load: () => Promise<T>): Promise<T> {
+	const fetch = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
+	if (!fetch?.configurable) return load();
+	Object.defineProperty(globalThis, 'fetch', {value: undefined, configurable: true, writable: true});
+	try {
+		return await load();
+	} finally {
+		Object.defineProperty(globalThis, 'fetch', fetch);
+	}
 }
 
 /** Not a terminal: run to the end, stream the console, print the summary. */

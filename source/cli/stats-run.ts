@@ -86,8 +86,8 @@ export function statsRun(scenario: Scenario, maxInstructions = scenario.maxInstr
 	}
 	const stats = new ExitStats(bus);
 	const sim = scenario.nested?.length
-		? (buildNestedScenario(scenario, {bus, ...(engine ? {engine} : {})}) as VmmSimulation)
-		: buildVmmScenario(scenario, {bus, ...(engine ? {engine} : {})});
+		? (buildNestedScenario(scenario, {bus, watchMemory: true, ...(engine ? {engine} : {})}) as VmmSimulation)
+		: buildVmmScenario(scenario, {bus, watchMemory: true, ...(engine ? {engine} : {})});
 	const {stop} = runHeadless(sim, {maxInstructions, onOutput});
 	const cycles = sim.machine.cycles;
 	const properties = measureProperties(sim, {maxInstructions});

@@ -174,7 +174,9 @@ export class JourneyTracker {
 	private spare: JourneyEnd[] = [];
 
 	private top(): Frame | undefined {
-		return this.stack[this.stack.length - 1];
+		const s = this.stack;
+		// Never `s[-1]`: an index below 0 is a property lookup by name, V8's slow path (every VMM entry asks).
+		return s.length === 0 ? undefined : s[s.length - 1];
 	}
 
 	private push(vector: number, type: JourneyType, virtual: boolean, parent: number | null, cause: number | null, phase: Phase): Frame {

@@ -545,9 +545,15 @@ export class Machine {
 			const retiredBefore = this.instret;
 			this.sliceStart = this.instret;
 			if (this.bus?.wanted.instruction) {
-				// The traced path: one instruction at a time, so the hot loop carries no event code.
-				this.emitFetch();
-				this.interpret(1);
+				// The traced path: one instruction at a time, so the hot loop carries no event code —
+				// through the whole slice here, as `interpret(slice)` would run it: it stops where that
+				// would (an exception, a system instruction), and the slice's bookkeeping is paid once.
+				const bus = this.bus;
+				let left = slice;
+				do {
+					this.emitFetch();
+					left--;
+				} while (this.interpret(1) === EXIT_COUNT && left > 0 && bus.wanted.instruction && !this.stopped);
 			} else if (this.jit !== null) this.jit.execute(slice);
 			else this.interpret(slice);
 			this.accountTimer();

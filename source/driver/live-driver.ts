@@ -80,6 +80,10 @@ export class LiveDriver extends PacedDriver implements DashboardSource {
 		return this.sim.description;
 	}
 
+	get engine() {
+		return this.sim.machine.engine;
+	}
+
 	get bus() {
 		return this.sim.bus;
 	}

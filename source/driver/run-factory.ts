@@ -43,7 +43,8 @@ export function buildRun(request: RunRequest): Run {
 	const live = request.live ?? true;
 	const isaProfiles = Object.keys(builtinProfiles);
 	const flags = request.flags ?? {};
-	const options = {live, ...engineOption(flags)};
+	// The dashboard's panel measures resource control: it watches guests' memory.
+	const options = {live, watchMemory: true, ...engineOption(flags)};
 	if (isProgramFile(request.file)) {
 		checkBareFlags(request.file!, flags);
 		const result = assembleFile(request.file!);

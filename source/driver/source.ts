@@ -26,7 +26,7 @@
  */
 import type {EventBus} from '../bus/event-bus.js';
 import type {StopInfo} from '../cpu/machine.js';
-import type {GuestInfo, RunDescription, VmmTechnique} from '../sim/simulation.js';
+import type {Engine, GuestInfo, RunDescription, VmmTechnique} from '../sim/simulation.js';
 import type {SourceState, Speed} from './pacing.js';
 import type {TraceEnd} from '../trace/format.js';
 
@@ -71,6 +71,8 @@ export interface SourceRecorder {
 export interface DashboardSource {
 	/** Scenario, ISA profile, VMM technique and type (status line). */
 	readonly description: RunDescription;
+	/** How the CPU executes a live run (`--engine`, status line); absent in a replay, which executes nothing. */
+	readonly engine?: Engine;
 	/** Where the events come from. Replaced on restart (see `generation`). */
 	readonly bus: EventBus;
 	/** Bumped whenever the run is replaced; the store resets its history. */

@@ -35,6 +35,9 @@ export class AssemblyFailed extends UserError {
 	}
 }
 
+/** Names a Symbolizer remembers (the labels never change: a name, once made, stays right). */
+const NAMES_KEPT = 4096;
+
 /**
  * Names an address by the nearest label at or below it: `sys_write+0x8`.
  * Built once per program; lookups are a binary search.
@@ -51,6 +54,18 @@ export class Symbolizer {
 
 	/** The label and offset for `addr`, or a hex address when no label precedes it. */
 	name(addr: number): string {
+		// Events name the same few return addresses and handlers over and over: each is formatted once.
+		let known = this.named.get(addr);
+		if (known === undefined) {
+			if (this.named.size >= NAMES_KEPT) this.named.clear();
+			this.named.set(addr, (known = this.lookup(addr)));
+		}
+		return known;
+	}
+
+	private readonly named = new Map<number, string>();
+
+	private lookup(addr: number): string {
 		let lo = 0;
 		let hi = this.addrs.length - 1;
 		let found = -1;

@@ -204,52 +204,50 @@ export class OsObserver {
 
 	private delivered(e: EventOf<'exception.delivered'>): void {
 		const bus = this.bus;
-		const when = stampOf(e);
 		this.counts.handlers++;
 		if (bus.wanted['os.handler']) {
-			bus.emit({kind: 'os.handler', vector: e.vector, handler: e.handler, symbol: this.kernelSymbols.name(e.handler), ...when});
+			bus.emit({kind: 'os.handler', vector: e.vector, handler: e.handler, symbol: this.kernelSymbols.name(e.handler), ...stampOf(e)});
 		}
 		if (e.fromSupervisor) return;
 		// From user mode: the process that ran is the one the kernel last switched to.
 		const pid = this.kernelCurrentPid();
 		if (e.vector === SYSCALL_VECTOR) {
 			const number = this.readRegister(0);
-			const args: [number, number, number] = [this.readRegister(1), this.readRegister(2), this.readRegister(3)];
 			this.counts.syscalls++;
 			if (bus.wanted['os.syscall']) {
 				const name = syscallNames[number] ?? `unknown (${number})`;
-				bus.emit({kind: 'os.syscall', pid, number, name, args, ...when});
+				const args: [number, number, number] = [this.readRegister(1), this.readRegister(2), this.readRegister(3)];
+				bus.emit({kind: 'os.syscall', pid, number, name, args, ...stampOf(e)});
 			}
 			if (number === 0) {
 				this.counts.exits++;
-				if (bus.wanted['os.exit']) bus.emit({kind: 'os.exit', pid, code: args[0], ...when});
+				if (bus.wanted['os.exit']) bus.emit({kind: 'os.exit', pid, code: this.readRegister(1), ...stampOf(e)});
 			}
 		} else if (this.layout.killHandlers.has(e.handler)) {
 			this.counts.kills++;
-			if (bus.wanted['os.kill']) bus.emit({kind: 'os.kill', pid, vector: e.vector, epc: e.epc, ...when});
+			if (bus.wanted['os.kill']) bus.emit({kind: 'os.kill', pid, vector: e.vector, epc: e.epc, ...stampOf(e)});
 		}
 	}
 
 	private returned(e: EventOf<'iret'>): void {
 		if (e.toSupervisor) return;
 		const pid = this.kernelCurrentPid();
-		const when = stampOf(e);
-		if (pid !== this.currentPid) this.switched(this.currentPid, pid, when);
+		if (pid !== this.currentPid) this.switched(this.currentPid, pid, e);
 		this.counts.returns++;
 		// Named now, by the program of the pid returned to: a row drawn later must not ask who runs then.
-		if (this.bus.wanted['os.return']) this.bus.emit({kind: 'os.return', pid, pc: e.to, symbol: this.symbolizeUser(e.to, pid), ...when});
+		if (this.bus.wanted['os.return']) this.bus.emit({kind: 'os.return', pid, pc: e.to, symbol: this.symbolizeUser(e.to, pid), ...stampOf(e)});
 	}
 
 	/** The kernel waits in its idle loop: if it says nobody runs, that is a switch to "nobody" (0). */
 	private halted(e: EventOf<'halt'>): void {
 		if (this.currentPid === 0 || this.kernelCurrentPid() !== 0) return;
-		this.switched(this.currentPid, 0, stampOf(e));
+		this.switched(this.currentPid, 0, e);
 	}
 
 	private switched(from: number, to: number, when: Stamp): void {
 		this.currentPid = to;
 		this.counts.switches++;
-		if (this.bus.wanted['os.switch']) this.bus.emit({kind: 'os.switch', from, to, ...when});
+		if (this.bus.wanted['os.switch']) this.bus.emit({kind: 'os.switch', from, to, ...stampOf(when)});
 	}
 }
 

@@ -29,6 +29,8 @@ export interface VmmScenarioOptions {
 	slice?: number;
 	/** How the CPU executes (`--engine`). */
 	engine?: Engine;
+	/** Watch guests' memory for resource control (where the properties are measured). */
+	watchMemory?: boolean;
 }
 
 /** The guests a scenario describes: `vms: N` copies of its programs, or one entry per guest. */
@@ -103,6 +105,7 @@ export function buildVmmScenario(scenario: Scenario, options: VmmScenarioOptions
 		inputOpen: options.live ?? false,
 		bus: options.bus,
 		engine: options.engine,
+		watchMemory: options.watchMemory ?? false,
 		name: scenario.name,
 		spec: scenario,
 	});

@@ -29,6 +29,8 @@ export interface BuildOptions {
 	live?: boolean;
 	/** How the CPU executes (`--engine`); undefined: the CPU's default. */
 	engine?: Engine;
+	/** Under a VMM: watch who touches another guest's memory (where Popek & Goldberg's properties are measured). */
+	watchMemory?: boolean;
 }
 
 export interface KernelOptions extends BuildOptions {

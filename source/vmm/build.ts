@@ -71,6 +71,8 @@ export interface VmmConfig {
 	name?: string;
 	/** Everything needed to rebuild the run (trace headers). */
 	spec?: unknown;
+	/** Watch who touches another guest's memory (resource control; costs a copy per world switch). Default false. */
+	watchMemory?: boolean;
 }
 
 export function buildVmmSimulation(config: VmmConfig): VmmSimulation {
@@ -102,6 +104,7 @@ export function buildVmmSimulation(config: VmmConfig): VmmSimulation {
 		if (spec.input) g.vcpu.pushInput(new TextEncoder().encode(spec.input));
 		monitor.guests.push(g);
 	});
+	monitor.scheduler.watch.enabled = config.watchMemory ?? false;
 	monitor.scheduler.start();
 	const description: RunDescription = {
 		name: config.name ?? config.guests[0]!.name,

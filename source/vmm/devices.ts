@@ -21,7 +21,7 @@ export function portIn(vm: Monitor, g: Guest, port: number): number {
 	return value;
 }
 
-/** `out port, value` on the virtual devices; returns the effect for the `vmm.emulate` event. */
+/** `out port, value` on the virtual devices; returns the effect for the `vmm.emulate` event (when someone listens). */
 export function portOut(vm: Monitor, g: Guest, port: number, value: number, at: number): string {
 	const v = g.vcpu;
 	const bus = vm.bus;
@@ -32,20 +32,22 @@ export function portOut(vm: Monitor, g: Guest, port: number, value: number, at: 
 			v.output.push(byte);
 			if (byte === 10 && vm.guests.length > 1) vm.lineOrder.push(g.index);
 			if (bus.wanted.console) bus.emit({kind: 'console', text: String.fromCharCode(byte), ...vm.stamp(g)});
-			return `console ${JSON.stringify(String.fromCharCode(byte))}`;
+			return bus.wanted['vmm.emulate'] ? `console ${JSON.stringify(String.fromCharCode(byte))}` : '';
 		}
 		case Port.TIMER: {
 			const period = value >>> 0;
 			v.timerPeriod = period;
 			v.timerCountdown = period;
-			g.resource.record({
+			const kind = period === 0 ? 'stop the timer' : 'program the timer';
+			if (!g.resource.again(kind, 'kernel')) g.resource.record({
 				guest: g.index,
-				kind: period === 0 ? 'stop the timer' : 'program the timer',
+				kind,
 				by: 'kernel',
 				pc: at,
 				detail: `out 0x20, ${period}`,
 				outcome: "virtual timer only; the real timer stays the VMM's",
 			});
+			if (!bus.wanted['vmm.emulate']) return '';
 			return period === 0 ? 'virtual timer stopped' : `virtual timer every ${period} guest instructions`;
 		}
 		case Port.POWER: {

@@ -18,6 +18,7 @@ import {portIn, portOut} from './devices.js';
 import {reflect} from './reflect.js';
 
 const bit = (b: boolean): string => (b ? '1' : '0');
+const where = (pc: number): string => (pc >>> 0).toString(16).padStart(8, '0');
 
 /** Emulate `ins` (at guest pc `at`) for guest `g`; the guest continues at `next` unless it transfers control. */
 export function emulate(vm: Monitor, g: Guest, ins: Instruction, at: number, next: number): void {
@@ -26,7 +27,9 @@ export function emulate(vm: Monitor, g: Guest, ins: Instruction, at: number, nex
 	const r = m.regs;
 	m.pc = next >>> 0;
 	m.extraCycles += m.costs.emulate;
-	let effect: string;
+	// The effect is words for the `vmm.emulate` event: made only when someone listens.
+	const say = vm.bus.wanted['vmm.emulate'];
+	let effect = '';
 	switch (ins.op) {
 		case Op.iret: {
 			const to = v.readControl(Cr.epc) >>> 0;
@@ -36,7 +39,7 @@ export function emulate(vm: Monitor, g: Guest, ins: Instruction, at: number, nex
 			v.intEnabled = (flags & Flag.IF) !== 0;
 			v.switchMode((flags & Flag.S) !== 0, r);
 			m.pc = to;
-			effect = `pc ← ${hex(to)}, ${v.supervisor ? 'S' : 'U'}, IF ${bit(ifBefore)}→${bit(v.intEnabled)}`;
+			if (say) effect = `pc ← ${hex(to)}, ${v.supervisor ? 'S' : 'U'}, IF ${bit(ifBefore)}→${bit(v.intEnabled)}`;
 			// The guest's return ends the virtual journeys it returns from, with this entry.
 			m.journeys.guestReturned(!v.supervisor);
 			if (vm.bus.wanted.iret) {
@@ -50,8 +53,8 @@ export function emulate(vm: Monitor, g: Guest, ins: Instruction, at: number, nex
 			break;
 		}
 		case Op.cli:
-			effect = `IF ${bit(v.intEnabled)}→0`;
-			g.resource.record({
+			if (say) effect = `IF ${bit(v.intEnabled)}→0`;
+			if (!g.resource.again('disable interrupts', 'kernel')) g.resource.record({
 				guest: g.index,
 				kind: 'disable interrupts',
 				by: 'kernel',
@@ -62,14 +65,14 @@ export function emulate(vm: Monitor, g: Guest, ins: Instruction, at: number, nex
 			v.intEnabled = false;
 			break;
 		case Op.sti:
-			effect = `IF ${bit(v.intEnabled)}→1`;
+			if (say) effect = `IF ${bit(v.intEnabled)}→1`;
 			v.intEnabled = true;
 			break;
 		case Op.hlt:
 			effect = halt(vm, g);
 			break;
 		case Op.lidt:
-			effect = `idt ← ${hex(r[ins.a]!)}`;
+			if (say) effect = `idt ← ${hex(r[ins.a]!)}`;
 			v.writeControl(Cr.idt, r[ins.a]!);
 			g.resource.record({
 				guest: g.index,
@@ -82,24 +85,24 @@ export function emulate(vm: Monitor, g: Guest, ins: Instruction, at: number, nex
 			break;
 		case Op.sidt:
 			r[ins.a] = v.readControl(Cr.idt);
-			effect = `r${ins.a} ← idt ${hex(r[ins.a]!)}`;
+			if (say) effect = `r${ins.a} ← idt ${hex(r[ins.a]!)}`;
 			break;
 		case Op.smsw:
 			r[ins.a] = v.supervisor ? 1 : 0;
-			effect = `r${ins.a} ← ${r[ins.a]} (virtual S)`;
+			if (say) effect = `r${ins.a} ← ${r[ins.a]} (virtual S)`;
 			break;
 		case Op.mfcr:
 			r[ins.a] = v.readControl(ins.n);
-			effect = `r${ins.a} ← ${controlRegisters[ins.n]} ${hex(r[ins.a]!)}`;
+			if (say) effect = `r${ins.a} ← ${controlRegisters[ins.n]} ${hex(r[ins.a]!)}`;
 			break;
 		case Op.mtcr:
 			v.writeControl(ins.n, r[ins.a]!);
-			effect = `${controlRegisters[ins.n]} ← ${hex(v.readControl(ins.n))}`;
+			if (say) effect = `${controlRegisters[ins.n]} ← ${hex(v.readControl(ins.n))}`;
 			if (ins.n === Cr.ubase || ins.n === Cr.ulimit) widen(vm, g, at);
 			break;
 		case Op.in:
 			r[ins.a] = portIn(vm, g, ins.imm >>> 0);
-			effect = `r${ins.a} ← port 0x${(ins.imm >>> 0).toString(16)}: ${r[ins.a]}`;
+			if (say) effect = `r${ins.a} ← port 0x${(ins.imm >>> 0).toString(16)}: ${r[ins.a]}`;
 			break;
 		case Op.out:
 			effect = portOut(vm, g, ins.imm >>> 0, ins.isImm ? ins.imm2 : r[ins.c]!, at);
@@ -111,10 +114,7 @@ export function emulate(vm: Monitor, g: Guest, ins: Instruction, at: number, nex
 		default:
 			effect = 'not a sensitive instruction';
 	}
-	const bus = vm.bus;
-	if (bus.wanted['vmm.emulate']) {
-		bus.emit({kind: 'vmm.emulate', mnemonic: mnemonicOf[ins.op] ?? '?', pc: at >>> 0, effect, ...vm.stamp(g)});
-	}
+	if (say) vm.bus.emit({kind: 'vmm.emulate', mnemonic: mnemonicOf[ins.op] ?? '?', pc: at >>> 0, effect, ...vm.stamp(g)});
 }
 
 /** Cost and event of work the VMM did for the guest outside `emulate` (register-form hypercalls). */
@@ -132,7 +132,6 @@ export function emulated(vm: Monitor, g: Guest, mnemonic: string, at: number, ef
 function halt(vm: Monitor, g: Guest): string {
 	const v = g.vcpu;
 	const m = vm.machine;
-	const where = (m.pc >>> 0).toString(16).padStart(8, '0');
 	const bus = vm.bus;
 	if (bus.wanted.halt) bus.emit({kind: 'halt', state: 'waiting', pc: m.pc >>> 0, ...vm.stamp(g)});
 	const woke = () => bus.wanted.halt && bus.emit({kind: 'halt', state: 'woke', pc: m.pc >>> 0, ...vm.stamp(g)});
@@ -149,7 +148,7 @@ function halt(vm: Monitor, g: Guest): string {
 			detail: 'hlt with IF = 0',
 			outcome: 'this guest stopped; the real CPU went on',
 		});
-		vm.scheduler.stopGuest(g, 'halt-interrupts-disabled', 1, `halted with interrupts disabled at pc 0x${where}`);
+		vm.scheduler.stopGuest(g, 'halt-interrupts-disabled', 1, `halted with interrupts disabled at pc 0x${where(m.pc)}`);
 		return 'virtual IF = 0: guest stopped';
 	}
 	if (v.timerPeriod > 0) {
@@ -159,13 +158,13 @@ function halt(vm: Monitor, g: Guest): string {
 		v.timerCountdown = v.timerPeriod;
 		v.irqPending |= 1;
 		woke();
-		return `idle ${wait} until the virtual timer`;
+		return vm.bus.wanted['vmm.emulate'] ? `idle ${wait} until the virtual timer` : '';
 	}
 	if (v.inputOpen) {
 		v.state = 'blocked';
 		return 'waiting for console input';
 	}
-	vm.scheduler.stopGuest(g, 'halt-nothing-can-wake', 1, `halted: nothing can wake it (timer stopped, no console input to come) at pc 0x${where}`);
+	vm.scheduler.stopGuest(g, 'halt-nothing-can-wake', 1, `halted: nothing can wake it (timer stopped, no console input to come) at pc 0x${where(m.pc)}`);
 	return 'nothing can wake it: guest stopped';
 }
 
@@ -193,7 +192,7 @@ function pushfPopf(vm: Monitor, g: Guest, op: number, at: number): string {
 		m.mem32[real >>> 2] = value;
 		m.code.invalidate(real);
 		r[15] = a;
-		return `push FLAGS ${hex(value, 4)} (IF ${bit(v.intEnabled)}, S ${bit(v.supervisor)})`;
+		return vm.bus.wanted['vmm.emulate'] ? `push FLAGS ${hex(value, 4)} (IF ${bit(v.intEnabled)}, S ${bit(v.supervisor)})` : '';
 	}
 	const value = m.mem32[real >>> 2]!;
 	r[15] = a + 4;
@@ -201,7 +200,7 @@ function pushfPopf(vm: Monitor, g: Guest, op: number, at: number): string {
 	const before = v.intEnabled;
 	// As the CPU: in supervisor mode popf loads IF; in user mode IF (and S, always) stay.
 	if (v.supervisor) v.intEnabled = (value & Flag.IF) !== 0;
-	return `pop FLAGS ${hex(value, 4)}: IF ${bit(before)}→${bit(v.intEnabled)}`;
+	return vm.bus.wanted['vmm.emulate'] ? `pop FLAGS ${hex(value, 4)}: IF ${bit(before)}→${bit(v.intEnabled)}` : '';
 }
 
 /** Resource control: the guest asked for a user segment reaching beyond its partition. */

@@ -15,14 +15,14 @@
 import type {EventBus} from '../bus/event-bus.js';
 import type {ExitCategory} from '../bus/events.js';
 import type {Machine} from '../cpu/machine.js';
-import {PATCHED} from '../cpu/decoded-cache.js';
+import {FETCH_FAULT, PATCHED, UNDECODED, UNDEFINED_OP} from '../cpu/decoded-cache.js';
 import {type Instruction, decodeInto, emptyInstruction} from '../isa/encoding.js';
-import {Op, Vector, mnemonicOf, vectorName} from '../isa/opcodes.js';
+import {Op, Vector, formats, mnemonicOf, vectorName} from '../isa/opcodes.js';
 import {privilegeTable} from '../isa/profiles.js';
 import type {Guest} from './guest.js';
 import {emulate} from './emulate.js';
 import {deliverPending, guestKernelOnlyGate, reflect} from './reflect.js';
-import {HYPERCALL_VECTOR, hypercall, readDescriptor} from './hypercalls.js';
+import {type Descriptor, HYPERCALL_VECTOR, hypercall, readDescriptor} from './hypercalls.js';
 import {passThroughHost} from './host-os.js';
 import {GuestScheduler} from './scheduler.js';
 import {Translator, sensitive} from './translator.js';
@@ -34,6 +34,16 @@ import {Interpreter} from './interpret.js';
  * kernel's hypercalls; hvm: the hybrid VMM — the guest kernel interpreted (interpret.ts).
  */
 export type Technique = 'trap' | 'bt' | 'pv' | 'hvm';
+
+/** Per opcode, from its format: MEMORY (a memory operand, maybe with a base), SOURCE (a register-or-immediate source). */
+const MEMORY = 1;
+const SOURCE = 2;
+const OPERANDS = Uint8Array.from({length: 256}, (_, op) => {
+	const mnemonic = mnemonicOf[op];
+	const format = mnemonic === undefined ? undefined : formats[mnemonic];
+	if (format === 'rd_mem' || format === 'rs_mem') return MEMORY;
+	return format === 'rd_src' || format === 'rd_rs_src' || format === 'rs_src' || format === 'src' || format === 'target' || format === 'port_src' ? SOURCE : 0;
+});
 
 /** VMM entries in a row without a guest instruction after which a guest counts as stuck. */
 export const GUEST_LOOP_LIMIT = 10_000;
@@ -57,11 +67,24 @@ export interface MonitorOptions {
 	symbolize?: (guest: number, supervisor: boolean, pc: number) => string;
 }
 
-interface Exit {
-	reason: string;
-	category: ExitCategory;
-	run: () => void;
-}
+/**
+ * What a VMM entry is (classify's answer). A number, not an object: an entry
+ * allocates nothing; the operands it needs wait in the monitor's `exit*` fields
+ * until `runExit` uses them, in the same entry.
+ */
+export const ExitKind = {
+	timer: 0,
+	patch: 1,
+	hypercall: 2,
+	family: 3,
+	privileged: 4,
+	kernelInt: 5,
+	forgedGate: 6,
+	exception: 7,
+} as const;
+export type ExitKind = (typeof ExitKind)[keyof typeof ExitKind];
+
+const categoryOfKind: readonly ExitCategory[] = ['timer', 'bt', 'hypercall', 'privileged', 'privileged', 'exception', 'exception', 'exception'];
 
 export class Monitor {
 	readonly bus: EventBus;
@@ -136,21 +159,21 @@ export class Monitor {
 		m.irqPending &= ~1;
 		// A trap (int, brk, a bt patch) retires on the real CPU after this hook returns.
 		const retire = epc !== at;
-		const exit = this.classify(g, vector, epc, badaddr, at);
+		const kind = this.classify(g, vector, epc, badaddr, at);
 		g.entries++;
 		this.entries++;
 		const bus = this.bus;
 		if (bus.wanted['vmm.intercept']) {
-			bus.emit({kind: 'vmm.intercept', reason: exit.reason, category: exit.category, pc: at >>> 0, ...this.stamp(g)});
+			bus.emit({kind: 'vmm.intercept', reason: this.exitReason(kind), category: categoryOfKind[kind]!, pc: at >>> 0, ...this.stamp(g)});
 		}
 		m.extraCycles += m.costs.vmmRoundTrip;
-		if (this.options.type === 2) passThroughHost(this, g, exit.reason);
+		if (this.options.type === 2) passThroughHost(this, g, bus.wanted['host.enter'] ? this.exitReason(kind) : '');
 		if (retire) {
 			// The guest executed this instruction; count it now, before its effect (its time is the native time).
 			g.vcpu.tick(1);
 			g.vcpu.emulated++;
 		}
-		exit.run();
+		this.runExit(kind, g, vector, epc, badaddr, at);
 		if (g.vcpu.state === 'running') deliverPending(this, g);
 		if (g.vcpu.instret !== progress) g.fruitless = 0;
 		else if (++g.fruitless >= GUEST_LOOP_LIMIT && g.vcpu.state === 'running') {
@@ -173,65 +196,111 @@ export class Monitor {
 		if (this.interpreter && this.current?.vcpu.supervisor) m.returnToHost = true;
 	}
 
-	/** Why the VMM was entered, and what to do about it. */
-	private classify(g: Guest, vector: number, epc: number, badaddr: number, at: number): Exit {
+	/** The instruction an entry acts on (patch, family, privileged, kernel `int`); set by classify. */
+	private exitIns: Instruction | undefined = undefined;
+	/** Where the guest continues after the emulated instruction (family, privileged, kernel `int`). */
+	private exitNext = 0;
+	/** The hypercall an entry asks for (pv). */
+	private exitCall: Descriptor | undefined = undefined;
+	/** The vector an exception entry reflects (remembered for the reason). */
+	private exitVector = 0;
+
+	/** Why the VMM was entered: the kind of exit, its operands in the `exit*` fields. */
+	private classify(g: Guest, vector: number, epc: number, badaddr: number, at: number): ExitKind {
 		const m = this.machine;
 		const v = g.vcpu;
 		const phys = (m.ubase >>> 0) + (at >>> 0);
+		this.exitVector = vector;
 		if (epc === at && (vector === Vector.TIMER || vector === Vector.CONSOLE)) {
 			// A real interrupt. The console is not the guests' (each has a virtual one), so only the timer matters.
-			return {reason: 'timer', category: 'timer', run: () => this.scheduler.timer(g)};
+			return ExitKind.timer;
 		}
 		if (epc !== at && phys < m.memorySize && m.code.op[phys >>> 2] === PATCHED) {
-			const ins = this.instructionAt(phys);
-			const name = ins ? mnemonicOf[ins.op]! : 'patch';
-			return {reason: `bt: ${name}`, category: 'bt', run: () => ins && emulate(this, g, ins, at, epc)};
+			this.exitIns = this.instructionAt(phys);
+			return ExitKind.patch;
 		}
 		if (epc !== at && vector === HYPERCALL_VECTOR && v.supervisor && this.technique === 'pv') {
-			const d = readDescriptor(this, g, epc);
-			return {reason: `hypercall: ${d.name}`, category: 'hypercall', run: () => hypercall(this, g, d, at)};
+			this.exitCall = readDescriptor(this, g, epc);
+			return ExitKind.hypercall;
 		}
 		if (vector === Vector.GP && epc === at && !v.supervisor && g.privileged) {
 			// Family virtualization: privileged on the real machine, not in the guest's ISA — a guest
 			// process may run it there: emulate it with its user-mode meaning instead of reflecting #GP.
 			const ins = this.fetchable(at) ? this.instructionAt(phys) : undefined;
 			if (ins && this.privileged[ins.op] && !g.privileged[ins.op]) {
-				const next = (at + ins.size) >>> 0;
-				return {reason: `family: ${mnemonicOf[ins.op]}`, category: 'privileged', run: () => this.emulateTrapped(g, ins, at, next)};
+				this.exitIns = ins;
+				this.exitNext = (at + ins.size) >>> 0;
+				return ExitKind.family;
 			}
 		}
 		if (vector === Vector.GP && epc === at && v.supervisor) {
 			const ins = this.fetchable(at) ? this.instructionAt(phys) : undefined;
 			if (ins && this.privileged[ins.op]) {
-				const next = (at + ins.size) >>> 0;
-				return {reason: `privileged: ${mnemonicOf[ins.op]}`, category: 'privileged', run: () => this.emulateTrapped(g, ins, at, next)};
+				this.exitIns = ins;
+				this.exitNext = (at + ins.size) >>> 0;
+				return ExitKind.privileged;
 			}
 			if (ins && ins.op === Op.int) {
 				// `int n` with n < 32 is a #GP from user mode; the guest kernel may use it: deliver vector n.
-				const next = (at + ins.size) >>> 0;
-				return {
-					reason: `exception: ${vectorName(ins.n)}`,
-					category: 'exception',
-					run: () => {
-						v.tick(1);
-						v.emulated++;
-						reflect(this, g, ins.n, next);
-					},
-				};
+				this.exitIns = ins;
+				this.exitNext = (at + ins.size) >>> 0;
+				return ExitKind.kernelInt;
 			}
 		}
 		if (epc !== at && vector >= 32 && !v.supervisor && guestKernelOnlyGate(this, g, vector)) {
 			// The guest's user mode forged `int n` through a gate its kernel marked kernel-only: #GP, as natively.
-			return {reason: 'exception: #GP', category: 'exception', run: () => reflect(this, g, Vector.GP, at, at)};
+			return ExitKind.forgedGate;
 		}
-		return {
-			reason: `exception: ${vectorName(vector)}`,
-			category: 'exception',
-			run: () => {
+		return ExitKind.exception;
+	}
+
+	/** The entry's reason as events and `vmtop stats` name it (only made when someone listens). */
+	private exitReason(kind: ExitKind): string {
+		const ins = this.exitIns;
+		switch (kind) {
+			case ExitKind.timer:
+				return 'timer';
+			case ExitKind.patch:
+				return `bt: ${ins ? mnemonicOf[ins.op]! : 'patch'}`;
+			case ExitKind.hypercall:
+				return `hypercall: ${this.exitCall!.name}`;
+			case ExitKind.family:
+				return `family: ${mnemonicOf[ins!.op]}`;
+			case ExitKind.privileged:
+				return `privileged: ${mnemonicOf[ins!.op]}`;
+			case ExitKind.kernelInt:
+				return `exception: ${vectorName(ins!.n)}`;
+			case ExitKind.forgedGate:
+				return 'exception: #GP';
+			default:
+				return `exception: ${vectorName(this.exitVector)}`;
+		}
+	}
+
+	/** What to do about the entry classify named. */
+	private runExit(kind: ExitKind, g: Guest, vector: number, epc: number, badaddr: number, at: number): void {
+		const ins = this.exitIns;
+		switch (kind) {
+			case ExitKind.timer:
+				return this.scheduler.timer(g);
+			case ExitKind.patch:
+				if (ins) emulate(this, g, ins, at, epc);
+				return;
+			case ExitKind.hypercall:
+				return hypercall(this, g, this.exitCall!, at);
+			case ExitKind.family:
+			case ExitKind.privileged:
+				return this.emulateTrapped(g, ins!, at, this.exitNext);
+			case ExitKind.kernelInt:
+				g.vcpu.tick(1);
+				g.vcpu.emulated++;
+				return reflect(this, g, ins!.n, this.exitNext);
+			case ExitKind.forgedGate:
+				return reflect(this, g, Vector.GP, at, at);
+			default:
 				if (vector === Vector.GP) logGuestFault(this, g, at, badaddr);
-				reflect(this, g, vector, epc, vector === Vector.GP ? badaddr : undefined);
-			},
-		};
+				return reflect(this, g, vector, epc, vector === Vector.GP ? badaddr : undefined);
+		}
 	}
 
 	/** A privileged instruction of the guest kernel, trapped: it did not retire, so count it here. */
@@ -248,12 +317,43 @@ export class Monitor {
 		return (pc & 3) === 0 && pc + 4 <= m.ulimit >>> 0 && (m.ubase >>> 0) + pc + 4 <= m.memorySize;
 	}
 
-	/** Decode the guest's instruction from memory (a patch lives only in the decoded cache). */
+	/**
+	 * The guest's instruction at `phys`: from the decoded cache, where the CPU
+	 * just decoded what trapped; from memory when the slot holds no instruction
+	 * (a patch lives only in the cache: its original is in memory).
+	 */
 	instructionAt(phys: number): Instruction | undefined {
 		const m = this.machine;
 		const w = phys >>> 2;
-		const words = m.memorySize >>> 2;
-		// A fresh instruction each time: the action of an entry keeps it until it runs.
-		return decodeInto(m.mem32[w]!, (k) => (w + k < words ? m.mem32[w + k]! : undefined), emptyInstruction());
+		// One instruction per monitor, reused: an entry classifies, then runs, before the next decode.
+		const ins = this.scratch;
+		const code = m.code;
+		const op = code.op[w]!;
+		if (op !== UNDECODED && op !== PATCHED && op !== UNDEFINED_OP && op !== FETCH_FAULT) {
+			// The cache's normal form (decoded-cache.ts): register 16 stands for "an immediate" or "no base".
+			const b = code.b[w]!;
+			const c = code.c[w]!;
+			ins.op = op;
+			ins.a = code.a[w]!;
+			ins.b = b === 16 ? 0 : b;
+			ins.c = c === 16 ? 0 : c;
+			ins.n = code.n[w]!;
+			ins.imm = code.imm[w]!;
+			ins.imm2 = code.imm2[w]!;
+			ins.isImm = c === 16 && OPERANDS[op] === SOURCE;
+			ins.hasBase = b !== 16 && OPERANDS[op] === MEMORY;
+			ins.size = code.size[w]!;
+			return ins;
+		}
+		this.decodeAt = w;
+		return decodeInto(m.mem32[w]!, this.wordAfter, ins);
 	}
+
+	private readonly scratch = emptyInstruction();
+	private decodeAt = 0;
+	private readonly wordAfter = (k: number): number | undefined => {
+		const m = this.machine;
+		const w = this.decodeAt + k;
+		return w < m.memorySize >>> 2 ? m.mem32[w]! : undefined;
+	};
 }

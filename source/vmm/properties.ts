@@ -203,7 +203,8 @@ function resourceControl(sim: VmmSimulation): PgReport['resourceControl'] {
 			detail: vmmTouched < 0 ? 'untouched by every guest' : `changed at 0x${(vm.idtBase + vmmTouched).toString(16)}: a guest reached the VMM's own memory`,
 		},
 	];
-	if (gs.length > 1) {
+	// Only a run that watched guests' memory (stats, the dashboard) can say who touched whose.
+	if (gs.length > 1 && vm.scheduler.watch.enabled) {
 		// Judged by what the guests touched, never by whether they stayed equivalent.
 		vm.scheduler.watch.checkAll(vm.current);
 		const touches = vm.scheduler.watch.touches;

@@ -46,17 +46,29 @@ export interface Touch {
 }
 
 export class ResourceLog {
-	private readonly byKey = new Map<string, Attempt>();
+	/** Grouped by kind, one map per `by` (no key to build on the hot path: `cli` comes often). */
+	private readonly byKernel = new Map<AttemptKind, Attempt>();
+	private readonly byUser = new Map<AttemptKind, Attempt>();
+	/** In the order first seen. */
+	private readonly order: Attempt[] = [];
 
 	record(attempt: Omit<Attempt, 'count'>): void {
-		const key = `${attempt.kind}/${attempt.by}`;
-		const seen = this.byKey.get(key);
-		if (seen) seen.count++;
-		else this.byKey.set(key, {...attempt, count: 1});
+		if (this.again(attempt.kind, attempt.by)) return;
+		const fresh = {...attempt, count: 1};
+		(attempt.by === 'kernel' ? this.byKernel : this.byUser).set(attempt.kind, fresh);
+		this.order.push(fresh);
+	}
+
+	/** Count one more of an attempt seen before; false (nothing counted) the first time — then `record` it. */
+	again(kind: AttemptKind, by: Attempt['by']): boolean {
+		const seen = (by === 'kernel' ? this.byKernel : this.byUser).get(kind);
+		if (seen === undefined) return false;
+		seen.count++;
+		return true;
 	}
 
 	attempts(): Attempt[] {
-		return [...this.byKey.values()];
+		return [...this.order];
 	}
 }
 
@@ -112,12 +124,17 @@ export class MemoryWatch {
 	private readonly shadows = new Map<number, Uint8Array>();
 	private readonly ranSince = new Map<number, Set<number>>();
 	readonly touches: Touch[] = [];
+	/**
+	 * Copying partitions at every world switch costs: on only where the
+	 * properties are measured (`vmtop stats`, the dashboard's panel), set before the first guest starts.
+	 */
+	enabled = false;
 
 	constructor(private readonly vm: Monitor) {}
 
 	/** Guest `g` leaves the CPU (or has not had it yet). */
 	leave(g: Guest): void {
-		if (this.vm.guests.length < 2) return;
+		if (!this.enabled || this.vm.guests.length < 2) return;
 		const p = g.partition;
 		let copy = this.shadows.get(g.index);
 		if (!copy) this.shadows.set(g.index, (copy = new Uint8Array(p.size)));
@@ -127,7 +144,7 @@ export class MemoryWatch {
 
 	/** Guest `g` gets the CPU: check its memory, note that it runs while the others are away. */
 	enter(g: Guest): void {
-		if (this.vm.guests.length < 2) return;
+		if (!this.enabled || this.vm.guests.length < 2) return;
 		this.check(g);
 		for (const [i, set] of this.ranSince) if (i !== g.index) set.add(g.index);
 	}

@@ -77,4 +77,31 @@ spare:  add r1, r1, 2
 		expect(jit.instret).toBe(interp.instret);
 		expect(jit.jit!.stats.dropped).toBeGreaterThan(0);
 	});
+
+	it('code anywhere in memory is found translated (the top quarter too: regions are looked up per word)', () => {
+		const memory = 1 << 16;
+		const at = memory - 0x1000;
+		const source = `
+        .org ${at}
+        mov r1, 0
+loop:   add r1, r1, 3
+        cmp r1, 3000
+        jnz loop
+        out 0xF0, 0
+`;
+		const bytes = assembleOrThrow(source, {file: 'high.s'}).bytes;
+		const run = (engine: Engine) => {
+			const m = new Machine({engine, hot: 2, memorySize: memory});
+			m.load(bytes);
+			m.pc = at;
+			while (!m.stopped) m.run(50);
+			return m;
+		};
+		const interp = run('interp');
+		const jit = run('jit');
+		expect(interp.regs[1]).toBe(3000);
+		expect(jit.regs[1]).toBe(3000);
+		expect(jit.instret).toBe(interp.instret);
+		expect(jit.jit!.stats.translated).toBeGreaterThan(jit.instret / 2);
+	});
 });

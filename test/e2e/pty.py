@@ -11,6 +11,7 @@ what the screen shows. Commands come as JSON lines on stdin, one JSON line
 answers each:
 
     {"op": "wait", "pattern": "running", "timeout": 10}   → {"ok", "ms", "screen"}
+                                  ("fromStart": true → ms from the command's start)
     {"op": "send", "data": " "}                             → {"ok": true}
     {"op": "sendwait", "data": " ", "pattern": "paused", "timeout": 5}
                                   → {"ok", "ms"}: from the key to the screen showing it
@@ -152,6 +153,7 @@ class Session:
             os.setsid()
             fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
+        self.started = time.monotonic()
         self.proc = subprocess.Popen(
             cmd, stdin=self.slave, stdout=self.slave, stderr=self.slave, env=env, preexec_fn=child_setup, close_fds=True
         )
@@ -220,7 +222,9 @@ def main():
             os.write(session.master, req["data"].encode())
             out = {"ok": True}
         elif op == "wait":
-            out = session.wait(req["pattern"], req.get("timeout", 10), time.monotonic())
+            # "fromStart": ms counted from the command's start (the startup benchmark), not from this request.
+            since = session.started if req.get("fromStart") else time.monotonic()
+            out = session.wait(req["pattern"], req.get("timeout", 10), since)
         elif op == "sendwait":
             since = time.monotonic()
             os.write(session.master, req["data"].encode())

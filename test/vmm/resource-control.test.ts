@@ -33,7 +33,7 @@ test('the hostile kernel escapes nowhere: each attempt reported, the other guest
 				{name: 'normal', programs: normal.programs, input: normal.input},
 			],
 		},
-		{bus},
+		{bus, watchMemory: true},
 	);
 	const slice = sim.monitor.scheduler.slice;
 	runHeadless(sim);
@@ -126,7 +126,7 @@ test('resource control is judged by what a guest touched: a hostile guest given 
 			{name: 'hostile', kernel: hostile.kernel, programs: hostile.programs, input: ''},
 			{name: 'normal', programs: normal.programs, input: normal.input},
 		],
-	});
+	}, {watchMemory: true});
 	// Break the VMM on purpose: guest 0's partition now also covers guest 1's memory.
 	const g0 = sim.guestList[0]!;
 	Object.defineProperty(g0, 'partition', {value: new Partition(0, 0, 2 * g0.partition.size)});
@@ -163,4 +163,32 @@ test('vmm none: the report says an operating system has two of the three propert
 	expect(text).toMatch(/^Popek & Goldberg's three properties$/m);
 	expect(text).toMatch(/^Beside them, the lecture's contemporary figure$/m);
 	expect(text).not.toMatch(/four/i);
+});
+
+test("guests' memory is watched only where the properties are measured: a headless run copies no partition and claims nothing about it", () => {
+	const two = sampleScenario('default', {vmm: 'trap', vms: 2});
+	const plain = buildVmmScenario(two);
+	runHeadless(plain, {maxInstructions: 200_000});
+	expect(plain.monitor.scheduler.switches).toBeGreaterThan(0);
+	expect(plain.monitor.scheduler.watch.enabled).toBe(false);
+	expect(measureProperties(plain, {explain: false}).resourceControl.checks.map((c) => c.name)).not.toContain("other guests' memory");
+	const run = statsRun({...two, maxInstructions: 200_000});
+	expect(run.properties.resourceControl.checks.find((c) => c.name === "other guests' memory")).toMatchObject({ok: true});
+});
+
+test('the VMM reads a trapped instruction from the decoded cache exactly as decoding its memory would', async () => {
+	const {decodeInto, emptyInstruction} = await import('../../source/isa/encoding.js');
+	const sim = buildVmmScenario(sampleScenario('default', {vmm: 'trap'}));
+	runHeadless(sim, {maxInstructions: 300_000});
+	const m = sim.machine;
+	const words = m.memorySize >>> 2;
+	let compared = 0;
+	for (let w = 0; w < words; w++) {
+		const op = m.code.op[w]!;
+		if (op === 0 || op >= 253) continue; // not decoded, patched, undefined, fetch fault
+		const fresh = decodeInto(m.mem32[w]!, (k) => (w + k < words ? m.mem32[w + k]! : undefined), emptyInstruction());
+		expect({...sim.monitor.instructionAt(w * 4)}).toEqual(fresh);
+		compared++;
+	}
+	expect(compared).toBeGreaterThan(100);
 });

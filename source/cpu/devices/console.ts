@@ -5,8 +5,9 @@ import type {Device} from './port-table.js';
 export class Console {
 	private readonly input: number[] = [];
 	private inputHead = 0;
-	/** Written and not yet taken by `take`. */
-	private output: number[] = [];
+	/** Written and not yet taken by `take`: the first `written` bytes (a kernel prints a byte per `out`). */
+	private output = new Uint8Array(4096);
+	private written = 0;
 
 	constructor(private readonly m: Machine) {}
 
@@ -14,7 +15,12 @@ export class Console {
 	readonly out: Device = {
 		read: () => -1,
 		write: (value) => {
-			this.output.push(value & 0xff);
+			if (this.written === this.output.length) {
+				const grown = new Uint8Array(this.output.length * 2);
+				grown.set(this.output);
+				this.output = grown;
+			}
+			this.output[this.written++] = value;
 			const bus = this.m.bus;
 			if (bus?.wanted.console) bus.emit({kind: 'console', text: String.fromCharCode(value & 0xff), ...this.m.stamp()});
 		},
@@ -43,9 +49,9 @@ export class Console {
 	}
 
 	take(): string {
-		if (this.output.length === 0) return '';
-		const text = Buffer.from(this.output).toString('latin1');
-		this.output = [];
+		if (this.written === 0) return '';
+		const text = Buffer.from(this.output.buffer, 0, this.written).toString('latin1');
+		this.written = 0;
 		return text;
 	}
 }

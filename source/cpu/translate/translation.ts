@@ -36,6 +36,8 @@ const MAX_INTERPRETED_BLOCK = 64;
 
 interface Region {
 	key: number;
+	/** Its index in `Translation.slots`. */
+	slot: number;
 	/** Physical word of its entry. */
 	entry: number;
 	fn: RegionFunction;
@@ -63,6 +65,15 @@ export class Translation {
 	gen = 0;
 	readonly stats: TranslationStats = {compiled: 0, dropped: 0, translated: 0};
 	private readonly regions = new Map<number, Region>();
+	/**
+	 * The hot lookup: per entry word × 2 + supervisor, 1 + the region's slot, 0 for none.
+	 * A typed array read instead of a Map lookup on every transition between regions.
+	 */
+	private readonly entries: Int32Array;
+	private readonly slots: Array<Region | null> = [];
+	private readonly freeSlots: number[] = [];
+	/** fetchLimit() for the ubase/ulimit it was computed from (they change rarely: mtcr, a world switch). */
+	private limitFor = {ubase: -1, ulimit: -1, limit: 0};
 	/** Block entries seen, per physical word (saturating; NEVER = do not translate). */
 	private readonly hits: Uint8Array;
 	private readonly drops = new Map<number, number>();
@@ -75,6 +86,7 @@ export class Translation {
 		const words = m.code.words;
 		this.hits = new Uint8Array(words);
 		this.marks = new Uint16Array(words);
+		this.entries = new Int32Array(words * 2);
 		m.code.translated = this.marks;
 		m.code.onTranslatedChange = (w) => this.dropCovering(w);
 	}
@@ -94,8 +106,9 @@ export class Translation {
 			const w = phys >>> 2;
 			const aligned = (pc & 3) === 0 && phys + 4 <= m.memorySize;
 			if (aligned && !handedOver) {
-				const region = this.regions.get(phys * 2 + (supervisor ? 1 : 0));
-				if (region !== undefined && region.base === base && (supervisor || region.maxEnd <= this.fetchLimit())) {
+				const slot = this.entries[w * 2 + (supervisor ? 1 : 0)]!;
+				const region = slot === 0 ? null : this.slots[slot - 1]!;
+				if (region !== null && region.base === base && (supervisor || region.maxEnd <= this.fetchLimit())) {
 					const ran = region.fn(m, left);
 					left -= ran;
 					this.stats.translated += ran;
@@ -152,6 +165,7 @@ export class Translation {
 		}
 		const region: Region = {
 			key,
+			slot: this.freeSlots.pop() ?? this.slots.length,
 			entry: w,
 			fn: compileRegion(blocks, where, m.memorySize),
 			supervisor,
@@ -161,6 +175,8 @@ export class Translation {
 		};
 		for (const x of region.words) this.marks[x]!++;
 		this.regions.set(key, region);
+		this.slots[region.slot] = region;
+		this.entries[w * 2 + (supervisor ? 1 : 0)] = region.slot + 1;
 		this.stats.compiled++;
 		return true;
 	}
@@ -168,9 +184,14 @@ export class Translation {
 	/** The interpreter's fetch limit in user mode (machine.ts `interpret`). */
 	private fetchLimit(): number {
 		const m = this.m;
+		const known = this.limitFor;
+		if (known.ubase === m.ubase && known.ulimit === m.ulimit) return known.limit;
 		const size = m.memorySize;
 		const base = m.ubase >>> 0;
-		return Math.max(0, Math.min(Math.min(m.ulimit >>> 0, size), size - base)) & ~3;
+		known.ubase = m.ubase;
+		known.ulimit = m.ulimit;
+		known.limit = Math.max(0, Math.min(Math.min(m.ulimit >>> 0, size), size - base)) & ~3;
+		return known.limit;
 	}
 
 	/**
@@ -211,6 +232,9 @@ export class Translation {
 	private remove(region: Region): void {
 		if (this.regions.get(region.key) !== region) return;
 		this.regions.delete(region.key);
+		this.entries[region.entry * 2 + (region.supervisor ? 1 : 0)] = 0;
+		this.slots[region.slot] = null;
+		this.freeSlots.push(region.slot);
 		for (const x of region.words) this.marks[x]!--;
 		this.gen++;
 	}

@@ -50,6 +50,11 @@ function guestCount(status: StatusView): string {
 	return status.guestInstructions === undefined ? '' : ` │ guest instr ${big(status.guestInstructions)}`;
 }
 
+/** The engine next to the rate it explains (`--engine`): `jit` translates hot code, `interp` interprets all of it. */
+function engineText(status: StatusView): string {
+	return status.engine === undefined ? '' : ` │ ${status.engine}`;
+}
+
 /** The line's pieces as plain text (pure, for the layout and tests). */
 export function statusParts(status: StatusView): {who: string; mode: string; speed: string; rec: string; counters: string} {
 	const d = status.description;
@@ -64,7 +69,7 @@ export function statusParts(status: StatusView): {who: string; mode: string; spe
 			: status.recordNotice
 				? ` │ ${status.recordNotice.text}`
 				: '',
-		counters: ` │ ${event} │ cycle ${big(status.cycle)} │ instr ${big(status.instret)}${guestCount(status)} │ ${rate(status.mips)}`,
+		counters: ` │ ${event} │ cycle ${big(status.cycle)} │ instr ${big(status.instret)}${guestCount(status)} │ ${rate(status.mips)}${engineText(status)}`,
 	};
 }
 

@@ -4,13 +4,14 @@
  * x86 switching overhead. Adapts source/pvm/report.ts to a ScreenReport.
  */
 import {readFileSync} from 'node:fs';
-import {fileURLToPath} from 'node:url';
 import {assembleByteCodeOrThrow} from '../../pvm/assembler.js';
 import {type Measurement, type PvmReport, measureTechnique, pvmRows} from '../../pvm/report.js';
 import {TECHNIQUE_INFO, TECHNIQUES} from '../../pvm/techniques.js';
+import {packageFile} from '../../scenario/scenario.js';
 import type {ScreenDefinition, ScreenReport} from './report.js';
 
-const LECTURE = fileURLToPath(new URL('../../../samples/pvm/lecture.bc', import.meta.url));
+// By the package's root, not this file's place: the bundled build (dist/bundle/) has no ui/screens/ folder.
+const LECTURE = packageFile('samples/pvm/lecture.bc');
 
 /** How long each technique runs on the `p` screen: a fixed time (a fast technique is timed over many runs), short enough that a key waits at most one piece. */
 export const PVM_SCREEN_SECONDS = 0.05;

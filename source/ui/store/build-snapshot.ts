@@ -41,6 +41,7 @@ export function buildSnapshot(p: StoreParts, previousCooperation: CooperationVie
 		frame: p.frame,
 		status: {
 			description: d,
+			...(source.engine === undefined ? {} : {engine: source.engine}),
 			mode: state.mode,
 			speed: state.speed,
 			speedBase: source.speedBase,

@@ -34,6 +34,14 @@ export interface StoreOptions {
 	scheduler?: Scheduler;
 }
 
+/**
+ * Flat out, frames come at least this often (ms) however much they cost: the
+ * screen still moves; a key is answered at once regardless (`invalidate(true)`).
+ */
+const MAX_FLAT_OUT_FRAME_MS = 1000;
+
+const smooth = (average: number, ms: number): number => (average === 0 ? ms : average * 0.8 + ms * 0.2);
+
 export class DashboardStore {
 	readonly ring: EventRing;
 	readonly counters = new Counters();
@@ -56,8 +64,12 @@ export class DashboardStore {
 	private lastFlush = Number.NEGATIVE_INFINITY;
 	private readonly frameMs: number;
 	private readonly renderShare: number;
-	/** Smoothed cost of drawing one frame (ms), as the renderer reports it. */
-	private renderCost = 0;
+	/**
+	 * Smoothed cost of one frame (ms), in its two parts: React's reconciliation
+	 * (measured after the listeners) and Ink's layout and output (the renderer reports it).
+	 */
+	private reconcileCost = 0;
+	private drawCost = 0;
 	private flushUrgent = false;
 	private disposed = false;
 	/** Timers of `invalidateAfter`, cancelled by `dispose` (they would keep the process alive). */
@@ -134,11 +146,7 @@ export class DashboardStore {
 
 	/** The renderer's measure of a frame it drew later than the flush (Ink's throttled `onRender`). */
 	reportRender(ms: number): void {
-		if (ms > this.renderCost) this.noteFrameCost(ms);
-	}
-
-	private noteFrameCost(ms: number): void {
-		this.renderCost = this.renderCost === 0 ? ms : this.renderCost * 0.8 + ms * 0.2;
+		this.drawCost = smooth(this.drawCost, ms);
 	}
 
 	/** Time between frames: ~30 per second, fewer while drawing would slow a flat-out core. */
@@ -146,7 +154,8 @@ export class DashboardStore {
 		const {mode, speed} = this.source.state;
 		const flatOut = mode === 'seeking' || (mode === 'running' && speed === 'max');
 		if (!flatOut) return this.frameMs;
-		return Math.min(250, Math.max(this.frameMs, this.renderCost / this.renderShare));
+		// Both parts of a frame count: on a slow (or shared) machine a frame can cost 100 ms and more.
+		return Math.min(MAX_FLAT_OUT_FRAME_MS, Math.max(this.frameMs, (this.reconcileCost + this.drawCost) / this.renderShare));
 	}
 
 	/** Build and publish now (tests; the final frame before quitting). */
@@ -160,7 +169,7 @@ export class DashboardStore {
 		for (const listener of [...this.listeners]) listener();
 		// React renders in a microtask queued by the listeners; this one runs after it (and after
 		// Ink's layout and output): the whole frame's cost.
-		if (this.listeners.size > 0) queueMicrotask(() => this.noteFrameCost(this.sched.now() - start));
+		if (this.listeners.size > 0) queueMicrotask(() => (this.reconcileCost = smooth(this.reconcileCost, this.sched.now() - start)));
 	}
 
 	dispose(): void {

@@ -3,7 +3,7 @@
  * once per frame. Plain data only, so components are pure functions of it.
  */
 import type {ScreenState} from '../screens/report.js';
-import type {RunDescription} from '../../sim/simulation.js';
+import type {Engine, RunDescription} from '../../sim/simulation.js';
 import type {DriverMode, PropertyLine, RecordingInfo, Speed} from '../../driver/source.js';
 import type {CooperationView} from './cooperation.js';
 import type {ViewRow} from './history-window.js';
@@ -21,6 +21,8 @@ export type ScreenId = 'dashboard' | string;
 
 export interface StatusView {
 	description: RunDescription;
+	/** How the CPU executes (live runs): `jit` or `interp`. */
+	engine?: Engine;
 	mode: DriverMode;
 	speed: Speed;
 	/** Replay: the pace that counts as 1×. */
