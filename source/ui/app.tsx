@@ -54,8 +54,8 @@ function Bottom({s, layout}: {s: Snapshot; layout: Extract<Layout, {kind: 'full'
 	);
 	if (layout.kind === 'compact') {
 		const h = layout.bottom;
-		if (s.focus === 'exits') return exits(layout.columns, h);
-		if (s.focus === 'guests') return guests(layout.columns, h);
+		if (s.focus === 'exits' && layout.panels.exits) return exits(layout.columns, h);
+		if (s.focus === 'guests' && layout.panels.guests) return guests(layout.columns, h);
 		if (s.focus === 'console') return console(layout.columns, h);
 		return coop(layout.columns);
 	}
@@ -63,17 +63,18 @@ function Bottom({s, layout}: {s: Snapshot; layout: Extract<Layout, {kind: 'full'
 	const split = tableHeights(layout, s.focus, s.exits.length, s.guests.length);
 	const guestRows = split.guests;
 	const props = Math.max(2, row - guestRows - 2);
+	// Without a VMM, no exits and no guests: the console and the counters take their room.
 	return (
 		<Box flexDirection="column" height={layout.bottom}>
 			{coop(layout.columns)}
 			<Box flexDirection="row" height={row}>
 				<Box flexDirection="column" width={layout.left}>
-					{exits(layout.left, split.exits)}
+					{layout.panels.exits ? exits(layout.left, split.exits) : null}
 					{console(layout.left, split.console)}
 				</Box>
 				<Box width={1} />
 				<Box flexDirection="column" width={layout.right}>
-					{guests(layout.right, guestRows)}
+					{layout.panels.guests ? guests(layout.right, guestRows) : null}
 					<Sparkline label={s.spark.label} values={s.spark.values} width={layout.right} />
 					<PropertiesPanel properties={s.properties} width={layout.right} height={props} />
 				</Box>

@@ -26,7 +26,9 @@ const sortColumn: Record<SortKey, string> = {count: 'INSTR', rate: 'ENTRIES/S', 
 export function GuestsTable({guests, width, height, focused = false, sort, offset = 0, sinceReset = false}: GuestsTableProps) {
 	const w = {state: 12, cpu: 7, instr: 9, rate: 10};
 	const fixed = w.state + w.cpu + w.instr + w.rate + 1;
-	const name = Math.max(6, Math.floor((width - fixed) * 0.45));
+	// The name column as wide as the longest name (up to 45% of the room): the rest for the exit reason.
+	const longest = Math.max(7, ...guests.map((g) => g.name.length + 1));
+	const name = Math.max(6, Math.min(longest, Math.floor((width - fixed) * 0.45)));
 	const top = Math.max(4, width - fixed - name);
 	const mark = (h: string) => (sortColumn[sort] === h ? h + '↓' : h);
 	// A number column keeps one blank on its left, so a sort mark never joins two headings.

@@ -20,7 +20,9 @@ export function toggleHelp(store: DashboardStore, open?: boolean): void {
 }
 
 export function focusNext(store: DashboardStore, delta: 1 | -1): void {
-	store.ui.focus = cycle(focusOrder, store.ui.focus, delta);
+	// Without a VMM the exit-reason and guests panels are not drawn: the focus skips them.
+	const order = store.source.description.vmm === 'none' ? focusOrder.filter((f) => f !== 'exits' && f !== 'guests') : focusOrder;
+	store.ui.focus = cycle(order, store.ui.focus, delta);
 	done(store);
 }
 
