@@ -27,6 +27,7 @@ export interface AppProps {
 function historyTitle(s: Snapshot): string {
 	const parts = [s.status.detail ? 'every instruction' : 'instructions sampled at events'];
 	if (s.filter.active) parts.push(`filter: ${s.filter.active}`);
+	if (s.filter.search) parts.push(`search: ${s.filter.search}`);
 	if (s.history.cursor !== null) parts.push('scrolled (End follows)');
 	return `History — ${parts.join(' — ')}`;
 }

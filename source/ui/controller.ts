@@ -48,6 +48,8 @@ export class Controller {
 			return;
 		}
 		if (ui.focus === 'console' && ui.screen === 'dashboard' && this.consoleKey(name, input)) return;
+		// While a search is in force, n and N go from one match to the next.
+		if (ui.search !== null && ui.screen === 'dashboard' && (name === 'n' || name === 'N')) return act.searchStep(this.store, name === 'n' ? 1 : -1);
 		const command = commandFor(name);
 		if (command) this.run(command);
 	}
@@ -156,6 +158,8 @@ export class Controller {
 				return act.follow(store);
 			case 'filter':
 				return act.openFilter(store);
+			case 'search':
+				return act.openFilter(store, 'search');
 			case 'sort':
 				return act.cycleSort(store);
 			case 'resetCounters':
@@ -178,6 +182,7 @@ export class Controller {
 			case 'back':
 				if (store.ui.screen !== 'dashboard') return act.setScreen(store, 'dashboard');
 				if (store.ui.cursor !== null) return act.follow(store);
+				if (store.ui.search) return act.clearSearch(store);
 				if (store.ui.filter) return act.clearFilter(store);
 				return;
 			case 'help':

@@ -34,7 +34,8 @@ const stackedLegend: Record<Level, string> = {cpu: 'CPU fetch-execute', exceptio
 const shortTitles: Record<Level, string> = {cpu: 'CPU', exception: 'Exc', os: 'OS', vmm: 'VMM', host: 'Host'};
 
 function gutter(row: ViewRow, multiGuest: boolean, selected: boolean): string {
-	const mark = selected ? '›' : ' ';
+	// A search match (`/`) is marked too, so it shows without colour.
+	const mark = selected ? '›' : row.match ? '*' : ' ';
 	const guest = multiGuest ? fit(row.guest < 0 ? 'h' : `g${row.guest}`, 3) : '';
 	const n = String(row.instret);
 	return mark + fit(n.length <= 10 ? n : compact(row.instret), 10, 'right') + ' ' + guest;
@@ -140,7 +141,7 @@ export function fitBlocks(blocks: Block[], budget: number, cursor: number | null
 	return at >= 0 && at === start ? lines.slice(0, budget) : lines.slice(excess);
 }
 
-function ScreenLine({line, selected}: {line: Line; selected: boolean}) {
+function ScreenLine({line, selected, match}: {line: Line; selected: boolean; match: boolean}) {
 	return (
 		<Box flexDirection="row" height={1}>
 			{line.pieces.map((p, i) => {
@@ -149,7 +150,7 @@ function ScreenLine({line, selected}: {line: Line; selected: boolean}) {
 					if (p.text === '') return <Box key={i} width={p.width} />;
 					return (
 						<Box key={i} width={p.width}>
-							<Text color={color} inverse={selected}>
+							<Text color={color} inverse={selected} bold={match} underline={match}>
 								{p.text}
 							</Text>
 						</Box>
@@ -194,7 +195,7 @@ export function LevelColumns({history, width, height, focused = false, detail, m
 			{rows.length === 0 ? <Text color="gray">  (no events yet)</Text> : null}
 			<Box flexDirection="column">
 				{lines.map(({row, line}, i) => (
-					<ScreenLine key={`${row.seq}:${i}`} line={line} selected={history.cursor === row.seq} />
+					<ScreenLine key={`${row.seq}:${i}`} line={line} selected={history.cursor === row.seq} match={row.match === true} />
 				))}
 			</Box>
 		</Panel>

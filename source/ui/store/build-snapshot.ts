@@ -59,7 +59,7 @@ export function buildSnapshot(p: StoreParts, previousCooperation: CooperationVie
 			recordNotice: ui.recordNotice && ui.recordNotice.until > p.now ? {text: ui.recordNotice.text, ok: ui.recordNotice.ok} : undefined,
 		},
 		history: {
-			rows: windowRows(ring, bottom, ui.viewport, ui.filter, p.namer),
+			rows: windowRows(ring, bottom, ui.viewport, ui.filter, p.namer, ui.search),
 			cursor: ui.cursor,
 			kept: ring.size,
 			showHost: d.type === 2,
@@ -80,7 +80,15 @@ export function buildSnapshot(p: StoreParts, previousCooperation: CooperationVie
 		help: ui.help,
 		screen: ui.screen,
 		screenState: ui.screenStates[ui.screen],
-		filter: {editing: ui.filterEditing, draft: ui.filterDraft, caret: ui.promptCaret, active: ui.filter?.text ?? '', error: ui.filterError},
+		filter: {
+			editing: ui.filterEditing,
+			draft: ui.filterDraft,
+			caret: ui.promptCaret,
+			active: ui.filter?.text ?? '',
+			error: ui.filterError,
+			kind: ui.promptKind,
+			search: ui.search?.text ?? '',
+		},
 		goto: ui.gotoDraft === null ? undefined : {draft: ui.gotoDraft, caret: ui.promptCaret, error: ui.gotoError},
 		flash: ui.flash && ui.flash.until > p.now ? ui.flash.text : undefined,
 	};

@@ -103,6 +103,10 @@ export interface FilterView {
 	caret?: number;
 	/** The filter in force ('' = none). */
 	active: string;
+	/** What the open prompt sets: the filter (`f`) or the search (`/`). */
+	kind?: 'filter' | 'search';
+	/** The search in force ('' = none): its rows highlighted, `n`/`N` move between them. */
+	search?: string;
 	error?: string;
 }
 

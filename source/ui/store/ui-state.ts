@@ -15,6 +15,10 @@ export interface UiState {
 	/** Reports of the screens opened so far, by id. */
 	screenStates: Record<string, ScreenState>;
 	filterEditing: boolean;
+	/** What the open prompt sets: the filter (`f`) or the search (`/`). */
+	promptKind: 'filter' | 'search';
+	/** The search in force (`/`): matching rows are highlighted in place, `n`/`N` go from one to the next. */
+	search: Filter | null;
 	filterDraft: string;
 	filter: Filter | null;
 	filterError?: string;
@@ -46,6 +50,8 @@ export function initialUiState(): UiState {
 		screen: 'dashboard',
 		screenStates: {},
 		filterEditing: false,
+		promptKind: 'filter',
+		search: null,
 		filterDraft: '',
 		promptCaret: 0,
 		filter: null,
