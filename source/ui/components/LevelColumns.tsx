@@ -33,12 +33,21 @@ const colors: Record<Level, string> = {cpu: 'white', exception: 'yellow', os: 'g
 const stackedLegend: Record<Level, string> = {cpu: 'CPU fetch-execute', exception: 'Exc exceptions', os: 'OS', vmm: 'VMM', host: 'Host host OS'};
 const shortTitles: Record<Level, string> = {cpu: 'CPU', exception: 'Exc', os: 'OS', vmm: 'VMM', host: 'Host'};
 
-function gutter(row: ViewRow, multiGuest: boolean, selected: boolean): string {
+function gutter(row: ViewRow, multiGuest: boolean, selected: boolean, hostTime = false): string {
 	// A search match (`/`) is marked too, so it shows without colour.
 	const mark = selected ? '›' : row.match ? '*' : ' ';
 	const guest = multiGuest ? fit(row.guest < 0 ? 'h' : `g${row.guest}`, 3) : '';
+	// An imported KVM trace has no instruction counts: its rows are numbered by host time.
+	if (hostTime) return mark + fit(hostMicros(row.cycle), 10, 'right') + ' ' + guest;
 	const n = String(row.instret);
 	return mark + fit(n.length <= 10 ? n : compact(row.instret), 10, 'right') + ' ' + guest;
+}
+
+/** Host time in µs for the gutter: `1234.5µs`, compact when long. */
+function hostMicros(ns: number): string {
+	const us = ns / 1000;
+	const exact = `${us.toFixed(1)}µs`;
+	return exact.length <= 10 ? exact : `${compact(us)}µs`;
 }
 
 /**
@@ -174,7 +183,7 @@ export function LevelColumns({history, width, height, focused = false, detail, m
 	const heading = title ?? `History — ${detail ? 'every instruction' : 'instructions sampled at events'}`;
 	let header: string;
 	let blocks: Block[];
-	const gutterOf = (row: ViewRow) => gutter(row, multiGuest, history.cursor === row.seq);
+	const gutterOf = (row: ViewRow) => gutter(row, multiGuest, history.cursor === row.seq, history.hostTime);
 	if (stacked) {
 		const levels = runLevels(options);
 		header = clip(' '.repeat(gutterWidth(multiGuest)) + levels.map((l) => stackedLegend[l]).join(' · '), width);

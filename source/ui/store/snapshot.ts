@@ -29,6 +29,8 @@ export interface StatusView {
 	detail: boolean;
 	/** Instructions the real CPU retired. */
 	instret: number;
+	/** An imported KVM trace: host time (ns, in `cycle`) instead of instruction counts. */
+	hostTime?: boolean;
 	/**
 	 * Under a VMM: the guests' instructions, run directly or emulated by the VMM
 	 * (the Guests table's INSTR summed) — more than `instret` by what the VMM emulated.
@@ -64,6 +66,8 @@ export interface HistoryView {
 	/** Columns to show (Host only under a Type II VMM). */
 	showHost: boolean;
 	showVmm: boolean;
+	/** Rows are numbered by host time (an imported KVM trace has no instruction counts). */
+	hostTime?: boolean;
 }
 
 export interface ExitView {
@@ -87,6 +91,8 @@ export interface GuestView {
 	/** VMM entries per wall-clock second. */
 	entriesPerSecond: number;
 	topExit: string;
+	/** An imported KVM trace: the guest's exits and the host time spent on them (ns), instead of CPU% and INSTR. */
+	exits?: {count: number; ns: number};
 }
 
 export interface ConsoleView {
