@@ -71,17 +71,18 @@ export async function dashboardCommand(argv: string[]): Promise<number> {
 
 	// React's development build is several times slower per frame; the dashboard is not a React dev session.
 	process.env['NODE_ENV'] ??= 'production';
-	const [{mountDashboard}, {LiveDriver}, {checkScreen}, {pvmScreen}, {builtinProfiles}, {liveProperties}] = await Promise.all([
+	const [{mountDashboard}, {LiveDriver}, {checkScreen}, {pvmScreen}, {builtinProfiles}, {liveProperties}, {compareScreen}] = await Promise.all([
 		import('../ui/render.js'),
 		import('../driver/live-driver.js'),
 		import('../ui/screens/check-screen.js'),
 		import('../ui/screens/pvm-screen.js'),
 		import('../isa/profiles.js'),
 		import('../vmm/live-properties.js'),
+		import('../ui/screens/compare-screen.js'),
 	]);
 	const driver = new LiveDriver(run.sim, {speed, paused: f.paused ?? false, factory: run.factory, properties: liveProperties});
 	const profile = () => driver.simulation.machine.profile ?? builtinProfiles['classic']!;
-	const code = await mountDashboard(driver, {screens: [checkScreen(profile), pvmScreen()], isaProfiles: run.isaProfiles});
+	const code = await mountDashboard(driver, {screens: [checkScreen(profile), pvmScreen(), compareScreen(run.scenario)], isaProfiles: run.isaProfiles});
 	const sim = driver.simulation;
 	process.stdout.write(`vmtop: ${sim.description.name} — ${sim.instret.toLocaleString('en-US')} instructions${sim.stopped ? `, ${sim.stopped.message}` : ''}\n`);
 	return code;

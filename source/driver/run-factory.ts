@@ -33,6 +33,8 @@ export interface Run {
 	bare: boolean;
 	/** Stop after this many instructions (the scenario's, or --max-instructions). */
 	maxInstructions?: number;
+	/** The scenario running now (after restarts); undefined for a bare program. */
+	scenario: () => Scenario | undefined;
 }
 
 export function isProgramFile(file: string | undefined): boolean {
@@ -64,7 +66,7 @@ export function buildRun(request: RunRequest): Run {
 			return make();
 		};
 		if (isa !== undefined && !isaProfiles.includes(isa)) isaProfiles.push(isa);
-		return {sim: make(), factory, isaProfiles, bare: true, ...(max === undefined ? {} : {maxInstructions: max})};
+		return {sim: make(), factory, isaProfiles, bare: true, scenario: () => undefined, ...(max === undefined ? {} : {maxInstructions: max})};
 	}
 	let scenario: Scenario = withSimulationFlags(loadScenario(request.file ?? defaultScenarioFile()), flags);
 	if (!isaProfiles.includes(scenario.isa)) isaProfiles.push(scenario.isa);
@@ -76,5 +78,5 @@ export function buildRun(request: RunRequest): Run {
 		return sim;
 	};
 	const max = scenario.maxInstructions;
-	return {sim: build(scenario), factory, isaProfiles, bare: false, ...(max === undefined ? {} : {maxInstructions: max})};
+	return {sim: build(scenario), factory, isaProfiles, bare: false, scenario: () => scenario, ...(max === undefined ? {} : {maxInstructions: max})};
 }

@@ -173,8 +173,9 @@ export class Controller {
 			case 'consoleNext':
 				return act.switchConsole(store, 1);
 			case 'screenCheck':
-			case 'screenPvm': {
-				const id = command === 'screenCheck' ? 'check' : 'pvm';
+			case 'screenPvm':
+			case 'screenCompare': {
+				const id = command === 'screenCheck' ? 'check' : command === 'screenPvm' ? 'pvm' : 'compare';
 				const screens = this.options.screens;
 				if (!screens?.has(id)) return act.flash(store, `no ${id} screen in this build`);
 				return screens.toggle(store, id);

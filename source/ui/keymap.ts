@@ -35,7 +35,8 @@ export type CommandName =
 	| 'back'
 	| 'help'
 	| 'quit'
-	| 'search';
+	| 'search'
+	| 'screenCompare';
 
 export interface Binding {
 	command: CommandName;
@@ -85,6 +86,7 @@ export const keymap: readonly Binding[] = [
 	{command: 'back', keys: ['escape'], label: 'esc', help: 'back to the dashboard / close / clear the filter', group: 'Panels'},
 	{command: 'help', keys: ['?'], label: '?', help: 'this help', group: 'General'},
 	{command: 'quit', keys: ['q', 'ctrl-c'], label: 'q Ctrl-C', help: 'quit (restores the terminal)', group: 'General'},
+	{command: 'screenCompare', keys: ['C'], label: 'C', help: 'compare none / trap / bt / pv on this scenario (esc back)', group: 'Panels', liveOnly: true},
 	{command: 'search', keys: ['/'], label: '/', help: 'search: highlight matching rows in place; n / N next / previous match', group: 'History'},
 ];
 

@@ -12,6 +12,8 @@ const FRAME_FIRST_MS = 60;
 
 export class ScreenRegistry {
 	private readonly defs: Map<string, ScreenDefinition>;
+	/** The key each screen's kept report was computed for. */
+	private readonly keys = new Map<string, string>();
 
 	constructor(
 		defs: readonly ScreenDefinition[] = [],
@@ -30,7 +32,9 @@ export class ScreenRegistry {
 		if (!def) return;
 		if (store.ui.screen === id) return setScreen(store, 'dashboard');
 		setScreen(store, id);
-		if (store.ui.screenStates[id] !== undefined) return;
+		const key = def.key?.() ?? '';
+		if (store.ui.screenStates[id] !== undefined && this.keys.get(id) === key) return;
+		this.keys.set(id, key);
 		store.ui.screenStates[id] = {status: 'loading', title: def.title};
 		const ready = (report: ScreenReport): void => {
 			store.ui.screenStates[id] = {status: 'ready', report};
