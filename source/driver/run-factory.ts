@@ -72,7 +72,9 @@ export function buildRun(request: RunRequest): Run {
 	if (!isaProfiles.includes(scenario.isa)) isaProfiles.push(scenario.isa);
 	const build = (s: Scenario): Simulation => withInstructionLimit(buildSimulation(s, options), s.maxInstructions);
 	const factory: SimulationFactory = (change: RestartChange) => {
-		const next = {...scenario, ...change};
+		// The command line's rule holds for a restart too: several guests, or Type II, need a VMM.
+		const same = change.vms === undefined || change.vms === (Array.isArray(scenario.vms) ? scenario.vms.length : scenario.vms);
+		const next = withSimulationFlags(scenario, {...change, ...(same ? {vms: undefined} : {})});
 		const sim = build(next);
 		scenario = next; // only once it built
 		return sim;

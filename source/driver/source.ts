@@ -37,6 +37,10 @@ export type {DriverMode, SourceState, Speed} from './pacing.js';
 export interface RestartChange {
 	vmm?: VmmTechnique;
 	isa?: string;
+	/** VMM type (the restart chooser, `x`). */
+	type?: 1 | 2;
+	/** Number of guests (the restart chooser, `x`). */
+	vms?: number;
 }
 
 /** One line of the Popek–Goldberg panel. */

@@ -3,6 +3,7 @@
  * slice of the snapshot. No state, no effects.
  */
 import {Box} from 'ink';
+import {ChooserOverlay} from './components/ChooserOverlay.js';
 import {ConsolePanel} from './components/ConsolePanel.js';
 import {ExitReasonTable} from './components/ExitReasonTable.js';
 import {FilterBar} from './components/FilterBar.js';
@@ -90,7 +91,8 @@ export function App({snapshot: s, layout}: AppProps) {
 	}
 	const body = layout.history + layout.bottom;
 	let main;
-	if (s.help) main = <HelpOverlay width={layout.columns} height={body} bindings={helpBindings(s.status.canRecord)} />;
+	if (s.chooser) main = <ChooserOverlay chooser={s.chooser} width={layout.columns} height={body} />;
+	else if (s.help) main = <HelpOverlay width={layout.columns} height={body} bindings={helpBindings(s.status.canRecord)} />;
 	else if (s.screen !== 'dashboard' && s.screenState) main = <ReportScreen state={s.screenState} width={layout.columns} height={body} />;
 	else {
 		main = (

@@ -36,7 +36,8 @@ export type CommandName =
 	| 'help'
 	| 'quit'
 	| 'search'
-	| 'screenCompare';
+	| 'screenCompare'
+	| 'restartChooser';
 
 export interface Binding {
 	command: CommandName;
@@ -87,6 +88,7 @@ export const keymap: readonly Binding[] = [
 	{command: 'help', keys: ['?'], label: '?', help: 'this help', group: 'General'},
 	{command: 'quit', keys: ['q', 'ctrl-c'], label: 'q Ctrl-C', help: 'quit (restores the terminal)', group: 'General'},
 	{command: 'screenCompare', keys: ['C'], label: 'C', help: 'compare none / trap / bt / pv on this scenario (esc back)', group: 'Panels', liveOnly: true},
+	{command: 'restartChooser', keys: ['x'], label: 'x', help: 'restart with…: technique, ISA profile, type, guests', group: 'Run', liveOnly: true},
 	{command: 'search', keys: ['/'], label: '/', help: 'search: highlight matching rows in place; n / N next / previous match', group: 'History'},
 ];
 

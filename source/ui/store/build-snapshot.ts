@@ -93,6 +93,7 @@ export function buildSnapshot(p: StoreParts, previousCooperation: CooperationVie
 			kind: ui.promptKind,
 			search: ui.search?.text ?? '',
 		},
+		...(ui.chooser ? {chooser: {rows: ui.chooser.rows, row: ui.chooser.row, ...(ui.chooser.error ? {error: ui.chooser.error} : {})}} : {}),
 		goto: ui.gotoDraft === null ? undefined : {draft: ui.gotoDraft, caret: ui.promptCaret, error: ui.gotoError},
 		flash: ui.flash && ui.flash.until > p.now ? ui.flash.text : undefined,
 	};

@@ -116,6 +116,13 @@ export interface FilterView {
 	error?: string;
 }
 
+/** The restart chooser (`x`). */
+export interface ChooserView {
+	rows: Array<{label: string; options: readonly string[]; selected: number}>;
+	row: number;
+	error?: string;
+}
+
 export interface Snapshot {
 	/** Bumped per snapshot. */
 	frame: number;
@@ -141,6 +148,8 @@ export interface Snapshot {
 	/** The report of the screen shown, when it is not the dashboard. */
 	screenState?: ScreenState;
 	filter: FilterView;
+	/** The restart chooser (`x`), while it is open. */
+	chooser?: ChooserView;
 	/** The `g` prompt (replay), while it is open. */
 	goto?: {draft: string; caret?: number; error?: string};
 	/** A short message (e.g. `restarting with bt`), cleared after a few seconds. */

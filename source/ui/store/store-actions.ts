@@ -146,6 +146,13 @@ export function cancelFilter(store: DashboardStore): void {
 	done(store);
 }
 
+// ---- the restart chooser (x) -----------------------------------------------------
+
+export function setChooser(store: DashboardStore, chooser: DashboardStore['ui']['chooser']): void {
+	store.ui.chooser = chooser;
+	done(store);
+}
+
 // ---- the goto prompt (replay) ----------------------------------------------------
 
 export function openGoto(store: DashboardStore): void {

@@ -4,6 +4,7 @@
  * store's actions; copied into each snapshot.
  */
 import type {ScreenState} from '../screens/report.js';
+import type {Chooser} from './chooser.js';
 import type {Filter} from './filter.js';
 import type {FocusPanel, ScreenId, SortKey} from './snapshot.js';
 
@@ -33,6 +34,8 @@ export interface UiState {
 	tableOffset: {exits: number; guests: number};
 	/** Lines for rows each of those tables has in the layout (the dashboard says). */
 	tableLines: {exits: number; guests: number};
+	/** The restart chooser (`x`), open while not null; `error`: why the last restart could not build. */
+	chooser: (Chooser & {error?: string}) | null;
 	/** Index into the console list. */
 	consoleGuest: number;
 	/** History rows the layout has room for. */
@@ -58,6 +61,7 @@ export function initialUiState(): UiState {
 		gotoDraft: null,
 		cursor: null,
 		consoleGuest: 0,
+		chooser: null,
 		tableOffset: {exits: 0, guests: 0},
 		tableLines: {exits: 20, guests: 20},
 		viewport: 20,
