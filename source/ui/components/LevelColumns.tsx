@@ -30,7 +30,7 @@ export interface LevelColumnsProps {
 
 const colors: Record<Level, string> = {cpu: 'white', exception: 'yellow', os: 'green', vmm: 'magenta', host: 'blue'};
 /** The stacked list's header: what each line's tag stands for. */
-const stackedLegend: Record<Level, string> = {cpu: 'CPU fetch-execute', exception: 'Exc exceptions', os: 'OS', vmm: 'VMM', host: 'Host host OS'};
+const stackedLegend: Record<Level, string> = {cpu: 'CPU = fetch-execute', exception: 'Exc = exceptions', os: 'OS', vmm: 'VMM', host: 'Host = host OS'};
 const shortTitles: Record<Level, string> = {cpu: 'CPU', exception: 'Exc', os: 'OS', vmm: 'VMM', host: 'Host'};
 
 function gutter(row: ViewRow, multiGuest: boolean, selected: boolean, hostTime = false): string {
