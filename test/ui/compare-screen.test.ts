@@ -80,3 +80,23 @@ test('a bare program has no comparison: the screen says why', () => {
 	sched.advance(100);
 	expect(store.ui.screenStates.compare).toMatchObject({status: 'error', message: expect.stringContaining('a bare program has no kernel')});
 });
+
+test('after a restart (another scenario), C computes the comparison again; the old computation stops', () => {
+	const sched = new TurnScheduler();
+	const store = new DashboardStore(new FakeSource({vmm: 'trap'}), {scheduler: sched});
+	let current = {...scenario, type: 1 as const, vms: 1, maxInstructions: 5_000};
+	const screens = new ScreenRegistry([compareScreen(() => current)], sched);
+	const controller = new Controller(store, {quit: () => undefined, screens});
+	controller.key('C', 'C');
+	sched.advance(100);
+	controller.key('escape', '');
+	// The run restarted on another profile while the first comparison was under way.
+	current = {...current, isa: 'pentium'};
+	controller.key('C', 'C');
+	sched.advance(100);
+	let turns = 0;
+	while (sched.turns.length > 0 && turns++ < 1000) sched.turns.shift()!();
+	const state = store.ui.screenStates.compare;
+	expect(state?.status).toBe('ready');
+	if (state?.status === 'ready') expect(state.report.title).toMatch(/on pentium/);
+});
