@@ -46,7 +46,8 @@ function bottomContent(s: Snapshot, columns: number): BottomContent {
 	return {
 		reasons: s.exits.length,
 		guests: s.guests.length,
-		consoleLines: Math.max(1, tailLines(console?.text ?? '', 1000, left).length),
+		// Only the tail can be shown (the panel is at most a share of the screen): never split the whole output per frame.
+		consoleLines: Math.max(1, tailLines((console?.text ?? '').slice(-40 * left), 40, left).length),
 		propertyLines: propertyLineCount(s.properties, columns - left - 1),
 	};
 }

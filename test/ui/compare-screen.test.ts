@@ -24,7 +24,7 @@ class TurnScheduler extends ManualScheduler {
 	}
 }
 
-const scenario = {...loadScenario('samples/scenarios/default.json'), type: 2 as const, vms: 2, maxInstructions: 40_000};
+const scenario = {...loadScenario('samples/scenarios/default.json'), type: 2 as const, vms: 2, maxInstructions: 20_000};
 
 test('the techniques come from one list, and each run’s cycles split into guest direct + VMM + host OS exactly', () => {
 	expect(compareTechniques).toBe(vmmTechniques);
