@@ -165,3 +165,11 @@ test('below 100 columns each event is stacked: one level per line, indented by l
 	expect(lines[raised]).toMatch(/^ +Exc +#GP raised/);
 	expect(lines[raised]!.indexOf('Exc')).toBeGreaterThan(cpu.indexOf('CPU'));
 });
+
+test('short of room, the Popek–Goldberg panel keeps a line per property: the longest value goes back to one line first', async () => {
+	const {fitProperties} = await import('../../source/ui/components/PropertiesPanel.js');
+	const values = [['a b c', 'd e'], ['x'], ['p q', 'r s', 't u']];
+	expect(fitProperties(values, 6, 10)).toEqual(values);
+	expect(fitProperties(values, 4, 12)).toEqual([['a b c', 'd e'], ['x'], ['p q r s t u']]);
+	expect(fitProperties(values, 3, 8)).toEqual([['a b c d…'], ['x'], ['p q r s…']]);
+});

@@ -7,7 +7,7 @@
 import {Box, Text} from 'ink';
 import type {PropertyLine} from '../../driver/source.js';
 import {Panel} from './Panel.js';
-import {fit, wrapText} from './text.js';
+import {clip, fit, wrapText} from './text.js';
 
 export interface PropertiesPanelProps {
 	properties: PropertyLine[];
@@ -34,9 +34,29 @@ export function propertyLineCount(properties: PropertyLine[], width: number): nu
 	return propertyRows(properties, width).reduce((s, r) => s + r.length, 0);
 }
 
+/**
+ * The lines to draw in `budget` lines: every value whole while they fit;
+ * short of room, the longest value goes back to one line (cut with `…`),
+ * then the next longest — every property keeps its line.
+ */
+export function fitProperties(values: string[][], budget: number, room: number): string[][] {
+	const out = values.map((v) => [...v]);
+	let total = out.reduce((s, v) => s + v.length, 0);
+	while (total > budget) {
+		const longest = out.reduce((best, v, i) => (v.length > out[best]!.length ? i : best), 0);
+		const v = out[longest]!;
+		if (v.length <= 1) break;
+		total -= v.length - 1;
+		out[longest] = [clip(v.join(' '), room)];
+	}
+	return out;
+}
+
 export function PropertiesPanel({properties, width, height}: PropertiesPanelProps) {
 	const label = labelWidth(properties);
-	const values = propertyRows(properties, width);
+	const room = Math.max(8, width - 2 - label);
+	const wrapped = propertyRows(properties, width);
+	const values = height === undefined ? wrapped : fitProperties(wrapped, height - 1, room);
 	return (
 		<Panel title="Popek–Goldberg" width={width} height={height}>
 			<Box flexDirection="column">
