@@ -55,8 +55,8 @@ function mount(columns: number, rows: number, vmm: 'trap' | 'none' = 'trap') {
 	const store = new DashboardStore(source, {scheduler: sched});
 	const controller = new Controller(store, {quit: () => {}});
 	const events: VmEvent[] = [];
-	for (let i = 0; i < 6; i++) events.push(...(vmm === 'none' ? syscallJourney(100 + i * 10, i + 1) : longRun(100 + i * 10)));
-	events.push({kind: 'stop', reason: 'poweroff', code: 0, message: longTexts.stop.slice(2), ...stamp(200, -1)});
+	for (let i = 0; i < 12; i++) events.push(...(vmm === 'none' ? syscallJourney(100 + i * 10, i + 1) : longRun(100 + i * 10)));
+	events.push({kind: 'stop', reason: 'poweroff', code: 0, message: longTexts.stop.slice(2), ...stamp(300, -1)});
 	source.emit(...events);
 	sched.advance(40);
 	const r = renderAt(<Dashboard store={store} controller={controller} />, columns, rows);

@@ -25,8 +25,8 @@ export const levelTitles: Record<Level, string> = {
 /** Below this many columns the history is a stacked list: one level per line. */
 export const STACKED_BELOW = 100;
 
-/** The narrowest a column with content gets (its text wraps inside). */
-const MIN_COLUMN = 12;
+/** What every column keeps while the narrower ones take all they want (a wider text wraps inside). */
+const FLOOR = 20;
 
 /** The gutter: instret (and the guest when there are several). */
 export function gutterWidth(multiGuest: boolean): number {
@@ -71,24 +71,39 @@ export function columnLayout(width: number, options: ColumnOptions, texts: Reado
 }
 
 /**
- * Max–min fair shares of `room`: a column that wants less than an equal
- * share gets what it wants, the rest split what is left; room to spare goes
- * to the last column (nothing to its right).
+ * Shares of `room`: the columns that want least get all they want, in that
+ * order, while every column left still gets at least `FLOOR` — so the usual
+ * rows (short texts) never wrap, and only the widest texts do; the columns
+ * that cannot all have what they want split what is left evenly (max–min
+ * fair). Room to spare goes to the last column (nothing to its right).
  */
 function share(want: number[], room: number): number[] {
-	const floor = Math.min(MIN_COLUMN, Math.floor(room / want.length));
-	const widths = want.map((w) => Math.min(w, floor));
-	let left = room - widths.reduce((s, w) => s + w, 0);
-	let open = want.map((w, i) => i).filter((i) => want[i]! > widths[i]!);
-	while (left > 0 && open.length > 0) {
-		const each = Math.max(1, Math.floor(left / open.length));
-		for (const i of open) {
-			if (left === 0) break;
-			const give = Math.min(each, want[i]! - widths[i]!, left);
-			widths[i]! += give;
-			left -= give;
+	const widths = want.map(() => 0);
+	const order = want.map((_, i) => i).sort((a, b) => want[a]! - want[b]! || a - b);
+	let left = room;
+	let k = 0;
+	for (; k < order.length; k++) {
+		const i = order[k]!;
+		const rest = order.length - k - 1;
+		if (want[i]! + rest * Math.min(FLOOR, Math.floor(room / want.length)) > left) break;
+		widths[i] = want[i]!;
+		left -= want[i]!;
+	}
+	// The rest: equal shares, a column wanting less than its share taking only that.
+	let open = order.slice(k);
+	while (open.length > 0) {
+		const each = Math.floor(left / open.length);
+		const small = open.filter((i) => want[i]! <= each);
+		if (small.length === 0) {
+			open.forEach((i, n) => (widths[i] = each + (n < left - each * open.length ? 1 : 0)));
+			left = 0;
+			break;
 		}
-		open = open.filter((i) => want[i]! > widths[i]!);
+		for (const i of small) {
+			widths[i] = want[i]!;
+			left -= want[i]!;
+		}
+		open = open.filter((i) => !small.includes(i));
 	}
 	widths[widths.length - 1]! += left;
 	return widths;
