@@ -48,6 +48,7 @@ function Bottom({s, layout}: {s: Snapshot; layout: Extract<Layout, {kind: 'full'
 			focused={s.focus === 'exits'}
 			sort={s.sort}
 			noVmm={s.status.description.vmm === 'none'}
+			hostTime={s.status.hostTime === true}
 			offset={s.tableOffset.exits}
 		/>
 	);

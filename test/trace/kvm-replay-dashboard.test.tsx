@@ -80,6 +80,9 @@ describe('an imported KVM trace', () => {
 		expect(frame).not.toMatch(/efficiency\s+[\d.]+%/);
 		expect(frame).not.toContain('CPU%');
 		expect(frame).toMatch(/GUEST +STATE +EXITS +VMM µs/);
+		// The exit table's mean is host time too (the trace's cycle is a ns).
+		expect(frame).toMatch(/│ EPT_VIOLATION +│ +5 │ 45\.5% │ +[\d.]+ │ +3 │/);
+		expect(frame).toContain('mean µs');
 		expect(frame).toMatch(/outside guests\s+[\d,.]+ µs \([\d.]+% of [\d,.]+ µs host time\)/);
 		done();
 	});
