@@ -71,7 +71,7 @@ export async function dashboardCommand(argv: string[]): Promise<number> {
 
 	// React's development build is several times slower per frame; the dashboard is not a React dev session.
 	process.env['NODE_ENV'] ??= 'production';
-	const [{mountDashboard}, {LiveDriver}, {checkScreen}, {pvmScreen}, {builtinProfiles}, {liveProperties}] = await withoutFetch(() =>
+	const [{mountDashboard}, {LiveDriver}, {checkScreen}, {pvmScreen}, {builtinProfiles}, {liveProperties}, {compareScreen}] = await withoutFetch(() =>
 		Promise.all([
 			import('../ui/render.js'),
 			import('../driver/live-driver.js'),
@@ -79,11 +79,12 @@ export async function dashboardCommand(argv: string[]): Promise<number> {
 			import('../ui/screens/pvm-screen.js'),
 			import('../isa/profiles.js'),
 			import('../vmm/live-properties.js'),
+			import('../ui/screens/compare-screen.js'),
 		]),
 	);
 	const driver = new LiveDriver(run.sim, {speed, paused: f.paused ?? false, factory: run.factory, properties: liveProperties});
 	const profile = () => driver.simulation.machine.profile ?? builtinProfiles['classic']!;
-	const code = await mountDashboard(driver, {screens: [checkScreen(profile), pvmScreen()], isaProfiles: run.isaProfiles});
+	const code = await mountDashboard(driver, {screens: [checkScreen(profile), pvmScreen(), compareScreen(run.scenario)], isaProfiles: run.isaProfiles});
 	const sim = driver.simulation;
 	process.stdout.write(`vmtop: ${sim.description.name} — ${sim.instret.toLocaleString('en-US')} instructions${sim.stopped ? `, ${sim.stopped.message}` : ''}\n`);
 	return code;

@@ -5,7 +5,7 @@
  * of the techniques. Pure
  * functions of the run's data, so the output is deterministic.
  */
-import {formatTransient} from './stats-transient.js';
+import {formatTransient} from '../stats/stats-transient.js';
 import type {ExitRow} from '../stats/exit-stats.js';
 import type {PgReport} from '../vmm/properties.js';
 import type {StatsRun} from './stats-run.js';

@@ -2,8 +2,7 @@
 import process from 'node:process';
 import {type Scenario, defaultScenarioFile, loadScenario} from '../scenario/scenario.js';
 import {applySimulationFlags, withSimulationFlags} from '../scenario/overrides.js';
-import {type VmmTechnique, vmmTechniques} from '../sim/simulation.js';
-import {type StatsRun, statsRun} from './stats-run.js';
+import {type StatsRun, compareTechniques, statsRun, withVmm} from './stats-run.js';
 import {formatCompare, formatStats} from './stats-format.js';
 import {UsageError, atMost, parseCommand} from './args.js';
 import {SIMULATION_FLAGS} from './flags.js';
@@ -59,7 +58,7 @@ export async function statsCommand(argv: string[]): Promise<number> {
 	try {
 		if (f.compare) {
 			const base = applySimulationFlags(scenario, f);
-			runs = vmmTechniques.map((t) => statsRun(withVmm(base, t), max, f.engine));
+			runs = compareTechniques.map((t) => statsRun(withVmm(base, t), max, f.engine));
 		} else {
 			runs = [statsRun(withSimulationFlags(scenario, f), max, f.engine)];
 		}
@@ -76,19 +75,6 @@ export async function statsCommand(argv: string[]): Promise<number> {
 	if (f.json) process.stdout.write(JSON.stringify(strip(run)) + '\n');
 	else process.stdout.write(formatStats(run) + '\n');
 	return 0;
-}
-
-/** The same scenario under another technique; without a VMM there is one guest and no type. */
-function withVmm(s: Scenario, vmm: VmmTechnique): Scenario {
-	if (vmm !== 'none') return {...s, vmm};
-	const first = Array.isArray(s.vms) ? s.vms[0] : undefined;
-	return {
-		...s,
-		vmm,
-		type: 1,
-		vms: 1,
-		...(first ? {kernel: first.kernel ?? s.kernel, programs: first.programs, input: first.input} : {}),
-	};
 }
 
 /** JSON without the console output (it can be long; `vmtop run` shows it). */

@@ -62,6 +62,8 @@ export class ReplayDriver extends PacedDriver {
 	readonly hasInstructions: boolean;
 	/** `instret` for recordings, `cycle` for imports: what speed counts. */
 	private readonly clockOf: (e: TraceEvent) => number;
+	/** An import's events carry host time (ns, as `cycle`), not instruction counts. */
+	readonly clock: 'instructions' | 'host-ns';
 	private speedValue: Speed;
 	private wantRun: boolean;
 	private stepping = false;
@@ -85,6 +87,7 @@ export class ReplayDriver extends PacedDriver {
 		this.exceptionKinds = exceptionKindsFor(reader.counts);
 		this.hasInstructions = (reader.counts.instruction ?? 0) > 0;
 		this.clockOf = h.source === 'import' ? (e) => e.cycle : (e) => e.instret;
+		this.clock = h.source === 'import' ? 'host-ns' : 'instructions';
 		this.speedValue = options.speed ?? defaultSpeed;
 		// 1× is the pace the replay starts at (for imports: the chosen host-time pace).
 		this.speedBase = this.speedValue === 'max' ? defaultSpeed : this.speedValue;
@@ -266,10 +269,22 @@ export class ReplayDriver extends PacedDriver {
 	 * the next exception (an import's `vmm.intercept`, a trace cut short).
 	 */
 	private landing(k: number): number {
+		// An import's journey is a kvm_exit → kvm_entry: stop once the guest is entered again.
+		if (this.clock === 'host-ns') return this.entryAfter(k);
 		const d = this.cursor.findNext(['exception.delivered'], k + 1);
 		if (d < 0) return k + 1;
 		const next = this.cursor.findNext(this.exceptionKinds, k + 1);
 		return next >= 0 && next < d ? k + 1 : d + 1;
+	}
+
+	/** Just after the `vmm.resume` (kvm_entry) of the same vCPU that ends the exit at index k. */
+	private entryAfter(k: number): number {
+		const exit = this.cursor.event(k);
+		for (let i = k + 1; i < this.length; i++) {
+			const e = this.cursor.event(i);
+			if (e?.kind === 'vmm.resume' && e.guest === exit?.guest) return i + 1;
+		}
+		return k + 1;
 	}
 
 	// ---- moving --------------------------------------------------------------------

@@ -33,6 +33,8 @@ export interface Run {
 	bare: boolean;
 	/** Stop after this many instructions (the scenario's, or --max-instructions). */
 	maxInstructions?: number;
+	/** The scenario running now (after restarts); undefined for a bare program. */
+	scenario: () => Scenario | undefined;
 }
 
 export function isProgramFile(file: string | undefined): boolean {
@@ -65,7 +67,7 @@ export function buildRun(request: RunRequest): Run {
 			return make();
 		};
 		if (isa !== undefined && !isaProfiles.includes(isa)) isaProfiles.push(isa);
-		return {sim: make(), factory, isaProfiles, bare: true, ...(max === undefined ? {} : {maxInstructions: max})};
+		return {sim: make(), factory, isaProfiles, bare: true, scenario: () => undefined, ...(max === undefined ? {} : {maxInstructions: max})};
 	}
 	let scenario: Scenario = withSimulationFlags(loadScenario(request.file ?? defaultScenarioFile()), flags);
 	// Live and native: built ready for a transient VMM (`A`), the VMM's memory above the kernel's.
@@ -73,11 +75,13 @@ export function buildRun(request: RunRequest): Run {
 	if (!isaProfiles.includes(scenario.isa)) isaProfiles.push(scenario.isa);
 	const build = (s: Scenario): Simulation => withInstructionLimit(buildSimulation(s, options), s.maxInstructions);
 	const factory: SimulationFactory = (change: RestartChange) => {
-		const next = {...scenario, ...change};
+		// The command line's rule holds for a restart too: several guests, or Type II, need a VMM.
+		const same = change.vms === undefined || change.vms === (Array.isArray(scenario.vms) ? scenario.vms.length : scenario.vms);
+		const next = withSimulationFlags(scenario, {...change, ...(same ? {vms: undefined} : {})});
 		const sim = build(next);
 		scenario = next; // only once it built
 		return sim;
 	};
 	const max = scenario.maxInstructions;
-	return {sim: build(scenario), factory, isaProfiles, bare: false, ...(max === undefined ? {} : {maxInstructions: max})};
+	return {sim: build(scenario), factory, isaProfiles, bare: false, scenario: () => scenario, ...(max === undefined ? {} : {maxInstructions: max})};
 }

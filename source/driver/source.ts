@@ -37,6 +37,10 @@ export type {DriverMode, SourceState, Speed} from './pacing.js';
 export interface RestartChange {
 	vmm?: VmmTechnique;
 	isa?: string;
+	/** VMM type (the restart chooser, `x`). */
+	type?: 1 | 2;
+	/** Number of guests (the restart chooser, `x`). */
+	vms?: number;
 }
 
 /** One line of the Popek–Goldberg panel. */
@@ -88,6 +92,12 @@ export interface DashboardSource {
 	readonly events?: number;
 	/** Replay: events in the trace (the status line shows `event #N of LENGTH`). */
 	readonly length?: number;
+	/**
+	 * What the run's clock counts: `instructions` (a vmtop run, live or recorded), or `host-ns` — an
+	 * import of a real host's KVM trace, whose events carry host time in ns as `cycle` and no
+	 * instruction counts (`instret` stays 0): the dashboard shows host time instead. Absent: instructions.
+	 */
+	readonly clock?: 'instructions' | 'host-ns';
 	/** Something the user should know now (a rewind's window, a bad line reached), shown in the status line. */
 	readonly notice?: string;
 	/** Why the run ended, or null while it can go on. */

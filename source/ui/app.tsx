@@ -3,6 +3,7 @@
  * slice of the snapshot. No state, no effects.
  */
 import {Box} from 'ink';
+import {ChooserOverlay} from './components/ChooserOverlay.js';
 import {ConsolePanel} from './components/ConsolePanel.js';
 import {ExitReasonTable} from './components/ExitReasonTable.js';
 import {FilterBar} from './components/FilterBar.js';
@@ -27,6 +28,7 @@ export interface AppProps {
 function historyTitle(s: Snapshot): string {
 	const parts = [s.status.detail ? 'every instruction' : 'instructions sampled at events'];
 	if (s.filter.active) parts.push(`filter: ${s.filter.active}`);
+	if (s.filter.search) parts.push(`search: ${s.filter.search}`);
 	if (s.history.cursor !== null) parts.push('scrolled (End follows)');
 	return `History — ${parts.join(' — ')}`;
 }
@@ -46,6 +48,7 @@ function Bottom({s, layout}: {s: Snapshot; layout: Extract<Layout, {kind: 'full'
 			focused={s.focus === 'exits'}
 			sort={s.sort}
 			noVmm={s.status.description.vmm === 'none'}
+			hostTime={s.status.hostTime === true}
 			offset={s.tableOffset.exits}
 		/>
 	);
@@ -54,8 +57,8 @@ function Bottom({s, layout}: {s: Snapshot; layout: Extract<Layout, {kind: 'full'
 	);
 	if (layout.kind === 'compact') {
 		const h = layout.bottom;
-		if (s.focus === 'exits') return exits(layout.columns, h);
-		if (s.focus === 'guests') return guests(layout.columns, h);
+		if (s.focus === 'exits' && layout.panels.exits) return exits(layout.columns, h);
+		if (s.focus === 'guests' && layout.panels.guests) return guests(layout.columns, h);
 		if (s.focus === 'console') return console(layout.columns, h);
 		return coop(layout.columns);
 	}
@@ -63,17 +66,18 @@ function Bottom({s, layout}: {s: Snapshot; layout: Extract<Layout, {kind: 'full'
 	const split = tableHeights(layout, s.focus, s.exits.length, s.guests.length);
 	const guestRows = split.guests;
 	const props = Math.max(2, row - guestRows - 2);
+	// Without a VMM, no exits and no guests: the console and the counters take their room.
 	return (
 		<Box flexDirection="column" height={layout.bottom}>
 			{coop(layout.columns)}
 			<Box flexDirection="row" height={row}>
 				<Box flexDirection="column" width={layout.left}>
-					{exits(layout.left, split.exits)}
+					{layout.panels.exits ? exits(layout.left, split.exits) : null}
 					{console(layout.left, split.console)}
 				</Box>
 				<Box width={1} />
 				<Box flexDirection="column" width={layout.right}>
-					{guests(layout.right, guestRows)}
+					{layout.panels.guests ? guests(layout.right, guestRows) : null}
 					<Sparkline label={s.spark.label} values={s.spark.values} width={layout.right} />
 					<PropertiesPanel properties={s.properties} width={layout.right} height={props} />
 				</Box>
@@ -88,7 +92,8 @@ export function App({snapshot: s, layout}: AppProps) {
 	}
 	const body = layout.history + layout.bottom;
 	let main;
-	if (s.help) main = <HelpOverlay width={layout.columns} height={body} bindings={helpBindings(s.status.canRecord)} />;
+	if (s.chooser) main = <ChooserOverlay chooser={s.chooser} width={layout.columns} height={body} />;
+	else if (s.help) main = <HelpOverlay width={layout.columns} height={body} bindings={helpBindings(s.status.canRecord)} />;
 	else if (s.screen !== 'dashboard' && s.screenState) main = <ReportScreen state={s.screenState} width={layout.columns} height={body} />;
 	else {
 		main = (

@@ -14,6 +14,7 @@ import type {DashboardStore} from './store/dashboard-store.js';
 import {noteSaved, toggleRecording} from './record-key.js';
 import * as act from './store/store-actions.js';
 import {cycle} from './store/ui-state.js';
+import {chooserChange, moveChooser, openChooser} from './store/chooser.js';
 
 export interface ControllerOptions {
 	/** Leave the dashboard (restores the terminal). */
@@ -42,12 +43,15 @@ export class Controller {
 		if (name === 'ctrl-c') return this.run('quit');
 		if (ui.filterEditing) return this.filterKey(name, input);
 		if (ui.gotoDraft !== null) return this.gotoKey(name, input);
+		if (ui.chooser !== null) return this.chooserKey(name);
 		if (ui.help) {
 			if (name === '?' || name === 'escape') act.toggleHelp(this.store, false);
 			else if (name === 'q') this.run('quit');
 			return;
 		}
 		if (ui.focus === 'console' && ui.screen === 'dashboard' && this.consoleKey(name, input)) return;
+		// While a search is in force, n and N go from one match to the next.
+		if (ui.search !== null && ui.screen === 'dashboard' && (name === 'n' || name === 'N')) return act.searchStep(this.store, name === 'n' ? 1 : -1);
 		const command = commandFor(name);
 		if (command) this.run(command);
 	}
@@ -91,6 +95,33 @@ export class Controller {
 			act.editGoto(this.store, next.text, next.caret);
 		}
 		if (submit) act.applyGoto(this.store);
+	}
+
+	/** The restart chooser: ↑ ↓ a setting, ← → its value, enter restarts, esc (or x) closes. */
+	private chooserKey(name: string): void {
+		const {store} = this;
+		const c = store.ui.chooser!;
+		const moves: Record<string, [number, number]> = {up: [-1, 0], k: [-1, 0], down: [1, 0], j: [1, 0], left: [0, -1], h: [0, -1], right: [0, 1], l: [0, 1]};
+		if (name === 'escape' || name === 'x') return act.setChooser(store, null);
+		if (name === 'q') return this.run('quit');
+		const move = moves[name];
+		if (move) return act.setChooser(store, moveChooser(c, move[0], move[1]));
+		if (name !== 'return') return;
+		const source = this.source;
+		const change = chooserChange(c, source.description);
+		if (Object.keys(change).length === 0) return act.setChooser(store, null);
+		const recording = source.recorder?.active ?? null;
+		try {
+			source.restart!(change);
+		} catch (error) {
+			// The run goes on unchanged; the chooser stays open and says why.
+			return act.setChooser(store, {...c, error: `cannot restart: ${(error as Error).message}`});
+		}
+		act.setChooser(store, null);
+		const saved = recording && source.recorder?.last;
+		if (saved) noteSaved(store, saved);
+		const d = source.description;
+		act.flash(store, `restarted: ${d.vmm === 'none' ? 'no VMM' : `${d.vmm}, type ${d.type === 1 ? 'I' : 'II'}, ${d.guests} guest${d.guests > 1 ? 's' : ''}`}, ISA ${d.isa}`);
 	}
 
 	/** Typing goes to the guest; returns false for keys that keep their meaning. */
@@ -140,6 +171,9 @@ export class Controller {
 			case 'switchVmm':
 			case 'switchIsa':
 				return this.restart(command);
+			case 'restartChooser':
+				if (!source.restart) return act.flash(store, 'restarting needs a live run (a replay plays its trace)');
+				return act.setChooser(store, openChooser(source.description, this.options.isaProfiles ?? ['classic', 'pentium']));
 			case 'record':
 				return toggleRecording(store);
 			case 'transient':
@@ -158,6 +192,8 @@ export class Controller {
 				return act.follow(store);
 			case 'filter':
 				return act.openFilter(store);
+			case 'search':
+				return act.openFilter(store, 'search');
 			case 'sort':
 				return act.cycleSort(store);
 			case 'resetCounters':
@@ -171,8 +207,9 @@ export class Controller {
 			case 'consoleNext':
 				return act.switchConsole(store, 1);
 			case 'screenCheck':
-			case 'screenPvm': {
-				const id = command === 'screenCheck' ? 'check' : 'pvm';
+			case 'screenPvm':
+			case 'screenCompare': {
+				const id = command === 'screenCheck' ? 'check' : command === 'screenPvm' ? 'pvm' : 'compare';
 				const screens = this.options.screens;
 				if (!screens?.has(id)) return act.flash(store, `no ${id} screen in this build`);
 				return screens.toggle(store, id);
@@ -180,6 +217,7 @@ export class Controller {
 			case 'back':
 				if (store.ui.screen !== 'dashboard') return act.setScreen(store, 'dashboard');
 				if (store.ui.cursor !== null) return act.follow(store);
+				if (store.ui.search) return act.clearSearch(store);
 				if (store.ui.filter) return act.clearFilter(store);
 				return;
 			case 'help':

@@ -9,7 +9,10 @@ import {useEffect, useSyncExternalStore} from 'react';
 import {App} from './app.js';
 import type {Controller} from './controller.js';
 import {keyName} from './keymap.js';
-import {layoutFor, tableHeights} from './layout.js';
+import {tailLines} from './components/ConsolePanel.js';
+import {propertyLineCount} from './components/PropertiesPanel.js';
+import {type BottomContent, layoutFor, tableHeights} from './layout.js';
+import type {Snapshot} from './store/snapshot.js';
 import type {DashboardStore} from './store/dashboard-store.js';
 import {setTableLines, setViewport} from './store/store-actions.js';
 import {useTerminalSize} from './use-terminal-size.js';
@@ -25,7 +28,7 @@ export function Dashboard({store, controller, interactive = true}: DashboardProp
 	const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
 	const {columns, rows} = useTerminalSize();
 	useInput((input, key) => controller.key(keyName(input, key), input), {isActive: interactive});
-	const layout = layoutFor(columns, rows, snapshot.focus, snapshot.status);
+	const layout = layoutFor(columns, rows, snapshot.focus, snapshot.status, bottomContent(snapshot, columns));
 	const historyRows = layout.kind === 'too-small' ? 1 : layout.historyRows;
 	useEffect(() => setViewport(store, historyRows), [store, historyRows]);
 	// The tables' room, so the focused one scrolls exactly to its last row.
@@ -34,4 +37,17 @@ export function Dashboard({store, controller, interactive = true}: DashboardProp
 	const guestLines = Math.max(0, tables.guests - 2);
 	useEffect(() => setTableLines(store, {exits: exitLines, guests: guestLines}), [store, exitLines, guestLines]);
 	return <App snapshot={snapshot} layout={layout} />;
+}
+
+/** What the panels under the history have to show, at the widths of the full layout. */
+function bottomContent(s: Snapshot, columns: number): BottomContent {
+	const left = Math.floor(columns * 0.52);
+	const console = s.consoles[Math.min(s.consoleGuest, s.consoles.length - 1)];
+	return {
+		reasons: s.exits.length,
+		guests: s.guests.length,
+		// Only the tail can be shown (the panel is at most a share of the screen): never split the whole output per frame.
+		consoleLines: Math.max(1, tailLines((console?.text ?? '').slice(-40 * left), 40, left).length),
+		propertyLines: propertyLineCount(s.properties, columns - left - 1),
+	};
 }

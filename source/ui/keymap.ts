@@ -35,7 +35,10 @@ export type CommandName =
 	| 'screenPvm'
 	| 'back'
 	| 'help'
-	| 'quit';
+	| 'quit'
+	| 'search'
+	| 'screenCompare'
+	| 'restartChooser';
 
 export interface Binding {
 	command: CommandName;
@@ -70,8 +73,8 @@ export const keymap: readonly Binding[] = [
 	{command: 'follow', keys: ['end'], label: 'End', help: 'follow the newest row', group: 'History'},
 	{
 		command: 'filter',
-		keys: ['f', '/'],
-		label: 'f /',
+		keys: ['f'],
+		label: 'f',
 		help: 'filter rows: level:cpu,os kind:vmm guest:0 or a regex',
 		group: 'History',
 	},
@@ -86,6 +89,9 @@ export const keymap: readonly Binding[] = [
 	{command: 'back', keys: ['escape'], label: 'esc', help: 'back to the dashboard / close / clear the filter', group: 'Panels'},
 	{command: 'help', keys: ['?'], label: '?', help: 'this help', group: 'General'},
 	{command: 'quit', keys: ['q', 'ctrl-c'], label: 'q Ctrl-C', help: 'quit (restores the terminal)', group: 'General'},
+	{command: 'screenCompare', keys: ['C'], label: 'C', help: 'compare none / trap / bt / pv on this scenario (esc back)', group: 'Panels', liveOnly: true},
+	{command: 'restartChooser', keys: ['x'], label: 'x', help: 'restart with…: technique, ISA profile, type, guests', group: 'Run', liveOnly: true},
+	{command: 'search', keys: ['/'], label: '/', help: 'search: highlight matching rows in place; n / N next / previous match', group: 'History'},
 ];
 
 const byKey = new Map<string, CommandName>(keymap.flatMap((b) => b.keys.map((k) => [k, b.command] as const)));

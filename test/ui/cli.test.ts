@@ -77,6 +77,19 @@ describe('buildRun', () => {
 		expect(run.factory({isa: 'pentium'}).description.isa).toBe('pentium');
 	});
 
+	test('a restart from the chooser sets type and guests, keeps the rule, and names the scenario running now', () => {
+		const run = buildRun({live: false});
+		expect(run.scenario()?.vmm).toBe('none');
+		expect(() => run.factory({vms: 2})).toThrow(/several guests need a VMM/);
+		expect(() => run.factory({type: 2})).toThrow(/needs a VMM/);
+		const sim = run.factory({vmm: 'trap', type: 2, vms: 3});
+		expect(sim.description).toMatchObject({vmm: 'trap', type: 2, guests: 3});
+		expect(run.scenario()).toMatchObject({vmm: 'trap', type: 2, vms: 3});
+		// Back to no VMM with three guests: refused, the run's scenario unchanged.
+		expect(() => run.factory({vmm: 'none'})).toThrow(/several guests need a VMM/);
+		expect(run.scenario()?.vmm).toBe('trap');
+	});
+
 	test('a bare program cannot switch to a VMM', () => {
 		expect(isProgramFile('x.s')).toBe(true);
 		expect(isProgramFile('x.json')).toBe(false);
@@ -84,5 +97,6 @@ describe('buildRun', () => {
 		expect(run.bare).toBe(true);
 		expect(() => run.factory({vmm: 'trap'})).toThrow(/without a VMM/);
 		expect(run.factory({isa: 'pentium'}).description.isa).toBe('pentium');
+		expect(run.scenario()).toBeUndefined();
 	});
 });

@@ -97,7 +97,7 @@ describe('the dashboard', () => {
 	});
 
 	test('resizing redraws to fit; too small says so, and comes back', async () => {
-		const {source, r, frame} = mount({}, {columns: 120, rows: 35});
+		const {source, r, frame} = mount({vmm: 'trap'}, {columns: 120, rows: 35});
 		source.emit(...syscallJourney(100));
 		expect(await frame()).toContain('Vertical cooperation');
 		const stdout = (r as ReturnType<typeof renderAt>).stdout;

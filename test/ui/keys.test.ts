@@ -155,7 +155,7 @@ describe('key handling', () => {
 	});
 
 	test('tab moves the focus; with the console focused, typed keys go to the guest', () => {
-		const {source, press} = setup();
+		const {source, press} = setup({vmm: 'trap'});
 		expect(press('tab').focus).toBe('exits');
 		expect(press('tab', 'tab').focus).toBe('console');
 		press('h', 'i', 'space', 'return', 'tab');
@@ -163,6 +163,13 @@ describe('key handling', () => {
 		expect(press().focus).toBe('history');
 		expect(press('shift-tab').focus).toBe('console');
 		expect(press('escape').focus).toBe('history');
+	});
+
+	test('without a VMM, tab skips the exit reasons and the guests (not drawn)', () => {
+		const {press} = setup();
+		expect(press('tab').focus).toBe('console');
+		expect(press('tab').focus).toBe('history');
+		expect(press('shift-tab').focus).toBe('console');
 	});
 
 	test('arrows and PgUp/PgDn scroll the history; down past the newest follows again', () => {

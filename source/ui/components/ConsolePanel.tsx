@@ -32,7 +32,7 @@ export function ConsolePanel({consoles, selected, width, height, focused = false
 	const current = consoles[Math.min(selected, consoles.length - 1)];
 	const tabs = consoles.length > 1 ? ` [${consoles.map((c, i) => (i === selected ? `‹${c.name}›` : c.name)).join(' ')}]` : '';
 	const title = `Console ${current?.name ?? ''}${tabs}${focused ? ' — typing goes to the guest' : ''}`;
-	const lines = tailLines(current?.text ?? '', height - 1, width);
+	const lines = current?.text ? tailLines(current.text, height - 1, width) : [];
 	return (
 		<Panel title={title} width={width} height={height} focused={focused}>
 			<Box flexDirection="column">

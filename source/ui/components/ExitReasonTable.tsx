@@ -20,11 +20,13 @@ export interface ExitReasonTableProps {
 	sort: SortKey;
 	/** No VMM in this run: say so instead of an empty table. */
 	noVmm?: boolean;
+	/** An imported KVM trace: the mean is host time (µs), not cycles. */
+	hostTime?: boolean;
 	/** First reason shown (the focused table scrolls). */
 	offset?: number;
 }
 
-const headers: Record<SortKey, string> = {count: 'total', rate: '/s', cycles: 'mean cyc', name: 'reason'};
+const sortHeaders: Record<SortKey, string> = {count: 'total', rate: '/s', cycles: 'mean cyc', name: 'reason'};
 
 /** Reasons that fit under the title and the heading. */
 export function exitRowsThatFit(height: number): number {
@@ -45,7 +47,8 @@ function Skeleton({children}: {children?: ReactNode}) {
 	return <Text color="gray">{children}</Text>;
 }
 
-export function ExitReasonTable({exits, total, width, height, focused = false, sort, noVmm = false, offset = 0}: ExitReasonTableProps) {
+export function ExitReasonTable({exits, total, width, height, focused = false, sort, noVmm = false, offset = 0, hostTime = false}: ExitReasonTableProps) {
+	const headers = hostTime ? {...sortHeaders, cycles: 'mean µs'} : sortHeaders;
 	const title = `Exit reasons — ${count(total)} VMM entries, by ${headers[sort]}`;
 	if (exits.length === 0) {
 		return (
@@ -80,7 +83,7 @@ export function ExitReasonTable({exits, total, width, height, focused = false, s
 		// Interpreted instructions (hvm) are not entries: no share of them.
 		'%': e.category === 'interpret' ? '–' : percent(e.share),
 		[key('rate')]: compact(e.perSecond),
-		[key('cycles')]: compact(e.meanCycles),
+		[key('cycles')]: compact(hostTime ? e.meanCycles / 1000 : e.meanCycles),
 	}));
 	// Numbers right-aligned, as kvm_stat prints them.
 	const columns = [

@@ -40,19 +40,25 @@ export function FilterBar({filter, width, goto}: FilterBarProps) {
 		);
 	}
 	if (filter.editing) {
+		const search = filter.kind === 'search';
 		return (
 			<Text wrap="truncate">
 				<Text bold color="cyan">
-					filter›{' '}
+					{search ? 'search› ' : 'filter› '}
 				</Text>
 				<Draft text={filter.draft} caret={filter.caret} />
-				{filter.error ? <Text color="red">{`  ${filter.error}`}</Text> : <Text color="gray">{'  enter applies, esc cancels, ^U clears'}</Text>}
+				{filter.error ? (
+					<Text color="red">{`  ${filter.error}`}</Text>
+				) : (
+					<Text color="gray">{search ? '  enter highlights the matching rows, then n / N; esc cancels' : '  enter applies, esc cancels, ^U clears'}</Text>
+				)}
 			</Text>
 		);
 	}
 	return (
 		<Text wrap="truncate" color="gray">
 			{filter.active ? <Text color="cyan">{`filter: ${filter.active}  │  `}</Text> : null}
+			{filter.search ? <Text color="cyan">{`search: ${filter.search} (n / N)  │  `}</Text> : null}
 			{hints.length > width ? hints.slice(0, Math.max(0, width - 1)) : hints}
 		</Text>
 	);

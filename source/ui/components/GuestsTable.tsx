@@ -26,16 +26,19 @@ const sortColumn: Record<SortKey, string> = {count: 'INSTR', rate: 'ENTRIES/S', 
 export function GuestsTable({guests, width, height, focused = false, sort, offset = 0, sinceReset = false}: GuestsTableProps) {
 	const w = {state: 12, cpu: 7, instr: 9, rate: 10};
 	const fixed = w.state + w.cpu + w.instr + w.rate + 1;
-	const name = Math.max(6, Math.floor((width - fixed) * 0.45));
+	// The name column as wide as the longest name (up to 45% of the room): the rest for the exit reason.
+	const longest = Math.max(7, ...guests.map((g) => g.name.length + 1));
+	const name = Math.max(6, Math.min(longest, Math.floor((width - fixed) * 0.45)));
 	const top = Math.max(4, width - fixed - name);
 	const mark = (h: string) => (sortColumn[sort] === h ? h + '↓' : h);
+	// An imported KVM trace has no instruction counts: exits and their host time instead of CPU% and INSTR.
+	const hostTime = guests.some((g) => g.exits !== undefined);
 	// A number column keeps one blank on its left, so a sort mark never joins two headings.
 	const num = (text: string, width: number) => ' ' + fit(text, width - 1, 'right');
 	const header =
 		fit(mark('GUEST'), name) +
 		fit('STATE', w.state) +
-		num(mark('CPU%'), w.cpu) +
-		num(mark('INSTR'), w.instr) +
+		(hostTime ? num('EXITS', w.cpu) + num('VMM µs', w.instr) : num(mark('CPU%'), w.cpu) + num(mark('INSTR'), w.instr)) +
 		num(mark('ENTRIES/S'), w.rate + 1) +
 		' ' +
 		fit('TOP EXIT', top - 1);
@@ -51,8 +54,8 @@ export function GuestsTable({guests, width, height, focused = false, sort, offse
 					<Text key={g.index} wrap="truncate">
 						{fit(g.name, name)}
 						<Text color={g.state.startsWith('running') ? 'green' : 'yellow'}>{fit(g.state, w.state)}</Text>
-						{num(percent(g.cpuShare), w.cpu)}
-						{num(compact(g.instructions), w.instr)}
+						{g.exits ? num(compact(g.exits.count), w.cpu) : num(percent(g.cpuShare), w.cpu)}
+						{g.exits ? num(compact(g.exits.ns / 1000), w.instr) : num(compact(g.instructions), w.instr)}
 						{num(compact(g.entriesPerSecond), w.rate + 1)}
 						{' ' + fit(g.topExit, top - 1)}
 					</Text>

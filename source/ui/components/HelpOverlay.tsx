@@ -19,6 +19,7 @@ type Group = {name: string; bindings: Binding[]};
 
 const notes = [
 	'Filter (f): level:cpu,exception,os,vmm,host kind:PREFIX guest:N, other words are regexes; all must match.',
+	'Search (/): the same words; matching rows are highlighted in place (* in the gutter), n / N go to the next / previous.',
 	'With the console focused (tab), typed keys go to the guest; esc leaves it.',
 ];
 

@@ -5,7 +5,7 @@
 import {Box, Text} from 'ink';
 import type {ReportTable, ScreenState} from '../screens/report.js';
 import {Panel} from './Panel.js';
-import {fit} from './text.js';
+import {cells, fit} from './text.js';
 
 export interface ReportScreenProps {
 	state: ScreenState;
@@ -21,7 +21,7 @@ function verdictColor(cell: string): string | undefined {
 
 /** Column widths: the widest cell or header, shrunk evenly to fit (pure). */
 export function tableWidths(table: ReportTable, width: number): number[] {
-	const widths = table.columns.map((c, i) => Math.max(c.length, ...table.rows.map((r) => String(r[i] ?? '').length)) + 2);
+	const widths = table.columns.map((c, i) => Math.max(cells(c), ...table.rows.map((r) => cells(String(r[i] ?? '')))) + 2);
 	let total = widths.reduce((s, w) => s + w, 0);
 	while (total > width) {
 		const widest = widths.indexOf(Math.max(...widths));

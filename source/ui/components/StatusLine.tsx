@@ -8,6 +8,7 @@
 import {Box, Text} from 'ink';
 import {formatSpeed} from '../../driver/speed.js';
 import type {StatusView} from '../store/snapshot.js';
+import {micros} from '../store/kvm-journey.js';
 import {compact, count} from './text.js';
 
 export interface StatusLineProps {
@@ -69,7 +70,10 @@ export function statusParts(status: StatusView): {who: string; mode: string; spe
 			: status.recordNotice
 				? ` │ ${status.recordNotice.text}`
 				: '',
-		counters: ` │ ${event} │ cycle ${big(status.cycle)} │ instr ${big(status.instret)}${guestCount(status)} │ ${rate(status.mips)}${engineText(status)}`,
+		// An imported KVM trace counts host time, not instructions.
+		counters: status.hostTime
+			? ` │ ${event} │ host time ${micros(status.cycle)}`
+			: ` │ ${event} │ cycle ${big(status.cycle)} │ instr ${big(status.instret)}${guestCount(status)} │ ${rate(status.mips)}${engineText(status)}`,
 	};
 }
 

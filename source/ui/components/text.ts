@@ -1,18 +1,92 @@
-/** Pure text helpers for the views: fixed-width cells and compact numbers. */
+/** Pure text helpers for the views: fixed-width cells, wrapping and compact numbers. Widths are terminal cells (string-width), never `.length`. */
+import stringWidth from 'string-width';
 
-/** Exactly `width` characters: cut with `…` or padded with spaces. */
+/**
+ * Characters one cell wide for certain, one UTF-16 unit each: printable ASCII,
+ * Latin and its modifiers, general punctuation (`…`, `·`, not the zero-width
+ * ones), arrows, maths, box drawing, blocks, geometric shapes, `✓` `✗`. A text
+ * of only these is as wide as it is long — string-width's full segmentation
+ * costs tens of µs per call, and a frame measures hundreds of cells.
+ */
+const NARROW = /^[\x20-\x7e\u00a0-\u02ff\u2010-\u2027\u2030-\u205e\u2070-\u25ff\u2713\u2717]*$/;
+const measured = new Map<string, number>();
+
+/** Terminal cells `text` takes (`→`, `✓` one each; wide characters two). */
+export function cells(text: string): number {
+	if (NARROW.test(text)) return text.length;
+	let w = measured.get(text);
+	if (w === undefined) {
+		// The rest (emoji, CJK, combining marks) measured once each; the cache stays small.
+		if (measured.size >= 4096) measured.clear();
+		w = stringWidth(text);
+		measured.set(text, w);
+	}
+	return w;
+}
+
+/** The longest prefix of `text` at most `width` cells wide. */
+function prefix(text: string, width: number): string {
+	let out = '';
+	let used = 0;
+	for (const ch of text) {
+		const w = cells(ch);
+		if (used + w > width) break;
+		out += ch;
+		used += w;
+	}
+	return out;
+}
+
+/** Exactly `width` cells: cut with `…` or padded with spaces. */
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
 	if (width <= 0) return '';
 	const flat = text.replace(/[\r\n\t]/g, ' ');
-	if (flat.length > width) return width === 1 ? '…' : flat.slice(0, width - 1) + '…';
-	return align === 'left' ? flat.padEnd(width) : flat.padStart(width);
+	const w = cells(flat);
+	if (w > width) return width === 1 ? '…' : prefix(flat, width - 1) + '…';
+	const pad = ' '.repeat(width - w);
+	return align === 'left' ? flat + pad : pad + flat;
 }
 
-/** At most `width` characters, cut with `…`, not padded (let a Box of that width place it). */
+/** At most `width` cells, cut with `…`, not padded (let a Box of that width place it). */
 export function clip(text: string, width: number): string {
 	if (width <= 0) return '';
 	const flat = text.replace(/[\r\n\t]/g, ' ');
-	return flat.length > width ? (width === 1 ? '…' : flat.slice(0, width - 1) + '…') : flat;
+	return cells(flat) > width ? (width === 1 ? '…' : prefix(flat, width - 1) + '…') : flat;
+}
+
+/**
+ * `text` as lines of at most `width` cells, broken at spaces where it can and
+ * inside a word only when the word alone is wider: nothing is cut, a long
+ * cell takes more lines.
+ */
+export function wrapText(text: string, width: number): string[] {
+	const flat = text.replace(/[\r\n\t]/g, ' ');
+	if (width <= 0) return [flat];
+	if (cells(flat) <= width) return [flat];
+	const lines: string[] = [];
+	let line = '';
+	let used = 0;
+	for (const word of flat.split(/(?<= )/)) {
+		let rest = word;
+		if (used + cells(rest.trimEnd()) <= width) {
+			line += rest;
+			used += cells(rest);
+			continue;
+		}
+		if (line.trim() !== '') lines.push(line.trimEnd());
+		line = '';
+		used = 0;
+		// A word wider than the column: broken where the column ends.
+		while (cells(rest.trimEnd()) > width) {
+			const head = prefix(rest, width) || [...rest][0]!;
+			lines.push(head);
+			rest = rest.slice(head.length);
+		}
+		line = rest;
+		used = cells(rest);
+	}
+	if (line.trim() !== '') lines.push(line.trimEnd());
+	return lines.length === 0 ? [''] : lines;
 }
 
 /** `12,345`. */
@@ -38,5 +112,6 @@ export function percent(share: number): string {
 /** A horizontal rule with a title: `─ History ────`. */
 export function titleRule(title: string, width: number): string {
 	const head = `─ ${title} `;
-	return head.length >= width ? fit(head, width) : head + '─'.repeat(width - head.length);
+	const w = cells(head);
+	return w >= width ? fit(head, width) : head + '─'.repeat(width - w);
 }

@@ -12,6 +12,10 @@ const FRAME_FIRST_MS = 60;
 
 export class ScreenRegistry {
 	private readonly defs: Map<string, ScreenDefinition>;
+	/** The key each screen's kept report was computed for. */
+	private readonly keys = new Map<string, string>();
+	/** The latest computation started for each screen (an older one stops). */
+	private readonly runs = new Map<string, number>();
 
 	constructor(
 		defs: readonly ScreenDefinition[] = [],
@@ -30,18 +34,26 @@ export class ScreenRegistry {
 		if (!def) return;
 		if (store.ui.screen === id) return setScreen(store, 'dashboard');
 		setScreen(store, id);
-		if (store.ui.screenStates[id] !== undefined) return;
+		const key = def.key?.() ?? '';
+		if (store.ui.screenStates[id] !== undefined && this.keys.get(id) === key) return;
+		this.keys.set(id, key);
+		// A computation still running for the old key stops writing once this one starts.
+		const run = (this.runs.get(id) ?? 0) + 1;
+		this.runs.set(id, run);
+		const current = () => this.runs.get(id) === run;
 		store.ui.screenStates[id] = {status: 'loading', title: def.title};
 		const ready = (report: ScreenReport): void => {
+			if (!current()) return;
 			store.ui.screenStates[id] = {status: 'ready', report};
 			store.invalidate();
 		};
 		const failed = (error: unknown): void => {
+			if (!current()) return;
 			store.ui.screenStates[id] = {status: 'error', title: def.title, message: (error as Error)?.message ?? String(error)};
 			store.invalidate();
 		};
 		if (def.steps) {
-			this.sched.after(FRAME_FIRST_MS, () => this.stepped(store, id, def.title, def.steps!, ready, failed));
+			this.sched.after(FRAME_FIRST_MS, () => this.stepped(store, id, def.title, def.steps!, ready, failed, current));
 			return;
 		}
 		this.sched.after(FRAME_FIRST_MS, () => {
@@ -65,6 +77,7 @@ export class ScreenRegistry {
 		steps: NonNullable<ScreenDefinition['steps']>,
 		ready: (r: ScreenReport) => void,
 		failed: (e: unknown) => void,
+		current: () => boolean,
 	): void {
 		let it: ReturnType<typeof steps>;
 		try {
@@ -73,6 +86,7 @@ export class ScreenRegistry {
 			return failed(error);
 		}
 		const piece = (): void => {
+			if (!current()) return;
 			let r: IteratorResult<string, ScreenReport>;
 			try {
 				r = it.next();

@@ -36,6 +36,11 @@ export interface ScreenDefinition {
 	 * turn of the event loop, so keys keep working) and returning the report.
 	 */
 	steps?: () => Generator<string, ScreenReport, void>;
+	/**
+	 * What the report depends on (the run's scenario, say): when it changes
+	 * (a restart), opening the screen computes the report again.
+	 */
+	key?: () => string;
 }
 
 /** What a screen shows right now. */

@@ -10,6 +10,7 @@ import type {JourneyIndex} from './journeys.js';
 import type {Counters} from './counters.js';
 import type {Namer} from './format-row.js';
 import {windowRows} from './history-window.js';
+import {exitAtOrBefore, kvmJourney, micros} from './kvm-journey.js';
 import type {EventRing} from './ring.js';
 import type {ConsoleView, ExitView, GuestView, Snapshot, SortKey} from './snapshot.js';
 import type {UiState} from './ui-state.js';
@@ -37,6 +38,7 @@ export function buildSnapshot(p: StoreParts, previousCooperation: CooperationVie
 	const d = source.description;
 	const state = source.state;
 	const bottom = ui.cursor ?? ring.end - 1;
+	const hostTime = source.clock === 'host-ns';
 	return {
 		frame: p.frame,
 		status: {
@@ -47,7 +49,8 @@ export function buildSnapshot(p: StoreParts, previousCooperation: CooperationVie
 			speedBase: source.speedBase,
 			detail: state.detail,
 			instret: source.instret,
-			guestInstructions: d.vmm === 'none' ? undefined : guests.reduce((s, g) => s + g.instructions, 0),
+			...(hostTime ? {hostTime} : {}),
+			guestInstructions: d.vmm === 'none' || hostTime ? undefined : guests.reduce((s, g) => s + g.instructions, 0),
 			cycle: source.cycle,
 			mips: counters.rates.rate('instret') / 1e6,
 			event: source.events ?? p.received,
@@ -60,18 +63,19 @@ export function buildSnapshot(p: StoreParts, previousCooperation: CooperationVie
 			recordNotice: ui.recordNotice && ui.recordNotice.until > p.now ? {text: ui.recordNotice.text, ok: ui.recordNotice.ok} : undefined,
 		},
 		history: {
-			rows: windowRows(ring, bottom, ui.viewport, ui.filter, p.namer),
+			rows: windowRows(ring, bottom, ui.viewport, ui.filter, p.namer, ui.search),
 			cursor: ui.cursor,
 			kept: ring.size,
 			showHost: d.type === 2,
 			showVmm: d.vmm !== 'none',
+			...(hostTime ? {hostTime} : {}),
 		},
 		cooperation: selectedCooperation(p, previousCooperation),
 		exits: exitViews(counters, ui.sort),
 		exitTotal: counters.exits.total(),
-		guests: guestViews(p, guests, ui.sort),
+		guests: guestViews(p, guests, ui.sort, hostTime),
 		spark: {label: d.vmm === 'none' ? 'exceptions/s' : 'VMM entries/s', values: counters.series.values()},
-		properties: sinceReset(p, source.properties?.()) ?? defaultProperties(p),
+		properties: hostTime ? hostTimeProperties(p) : (sinceReset(p, source.properties?.()) ?? defaultProperties(p)),
 		consoles: consoleViews(p, guests),
 		consoleGuest: ui.consoleGuest,
 		focus: ui.focus,
@@ -81,7 +85,16 @@ export function buildSnapshot(p: StoreParts, previousCooperation: CooperationVie
 		help: ui.help,
 		screen: ui.screen,
 		screenState: ui.screenStates[ui.screen],
-		filter: {editing: ui.filterEditing, draft: ui.filterDraft, caret: ui.promptCaret, active: ui.filter?.text ?? '', error: ui.filterError},
+		filter: {
+			editing: ui.filterEditing,
+			draft: ui.filterDraft,
+			caret: ui.promptCaret,
+			active: ui.filter?.text ?? '',
+			error: ui.filterError,
+			kind: ui.promptKind,
+			search: ui.search?.text ?? '',
+		},
+		...(ui.chooser ? {chooser: {rows: ui.chooser.rows, row: ui.chooser.row, ...(ui.chooser.error ? {error: ui.chooser.error} : {})}} : {}),
 		goto: ui.gotoDraft === null ? undefined : {draft: ui.gotoDraft, caret: ui.promptCaret, error: ui.gotoError},
 		flash: ui.flash && ui.flash.until > p.now ? ui.flash.text : undefined,
 	};
@@ -89,6 +102,12 @@ export function buildSnapshot(p: StoreParts, previousCooperation: CooperationVie
 
 /** The exception at or above the cursor, or the newest one when following. */
 function selectedCooperation(p: StoreParts, previous: CooperationView | null): CooperationView | null {
+	if (p.source.clock === 'host-ns') {
+		// An imported KVM trace: the journey is a kvm_exit → kvm_entry.
+		const exit = exitAtOrBefore(p.ring, p.ui.cursor ?? p.ring.end - 1);
+		if (exit < 0) return null;
+		return previous?.seq === exit && previous.complete ? previous : kvmJourney(p.ring, exit);
+	}
 	let seq = p.lastException;
 	if (p.ui.cursor !== null) {
 		seq = -1;
@@ -123,7 +142,7 @@ function exitViews(counters: Counters, sort: SortKey): ExitView[] {
 	return rows.sort((a, b) => by[sort](a, b) || a.reason.localeCompare(b.reason));
 }
 
-function guestViews(p: StoreParts, guests: ReturnType<DashboardSource['guests']>, sort: SortKey): GuestView[] {
+function guestViews(p: StoreParts, guests: ReturnType<DashboardSource['guests']>, sort: SortKey, hostTime = false): GuestView[] {
 	const rates = p.counters.rates;
 	const rateSum = guests.reduce((s, g) => s + rates.rate(`gi:${g.index}`), 0);
 	// After `r`, instructions since then, like every other counter of the table.
@@ -138,6 +157,7 @@ function guestViews(p: StoreParts, guests: ReturnType<DashboardSource['guests']>
 		instructions: instructions(g),
 		entriesPerSecond: rates.rate(`g:${g.index}`),
 		topExit: p.counters.exits.rows(g.index).find((r) => r.category !== 'interpret')?.reason ?? '—',
+		...(hostTime ? {exits: exitTime(p, g.index)} : {}),
 	}));
 	const by: Record<SortKey, (a: GuestView, b: GuestView) => number> = {
 		count: (a, b) => b.instructions - a.instructions,
@@ -169,6 +189,27 @@ function sinceReset(p: StoreParts, lines: PropertyLine[] | undefined): PropertyL
 	return lines.map((l) =>
 		l.label === 'VMM entries' ? {label: l.label, value: `${p.counters.exits.total().toLocaleString('en-US')} since r (counters reset)`} : l,
 	);
+}
+
+/** A guest's exits and the host time they took (ns). */
+function exitTime(p: StoreParts, guest?: number): {count: number; ns: number} {
+	const rows = p.counters.exits.rows(guest);
+	return {count: rows.reduce((s, r) => s + r.count, 0), ns: rows.reduce((s, r) => s + r.count * r.meanCycles, 0)};
+}
+
+/**
+ * An imported KVM trace: what host time says. Equivalence, resource control
+ * and efficiency need the guest's instructions, which the trace does not have.
+ */
+function hostTimeProperties(p: StoreParts): PropertyLine[] {
+	const all = exitTime(p);
+	const span = Math.max(0, p.source.cycle);
+	const share = span > 0 ? ` (${((all.ns / span) * 100).toFixed(1)}% of ${micros(span)} host time)` : '';
+	return [
+		{label: 'VMM entries', value: `${all.count.toLocaleString('en-US')} kvm_exit`},
+		{label: 'outside guests', value: `${micros(all.ns)}${share}`},
+		{label: 'properties', value: 'equivalence, resource control and efficiency need instruction counts: a host trace has none'},
+	];
 }
 
 /** Without a VMM report: what can be said from the counters. */

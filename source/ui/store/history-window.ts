@@ -18,6 +18,8 @@ export interface ViewRow {
 	cells: RowCells;
 	/** Instructions the CPU ran since the previous event without a row of their own. */
 	gap: number;
+	/** The row matches the search in force (`/`): highlighted in place. */
+	match?: true;
 }
 
 /** Console bytes go to the console panel, not the history. */
@@ -58,7 +60,24 @@ export function newestMatch(ring: EventRing, filter: Filter | null, namer: Namer
  * Near the oldest row kept (Home, PgUp) the window fills with the rows after
  * `bottom` instead of blank lines.
  */
-export function windowRows(ring: EventRing, bottom: number, height: number, filter: Filter | null, namer: Namer): ViewRow[] {
+export function windowRows(ring: EventRing, bottom: number, height: number, filter: Filter | null, namer: Namer, search: Filter | null = null): ViewRow[] {
+	const rows: ViewRow[] = windowOf(ring, bottom, height, filter, namer);
+	if (search === null) return rows;
+	return rows.map((r) => (matches(ring, r.seq, search, namer) ? {...r, match: true} : r));
+}
+
+/**
+ * The next row after (`dir` 1) or before (-1) `seq` that the filter shows and
+ * the search matches, or -1.
+ */
+export function nextSearchMatch(ring: EventRing, seq: number, dir: 1 | -1, filter: Filter | null, search: Filter, namer: Namer): number {
+	for (let s = seq + dir; s >= ring.first && s < ring.end; s += dir) {
+		if (matches(ring, s, filter, namer) && matches(ring, s, search, namer)) return s;
+	}
+	return -1;
+}
+
+function windowOf(ring: EventRing, bottom: number, height: number, filter: Filter | null, namer: Namer): ViewRow[] {
 	const rows: ViewRow[] = [];
 	const last = Math.min(bottom, ring.end - 1);
 	for (let s = last; s >= ring.first && rows.length < height; s--) {

@@ -31,6 +31,8 @@ export interface StatusView {
 	detail: boolean;
 	/** Instructions the real CPU retired. */
 	instret: number;
+	/** An imported KVM trace: host time (ns, in `cycle`) instead of instruction counts. */
+	hostTime?: boolean;
 	/**
 	 * Under a VMM: the guests' instructions, run directly or emulated by the VMM
 	 * (the Guests table's INSTR summed) — more than `instret` by what the VMM emulated.
@@ -66,6 +68,8 @@ export interface HistoryView {
 	/** Columns to show (Host only under a Type II VMM). */
 	showHost: boolean;
 	showVmm: boolean;
+	/** Rows are numbered by host time (an imported KVM trace has no instruction counts). */
+	hostTime?: boolean;
 }
 
 export interface ExitView {
@@ -89,6 +93,8 @@ export interface GuestView {
 	/** VMM entries per wall-clock second. */
 	entriesPerSecond: number;
 	topExit: string;
+	/** An imported KVM trace: the guest's exits and the host time spent on them (ns), instead of CPU% and INSTR. */
+	exits?: {count: number; ns: number};
 }
 
 export interface ConsoleView {
@@ -105,6 +111,17 @@ export interface FilterView {
 	caret?: number;
 	/** The filter in force ('' = none). */
 	active: string;
+	/** What the open prompt sets: the filter (`f`) or the search (`/`). */
+	kind?: 'filter' | 'search';
+	/** The search in force ('' = none): its rows highlighted, `n`/`N` move between them. */
+	search?: string;
+	error?: string;
+}
+
+/** The restart chooser (`x`). */
+export interface ChooserView {
+	rows: Array<{label: string; options: readonly string[]; selected: number}>;
+	row: number;
 	error?: string;
 }
 
@@ -133,6 +150,8 @@ export interface Snapshot {
 	/** The report of the screen shown, when it is not the dashboard. */
 	screenState?: ScreenState;
 	filter: FilterView;
+	/** The restart chooser (`x`), while it is open. */
+	chooser?: ChooserView;
 	/** The `g` prompt (replay), while it is open. */
 	goto?: {draft: string; caret?: number; error?: string};
 	/** A short message (e.g. `restarting with bt`), cleared after a few seconds. */

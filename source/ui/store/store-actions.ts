@@ -4,7 +4,7 @@
  */
 import type {DashboardStore} from './dashboard-store.js';
 import {parseFilter} from './filter.js';
-import {moveBy, newestMatch} from './history-window.js';
+import {moveBy, newestMatch, nextSearchMatch} from './history-window.js';
 import {type FocusPanel, type ScreenId, focusOrder, sortOrder} from './snapshot.js';
 import {cycle} from './ui-state.js';
 import {scrollWindow} from '../table-window.js';
@@ -20,7 +20,9 @@ export function toggleHelp(store: DashboardStore, open?: boolean): void {
 }
 
 export function focusNext(store: DashboardStore, delta: 1 | -1): void {
-	store.ui.focus = cycle(focusOrder, store.ui.focus, delta);
+	// Without a VMM the exit-reason and guests panels are not drawn: the focus skips them.
+	const order = store.source.description.vmm === 'none' ? focusOrder.filter((f) => f !== 'exits' && f !== 'guests') : focusOrder;
+	store.ui.focus = cycle(order, store.ui.focus, delta);
 	done(store);
 }
 
@@ -74,9 +76,10 @@ export function setViewport(store: DashboardStore, rows: number): void {
 
 // ---- the filter bar ---------------------------------------------------------------
 
-export function openFilter(store: DashboardStore): void {
+export function openFilter(store: DashboardStore, kind: 'filter' | 'search' = 'filter'): void {
 	store.ui.filterEditing = true;
-	store.ui.filterDraft = store.ui.filter?.text ?? '';
+	store.ui.promptKind = kind;
+	store.ui.filterDraft = (kind === 'filter' ? store.ui.filter : store.ui.search)?.text ?? '';
 	store.ui.promptCaret = store.ui.filterDraft.length;
 	store.ui.filterError = undefined;
 	done(store);
@@ -94,12 +97,39 @@ export function applyFilter(store: DashboardStore): void {
 	const {filter, error} = parseFilter(store.ui.filterDraft);
 	if (error !== undefined) {
 		store.ui.filterError = error;
+	} else if (store.ui.promptKind === 'search') {
+		store.ui.search = filter;
+		store.ui.filterEditing = false;
+		store.ui.filterError = undefined;
+		// The rows stay; the selection goes to the newest match at or above it.
+		if (filter !== null) return searchStep(store, -1, true);
 	} else {
 		store.ui.filter = filter;
 		store.ui.filterEditing = false;
 		store.ui.filterError = undefined;
 		store.ui.cursor = null;
 	}
+	done(store);
+}
+
+/**
+ * To the next (`dir` 1, `n`) or previous (-1, `N`) row the search matches,
+ * from the selected row (the newest when following); `inclusive`: the
+ * selected row itself counts (a new search).
+ */
+export function searchStep(store: DashboardStore, dir: 1 | -1, inclusive = false): void {
+	const {ring, ui, namer} = store;
+	if (ui.search === null) return;
+	const from = (ui.cursor ?? ring.end - 1) + (inclusive ? -dir : 0);
+	const at = nextSearchMatch(ring, from, dir, ui.filter, ui.search, namer);
+	if (at < 0) return flash(store, `no ${dir > 0 ? 'newer' : 'older'} match for /${ui.search.text}`);
+	ui.cursor = at;
+	done(store);
+}
+
+/** Esc in the main view: the search highlights no more. */
+export function clearSearch(store: DashboardStore): void {
+	store.ui.search = null;
 	done(store);
 }
 
@@ -113,6 +143,13 @@ export function clearFilter(store: DashboardStore): void {
 export function cancelFilter(store: DashboardStore): void {
 	store.ui.filterEditing = false;
 	store.ui.filterError = undefined;
+	done(store);
+}
+
+// ---- the restart chooser (x) -----------------------------------------------------
+
+export function setChooser(store: DashboardStore, chooser: DashboardStore['ui']['chooser']): void {
+	store.ui.chooser = chooser;
 	done(store);
 }
 

@@ -4,6 +4,7 @@
  * store's actions; copied into each snapshot.
  */
 import type {ScreenState} from '../screens/report.js';
+import type {Chooser} from './chooser.js';
 import type {Filter} from './filter.js';
 import type {FocusPanel, ScreenId, SortKey} from './snapshot.js';
 
@@ -15,6 +16,10 @@ export interface UiState {
 	/** Reports of the screens opened so far, by id. */
 	screenStates: Record<string, ScreenState>;
 	filterEditing: boolean;
+	/** What the open prompt sets: the filter (`f`) or the search (`/`). */
+	promptKind: 'filter' | 'search';
+	/** The search in force (`/`): matching rows are highlighted in place, `n`/`N` go from one to the next. */
+	search: Filter | null;
 	filterDraft: string;
 	filter: Filter | null;
 	filterError?: string;
@@ -29,6 +34,8 @@ export interface UiState {
 	tableOffset: {exits: number; guests: number};
 	/** Lines for rows each of those tables has in the layout (the dashboard says). */
 	tableLines: {exits: number; guests: number};
+	/** The restart chooser (`x`), open while not null; `error`: why the last restart could not build. */
+	chooser: (Chooser & {error?: string}) | null;
 	/** Index into the console list. */
 	consoleGuest: number;
 	/** History rows the layout has room for. */
@@ -46,12 +53,15 @@ export function initialUiState(): UiState {
 		screen: 'dashboard',
 		screenStates: {},
 		filterEditing: false,
+		promptKind: 'filter',
+		search: null,
 		filterDraft: '',
 		promptCaret: 0,
 		filter: null,
 		gotoDraft: null,
 		cursor: null,
 		consoleGuest: 0,
+		chooser: null,
 		tableOffset: {exits: 0, guests: 0},
 		tableLines: {exits: 20, guests: 20},
 		viewport: 20,

@@ -11,7 +11,7 @@ import {transientScenarioLockstep} from '../scenario/lockstep.js';
 import type {Scenario} from '../scenario/scenario.js';
 import {buildTransientScenario} from '../scenario/transient-scenario.js';
 import type {Engine} from '../sim/simulation.js';
-import {type ExitRow, ExitStats} from '../stats/exit-stats.js';
+import {type ExitRow, ExitStats} from './exit-stats.js';
 import type {TransientStats} from '../vmm/transient.js';
 
 export interface TransientStatsBlock extends TransientStats {

@@ -1,0 +1,102 @@
+/**
+ * The `C` screen (issue 16 §4): `vmtop stats --compare` inside the dashboard —
+ * the run's scenario under each technique, side by side, with a stacked bar of
+ * where the cycles went (guest direct / VMM / host OS), computed a batch per
+ * turn of the event loop with its progress shown.
+ */
+import {expect, test} from 'vitest';
+import {loadScenario} from '../../source/scenario/scenario.js';
+import {vmmTechniques} from '../../source/sim/simulation.js';
+import {compareTechniques, cycleShares, statsRun, withVmm} from '../../source/stats/stats-run.js';
+import {Controller} from '../../source/ui/controller.js';
+import {BAR, compareScreen} from '../../source/ui/screens/compare-screen.js';
+import {ScreenRegistry} from '../../source/ui/screens/registry.js';
+import {DashboardStore} from '../../source/ui/store/dashboard-store.js';
+import {FakeSource} from './helpers/fake-source.js';
+import {ManualScheduler} from './helpers/manual-scheduler.js';
+
+/** `soon` callbacks held until the test runs them: one turn of the event loop each. */
+class TurnScheduler extends ManualScheduler {
+	turns: Array<() => void> = [];
+	override soon(fn: () => void): () => void {
+		this.turns.push(fn);
+		return () => (this.turns = this.turns.filter((f) => f !== fn));
+	}
+}
+
+const scenario = {...loadScenario('samples/scenarios/default.json'), type: 2 as const, vms: 2, maxInstructions: 20_000};
+
+test('the techniques come from one list, and each run’s cycles split into guest direct + VMM + host OS exactly', () => {
+	expect(compareTechniques).toBe(vmmTechniques);
+	for (const technique of ['none', 'trap'] as const) {
+		const run = statsRun(withVmm(scenario, technique));
+		const c = cycleShares(run);
+		expect(c.direct + c.vmm + c.host).toBe(run.cycles);
+		expect(c.direct).toBeGreaterThan(0);
+		if (technique === 'none') expect([c.vmm, c.host]).toEqual([0, 0]);
+		else {
+			// Type II: every VMM entry passes through the host OS.
+			expect(c.host).toBe(run.hostOs!.passes * run.hostOs!.meanCycles);
+			expect(c.host).toBeGreaterThan(0);
+			expect(c.vmm).toBeGreaterThan(0);
+		}
+	}
+});
+
+test('C opens the comparison: progress between batches, keys answered, then every technique side by side with its bar', () => {
+	const sched = new TurnScheduler();
+	const source = new FakeSource({vmm: 'trap', type: 2, guests: 2});
+	const store = new DashboardStore(source, {scheduler: sched});
+	const screens = new ScreenRegistry([compareScreen(() => scenario)], sched);
+	const controller = new Controller(store, {quit: () => undefined, screens});
+	controller.key('C', 'C');
+	sched.advance(100);
+	expect(store.ui.screen).toBe('compare');
+	expect(store.ui.screenStates.compare).toMatchObject({status: 'loading', progress: expect.stringMatching(/^none \(1 of 4\)/)});
+	controller.key('space', ' ');
+	expect(source.calls).toContain('pause');
+	let turns = 0;
+	while (sched.turns.length > 0 && turns++ < 1000) sched.turns.shift()!();
+	const state = store.ui.screenStates.compare;
+	expect(state?.status).toBe('ready');
+	if (state?.status !== 'ready') return;
+	const [cycles, barTable, properties] = state.report.tables!;
+	expect(cycles!.rows.map((r) => r[0])).toEqual(['none', 'trap', 'bt', 'pv']);
+	expect(properties!.rows.map((r) => r[0])).toEqual(['none', 'trap', 'bt', 'pv']);
+	const bars = barTable!.rows.map((r) => String(r[1]));
+	// none: all guest direct; trap under Type II: VMM and host OS parts too, and a longer bar (more cycles).
+	expect(bars[0]).toMatch(new RegExp(`^${BAR.direct}+$`));
+	expect(bars[1]).toContain(BAR.vmm);
+	expect(bars[1]).toContain(BAR.host);
+	expect(bars[1]!.length).toBeGreaterThan(bars[0]!.length);
+	expect(cycles!.rows[0]![4]).toBe('—');
+});
+
+test('a bare program has no comparison: the screen says why', () => {
+	const sched = new ManualScheduler();
+	const store = new DashboardStore(new FakeSource(), {scheduler: sched});
+	const screens = new ScreenRegistry([compareScreen(() => undefined)], sched);
+	new Controller(store, {quit: () => undefined, screens}).key('C', 'C');
+	sched.advance(100);
+	expect(store.ui.screenStates.compare).toMatchObject({status: 'error', message: expect.stringContaining('a bare program has no kernel')});
+});
+
+test('after a restart (another scenario), C computes the comparison again; the old computation stops', () => {
+	const sched = new TurnScheduler();
+	const store = new DashboardStore(new FakeSource({vmm: 'trap'}), {scheduler: sched});
+	let current = {...scenario, type: 1 as const, vms: 1, maxInstructions: 5_000};
+	const screens = new ScreenRegistry([compareScreen(() => current)], sched);
+	const controller = new Controller(store, {quit: () => undefined, screens});
+	controller.key('C', 'C');
+	sched.advance(100);
+	controller.key('escape', '');
+	// The run restarted on another profile while the first comparison was under way.
+	current = {...current, isa: 'pentium'};
+	controller.key('C', 'C');
+	sched.advance(100);
+	let turns = 0;
+	while (sched.turns.length > 0 && turns++ < 1000) sched.turns.shift()!();
+	const state = store.ui.screenStates.compare;
+	expect(state?.status).toBe('ready');
+	if (state?.status === 'ready') expect(state.report.title).toMatch(/on pentium/);
+});

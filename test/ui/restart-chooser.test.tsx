@@ -1,0 +1,81 @@
+/**
+ * The restart chooser (issue 16 §4): `x` opens technique / ISA profile / VMM
+ * type / guests, each on the run's current value; ← → change a value, ↑ ↓
+ * the setting, Enter restarts with what changed, esc cancels. A restart that
+ * cannot build leaves the run as it was and says why. `v` and `i` still cycle.
+ */
+import {describe, expect, test} from 'vitest';
+import {vmmTechniques} from '../../source/sim/simulation.js';
+import {Controller} from '../../source/ui/controller.js';
+import {Dashboard} from '../../source/ui/dashboard.js';
+import {DashboardStore} from '../../source/ui/store/dashboard-store.js';
+import {FakeSource} from './helpers/fake-source.js';
+import {ManualScheduler} from './helpers/manual-scheduler.js';
+import {renderAt} from './helpers/render-at.js';
+
+function setup() {
+	const source = new FakeSource({vmm: 'trap', isa: 'classic', type: 1, guests: 1});
+	const sched = new ManualScheduler();
+	const store = new DashboardStore(source, {scheduler: sched});
+	const controller = new Controller(store, {quit: () => undefined, isaProfiles: ['classic', 'pentium']});
+	const press = (...names: string[]) => {
+		for (const n of names) controller.key(n, n.length === 1 ? n : '');
+		sched.advance(40);
+		return store.getSnapshot();
+	};
+	return {source, store, press, sched};
+}
+
+describe('x: the restart chooser', () => {
+	test('opens on the run’s values; the techniques are the one list', () => {
+		const {press} = setup();
+		const snap = press('x');
+		const rows = snap.chooser!.rows;
+		expect(rows.map((r) => r.label)).toEqual(['technique', 'ISA profile', 'VMM type', 'guests']);
+		expect(rows[0]!.options).toEqual(vmmTechniques);
+		expect(rows.map((r) => r.options[r.selected])).toEqual(['trap', 'classic', 'I (bare metal)', '1']);
+	});
+
+	test('← → and ↑ ↓ choose; enter restarts with what changed, and closes', () => {
+		const {source, press} = setup();
+		press('x', 'right', 'down', 'down', 'right', 'down', 'right', 'right');
+		const snap = press('return');
+		expect(source.calls).toEqual(['restart vmm=bt type=2 vms=3']);
+		expect(snap.chooser).toBeUndefined();
+		expect(snap.flash).toMatch(/^restarted: bt, type II/);
+	});
+
+	test('a restart that cannot build: the chooser stays open and says why; esc cancels without restarting', () => {
+		const {source, press} = setup();
+		source.restartError = 'several guests need a VMM';
+		let snap = press('x', 'left', 'up', 'right', 'return');
+		expect(source.calls).toEqual(['restart vmm=none vms=2']);
+		expect(snap.chooser?.error).toBe('cannot restart: several guests need a VMM');
+		expect(source.description.vmm).toBe('trap');
+		snap = press('escape');
+		expect(snap.chooser).toBeUndefined();
+		// Enter with nothing changed does not restart.
+		press('x', 'return');
+		expect(source.calls).toHaveLength(1);
+	});
+
+	test('v and i still cycle the technique and the profile', () => {
+		const {source, press} = setup();
+		press('v', 'i');
+		expect(source.calls).toEqual(['restart vmm=bt', 'restart isa=pentium']);
+	});
+
+	test('drawn with the chosen values bracketed and the current setting marked', async () => {
+		const {store, sched} = setup();
+		const controller = new Controller(store, {quit: () => undefined});
+		const r = renderAt(<Dashboard store={store} controller={controller} />, 100, 30);
+		r.stdin.write('x');
+		await new Promise((resolve) => setImmediate(resolve));
+		sched.advance(40);
+		await new Promise((resolve) => setImmediate(resolve));
+		const frame = r.lastFrame();
+		expect(frame).toContain('Restart with…');
+		expect(frame).toMatch(/▶ technique\s+ none  \[trap\]  bt   pv/);
+		expect(frame).toMatch(/ VMM type\s+\[I \(bare metal\)\]  II \(hosted\)/);
+	});
+});
