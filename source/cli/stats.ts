@@ -2,7 +2,7 @@
 import process from 'node:process';
 import {type Scenario, defaultScenarioFile, loadScenario} from '../scenario/scenario.js';
 import {applySimulationFlags, withSimulationFlags} from '../scenario/overrides.js';
-import {type StatsRun, compareTechniques, statsRun, withVmm} from './stats-run.js';
+import {type StatsRun, compareSkipped, compareTechniquesFor, statsRun, withVmm} from './stats-run.js';
 import {formatCompare, formatStats} from './stats-format.js';
 import {UsageError, atMost, parseCommand} from './args.js';
 import {SIMULATION_FLAGS} from './flags.js';
@@ -37,6 +37,9 @@ export async function statsCommand(argv: string[]): Promise<number> {
 	const {input, flags: f} = parsed;
 	atMost(input, 1, 'at most one scenario', spec);
 	if (f.compare && f.vmm !== undefined) throw new UsageError('--compare runs none, trap, bt, pv and hvm: it does not go with --vmm');
+	if (f.compare && ((f.attachAt?.length ?? 0) > 0 || (f.detachAt?.length ?? 0) > 0)) {
+		throw new UsageError('--compare runs each technique from the start: it does not go with --attach-at / --detach-at (without --compare, stats judges a transient run)');
+	}
 	const file = input[0] ?? defaultScenarioFile();
 	if (/\.jsonl(\.gz)?$|\.gz$/i.test(file)) {
 		process.stderr.write(`vmtop: ${file}: stats runs a scenario (.json); this looks like a trace — 'vmtop replay ${file}' replays it ('--summary' counts its events)\n`);
@@ -58,7 +61,7 @@ export async function statsCommand(argv: string[]): Promise<number> {
 	try {
 		if (f.compare) {
 			const base = applySimulationFlags(scenario, f);
-			runs = compareTechniques.map((t) => statsRun(withVmm(base, t), max, f.engine));
+			runs = compareTechniquesFor(base).map((t) => statsRun(withVmm(base, t), max, f.engine));
 		} else {
 			runs = [statsRun(withSimulationFlags(scenario, f), max, f.engine)];
 		}
@@ -68,7 +71,7 @@ export async function statsCommand(argv: string[]): Promise<number> {
 	}
 	if (f.compare) {
 		if (f.json) process.stdout.write(JSON.stringify({compare: runs.map(strip)}) + '\n');
-		else process.stdout.write(formatCompare(runs) + '\n');
+		else process.stdout.write([formatCompare(runs), ...compareSkipped(scenario)].join('\n') + '\n');
 		return 0;
 	}
 	const run = runs[0]!;

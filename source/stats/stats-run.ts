@@ -173,9 +173,23 @@ function* runInBatches(target: Runnable, max: number, batch: number, onOutput: (
 /** The techniques `stats --compare` and the compare screen run, in the lecture's order. */
 export const compareTechniques: readonly VmmTechnique[] = vmmTechniques;
 
+/**
+ * The techniques a scenario can be compared under: a nested stack (mini-vmm) has no
+ * para-virtualized build, so pv is left out there (`compareSkipped` says why).
+ */
+export function compareTechniquesFor(s: Scenario): readonly VmmTechnique[] {
+	return s.nested?.length ? compareTechniques.filter((t) => t !== 'pv') : compareTechniques;
+}
+
+/** Why a technique of `compareTechniques` is missing from `compareTechniquesFor(s)`, one line each. */
+export function compareSkipped(s: Scenario): string[] {
+	return s.nested?.length ? ['pv: not run — mini-vmm has no para-virtualized build (docs/vmm.md, "mini-vmm")'] : [];
+}
+
 /** The same scenario under another technique; without a VMM there is one guest and no type. */
 export function withVmm(s: Scenario, vmm: VmmTechnique): Scenario {
-	if (vmm !== 'none') return {...s, vmm};
+	// A transient schedule belongs to a native run; each compared run is virtualized from its start.
+	if (vmm !== 'none') return {...s, vmm, transient: undefined};
 	const first = Array.isArray(s.vms) ? s.vms[0] : undefined;
 	return {
 		...s,

@@ -6,7 +6,7 @@
  * of the event loop), its progress shown, keys answered meanwhile.
  */
 import type {Scenario} from '../../scenario/scenario.js';
-import {type StatsRun, compareTechniques, cycleShares, statsRunSteps, withVmm} from '../../stats/stats-run.js';
+import {type StatsRun, compareTechniquesFor, cycleShares, statsRunSteps, withVmm} from '../../stats/stats-run.js';
 import type {ScreenDefinition, ScreenReport} from './report.js';
 
 /** Bar glyphs, told apart without colour. */
@@ -106,7 +106,8 @@ function* compareSteps(scenario: () => Scenario | undefined): Generator<string, 
 	const base = scenario();
 	if (!base) throw new Error('a bare program has no kernel to put under a VMM: compare runs a scenario (.json)');
 	const runs: StatsRun[] = [];
-	for (const [i, technique] of compareTechniques.entries()) {
+	const techniques = compareTechniquesFor(base);
+	for (const [i, technique] of techniques.entries()) {
 		const run = statsRunSteps(withVmm(base, technique));
 		for (;;) {
 			const r = run.next();
@@ -114,9 +115,9 @@ function* compareSteps(scenario: () => Scenario | undefined): Generator<string, 
 				runs.push(r.value);
 				break;
 			}
-			yield `${technique} (${i + 1} of ${compareTechniques.length}): ${int(r.value)} instructions run`;
+			yield `${technique} (${i + 1} of ${techniques.length}): ${int(r.value)} instructions run`;
 		}
-		yield `${technique} (${i + 1} of ${compareTechniques.length}): done; measuring the properties`;
+		yield `${technique} (${i + 1} of ${techniques.length}): done; measuring the properties`;
 	}
 	return compareReport(runs);
 }
