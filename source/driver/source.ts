@@ -123,6 +123,11 @@ export interface DashboardSource {
 	step(): void;
 	/** Run until the next exception is raised, then pause just after it. */
 	nextException(): void;
+	/**
+	 * Live only (journey mode, `J`): run, one instruction at a time, until `done()` says so
+	 * (asked after each instruction), then pause. The caller's listeners decide from the events.
+	 */
+	runUntil?(done: () => boolean): void;
 	setSpeed(speed: Speed): void;
 	/** Replay only: the pace that counts as 1× (speeds then read ¼× … unlimited). */
 	readonly speedBase?: number;

@@ -34,7 +34,12 @@ export type CommandName =
 	| 'screenPvm'
 	| 'back'
 	| 'help'
-	| 'quit';
+	| 'quit'
+	| 'journeyMode'
+	| 'journeyStep'
+	| 'prevJourney'
+	| 'legend'
+	| 'screenMap';
 
 export interface Binding {
 	command: CommandName;
@@ -43,7 +48,7 @@ export interface Binding {
 	/** How the help overlay writes the keys. */
 	label: string;
 	help: string;
-	group: 'Run' | 'History' | 'Tables' | 'Panels' | 'General';
+	group: 'Run' | 'History' | 'Tables' | 'Panels' | 'General' | 'Journey';
 	/** Only a live run has it: a replay's help leaves it out. */
 	liveOnly?: true;
 }
@@ -84,6 +89,12 @@ export const keymap: readonly Binding[] = [
 	{command: 'back', keys: ['escape'], label: 'esc', help: 'back to the dashboard / close / clear the filter', group: 'Panels'},
 	{command: 'help', keys: ['?'], label: '?', help: 'this help', group: 'General'},
 	{command: 'quit', keys: ['q', 'ctrl-c'], label: 'q Ctrl-C', help: 'quit (restores the terminal)', group: 'General'},
+	{command: 'legend', keys: ['l'], label: 'l', help: 'legend: every glyph and column explained', group: 'General'},
+	{command: 'screenMap', keys: ['m'], label: 'm', help: 'multilevel map: where each part of vmtop sits', group: 'Panels'},
+	{command: 'journeyMode', keys: ['J'], label: 'J', help: 'journey mode: stop at each exception, walk its levels', group: 'Journey', liveOnly: true},
+	// In journey mode these keys change meaning (the controller maps them); out of it they keep theirs.
+	{command: 'journeyStep', keys: [], label: '→ space', help: 'journey mode: the next level step (← back)', group: 'Journey', liveOnly: true},
+	{command: 'prevJourney', keys: ['N'], label: 'n N b', help: 'journey mode: next / previous journey; f: kind: vector: level:', group: 'Journey', liveOnly: true},
 ];
 
 const byKey = new Map<string, CommandName>(keymap.flatMap((b) => b.keys.map((k) => [k, b.command] as const)));

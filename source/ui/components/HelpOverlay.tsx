@@ -20,6 +20,7 @@ type Group = {name: string; bindings: Binding[]};
 const notes = [
 	'Filter (f): level:cpu,exception,os,vmm,host kind:PREFIX guest:N, other words are regexes; all must match.',
 	'With the console focused (tab), typed keys go to the guest; esc leaves it.',
+	'Legend (l): S/U real mode, U/vS a guest kernel (real U, virtual S), gN guest, ⋯N unseen instructions, before = interrupt taken before it, ⚠ sensitive ran directly, ✓ ✗ · holds / violated / not yet.',
 ];
 
 /** Groups into columns, greedily, so the columns are about equally tall (pure). */

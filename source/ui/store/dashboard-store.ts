@@ -18,6 +18,8 @@ import {Counters} from './counters.js';
 import type {Namer} from './format-row.js';
 import {EventRing} from './ring.js';
 import {JourneyIndex} from './journeys.js';
+import {JourneyCatcher} from './journey-catch.js';
+import {walkView} from './journey-view.js';
 import type {Snapshot} from './snapshot.js';
 import {type UiState, initialUiState} from './ui-state.js';
 
@@ -47,6 +49,8 @@ export class DashboardStore {
 	lastException = -1;
 	/** Which rows belong to which exception journey, as the core said (journeys.ts). */
 	readonly journeys = new JourneyIndex();
+	/** Journey mode's stops (journey-catch.ts). */
+	readonly catcher = new JourneyCatcher();
 	private snapshot: Snapshot;
 	private readonly listeners = new Set<() => void>();
 	private offs: Array<() => void> = [];
@@ -179,6 +183,7 @@ export class DashboardStore {
 		if (e.kind === 'journey.end') {
 			// Not a row (nor counted as one): it completes the journey its rows belong to.
 			this.journeys.note(e, -1);
+			if (this.catcher.armed) this.catcher.note(e, -1, this.ring, this.journeys);
 			this.invalidate();
 			return;
 		}
@@ -192,6 +197,7 @@ export class DashboardStore {
 			// says it is now (by the time a frame shows the row the mapping may have changed).
 			this.lastException = this.ring.push(e, e.phys ?? this.source.physical(e.supervisor, e.pc));
 			this.journeys.note(e, this.lastException);
+			if (this.catcher.armed) this.catcher.note(e, this.lastException, this.ring, this.journeys);
 			this.counters.exceptions++;
 		} else {
 			this.journeys.note(e, this.ring.push(e, Number.NaN));
@@ -237,6 +243,7 @@ export class DashboardStore {
 			this.generation = this.source.generation;
 			this.ring.clear();
 			this.journeys.clear();
+			this.catcher.reset();
 			this.consoles.clear();
 			this.counters.reset(0);
 			this.received = 0;
@@ -251,7 +258,7 @@ export class DashboardStore {
 	private build(): Snapshot {
 		this.snapshots++;
 		const previous: CooperationView | null = this.snapshot?.cooperation ?? null;
-		return buildSnapshot(
+		const snapshot = buildSnapshot(
 			{
 				source: this.source,
 				ring: this.ring,
@@ -267,5 +274,6 @@ export class DashboardStore {
 			},
 			previous,
 		);
+		return this.ui.journeyMode || this.ui.legend || this.ui.lecture ? {...snapshot, ...walkView(this)} : snapshot;
 	}
 }

@@ -1,0 +1,106 @@
+/**
+ * Journey mode's view: the journey caught, walked across the levels. Each
+ * step reached so far sits in its level's column (the text wraps, never cut);
+ * the current one is highlighted, with its explanation in the lecture's words
+ * under it. `--lecture`: wider gaps and high-contrast colours.
+ */
+import {Box, Text} from 'ink';
+import type {Level} from '../../bus/events.js';
+import type {JourneyWalkView} from '../store/snapshot.js';
+import {Panel} from './Panel.js';
+
+export interface JourneyWalkProps {
+	walk: JourneyWalkView;
+	width: number;
+	height: number;
+	lecture?: boolean;
+}
+
+export const levelTitles: Record<Level, string> = {cpu: 'CPU (fetch-execute)', exception: 'Exceptions', os: 'OS', vmm: 'VMM', host: 'Host OS'};
+const colors: Record<Level, string> = {cpu: 'white', exception: 'yellow', os: 'green', vmm: 'magenta', host: 'blue'};
+const lectureColors: Record<Level, string> = {cpu: 'whiteBright', exception: 'yellowBright', os: 'greenBright', vmm: 'magentaBright', host: 'cyanBright'};
+
+/** The step gutter: `▶ 3 VMM intercept`. */
+const GUTTER = 22;
+
+/** The level columns of this run and their widths (pure, for tests). */
+export function walkColumns(walk: JourneyWalkView, width: number, gap: number): Array<{level: Level; width: number}> {
+	// The dashboard's order, so a column is where the history has it.
+	const levels: Level[] = ['cpu', 'exception', 'os'];
+	if (walk.showVmm) levels.push('vmm');
+	if (walk.showHost) levels.push('host');
+	const room = Math.max(levels.length * 8, width - GUTTER);
+	const each = Math.floor(room / levels.length);
+	return levels.map((level, i) => ({level, width: i === levels.length - 1 ? room - each * (levels.length - 1) : each}));
+	void gap;
+}
+
+export function walkTitle(walk: JourneyWalkView): string {
+	if (walk.journey === null) return walk.running ? 'Journey mode — running to the next journey…' : 'Journey mode — no journey yet (n runs to one)';
+	const ids = walk.continuation === null ? `journey ${walk.journey}` : `journey ${walk.journey} → ${walk.continuation}`;
+	const stops = walk.filter ? ` — stops at: ${walk.filter}` : '';
+	return `Journey mode — ${ids}: ${walk.title} — step ${walk.step + 1} of ${walk.steps.length}${stops}`;
+}
+
+export function JourneyWalk({walk, width, height, lecture = false}: JourneyWalkProps) {
+	const gap = lecture ? 3 : 1;
+	const columns = walkColumns(walk, width, gap);
+	const palette = lecture ? lectureColors : colors;
+	const header = (
+		<Box flexDirection="row" flexShrink={0}>
+			<Box width={GUTTER}>
+				<Text bold>level step</Text>
+			</Box>
+			{columns.map((c) => (
+				<Box key={c.level} width={c.width} paddingRight={gap}>
+					<Text bold underline color={palette[c.level]} wrap="truncate">
+						{levelTitles[c.level]}
+					</Text>
+				</Box>
+			))}
+		</Box>
+	);
+	const shown = walk.steps.slice(0, walk.step + 1);
+	const next = walk.steps[walk.step + 1];
+	return (
+		<Panel title={walkTitle(walk)} width={width} height={height} focused>
+			{header}
+			{walk.running && walk.journey !== null ? <Text color="cyan">running to the next journey…</Text> : null}
+			{shown.map((step, i) => {
+				const current = i === walk.step;
+				return (
+					<Box key={i} flexDirection="column" flexShrink={0} marginTop={lecture && i > 0 ? 1 : 0}>
+						<Box flexDirection="row">
+							<Box width={GUTTER} flexShrink={0}>
+								<Text bold={current} inverse={current} color={current ? undefined : 'gray'} wrap="truncate">
+									{`${current ? '▶' : ' '} ${i + 1} ${step.title}`}
+								</Text>
+							</Box>
+							{columns.map((c) => (
+								<Box key={c.level} width={c.width} paddingRight={gap} flexShrink={0}>
+									{c.level === step.level ? (
+										<Text color={current ? palette[c.level] : 'gray'} bold={current} inverse={current && !lecture} wrap="wrap">
+											{step.cell}
+										</Text>
+									) : null}
+								</Box>
+							))}
+						</Box>
+						{current ? (
+							<Box marginLeft={2} flexShrink={0}>
+								<Text wrap="wrap" bold={lecture} color={lecture ? 'whiteBright' : 'cyan'}>
+									{`↳ ${step.explain}`}
+								</Text>
+							</Box>
+						) : null}
+					</Box>
+				);
+			})}
+			{walk.journey !== null && !walk.running ? (
+				<Text color="gray" wrap="wrap">
+					{next ? `next: ${next.title} (→ or space)` : 'end of this journey: → or n runs to the next one, N goes back'}
+				</Text>
+			) : null}
+		</Panel>
+	);
+}
