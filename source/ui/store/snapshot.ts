@@ -44,6 +44,8 @@ export interface StatusView {
 	length?: number;
 	/** The source's notice (replay: a rewind's window …). */
 	notice?: string;
+	/** The dashboard's short message (the snapshot's `flash`), here too so the status line's height counts it. */
+	flash?: string;
 	stopped?: string;
 	/** Restart available (`v`, `i`). */
 	canRestart: boolean;
