@@ -223,7 +223,6 @@ export class Controller {
 			case 'journeyMode':
 				if (!source.runUntil) return act.flash(store, 'journey mode runs the machine to each journey: it needs a live run (not a replay)');
 				return journey.toggleJourneyMode(store);
-			case 'journeyStep':
 			case 'prevJourney':
 				return act.flash(store, 'J starts journey mode first');
 		}

@@ -36,7 +36,6 @@ export type CommandName =
 	| 'help'
 	| 'quit'
 	| 'journeyMode'
-	| 'journeyStep'
 	| 'prevJourney'
 	| 'legend'
 	| 'screenMap';
@@ -91,10 +90,9 @@ export const keymap: readonly Binding[] = [
 	{command: 'quit', keys: ['q', 'ctrl-c'], label: 'q Ctrl-C', help: 'quit (restores the terminal)', group: 'General'},
 	{command: 'legend', keys: ['l'], label: 'l', help: 'legend: every glyph and column explained', group: 'General'},
 	{command: 'screenMap', keys: ['m'], label: 'm', help: 'multilevel map: where each part of vmtop sits', group: 'Panels'},
-	{command: 'journeyMode', keys: ['J'], label: 'J', help: 'journey mode: stop at each exception, walk its levels', group: 'Journey', liveOnly: true},
-	// In journey mode these keys change meaning (the controller maps them); out of it they keep theirs.
-	{command: 'journeyStep', keys: [], label: '→ space', help: 'journey mode: the next level step (← back)', group: 'Journey', liveOnly: true},
-	{command: 'prevJourney', keys: ['N'], label: 'n N b', help: 'journey mode: next / previous journey; f: kind: vector: level:', group: 'Journey', liveOnly: true},
+	// In journey mode → space ← n b [ ] f change meaning (the controller maps them); out of it they keep theirs.
+	{command: 'journeyMode', keys: ['J'], label: 'J', help: 'journey mode: stop at each exception, → / space walk its levels (← back)', group: 'Journey', liveOnly: true},
+	{command: 'prevJourney', keys: ['N'], label: 'N', help: 'journey mode: previous journey (b too; n the next); f kind: vector: level:', group: 'Journey', liveOnly: true},
 ];
 
 const byKey = new Map<string, CommandName>(keymap.flatMap((b) => b.keys.map((k) => [k, b.command] as const)));
