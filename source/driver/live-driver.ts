@@ -120,6 +120,12 @@ export class LiveDriver extends PacedDriver implements DashboardSource {
 		return this.codeNames().process(guest, pid, pc) ?? this.sim.symbolize(guest, false, pc);
 	}
 
+	virtualSupervisor(guest: number, phys: number): boolean | undefined {
+		if (this.sim.description.vmm === 'none' || !Number.isFinite(phys)) return undefined;
+		const pid = this.codeNames().pidAt(phys);
+		return pid === undefined ? undefined : pid === 0;
+	}
+
 	private codeNames(): CodeNames {
 		if (this.names?.sim !== this.sim) this.names = {sim: this.sim, names: new CodeNames(this.sim.codeMap(), this.sim.symbolTables())};
 		return this.names.names;

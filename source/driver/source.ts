@@ -101,6 +101,11 @@ export interface DashboardSource {
 	symbolizeInstruction(guest: number, supervisor: boolean, pc: number, phys: number): string;
 	/** Name a user address of process `pid` by its program's labels. */
 	symbolizeProcess(guest: number, pid: number, pc: number): string;
+	/**
+	 * Under a VMM: does real physical `phys` hold the guest's kernel (true: it runs in virtual supervisor
+	 * mode) or a process (false)? Undefined when not known, and without a VMM.
+	 */
+	virtualSupervisor?(guest: number, phys: number): boolean | undefined;
 	/** Disassemble the instruction at a physical address (`out 0x10, r2`), if known. */
 	disassemble(phys: number): string | undefined;
 	/**

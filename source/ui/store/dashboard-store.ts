@@ -15,7 +15,7 @@ import {buildSnapshot} from './build-snapshot.js';
 import {ConsoleBuffers} from './consoles.js';
 import type {CooperationView} from './cooperation.js';
 import {Counters} from './counters.js';
-import type {Namer} from './format-row.js';
+import {type Namer, sensitiveNote} from './format-row.js';
 import {EventRing} from './ring.js';
 import {JourneyIndex} from './journeys.js';
 import {JourneyCatcher} from './journey-catch.js';
@@ -85,6 +85,8 @@ export class DashboardStore {
 			symbolizeInstruction: (guest, supervisor, pc, phys) => this.source.symbolizeInstruction(guest, supervisor, pc, phys),
 			symbolizeProcess: (guest, pid, pc) => this.source.symbolizeProcess(guest, pid, pc),
 			disassemble: (phys) => this.source.disassemble(phys),
+			virtualSupervisor: (guest, phys) => this.source.virtualSupervisor?.(guest, phys),
+			sensitiveNote: (mnemonic) => sensitiveNote(this.source.description, mnemonic),
 		};
 		this.generation = source.generation;
 		this.lastMode = source.state.mode;
