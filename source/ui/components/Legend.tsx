@@ -2,7 +2,7 @@
  * The legend (`l`, and listed in `?`): every glyph and column of the
  * dashboard, in the lecture's words. `l` or esc closes it.
  */
-import {Text} from 'ink';
+import {Box, Text} from 'ink';
 import {Panel} from './Panel.js';
 
 /** [glyph, meaning] pairs; plain data so the help and the docs show the same. */
@@ -18,7 +18,7 @@ export const legendEntries: ReadonlyArray<readonly [string, string]> = [
 	['gN', 'the guest the row belongs to (g0, g1 …); h: the host / the real machine'],
 	['⋯N', 'N instructions ran unseen before this row (only events are shown at this speed)'],
 	['before', 'an interrupt is taken between instructions: before the one named runs'],
-	['(trapped)', 'the instruction did not complete: it raised the exception on the row'],
+	['(trapped)', 'the instruction raised the exception on its row (a fault: it did not complete; a trap: it did) — shown once'],
 	['⚠', 'a sensitive instruction that is not privileged ran directly: the guest saw real state (Robin & Irvine)'],
 	['⇒ int 0x63 (patched)', 'binary translation replaced a sensitive instruction with a trap to the VMM'],
 	['· journey N', 'the exception journey this row opens (the core numbers them; f journey:N filters)'],
@@ -37,12 +37,17 @@ export function Legend({width, height}: LegendProps) {
 	return (
 		<Panel title="Legend — every glyph and column (l or esc closes)" width={width} height={height} focused>
 			{legendEntries.map(([glyph, meaning]) => (
-				<Text key={glyph} wrap="wrap">
-					<Text bold color="cyan">
-						{glyph.padEnd(key)}
-					</Text>
-					{meaning}
-				</Text>
+				<Box key={glyph} flexDirection="row" flexShrink={0}>
+					<Box width={key} flexShrink={0}>
+						<Text bold color="cyan">
+							{glyph}
+						</Text>
+					</Box>
+					{/* A long meaning wraps under itself, the glyphs' column stays clear. */}
+					<Box width={Math.max(10, width - key)}>
+						<Text wrap="wrap">{meaning}</Text>
+					</Box>
+				</Box>
 			))}
 		</Panel>
 	);
