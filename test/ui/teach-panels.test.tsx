@@ -1,5 +1,5 @@
 /**
- * issue 16 §1 and §2 in components: the journey walk's view, the legend, the
+ * issue 16 §1 and issue 16 §2 in components: the journey walk's view, the legend, the
  * multilevel map, the context-sensitive footer and a status message that
  * wraps instead of being cut.
  */
