@@ -127,3 +127,27 @@ describe('which journeys stop', () => {
 		dispose();
 	});
 });
+
+describe('a sensitive instruction that does not trap', () => {
+	test('under trap on pentium journey mode stops at `smsw` run directly, and says what the guest saw', () => {
+		const {sim, store, dispose} = attach(sampleScenario('default', {vmm: 'trap', isa: 'pentium'}));
+		// The store listens to `instruction` only at human speeds, as journey mode runs by default.
+		expect(store.source.state.detail).toBe(true);
+		store.catcher.arm();
+		let ran = 0;
+		while (!store.catcher.done() && !sim.stopped && ran < 100_000) ran += sim.run(1);
+		const e = store.ring.get(store.catcher.caught!)!;
+		expect(e.kind).toBe('instruction');
+		const steps = journeyWalk(store.ring, store.journeys, store.catcher.caught!, store.namer, {vmm: 'trap', isa: 'pentium'})!;
+		expect(steps).toHaveLength(1);
+		expect(steps[0]!.cell).toMatch(/^U\/vS boot\+0x8 {2}smsw r0 {2}⚠ sensitive, not privileged on pentium: ran directly — the guest saw the real mode \(U\)$/);
+		expect(steps[0]!.explain).toContain('`smsw` is sensitive but not privileged on pentium: it ran directly and the guest saw the real mode (U)');
+		// On classic the same instruction is privileged: it traps, and the stop is its #GP journey instead.
+		dispose();
+		const classic = attach(sampleScenario('default', {vmm: 'trap', isa: 'classic'}));
+		classic.store.catcher.arm();
+		while (!classic.store.catcher.done() && !classic.sim.stopped) classic.sim.run(1);
+		expect(classic.store.ring.get(classic.store.catcher.caught!)!.kind).toBe('exception.raised');
+		classic.dispose();
+	});
+});

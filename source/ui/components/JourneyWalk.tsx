@@ -24,18 +24,22 @@ const lectureColors: Record<Level, string> = {cpu: 'whiteBright', exception: 'ye
 const GUTTER = 22;
 
 /** The level columns of this run and their widths (pure, for tests). */
-export function walkColumns(walk: JourneyWalkView, width: number, gap: number): Array<{level: Level; width: number}> {
+export function walkColumns(walk: JourneyWalkView, width: number): Array<{level: Level; width: number}> {
 	// The dashboard's order, so a column is where the history has it.
 	const levels: Level[] = ['cpu', 'exception', 'os'];
 	if (walk.showVmm) levels.push('vmm');
 	if (walk.showHost) levels.push('host');
 	const room = Math.max(levels.length * 8, width - GUTTER);
-	const each = Math.floor(room / levels.length);
-	return levels.map((level, i) => ({level, width: i === levels.length - 1 ? room - each * (levels.length - 1) : each}));
-	void gap;
+	// The CPU's cell holds an instruction with its symbol and mode: it gets a share and a half.
+	const weight = (l: Level): number => (l === 'cpu' ? 3 : 2);
+	const total = levels.reduce((sum, l) => sum + weight(l), 0);
+	const columns = levels.map((level) => ({level, width: Math.floor((room * weight(level)) / total)}));
+	columns[0]!.width += room - columns.reduce((sum, c) => sum + c.width, 0);
+	return columns;
 }
 
 export function walkTitle(walk: JourneyWalkView): string {
+	if (walk.journey === null && walk.steps.length > 0) return `Journey mode — ${walk.title} — step ${walk.step + 1} of ${walk.steps.length}`;
 	if (walk.journey === null) return walk.running ? 'Journey mode — running to the next journey…' : 'Journey mode — no journey yet (n runs to one)';
 	const ids = walk.continuation === null ? `journey ${walk.journey}` : `journey ${walk.journey} → ${walk.continuation}`;
 	const stops = walk.filter ? ` — stops at: ${walk.filter}` : '';
@@ -44,7 +48,7 @@ export function walkTitle(walk: JourneyWalkView): string {
 
 export function JourneyWalk({walk, width, height, lecture = false}: JourneyWalkProps) {
 	const gap = lecture ? 3 : 1;
-	const columns = walkColumns(walk, width, gap);
+	const columns = walkColumns(walk, width);
 	const palette = lecture ? lectureColors : colors;
 	const header = (
 		<Box flexDirection="row" flexShrink={0}>
@@ -65,7 +69,7 @@ export function JourneyWalk({walk, width, height, lecture = false}: JourneyWalkP
 	return (
 		<Panel title={walkTitle(walk)} width={width} height={height} focused>
 			{header}
-			{walk.running && walk.journey !== null ? <Text color="cyan">running to the next journey…</Text> : null}
+			{walk.running && walk.steps.length > 0 ? <Text color="cyan">running to the next journey…</Text> : null}
 			{shown.map((step, i) => {
 				const current = i === walk.step;
 				return (
@@ -96,7 +100,7 @@ export function JourneyWalk({walk, width, height, lecture = false}: JourneyWalkP
 					</Box>
 				);
 			})}
-			{walk.journey !== null && !walk.running ? (
+			{walk.steps.length > 0 && !walk.running ? (
 				<Text color="gray" wrap="wrap">
 					{next ? `next: ${next.title} (→ or space)` : 'end of this journey: → or n runs to the next one, N goes back'}
 				</Text>

@@ -50,7 +50,7 @@ export class DashboardStore {
 	/** Which rows belong to which exception journey, as the core said (journeys.ts). */
 	readonly journeys = new JourneyIndex();
 	/** Journey mode's stops (journey-catch.ts). */
-	readonly catcher = new JourneyCatcher();
+	readonly catcher = new JourneyCatcher((e) => this.namer.sensitiveNote?.((this.source.disassemble(e.phys) ?? '').split(/\s+/)[0] ?? '') !== undefined);
 	private snapshot: Snapshot;
 	private readonly listeners = new Set<() => void>();
 	private offs: Array<() => void> = [];
@@ -193,7 +193,10 @@ export class DashboardStore {
 		if (e.kind === 'console') {
 			this.consoles.append(e.guest, e.text);
 		} else if (e.kind === 'instruction') {
-			this.journeys.note(e, this.ring.push(e, e.phys));
+			const seq = this.ring.push(e, e.phys);
+			this.journeys.note(e, seq);
+			// Journey mode also stops at a sensitive instruction that runs without trapping.
+			if (this.catcher.armed) this.catcher.note(e, seq, this.ring, this.journeys);
 		} else if (e.kind === 'exception.raised') {
 			// Where the faulting instruction is, as the CPU said; traces from before it did: where the source
 			// says it is now (by the time a frame shows the row the mapping may have changed).

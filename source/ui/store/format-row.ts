@@ -37,7 +37,7 @@ export interface Namer {
 /** What a sensitive but unprivileged instruction gives a guest run directly (docs/v32.md §6). */
 export const sensitiveEffects: Record<string, string> = {
 	pushf: 'pushed the real FLAGS (real mode U, real IF)',
-	popf: 'IF and S silently unchanged',
+	popf: 'left IF and S silently unchanged',
 	sidt: 'read the real idt (the VMM’s)',
 	smsw: 'the guest saw the real mode (U)',
 };

@@ -8,7 +8,7 @@
  *   vector:V       the exception's vector: 128, 0x80, 13, `int 0x80` written `int0x80`, or a name (`gp`)
  *   level:L        the journey reaches that level (cpu, exception, os, vmm, host)
  */
-import {type EventKind, type Level, type VmEvent, levelOf} from '../../bus/events.js';
+import {type EventKind, type EventOf, type Level, type VmEvent, levelOf} from '../../bus/events.js';
 import {vectorName} from '../../isa/opcodes.js';
 import type {JourneyIndex} from './journeys.js';
 import type {EventRing} from './ring.js';
@@ -72,6 +72,12 @@ export class JourneyCatcher {
 	caught: number | null = null;
 	private candidate: {seq: number; vector: number; ids: number[]; open: Set<number>} | null = null;
 
+	/**
+	 * `sensitive(e)`: the instruction is sensitive, unprivileged on this profile, and runs directly under
+	 * the VMM — no exception, no journey, yet the lecture's point: journey mode stops there too.
+	 */
+	constructor(private readonly sensitive: (e: EventOf<'instruction'>) => boolean = () => false) {}
+
 	/** Stop at the next journey that passes the filter. */
 	arm(): void {
 		this.armed = true;
@@ -95,6 +101,13 @@ export class JourneyCatcher {
 	/** Called by the store for each event (after the journey index noted it). */
 	note(e: VmEvent, seq: number, ring: EventRing, journeys: JourneyIndex): void {
 		if (!this.armed) return;
+		if (e.kind === 'instruction') {
+			if (this.candidate === null && this.sensitive(e) && sensitiveMatches(this.filter)) {
+				this.caught = seq;
+				this.armed = false;
+			}
+			return;
+		}
 		if (e.kind === 'exception.raised') {
 			if (this.candidate === null && e.journey !== undefined && e.parent === undefined) {
 				this.candidate = {seq, vector: e.vector, ids: [e.journey], open: new Set([e.journey])};
@@ -114,6 +127,15 @@ export class JourneyCatcher {
 		this.caught = c.seq;
 		this.armed = false;
 	}
+}
+
+/** A sensitive instruction run directly: no vector; it is the CPU's (kind `instruction`, level cpu). */
+export function sensitiveMatches(filter: JourneyFilter | null): boolean {
+	if (!filter) return true;
+	if (filter.vectors || filter.vectorNames) return false;
+	if (filter.kinds && !filter.kinds.some((k) => 'instruction'.startsWith(k))) return false;
+	if (filter.levels && !filter.levels.has('cpu')) return false;
+	return true;
 }
 
 /** The kinds of every event of these journeys and the ones nested in them. */

@@ -39,6 +39,10 @@ function walkOf(store: DashboardStore): JourneyWalkView {
 		showVmm: d.vmm !== 'none',
 		showHost: d.type === 2,
 	};
+	if (raised?.kind === 'instruction') {
+		const steps = stepsAt(store, seq!);
+		return {...base, journey: null, continuation: null, title: 'a sensitive instruction ran directly (no exception)', steps, step: Math.min(ui.walkStep, Math.max(0, steps.length - 1))};
+	}
 	if (seq === null || raised?.kind !== 'exception.raised') {
 		return {...base, journey: null, continuation: null, title: '', steps: [], step: 0};
 	}

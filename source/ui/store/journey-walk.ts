@@ -11,7 +11,7 @@
 import type {EventOf, Level, VmEvent} from '../../bus/events.js';
 import {vectorName} from '../../isa/opcodes.js';
 import {BT_VECTOR} from '../../vmm/translator.js';
-import {type Namer, formatRow, instructionText, shortHex} from './format-row.js';
+import {type Namer, formatRow, instructionText, sensitiveEffects, shortHex} from './format-row.js';
 import type {JourneyEntry, JourneyIndex} from './journeys.js';
 import type {EventRing} from './ring.js';
 
@@ -56,6 +56,7 @@ function find<K extends VmEvent['kind']>(list: VmEvent[], kind: K): EventOf<K> |
  */
 export function journeyWalk(ring: EventRing, journeys: JourneyIndex, seq: number, namer: Namer, ctx: WalkContext): WalkStep[] | null {
 	const raised = ring.get(seq);
+	if (raised?.kind === 'instruction') return sensitiveWalk(raised, namer, ctx);
 	if (raised?.kind !== 'exception.raised' || raised.journey === undefined) return null;
 	const real = journeys.get(raised.journey);
 	if (!real) return null;
@@ -263,6 +264,19 @@ function reflectedSteps(
 	} else steps.push(unfinished(virtual));
 	void raised;
 	return steps;
+}
+
+/** A sensitive instruction the profile leaves unprivileged, run directly: one step, and why it matters. */
+function sensitiveWalk(e: EventOf<'instruction'>, namer: Namer, ctx: WalkContext): WalkStep[] {
+	const mn = mnemonicOf(namer.disassemble(e.phys));
+	return [
+		{
+			level: 'cpu',
+			title: 'CPU fetch-execute',
+			cell: formatRow(e, e.phys, namer).cpu,
+			explain: `${code(mn)} is sensitive but not privileged on ${ctx.isa}: it ran directly and ${sensitiveEffects[mn] ?? 'the guest saw the real state'} — no trap, so the VMM never saw it (Popek & Goldberg’s condition fails: Robin & Irvine).`,
+		},
+	];
 }
 
 function unfinished(entry: JourneyEntry): WalkStep {
