@@ -35,6 +35,9 @@ function highlighted(screen: string): {line: string; title: string; column: stri
 	const cellAt = line.slice(22).search(/\S/) + 22;
 	const columns = ['CPU (fetch-execute)', 'Exceptions', 'OS', 'VMM'].map((name) => ({name, at: header.indexOf(name === 'OS' ? ' OS ' : name) + (name === 'OS' ? 1 : 0)}));
 	const column = columns.filter((c) => c.at <= cellAt).at(-1)!.name;
+	// A long cell wraps inside its column: its continuation lines have an empty gutter.
+	let cell = line.slice(cellAt).trim();
+	for (let i = at + 1; i < lines.length && lines[i]!.startsWith(' '.repeat(cellAt)) && lines[i]!.trim() !== ''; i++) cell += ' ' + lines[i]!.slice(cellAt).trim();
 	// The explanation: the lines from `↳` up to the next step or the hint, joined.
 	const rest: string[] = [];
 	for (let i = at + 1; i < lines.length; i++) {
@@ -42,7 +45,7 @@ function highlighted(screen: string): {line: string; title: string; column: stri
 		if (l.startsWith('  ↳') || (rest.length > 0 && l.startsWith('  ') && !/^ {2}\d/.test(l) && l.trim() !== '' && !l.startsWith(' '.repeat(22)))) rest.push(l.trim());
 		else if (rest.length > 0) break;
 	}
-	return {line, title, column, explain: rest.join(' ').replace(/^↳ /, '')};
+	return {line: cell.replace(/\s+/g, ' '), title, column, explain: rest.join(' ').replace(/^↳ /, '')};
 }
 
 describe('journey mode in a pseudo-terminal', () => {
@@ -66,7 +69,7 @@ describe('journey mode in a pseudo-terminal', () => {
 		const start = await see(s, 'int 0x80 \\(trap\\) — step 1 of 7');
 
 		const expected: Array<{title: string; column: string; cell: RegExp; explain: RegExp[]}> = [
-			{title: 'CPU fetch-execute', column: 'CPU (fetch-execute)', cell: /U _start\+0x8 {2}int 0x80/, explain: [/`int 0x80` in user mode/, /a trap, raised on purpose/]},
+			{title: 'CPU fetch-execute', column: 'CPU (fetch-execute)', cell: /^U\/vU _start\+0x8 int 0x80$/, explain: [/`int 0x80` in user mode/, /a trap, raised on purpose/]},
 			{title: 'exception raised', column: 'Exceptions', cell: /int 0x80 raised \(trap\)/, explain: [/real IDT, which is the VMM’s/, /interpretation i, real exception → VMM/]},
 			{title: 'VMM intercept', column: 'VMM', cell: /intercept exception: int 0x80/, explain: [/VMM intercepts \(exception: int 0x80\)/, /real supervisor mode/]},
 			{title: 'VMM reflect', column: 'VMM', cell: /reflect int 0x80 →/, explain: [/VMM reflects it/, /virtual supervisor mode/, /`syscall_entry`/]},

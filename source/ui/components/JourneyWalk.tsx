@@ -24,17 +24,27 @@ const lectureColors: Record<Level, string> = {cpu: 'whiteBright', exception: 'ye
 const GUTTER = 22;
 
 /** The level columns of this run and their widths (pure, for tests). */
-export function walkColumns(walk: JourneyWalkView, width: number): Array<{level: Level; width: number}> {
+export function walkColumns(walk: JourneyWalkView, width: number, gap = 1): Array<{level: Level; width: number}> {
 	// The dashboard's order, so a column is where the history has it.
 	const levels: Level[] = ['cpu', 'exception', 'os'];
 	if (walk.showVmm) levels.push('vmm');
 	if (walk.showHost) levels.push('host');
 	const room = Math.max(levels.length * 8, width - GUTTER);
-	// The CPU's cell holds an instruction with its symbol and mode: it gets a share and a half.
-	const weight = (l: Level): number => (l === 'cpu' ? 3 : 2);
-	const total = levels.reduce((sum, l) => sum + weight(l), 0);
-	const columns = levels.map((level) => ({level, width: Math.floor((room * weight(level)) / total)}));
-	columns[0]!.width += room - columns.reduce((sum, c) => sum + c.width, 0);
+	// Sized by content: each level as wide as its longest cell (and title) when that fits, else in proportion.
+	const want = (l: Level): number =>
+		Math.max(levelTitles[l].length, ...walk.steps.filter((st) => st.level === l).map((st) => st.cell.length)) + 1 + gap;
+	const widths = levels.map(want);
+	// Too wide together: the widest gives way first, a column at a time (the short ones stay whole).
+	let total = widths.reduce((a, b) => a + b, 0);
+	while (total > room) {
+		const widest = widths.indexOf(Math.max(...widths));
+		if (widths[widest]! <= 10) break;
+		widths[widest]!--;
+		total--;
+	}
+	const columns = levels.map((level, i) => ({level, width: widths[i]!}));
+	// What is left goes to the last column (nothing is drawn past it).
+	columns[columns.length - 1]!.width += Math.max(0, room - columns.reduce((a, c) => a + c.width, 0));
 	return columns;
 }
 
@@ -48,7 +58,7 @@ export function walkTitle(walk: JourneyWalkView): string {
 
 export function JourneyWalk({walk, width, height, lecture = false}: JourneyWalkProps) {
 	const gap = lecture ? 3 : 1;
-	const columns = walkColumns(walk, width);
+	const columns = walkColumns(walk, width, gap);
 	const palette = lecture ? lectureColors : colors;
 	const header = (
 		<Box flexDirection="row" flexShrink={0}>

@@ -249,6 +249,8 @@ export class DashboardStore {
 			this.ring.clear();
 			this.journeys.clear();
 			this.catcher.reset();
+			// A new run stops nowhere yet: journey mode waits for `n` (the driver's run-until ended with the old run).
+			this.catcher.disarm();
 			this.consoles.clear();
 			this.counters.reset(0);
 			this.received = 0;
