@@ -60,6 +60,14 @@ describe('JourneyWalk', () => {
 		expect(out).toContain('next: VMM reflect (→ or space)');
 	});
 
+	test('on a short screen the oldest steps give way: the current one and its explanation always show', () => {
+		const out = frame(<JourneyWalk walk={{...walk, step: 3}} width={80} height={10} />);
+		expect(out).toMatch(/… \d earlier steps? above \(← goes back\)/);
+		expect(out).toContain('▶ 4 VMM reflect');
+		expect(out).toContain('↳ not yet');
+		expect(out).not.toContain('1 CPU fetch-execute');
+	});
+
 	test('before the first journey it says it is running to one', () => {
 		const out = frame(<JourneyWalk walk={{...walk, journey: null, steps: [], running: true}} width={100} height={6} />);
 		expect(out).toContain('Journey mode — running to the next journey…');

@@ -48,6 +48,26 @@ export function walkColumns(walk: JourneyWalkView, width: number, gap = 1): Arra
 	return columns;
 }
 
+/** Lines `text` takes wrapped at word boundaries in `width` columns, as Ink wraps it (pure, an estimate from above). */
+export function wrappedLines(text: string, width: number): number {
+	const w = Math.max(1, width);
+	let lines = 1;
+	let used = 0;
+	for (const word of text.split(' ')) {
+		const len = word.length;
+		if (used > 0 && used + 1 + len > w) {
+			lines++;
+			used = 0;
+		}
+		// A word longer than the line is cut into pieces.
+		if (len > w) {
+			lines += Math.ceil(len / w) - 1;
+			used = len % w;
+		} else used += (used > 0 ? 1 : 0) + len;
+	}
+	return lines;
+}
+
 export function walkTitle(walk: JourneyWalkView): string {
 	if (walk.journey === null && walk.steps.length > 0) return `Journey mode — ${walk.title} — step ${walk.step + 1} of ${walk.steps.length}`;
 	if (walk.journey === null) return walk.running ? 'Journey mode — running to the next journey…' : 'Journey mode — no journey yet (n runs to one)';
@@ -74,13 +94,26 @@ export function JourneyWalk({walk, width, height, lecture = false}: JourneyWalkP
 			))}
 		</Box>
 	);
-	const shown = walk.steps.slice(0, walk.step + 1);
 	const next = walk.steps[walk.step + 1];
+	// The current step and its explanation must show: on a short screen the oldest steps give way.
+	const lines = wrappedLines;
+	const stepLines = (i: number): number => {
+		const st = walk.steps[i]!;
+		const col = columns.find((c) => c.level === st.level);
+		return lines(st.cell, (col?.width ?? width) - gap) + (lecture && i > 0 ? 1 : 0);
+	};
+	const current = walk.steps[walk.step];
+	let room = height - 1 - 1 - 1 - (current ? lines(`↳ ${current.explain}`, width - 2) : 0) - (walk.running ? 1 : 0);
+	let first = current ? walk.step : 0;
+	for (room -= current ? stepLines(walk.step) : 0; first > 0 && stepLines(first - 1) <= room - 1; first--) room -= stepLines(first - 1);
+	const shown = walk.steps.slice(first, walk.step + 1);
 	return (
 		<Panel title={walkTitle(walk)} width={width} height={height} focused>
 			{header}
 			{walk.running && walk.steps.length > 0 ? <Text color="cyan">running to the next journey…</Text> : null}
-			{shown.map((step, i) => {
+			{first > 0 ? <Text color="gray">{`… ${first} earlier step${first === 1 ? '' : 's'} above (← goes back)`}</Text> : null}
+			{shown.map((step, k) => {
+				const i = first + k;
 				const current = i === walk.step;
 				return (
 					<Box key={i} flexDirection="column" flexShrink={0} marginTop={lecture && i > 0 ? 1 : 0}>
