@@ -27,7 +27,7 @@ prints the console output and a summary, like 'vmtop run --headless'.
 const spec = {
 	command: 'vmtop dashboard',
 	usage: help,
-	flags: [...SIMULATION_FLAGS, 'speed', 'paused', 'headless'],
+	flags: [...SIMULATION_FLAGS, 'speed', 'paused', 'headless', 'journey', 'lecture'],
 } as const;
 
 /** As Ink decides it: a CI environment renders no live frames. */
@@ -84,7 +84,12 @@ export async function dashboardCommand(argv: string[]): Promise<number> {
 	);
 	const driver = new LiveDriver(run.sim, {speed, paused: f.paused ?? false, factory: run.factory, properties: liveProperties});
 	const profile = () => driver.simulation.machine.profile ?? builtinProfiles['classic']!;
-	const code = await mountDashboard(driver, {screens: [checkScreen(profile), pvmScreen(), compareScreen(run.scenario)], isaProfiles: run.isaProfiles});
+	const code = await mountDashboard(driver, {
+		screens: [checkScreen(profile), pvmScreen(), compareScreen(run.scenario)],
+		isaProfiles: run.isaProfiles,
+		journey: f.journey === true || f.lecture === true,
+		lecture: f.lecture === true,
+	});
 	const sim = driver.simulation;
 	process.stdout.write(`vmtop: ${sim.description.name} — ${sim.instret.toLocaleString('en-US')} instructions${sim.stopped ? `, ${sim.stopped.message}` : ''}\n`);
 	return code;

@@ -167,6 +167,8 @@ export const FLAGS = {
 	journeys: bool('with --json: add every exception journey (the "journeys" array)'),
 	speed: value('N|max', 'speed to start with: instructions per second (an imported trace: host ns per second), or max', speed),
 	paused: bool('start paused (space runs)'),
+	journey: bool('journey mode (J): stop at each exception and walk its levels, → or space one step at a time'),
+	lecture: bool('for a lecture hall: journey mode, wide level columns, high-contrast colours, the keys in the footer'),
 	noColor: bool('no colours (the NO_COLOR environment variable does the same)'),
 	compare: bool('run none, trap, bt and pv and print them side by side'),
 	// Traces.

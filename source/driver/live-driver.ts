@@ -17,7 +17,7 @@ import {CATCH_UP_MS, PacedDriver, type TurnPace} from './paced-driver.js';
 import {type DriverMode, type Scheduler, type SourceState, type Speed, defaultSpeed, showsInstructions} from './pacing.js';
 import {LiveRecorder} from './live-recorder.js';
 import type {DashboardSource, PropertyLine, RestartChange} from './source.js';
-import {runFlatOut, runPaced, runUntilException} from './turns.js';
+import {runFlatOut, runPaced, runUntilDone, runUntilException} from './turns.js';
 
 /** Builds the run again with another VMM technique or ISA profile (`v`, `i`). */
 export type SimulationFactory = (change: RestartChange) => Simulation;
@@ -47,6 +47,8 @@ export class LiveDriver extends PacedDriver implements DashboardSource {
 	private wantRun: boolean;
 	/** Running to the next exception. */
 	private seeking = false;
+	/** Journey mode: running until this says so (`runUntil`), else to the next exception. */
+	private until: (() => boolean) | null = null;
 	/** After `s`: show instructions even at a high speed, until resumed. */
 	private stepping = false;
 	/** The core is waiting for console input. */
@@ -123,6 +125,12 @@ export class LiveDriver extends PacedDriver implements DashboardSource {
 		return this.codeNames().process(guest, pid, pc) ?? this.sim.symbolize(guest, false, pc);
 	}
 
+	virtualSupervisor(guest: number, phys: number): boolean | undefined {
+		if (this.sim.description.vmm === 'none' || !Number.isFinite(phys)) return undefined;
+		const pid = this.codeNames().pidAt(phys);
+		return pid === undefined ? undefined : pid === 0;
+	}
+
 	private codeNames(): CodeNames {
 		if (this.names?.sim !== this.sim) this.names = {sim: this.sim, names: new CodeNames(this.sim.codeMap(), this.sim.symbolTables())};
 		return this.names.names;
@@ -152,6 +160,7 @@ export class LiveDriver extends PacedDriver implements DashboardSource {
 	pause(): void {
 		this.wantRun = false;
 		this.seeking = false;
+		this.until = null;
 		this.changed();
 	}
 
@@ -159,6 +168,7 @@ export class LiveDriver extends PacedDriver implements DashboardSource {
 		if (this.sim.stopped) return;
 		this.wantRun = true;
 		this.seeking = false;
+		this.until = null;
 		this.stepping = false;
 		this.lastTurn = this.sched.now();
 		this.credit = 0;
@@ -169,6 +179,7 @@ export class LiveDriver extends PacedDriver implements DashboardSource {
 		if (this.sim.stopped) return;
 		this.wantRun = false;
 		this.seeking = false;
+		this.until = null;
 		// Detail first, so the store subscribes to `instruction` before it runs.
 		this.stepping = true;
 		this.changed();
@@ -182,6 +193,15 @@ export class LiveDriver extends PacedDriver implements DashboardSource {
 		if (this.sim.stopped) return;
 		this.wantRun = false;
 		this.seeking = true;
+		this.until = null;
+		this.changed();
+	}
+
+	runUntil(done: () => boolean): void {
+		if (this.sim.stopped) return;
+		this.wantRun = false;
+		this.seeking = true;
+		this.until = done;
 		this.changed();
 	}
 
@@ -202,6 +222,7 @@ export class LiveDriver extends PacedDriver implements DashboardSource {
 		this.sim = next;
 		this.generation++;
 		this.seeking = false;
+		this.until = null;
 		this.waiting = false;
 		this.credit = 0;
 		this.lastTurn = this.sched.now();
@@ -247,10 +268,11 @@ export class LiveDriver extends PacedDriver implements DashboardSource {
 	protected override turn(now: number, deadline: number): void {
 		let ran: number;
 		if (this.seeking) {
-			const result = runUntilException(this.sim, this.sched, deadline);
+			const result = this.until ? runUntilDone(this.sim, this.sched, deadline, this.until) : runUntilException(this.sim, this.sched, deadline);
 			ran = result.ran;
 			if (result.hit) {
 				this.seeking = false;
+				this.until = null;
 				this.wantRun = false;
 			}
 		} else if (this.speedValue === 'max') {

@@ -113,6 +113,11 @@ export interface DashboardSource {
 	symbolizeInstruction(guest: number, supervisor: boolean, pc: number, phys: number): string;
 	/** Name a user address of process `pid` by its program's labels. */
 	symbolizeProcess(guest: number, pid: number, pc: number): string;
+	/**
+	 * Under a VMM: does real physical `phys` hold the guest's kernel (true: it runs in virtual supervisor
+	 * mode) or a process (false)? Undefined when not known, and without a VMM.
+	 */
+	virtualSupervisor?(guest: number, phys: number): boolean | undefined;
 	/** Disassemble the instruction at a physical address (`out 0x10, r2`), if known. */
 	disassemble(phys: number): string | undefined;
 	/**
@@ -135,6 +140,11 @@ export interface DashboardSource {
 	step(): void;
 	/** Run until the next exception is raised, then pause just after it. */
 	nextException(): void;
+	/**
+	 * Live only (journey mode, `J`): run, one instruction at a time, until `done()` says so
+	 * (asked after each instruction), then pause. The caller's listeners decide from the events.
+	 */
+	runUntil?(done: () => boolean): void;
 	setSpeed(speed: Speed): void;
 	/** Replay only: the pace that counts as 1× (speeds then read ¼× … unlimited). */
 	readonly speedBase?: number;

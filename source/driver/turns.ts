@@ -61,3 +61,15 @@ export function runUntilException(sim: Simulation, clock: Scheduler, deadline: n
 	}
 	return {ran, hit: hit || sim.stopped !== null};
 }
+
+/** One instruction at a time until `done()` (journey mode), the machine stops, or the deadline. */
+export function runUntilDone(sim: Simulation, clock: Scheduler, deadline: number, done: () => boolean): {ran: number; hit: boolean} {
+	let ran = 0;
+	for (let i = 0; !done() && !sim.stopped; i++) {
+		const r = sim.run(1);
+		ran += r;
+		if (r === 0 && !done()) break; // waiting for input
+		if ((i & 1023) === 1023 && clock.now() >= deadline) break;
+	}
+	return {ran, hit: done() || sim.stopped !== null};
+}

@@ -58,6 +58,12 @@ export class CodeNames {
 		return area?.names.name(at - area.start);
 	}
 
+	/** The process whose image holds real physical `phys` (0: the kernel); undefined when no image holds it. */
+	pidAt(phys: number): number | undefined {
+		const at = phys >>> 0;
+		return this.areas.find((a) => at >= a.start && at < a.start + a.size)?.pid;
+	}
+
 	/** A user address of process `pid` of `guest`, by its program's labels; undefined for a pid not in the map. */
 	process(guest: number, pid: number, pc: number): string | undefined {
 		if (pid <= 0) return undefined;

@@ -9,6 +9,9 @@ import {ExitReasonTable} from './components/ExitReasonTable.js';
 import {FilterBar} from './components/FilterBar.js';
 import {GuestsTable} from './components/GuestsTable.js';
 import {HelpOverlay} from './components/HelpOverlay.js';
+import {JourneyWalk} from './components/JourneyWalk.js';
+import {Legend} from './components/Legend.js';
+import {MapScreen} from './components/MapScreen.js';
 import {LevelColumns} from './components/LevelColumns.js';
 import {PropertiesPanel} from './components/PropertiesPanel.js';
 import {ReportScreen} from './components/ReportScreen.js';
@@ -86,6 +89,18 @@ function Bottom({s, layout}: {s: Snapshot; layout: Extract<Layout, {kind: 'full'
 	);
 }
 
+/** The footer's keys for what is on the screen: a screen, journey mode, a replay or a live run. */
+export function footerKeys(s: Snapshot): string {
+	const replay = !s.status.canRestart && !s.status.canRecord;
+	if (s.help) return '? or esc closes  l legend  q quit';
+	if (s.legend) return 'l or esc closes  ? help  q quit';
+	if (s.screen === 'map') return 'm or esc: back  l legend  ? help  q quit';
+	if (s.screen !== 'dashboard') return 'esc back  m map  l legend  ? help  q quit';
+	if (s.journeyWalk) return '→/space next step  ← back  n next journey  N/b previous  f which journeys stop  J leave  l legend  m map  q quit';
+	if (replay) return 'space pause  s step  n ] next exception  [ previous  b back  g go to  +/- speed  f filter  l legend  ? help  q quit';
+	return 'space pause  s step  n next exception  J journey mode  +/- speed  f filter  l legend  m map  ? help  q quit';
+}
+
 export function App({snapshot: s, layout}: AppProps) {
 	if (layout.kind === 'too-small') {
 		return <TooSmall columns={layout.columns} rows={layout.rows} minColumns={MIN_COLUMNS} minRows={MIN_ROWS} />;
@@ -94,6 +109,9 @@ export function App({snapshot: s, layout}: AppProps) {
 	let main;
 	if (s.chooser) main = <ChooserOverlay chooser={s.chooser} width={layout.columns} height={body} />;
 	else if (s.help) main = <HelpOverlay width={layout.columns} height={body} bindings={helpBindings(s.status.canRecord)} />;
+	else if (s.legend) main = <Legend width={layout.columns} height={body} />;
+	else if (s.screen === 'map') main = <MapScreen description={s.status.description} width={layout.columns} height={body} />;
+	else if (s.screen === 'dashboard' && s.journeyWalk) main = <JourneyWalk walk={s.journeyWalk} width={layout.columns} height={body} lecture={s.lecture} />;
 	else if (s.screen !== 'dashboard' && s.screenState) main = <ReportScreen state={s.screenState} width={layout.columns} height={body} />;
 	else {
 		main = (
@@ -115,7 +133,7 @@ export function App({snapshot: s, layout}: AppProps) {
 		<Box flexDirection="column" width={layout.columns} height={layout.rows}>
 			<StatusLine status={s.status} width={layout.columns} flash={s.flash} />
 			{main}
-			<FilterBar filter={s.filter} width={layout.columns} goto={s.goto} />
+			<FilterBar filter={s.filter} width={layout.columns} goto={s.goto} keys={footerKeys(s)} />
 		</Box>
 	);
 }

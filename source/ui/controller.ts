@@ -13,6 +13,7 @@ import {type CommandName, commandFor, splitKeys} from './keymap.js';
 import type {DashboardStore} from './store/dashboard-store.js';
 import {noteSaved, toggleRecording} from './record-key.js';
 import * as act from './store/store-actions.js';
+import * as journey from './store/journey-actions.js';
 import {cycle} from './store/ui-state.js';
 import {chooserChange, moveChooser, openChooser} from './store/chooser.js';
 
@@ -46,10 +47,14 @@ export class Controller {
 		if (ui.chooser !== null) return this.chooserKey(name);
 		if (ui.help) {
 			if (name === '?' || name === 'escape') act.toggleHelp(this.store, false);
+			else if (name === 'l') act.toggleLegend(this.store, true);
 			else if (name === 'q') this.run('quit');
 			return;
 		}
+		if (ui.legend && (name === 'l' || name === 'escape')) return act.toggleLegend(this.store, false);
 		if (ui.focus === 'console' && ui.screen === 'dashboard' && this.consoleKey(name, input)) return;
+		// Journey mode first: its view replaces the history, so its keys (n, N, b…) mean the walk's.
+		if (ui.journeyMode && ui.screen === 'dashboard' && this.journeyKey(name)) return;
 		// While a search is in force, n and N go from one match to the next.
 		if (ui.search !== null && ui.screen === 'dashboard' && (name === 'n' || name === 'N')) return act.searchStep(this.store, name === 'n' ? 1 : -1);
 		const command = commandFor(name);
@@ -69,9 +74,39 @@ export class Controller {
 		for (const k of splitKeys(input)) this.key(k.name, k.input);
 	}
 
+	/** Journey mode: → and space step through the levels, n/N/b go from journey to journey. */
+	private journeyKey(name: string): boolean {
+		const store = this.store;
+		switch (name) {
+			case 'right':
+			case 'space':
+				journey.walkForward(store);
+				return true;
+			case 'left':
+				journey.walkBack(store);
+				return true;
+			case 'n':
+			case ']':
+				journey.nextJourney(store);
+				return true;
+			case 'N':
+			case 'b':
+			case '[':
+				journey.previousJourney(store);
+				return true;
+			case 'f':
+				act.openFilter(store);
+				// The prompt edits which journeys stop, not the history's filter.
+				store.ui.filterDraft = store.catcher.filter?.text ?? '';
+				store.ui.promptCaret = store.ui.filterDraft.length;
+				return true;
+		}
+		return false;
+	}
+
 	private filterKey(name: string, input: string): void {
 		const line = {text: this.store.ui.filterDraft, caret: this.store.ui.promptCaret};
-		if (name === 'return') return act.applyFilter(this.store);
+		if (name === 'return') return this.store.ui.journeyMode ? journey.applyJourneyFilter(this.store) : act.applyFilter(this.store);
 		if (name === 'escape') return act.cancelFilter(this.store);
 		const edited = editLine(line, name) ?? (name.startsWith('ctrl-') ? line : null);
 		if (edited) return act.editFilter(this.store, edited.text, edited.caret);
@@ -80,7 +115,7 @@ export class Controller {
 			const next = insertText(line, text);
 			act.editFilter(this.store, next.text, next.caret);
 		}
-		if (submit) act.applyFilter(this.store);
+		if (submit) this.store.ui.journeyMode ? journey.applyJourneyFilter(this.store) : act.applyFilter(this.store);
 	}
 
 	private gotoKey(name: string, input: string): void {
@@ -222,6 +257,15 @@ export class Controller {
 				return;
 			case 'help':
 				return act.toggleHelp(store);
+			case 'legend':
+				return act.toggleLegend(store);
+			case 'screenMap':
+				return act.setScreen(store, store.ui.screen === 'map' ? 'dashboard' : 'map');
+			case 'journeyMode':
+				if (!source.runUntil) return act.flash(store, 'journey mode runs the machine to each journey: it needs a live run (not a replay)');
+				return journey.toggleJourneyMode(store);
+			case 'prevJourney':
+				return act.flash(store, 'J starts journey mode first');
 		}
 	}
 

@@ -38,7 +38,11 @@ export type CommandName =
 	| 'quit'
 	| 'search'
 	| 'screenCompare'
-	| 'restartChooser';
+	| 'restartChooser'
+	| 'journeyMode'
+	| 'prevJourney'
+	| 'legend'
+	| 'screenMap';
 
 export interface Binding {
 	command: CommandName;
@@ -47,7 +51,7 @@ export interface Binding {
 	/** How the help overlay writes the keys. */
 	label: string;
 	help: string;
-	group: 'Run' | 'History' | 'Tables' | 'Panels' | 'General';
+	group: 'Run' | 'History' | 'Tables' | 'Panels' | 'General' | 'Journey';
 	/** Only a live run has it: a replay's help leaves it out. */
 	liveOnly?: true;
 }
@@ -61,8 +65,8 @@ export const keymap: readonly Binding[] = [
 	{command: 'goto', keys: ['g'], label: 'g', help: 'go to an instruction count (as rows show), #event or c cycle (replay)', group: 'Run'},
 	{command: 'faster', keys: ['+', '='], label: '+', help: 'faster (up to max)', group: 'Run'},
 	{command: 'slower', keys: ['-', '_'], label: '-', help: 'slower', group: 'Run'},
-	{command: 'switchVmm', keys: ['v'], label: 'v', help: 'next VMM technique (restarts the run)', group: 'Run'},
-	{command: 'switchIsa', keys: ['i'], label: 'i', help: 'next ISA profile (restarts the run)', group: 'Run'},
+	{command: 'switchVmm', keys: ['v'], label: 'v', help: 'next VMM technique (restarts the run)', group: 'Run', liveOnly: true},
+	{command: 'switchIsa', keys: ['i'], label: 'i', help: 'next ISA profile (restarts the run)', group: 'Run', liveOnly: true},
 	{command: 'transient', keys: ['A'], label: 'A', help: 'attach a VMM under the running kernel / detach it (transient VMM)', group: 'Run', liveOnly: true},
 	{command: 'record', keys: ['R'], label: 'R', help: 'record: start/stop recording a trace', group: 'Run', liveOnly: true},
 	{command: 'scrollUp', keys: ['up', 'k'], label: '↑ k', help: 'select an older row', group: 'History'},
@@ -89,9 +93,14 @@ export const keymap: readonly Binding[] = [
 	{command: 'back', keys: ['escape'], label: 'esc', help: 'back to the dashboard / close / clear the filter', group: 'Panels'},
 	{command: 'help', keys: ['?'], label: '?', help: 'this help', group: 'General'},
 	{command: 'quit', keys: ['q', 'ctrl-c'], label: 'q Ctrl-C', help: 'quit (restores the terminal)', group: 'General'},
-	{command: 'screenCompare', keys: ['C'], label: 'C', help: 'compare none / trap / bt / pv on this scenario (esc back)', group: 'Panels', liveOnly: true},
+	{command: 'screenCompare', keys: ['C'], label: 'C', help: 'compare every technique (none, trap, bt, pv, hvm) on this scenario (esc back)', group: 'Panels', liveOnly: true},
 	{command: 'restartChooser', keys: ['x'], label: 'x', help: 'restart with…: technique, ISA profile, type, guests', group: 'Run', liveOnly: true},
 	{command: 'search', keys: ['/'], label: '/', help: 'search: highlight matching rows in place; n / N next / previous match', group: 'History'},
+	{command: 'legend', keys: ['l'], label: 'l', help: 'legend: every glyph and column explained', group: 'General'},
+	{command: 'screenMap', keys: ['m'], label: 'm', help: 'multilevel map: where each part of vmtop sits', group: 'Panels'},
+	// In journey mode → space ← n b [ ] f change meaning (the controller maps them); out of it they keep theirs.
+	{command: 'journeyMode', keys: ['J'], label: 'J', help: 'journey mode: stop at each exception, → / space walk its levels (← back)', group: 'Journey', liveOnly: true},
+	{command: 'prevJourney', keys: ['N'], label: 'N', help: 'journey mode: previous journey (b too; n the next); f kind: vector: level:', group: 'Journey', liveOnly: true},
 ];
 
 const byKey = new Map<string, CommandName>(keymap.flatMap((b) => b.keys.map((k) => [k, b.command] as const)));

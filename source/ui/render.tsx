@@ -15,6 +15,7 @@ import {recordingNotice} from './record-key.js';
 import {ScreenRegistry} from './screens/registry.js';
 import type {ScreenDefinition} from './screens/report.js';
 import {DashboardStore} from './store/dashboard-store.js';
+import {toggleJourneyMode} from './store/journey-actions.js';
 
 export interface MountOptions {
 	stdout?: NodeJS.WriteStream;
@@ -26,6 +27,10 @@ export interface MountOptions {
 	isaProfiles?: readonly string[];
 	/** Use the alternate screen and hide the cursor (default: when stdout is a TTY). */
 	fullscreen?: boolean;
+	/** Start in journey mode (`--journey`, `--lecture`). */
+	journey?: boolean;
+	/** `--lecture`: high contrast, wide columns, keys in the footer. */
+	lecture?: boolean;
 	/** The clock of the store's frames and the screens (tests drive it by hand; default: the real one). */
 	scheduler?: Scheduler;
 }
@@ -104,6 +109,8 @@ export function mountDashboard(source: DashboardSource, options: MountOptions = 
 			screens: new ScreenRegistry(options.screens ?? [], options.scheduler),
 			isaProfiles: options.isaProfiles,
 		});
+		if (options.lecture) store.ui.lecture = true;
+		if (options.journey && source.runUntil) toggleJourneyMode(store, true);
 		const instance = render(<Dashboard store={store} controller={controller} interactive={interactive} />, {
 			stdout,
 			stdin,

@@ -117,7 +117,8 @@ describe('row text', () => {
 		expect(formatRow(raised, 0x1020, namer).exception).toBe('timer raised (interrupt) · journey 3');
 		const {journey: _j, ...v1} = raised;
 		expect(formatRow(v1 as VmEvent, 0x1020, namer).exception).toBe('timer raised (interrupt)');
-		expect(formatRow({...raised, type: 'trap', vector: 0x80}, 0x1020, namer).cpu).toBe('U main+0x20  int 0x80');
+		// A trap's instruction shows once, on its exception's row (issue 16 §2).
+		expect(formatRow({...raised, type: 'trap', vector: 0x80}, 0x1020, namer).cpu).toBe('U main+0x20  int 0x80 (trapped)');
 	});
 
 	test('os.return is named as it happened (v2), by the pid’s program now only in a version 1 trace', () => {

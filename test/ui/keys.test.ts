@@ -182,12 +182,13 @@ describe('key handling', () => {
 		expect(snap.history.cursor).toBe(newest - 2);
 		expect(snap.history.rows.at(-1)!.seq).toBe(newest - 2);
 		snap = press('pageup'); // a page is the viewport (20 rows) less one
-		expect(snap.history.cursor).toBe(newest - 2 - 19);
-		expect(press('pageup').history.cursor).toBe(0); // clamped at the oldest
+		// Two rows of the way have no row of their own: each journey's `int 0x80` shows on its exception's row.
+		expect(snap.history.cursor).toBe(newest - 2 - 19 - 2);
+		expect(press('pageup').history.cursor).toBe(1); // clamped at the oldest row shown
 		snap = press('pagedown', 'pagedown', 'down');
 		expect(snap.history.cursor).toBeNull();
 		snap = press('home');
-		expect(snap.history.cursor).toBe(0);
+		expect(snap.history.cursor).toBe(1);
 		expect(press('end').history.cursor).toBeNull();
 	});
 
@@ -196,7 +197,8 @@ describe('key handling', () => {
 		source.emit(...syscallJourney(100), ...syscallJourney(200));
 		expect(press().cooperation!.seq).toBe(10); // the newest
 		const snap = press('up', 'up', 'up', 'up', 'up', 'up', 'up', 'up', 'up', 'up');
-		expect(snap.history.cursor).toBe(8);
+		// Ten rows up; the second journey's `int 0x80` (seq 9) has no row of its own.
+		expect(snap.history.cursor).toBe(7);
 		expect(snap.cooperation!.seq).toBe(1);
 	});
 

@@ -22,6 +22,8 @@ export interface ExitReasonTableProps {
 	noVmm?: boolean;
 	/** An imported KVM trace: the mean is host time (µs), not cycles. */
 	hostTime?: boolean;
+	/** `v` can restart the run with a VMM (a live run; never a replay). */
+	canSwitch?: boolean;
 	/** First reason shown (the focused table scrolls). */
 	offset?: number;
 }
@@ -47,14 +49,14 @@ function Skeleton({children}: {children?: ReactNode}) {
 	return <Text color="gray">{children}</Text>;
 }
 
-export function ExitReasonTable({exits, total, width, height, focused = false, sort, noVmm = false, offset = 0, hostTime = false}: ExitReasonTableProps) {
+export function ExitReasonTable({exits, total, width, height, focused = false, sort, noVmm = false, canSwitch = true, offset = 0, hostTime = false}: ExitReasonTableProps) {
 	const headers = hostTime ? {...sortHeaders, cycles: 'mean µs'} : sortHeaders;
 	const title = `Exit reasons — ${count(total)} VMM entries, by ${headers[sort]}`;
 	if (exits.length === 0) {
 		return (
 			<Panel title={title} width={width} height={height} focused={focused}>
 				<Text color="gray" wrap="truncate">
-					{noVmm ? 'No VMM in this run (press v to add one).' : 'No VMM entries yet.'}
+					{noVmm ? (canSwitch ? 'No VMM in this run (press v to add one).' : 'No VMM in this run.') : 'No VMM entries yet.'}
 				</Text>
 			</Panel>
 		);

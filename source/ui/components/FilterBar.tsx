@@ -10,6 +10,8 @@ export interface FilterBarProps {
 	width: number;
 	/** The `g` prompt of a replay, while open. */
 	goto?: {draft: string; caret?: number; error?: string};
+	/** The keys for what is on the screen (context-sensitive); the live run's when not said. */
+	keys?: string;
 }
 
 /** The draft with the caret shown as an inverse cell where typing goes. */
@@ -27,7 +29,7 @@ function Draft({text, caret = text.length}: {text: string; caret?: number}) {
 
 const hints = 'space pause  s step  n next exception  +/- speed  f filter  o sort  tab focus  ? help  q quit';
 
-export function FilterBar({filter, width, goto}: FilterBarProps) {
+export function FilterBar({filter, width, goto, keys = hints}: FilterBarProps) {
 	if (goto) {
 		return (
 			<Text wrap="truncate">
@@ -59,7 +61,7 @@ export function FilterBar({filter, width, goto}: FilterBarProps) {
 		<Text wrap="truncate" color="gray">
 			{filter.active ? <Text color="cyan">{`filter: ${filter.active}  │  `}</Text> : null}
 			{filter.search ? <Text color="cyan">{`search: ${filter.search} (n / N)  │  `}</Text> : null}
-			{hints.length > width ? hints.slice(0, Math.max(0, width - 1)) : hints}
+			{keys}
 		</Text>
 	);
 }

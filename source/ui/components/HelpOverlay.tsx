@@ -21,6 +21,7 @@ const notes = [
 	'Filter (f): level:cpu,exception,os,vmm,host kind:PREFIX guest:N, other words are regexes; all must match.',
 	'Search (/): the same words; matching rows are highlighted in place (* in the gutter), n / N go to the next / previous.',
 	'With the console focused (tab), typed keys go to the guest; esc leaves it.',
+	'Legend (l): S/U real mode, U/vS a guest kernel (real U, virtual S), gN guest, ⋯N unseen instructions, before = interrupt taken before it, ⚠ sensitive ran directly, ✓ ✗ · holds / violated / not yet.',
 ];
 
 /** Groups into columns, greedily, so the columns are about equally tall (pure). */

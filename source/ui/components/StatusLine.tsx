@@ -77,18 +77,44 @@ export function statusParts(status: StatusView): {who: string; mode: string; spe
 	};
 }
 
-/** 1 when everything but the message fits in `width`, else 2. */
-export function statusHeight(status: StatusView, width: number): number {
+/** The message and why the run stopped, as the end of the line shows them (pure). */
+function messageText(status: StatusView, flash?: string): string {
+	const note = flash ?? status.flash ?? status.notice;
+	return (status.stopped ? ` │ ${status.stopped}` : '') + (note ? ` │ ${note}` : '');
+}
+
+/** The counters' lines: 1 when everything but the message fits in `width`, else 2. */
+function counterLines(status: StatusView, width: number): number {
 	const p = statusParts(status);
 	return (p.who + p.mode + p.speed + p.rec + p.counters).length <= width ? 1 : 2;
 }
 
+/**
+ * Lines of the status line: the counters' 1 or 2, and — when the message does
+ * not fit after them — as many more as the message needs: it wraps, never cut.
+ */
+export function statusHeight(status: StatusView, width: number, flash?: string): number {
+	const lines = counterLines(status, width);
+	const message = messageText(status, flash);
+	if (message === '' || messageFits(status, width, flash)) return lines;
+	return lines + Math.ceil((message.length - 3) / Math.max(1, width));
+}
+
+/** Does the message fit at the end of the last counters' line? */
+function messageFits(status: StatusView, width: number, flash?: string): boolean {
+	const p = statusParts(status);
+	const last = counterLines(status, width) === 1 ? p.who + p.mode + p.speed + p.rec + p.counters : p.rec + p.counters;
+	return last.length + messageText(status, flash).length <= width;
+}
+
 export function StatusLine({status, width, flash}: StatusLineProps) {
 	const p = statusParts(status);
-	const note = flash ?? status.notice;
+	const note = flash ?? status.flash ?? status.notice;
 	// Why the run stopped stays; a message (`saved FILE` after the run ended …) still gets through after it.
 	const stop = status.stopped ? ` │ ${status.stopped}` : '';
 	const message = note ? ` │ ${note}` : '';
+	// Too long for the end of the line: the message gets lines of its own, wrapped.
+	const own = message !== '' && !messageFits(status, width, flash);
 	const head = (
 		<Text>
 			<Text bold>vmtop</Text>
@@ -99,12 +125,19 @@ export function StatusLine({status, width, flash}: StatusLineProps) {
 			{p.speed}
 		</Text>
 	);
-	const end = (
+	const end = own ? (
+		<Text color="red">{stop}</Text>
+	) : (
 		<Text>
 			<Text color="red">{stop}</Text>
 			<Text color="cyan">{message}</Text>
 		</Text>
 	);
+	const below = own ? (
+		<Text color="cyan" wrap="wrap">
+			{note}
+		</Text>
+	) : null;
 	// `p.rec` without its leading ` │ ` (a line may start with it).
 	const rec = status.recording ? (
 		<Text>
@@ -116,15 +149,18 @@ export function StatusLine({status, width, flash}: StatusLineProps) {
 	) : status.recordNotice ? (
 		<Text color={status.recordNotice.ok ? 'green' : 'red'}>{status.recordNotice.text}</Text>
 	) : null;
-	if (statusHeight(status, width) === 1) {
+	if (counterLines(status, width) === 1) {
 		return (
-			<Text wrap="truncate">
-				{head}
-				{rec ? ' │ ' : ''}
-				{rec}
-				{p.counters}
-				{end}
-			</Text>
+			<Box flexDirection="column">
+				<Text wrap="truncate">
+					{head}
+					{rec ? ' │ ' : ''}
+					{rec}
+					{p.counters}
+					{end}
+				</Text>
+				{below}
+			</Box>
 		);
 	}
 	return (
@@ -135,6 +171,7 @@ export function StatusLine({status, width, flash}: StatusLineProps) {
 				{rec ? p.counters : p.counters.slice(3)}
 				{end}
 			</Text>
+			{below}
 		</Box>
 	);
 }

@@ -56,6 +56,7 @@ export function buildSnapshot(p: StoreParts, previousCooperation: CooperationVie
 			event: source.events ?? p.received,
 			length: source.length,
 			notice: source.notice,
+			flash: ui.flash && ui.flash.until > p.now ? ui.flash.text : undefined,
 			stopped: source.stopped?.message,
 			canRestart: source.restart !== undefined,
 			canRecord: source.recorder !== undefined,

@@ -15,9 +15,11 @@ import {buildSnapshot} from './build-snapshot.js';
 import {ConsoleBuffers} from './consoles.js';
 import type {CooperationView} from './cooperation.js';
 import {Counters} from './counters.js';
-import {type Namer, nestedDepthTag} from './format-row.js';
+import {type Namer, nestedDepthTag, sensitiveNote} from './format-row.js';
 import {EventRing} from './ring.js';
 import {JourneyIndex} from './journeys.js';
+import {JourneyCatcher} from './journey-catch.js';
+import {walkView} from './journey-view.js';
 import type {Snapshot} from './snapshot.js';
 import {type UiState, initialUiState} from './ui-state.js';
 
@@ -55,6 +57,8 @@ export class DashboardStore {
 	lastException = -1;
 	/** Which rows belong to which exception journey, as the core said (journeys.ts). */
 	readonly journeys = new JourneyIndex();
+	/** Journey mode's stops (journey-catch.ts). */
+	readonly catcher = new JourneyCatcher((e) => this.namer.sensitiveNote?.((this.source.disassemble(e.phys) ?? '').split(/\s+/)[0] ?? '') !== undefined);
 	private snapshot: Snapshot;
 	private readonly listeners = new Set<() => void>();
 	private offs: Array<() => void> = [];
@@ -94,6 +98,8 @@ export class DashboardStore {
 			symbolizeProcess: (guest, pid, pc) => this.source.symbolizeProcess(guest, pid, pc),
 			disassemble: (phys) => this.source.disassemble(phys),
 			depthTag: (e) => nestedDepthTag(this.source.description, e),
+			virtualSupervisor: (guest, phys) => this.source.virtualSupervisor?.(guest, phys),
+			sensitiveNote: (mnemonic) => sensitiveNote(this.source.description, mnemonic),
 		};
 		this.generation = source.generation;
 		this.lastMode = source.state.mode;
@@ -189,6 +195,7 @@ export class DashboardStore {
 		if (e.kind === 'journey.end') {
 			// Not a row (nor counted as one): it completes the journey its rows belong to.
 			this.journeys.note(e, -1);
+			if (this.catcher.armed) this.catcher.note(e, -1, this.ring, this.journeys);
 			this.invalidate();
 			return;
 		}
@@ -197,12 +204,16 @@ export class DashboardStore {
 			// One guest, one console: a transient VMM's kernel writes as -1 natively and as guest 0 while attached.
 			this.consoles.append(this.source.description.guests === 1 ? 0 : e.guest, e.text);
 		} else if (e.kind === 'instruction') {
-			this.journeys.note(e, this.ring.push(e, e.phys));
+			const seq = this.ring.push(e, e.phys);
+			this.journeys.note(e, seq);
+			// Journey mode also stops at a sensitive instruction that runs without trapping.
+			if (this.catcher.armed) this.catcher.note(e, seq, this.ring, this.journeys);
 		} else if (e.kind === 'exception.raised') {
 			// Where the faulting instruction is, as the CPU said; traces from before it did: where the source
 			// says it is now (by the time a frame shows the row the mapping may have changed).
 			this.lastException = this.ring.push(e, e.phys ?? this.source.physical(e.supervisor, e.pc));
 			this.journeys.note(e, this.lastException);
+			if (this.catcher.armed) this.catcher.note(e, this.lastException, this.ring, this.journeys);
 			this.counters.exceptions++;
 		} else {
 			this.journeys.note(e, this.ring.push(e, Number.NaN));
@@ -248,6 +259,9 @@ export class DashboardStore {
 			this.generation = this.source.generation;
 			this.ring.clear();
 			this.journeys.clear();
+			this.catcher.reset();
+			// A new run stops nowhere yet: journey mode waits for `n` (the driver's run-until ended with the old run).
+			this.catcher.disarm();
 			this.consoles.clear();
 			this.counters.reset(0);
 			this.received = 0;
@@ -262,7 +276,7 @@ export class DashboardStore {
 	private build(): Snapshot {
 		this.snapshots++;
 		const previous: CooperationView | null = this.snapshot?.cooperation ?? null;
-		return buildSnapshot(
+		const snapshot = buildSnapshot(
 			{
 				source: this.source,
 				ring: this.ring,
@@ -278,5 +292,6 @@ export class DashboardStore {
 			},
 			previous,
 		);
+		return this.ui.journeyMode || this.ui.legend || this.ui.lecture ? {...snapshot, ...walkView(this)} : snapshot;
 	}
 }

@@ -6,6 +6,8 @@
 import type {Level, VmEvent} from '../../bus/events.js';
 import {vectorName} from '../../isa/opcodes.js';
 import type {RunDescription} from '../../sim/simulation.js';
+import {BT_VECTOR} from '../../vmm/translator.js';
+import {builtinProfiles, pentiumSensitive} from '../../isa/profiles.js';
 
 export type RowCells = Record<Level, string>;
 
@@ -23,6 +25,16 @@ export interface Namer {
 	disassemble(phys: number): string | undefined;
 	/** Nested runs (issue 17 §2): the VMM level that handles this event, as a row tag like `L1/2`; undefined otherwise. */
 	depthTag?(e: VmEvent): string | undefined;
+	/**
+	 * Under a VMM: is the code at real physical `phys` the guest's kernel (true: virtual S), one of its
+	 * processes (false: virtual U), or unknown (undefined)? Absent natively.
+	 */
+	virtualSupervisor?(guest: number, phys: number): boolean | undefined;
+	/**
+	 * Under a VMM, for a sensitive instruction that is not privileged on this profile (so it ran directly,
+	 * no trap): what the guest saw instead of its virtual state. Absent or undefined otherwise.
+	 */
+	sensitiveNote?(mnemonic: string): string | undefined;
 }
 
 /**
@@ -37,6 +49,14 @@ export function nestedDepthTag(d: RunDescription, e: VmEvent): string | undefine
 	return vmmRow ? `L1/${levels.length}` : undefined;
 }
 
+/** What a sensitive but unprivileged instruction gives a guest run directly (docs/v32.md §6). */
+export const sensitiveEffects: Record<string, string> = {
+	pushf: 'pushed the real FLAGS (real mode U, real IF)',
+	popf: 'left IF and S silently unchanged',
+	sidt: 'read the real idt (the VMM’s)',
+	smsw: 'the guest saw the real mode (U)',
+};
+
 export function shortHex(value: number): string {
 	return '0x' + (value >>> 0).toString(16);
 }
@@ -50,7 +70,41 @@ const empty = (): RowCells => ({cpu: '', exception: '', os: '', vmm: '', host: '
 export function instructionText(namer: Namer, guest: number, supervisor: boolean, pc: number, phys: number, symbol?: string): string {
 	const where = symbol ?? namer.symbolizeInstruction(guest, supervisor, pc, phys);
 	const text = namer.disassemble(phys);
-	return `${supervisor ? 'S' : 'U'} ${where}${text ? '  ' + text : ''}`;
+	return `${modeText(namer, guest, supervisor, phys)} ${where}${text ? '  ' + text : ''}`;
+}
+
+/** `S`, `U`, or under a VMM both modes: `U/vS` (the guest's kernel: real U, virtual S), `U/vU`. */
+export function modeText(namer: Namer, guest: number, supervisor: boolean, phys: number): string {
+	if (supervisor) return 'S';
+	const virtual = Number.isFinite(phys) ? namer.virtualSupervisor?.(guest, phys) : undefined;
+	return virtual === undefined ? 'U' : virtual ? 'U/vS' : 'U/vU';
+}
+
+/** `⚠ …` for a sensitive unprivileged instruction that ran directly under a VMM; '' otherwise. */
+function sensitiveMark(namer: Namer, phys: number): string {
+	if (!namer.sensitiveNote) return '';
+	const mnemonic = (namer.disassemble(phys) ?? '').split(/\s+/)[0] ?? '';
+	const note = mnemonic ? namer.sensitiveNote(mnemonic) : undefined;
+	return note ? `  ⚠ ${note}` : '';
+}
+
+/**
+ * `sensitive, not privileged on pentium: ran directly — the guest saw the real mode (U)` for a sensitive
+ * instruction the run's profile leaves unprivileged, under a VMM that lets it run (trap: nothing
+ * patches it); undefined otherwise. A profile from a file is not known here: no mark.
+ */
+export function sensitiveNote(d: {vmm: string; isa: string}, mnemonic: string): string | undefined {
+	if (d.vmm !== 'trap') return undefined;
+	const profile = builtinProfiles[d.isa];
+	if (!profile || !(pentiumSensitive as readonly string[]).includes(mnemonic) || profile.privileged.has(mnemonic as never)) return undefined;
+	return `sensitive, not privileged on ${d.isa}: ran directly — ${sensitiveEffects[mnemonic]}`;
+}
+
+/** A patch of the binary translator: the instruction at `phys` is not the `int` the CPU raised. */
+function patched(namer: Namer, vector: number, phys: number): boolean {
+	if (vector !== BT_VECTOR) return false;
+	const text = namer.disassemble(phys);
+	return text !== undefined && !text.startsWith('int ');
 }
 
 function printable(value: number): string {
@@ -64,11 +118,14 @@ export function formatRow(e: VmEvent, phys: number, namer: Namer): RowCells {
 	const cells = empty();
 	switch (e.kind) {
 		case 'instruction':
-			cells.cpu = instructionText(namer, e.guest, e.supervisor, e.pc, e.phys);
+			cells.cpu = instructionText(namer, e.guest, e.supervisor, e.pc, e.phys) + sensitiveMark(namer, e.phys);
 			break;
 		case 'exception.raised':
 			cells.cpu = instructionText(namer, e.guest, e.supervisor, e.pc, phys, e.symbol);
+			// The instruction appears once, on this row: it trapped (its own `instruction` row is hidden).
 			if (e.type === 'interrupt') cells.cpu = `before ${cells.cpu}`;
+			else if (patched(namer, e.vector, phys)) cells.cpu = `${cells.cpu} ⇒ int 0x${BT_VECTOR.toString(16)} (patched)`;
+			else if (e.type !== undefined) cells.cpu = `${cells.cpu} (trapped)`;
 			// The journey it opens (trace v2): the id `f journey:N` and the cooperation panel's title use.
 			cells.exception = `${vectorName(e.vector)} raised${e.type ? ` (${e.type})` : ''}${e.vector === 13 ? ` @${shortHex(e.badaddr)}` : ''}${
 				e.journey === undefined ? '' : ` · journey ${e.journey}`

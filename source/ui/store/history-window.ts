@@ -25,9 +25,20 @@ export interface ViewRow {
 /** Console bytes go to the console panel, not the history. */
 const hidden = (kind: EventKind): boolean => kind === 'console';
 
+/**
+ * An instruction that raised an exception shows once, on the exception's row
+ * ("trapped"): not as if it had executed and then trapped.
+ */
+function trapped(ring: EventRing, seq: number): boolean {
+	const e = ring.get(seq);
+	if (e?.kind !== 'instruction') return false;
+	const next = ring.get(seq + 1);
+	return next?.kind === 'exception.raised' && next.type !== 'interrupt' && next.pc === e.pc && next.guest === e.guest;
+}
+
 export function matches(ring: EventRing, seq: number, filter: Filter | null, namer: Namer): boolean {
 	const e = ring.get(seq);
-	if (e === undefined || hidden(e.kind)) return false;
+	if (e === undefined || hidden(e.kind) || trapped(ring, seq)) return false;
 	if (filter === null) return true;
 	if (!matchesEvent(filter, e.kind, e.guest, e.journey)) return false;
 	if (filter.patterns === undefined) return true;

@@ -7,6 +7,7 @@ import type {Engine, RunDescription} from '../../sim/simulation.js';
 import type {DriverMode, PropertyLine, RecordingInfo, Speed} from '../../driver/source.js';
 import type {CooperationView} from './cooperation.js';
 import type {ViewRow} from './history-window.js';
+import type {WalkStep} from './journey-walk.js';
 
 /** Panels that can have the focus (tab moves it). */
 export type FocusPanel = 'history' | 'exits' | 'guests' | 'console';
@@ -47,6 +48,8 @@ export interface StatusView {
 	length?: number;
 	/** The source's notice (replay: a rewind's window …). */
 	notice?: string;
+	/** The dashboard's short message (the snapshot's `flash`), here too so the status line's height counts it. */
+	flash?: string;
 	stopped?: string;
 	/** Restart available (`v`, `i`). */
 	canRestart: boolean;
@@ -156,4 +159,29 @@ export interface Snapshot {
 	goto?: {draft: string; caret?: number; error?: string};
 	/** A short message (e.g. `restarting with bt`), cleared after a few seconds. */
 	flash?: string;
+	/** Journey mode (`J`): the journey caught and the step shown. */
+	journeyWalk?: JourneyWalkView;
+	/** The legend (`l`) is open. */
+	legend?: boolean;
+	/** `--lecture`: high contrast, wide columns, keys in the footer. */
+	lecture?: boolean;
+}
+
+export interface JourneyWalkView {
+	/** The journey filter in force (`kind:`, `vector:`, `level:`), '' for every journey. */
+	filter: string;
+	/** Running to the next journey that passes the filter. */
+	running: boolean;
+	/** The journey caught (the real one, for a guest's exception), null before the first. */
+	journey: number | null;
+	/** Its virtual continuation (interpretation ii), if any. */
+	continuation: number | null;
+	/** `int 0x80 (trap)`. */
+	title: string;
+	steps: WalkStep[];
+	/** The step shown (highlighted); the ones before it stay visible. */
+	step: number;
+	/** Levels of this run (VMM only under a VMM, Host OS only under Type II). */
+	showVmm: boolean;
+	showHost: boolean;
 }

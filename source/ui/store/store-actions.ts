@@ -19,6 +19,13 @@ export function toggleHelp(store: DashboardStore, open?: boolean): void {
 	done(store);
 }
 
+/** `l`: the legend of every glyph and column. */
+export function toggleLegend(store: DashboardStore, open?: boolean): void {
+	store.ui.legend = open ?? !store.ui.legend;
+	store.ui.help = false;
+	done(store);
+}
+
 export function focusNext(store: DashboardStore, delta: 1 | -1): void {
 	// Without a VMM the exit-reason and guests panels are not drawn: the focus skips them.
 	const order = store.source.description.vmm === 'none' ? focusOrder.filter((f) => f !== 'exits' && f !== 'guests') : focusOrder;

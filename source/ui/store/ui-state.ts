@@ -41,6 +41,14 @@ export interface UiState {
 	/** History rows the layout has room for. */
 	viewport: number;
 	flash?: {text: string; until: number};
+	/** Journey mode (`J`, `--journey`): the run stops at each journey and walks it level by level. */
+	journeyMode: boolean;
+	/** The level step shown of the journey caught (0: the CPU's). */
+	walkStep: number;
+	/** `--lecture`: journey mode for a lecture hall (wide columns, high contrast, keys in the footer). */
+	lecture: boolean;
+	/** The legend (`l`): every glyph and column explained. */
+	legend: boolean;
 	/** Where a recording went (`saved FILE`), or why it could not start: shown where `● REC` was. */
 	recordNotice?: {text: string; ok: boolean; until: number};
 }
@@ -65,6 +73,10 @@ export function initialUiState(): UiState {
 		tableOffset: {exits: 0, guests: 0},
 		tableLines: {exits: 20, guests: 20},
 		viewport: 20,
+		journeyMode: false,
+		walkStep: 0,
+		lecture: false,
+		legend: false,
 	};
 }
 

@@ -1,0 +1,75 @@
+/**
+ * The multilevel map (`m`): the lecture's levels 0–5, the line of
+ * demarcation between 3 and 4 (interpretation below, translation above), and
+ * where each part of vmtop sits on it; the parts this run uses are marked ▶.
+ */
+import {Box, Text} from 'ink';
+import type {RunDescription} from '../../sim/simulation.js';
+import {Panel} from './Panel.js';
+
+export interface MapLevel {
+	n: number;
+	name: string;
+	/** The parts of vmtop at this level. */
+	parts: Array<{text: string; used: boolean}>;
+}
+
+/** The map for this run (pure): which parts of vmtop the run uses is marked. */
+export function multilevelMap(d: Pick<RunDescription, 'vmm' | 'type'>, bare = false): MapLevel[] {
+	const vmm = d.vmm !== 'none';
+	return [
+		{n: 5, name: 'problem-oriented language', parts: [{text: 'the byte-code program of vmtop pvm (samples/pvm/), in its own language', used: false}]},
+		{n: 4, name: 'assembly language', parts: [{text: 'the V32 assembler: samples/*.s translated to machine code (vmtop disasm goes back)', used: true}]},
+		{
+			n: 3,
+			name: 'operating-system machine',
+			parts: [
+				{text: 'the sample kernel (samples/os/): system calls, processes, handlers — the OS column', used: !bare},
+				{text: 'the byte-code VM (vmtop pvm): a process VM, interpreting byte code as a process', used: false},
+				{text: 'the host OS of a Type II VMM — the Host OS column', used: vmm && d.type === 2},
+			],
+		},
+		{
+			n: 2,
+			name: 'instruction set architecture (ISA)',
+			parts: [
+				{text: 'the V32 CPU: fetch-execute, exceptions, the ISA profile — the CPU and Exceptions columns', used: true},
+				{text: `the VMM: a level-2 interpreter of sensitive instructions (trap, bt, pv) — the VMM column${vmm ? ` (this run: ${d.vmm})` : ''}`, used: vmm},
+			],
+		},
+		{n: 1, name: 'microarchitecture', parts: [{text: 'not modelled: the CPU is a TypeScript interpreter (or translator) of the ISA', used: false}]},
+		{n: 0, name: 'digital logic', parts: [{text: 'not modelled', used: false}]},
+	];
+}
+
+export interface MapScreenProps {
+	description: RunDescription;
+	width: number;
+	height: number;
+}
+
+export function MapScreen({description, width, height}: MapScreenProps) {
+	const levels = multilevelMap(description);
+	return (
+		<Panel title="Multilevel machine — where vmtop sits (m or esc: back)" width={width} height={height} focused>
+			{levels.map((level) => (
+				<Box key={level.n} flexDirection="column" flexShrink={0}>
+					{level.n === 3 ? (
+						<Text color="yellow" bold wrap="wrap">
+							{'━━ line of demarcation ━━ above: translation, application (≥ 4) · below: interpretation, system (≤ 3)'}
+						</Text>
+					) : null}
+					<Text bold>{`Level ${level.n}  ${level.name}`}</Text>
+					{level.parts.map((p) => (
+						<Text key={p.text} wrap="wrap" color={p.used ? 'greenBright' : 'gray'} bold={p.used}>
+							{`  ${p.used ? '▶' : ' '} ${p.text}`}
+						</Text>
+					))}
+				</Box>
+			))}
+			<Text color="gray" wrap="wrap">
+				▶ the parts this run uses. A program of level 4 or 5 is translated before it runs; levels 2 and 3 are interpreted as they run (the OS partially: most instructions go straight to level 2).
+			</Text>
+		</Panel>
+	);
+}

@@ -1,0 +1,153 @@
+/**
+ * Journey mode's walk (issue 16 §1) on real runs of the default scenario: the
+ * level steps of an `int 0x80` natively and under trap-and-emulate, a patched
+ * instruction under binary translation, and the catcher that stops the run
+ * at the first journey its filter accepts.
+ */
+import {describe, expect, test} from 'vitest';
+import {buildSimulation} from '../../source/scenario/build.js';
+import type {Scenario} from '../../source/scenario/scenario.js';
+import {LiveDriver} from '../../source/driver/live-driver.js';
+import {DashboardStore} from '../../source/ui/store/dashboard-store.js';
+import {journeyMatches, parseJourneyFilter} from '../../source/ui/store/journey-catch.js';
+import {journeyWalk} from '../../source/ui/store/journey-walk.js';
+import {sampleScenario} from '../vmm/helpers.js';
+import {ManualScheduler} from './helpers/manual-scheduler.js';
+
+function attach(scenario: Scenario) {
+	const sim = buildSimulation(scenario);
+	const sched = new ManualScheduler();
+	const driver = new LiveDriver(sim, {paused: true, scheduler: sched});
+	const store = new DashboardStore(driver, {scheduler: sched, historySize: 1 << 20});
+	const dispose = () => {
+		store.dispose();
+		driver.dispose();
+	};
+	return {sim, store, dispose};
+}
+
+/** The walk of the first journey opened by `vector` (top level) in the whole run. */
+function firstWalk(scenario: Scenario, vector: number) {
+	const {sim, store, dispose} = attach(scenario);
+	while (!sim.stopped) sim.run(100_000);
+	let seq = -1;
+	for (let s = store.ring.first; s < store.ring.end; s++) {
+		const e = store.ring.get(s);
+		if (e?.kind === 'exception.raised' && e.vector === vector && e.parent === undefined) {
+			seq = s;
+			break;
+		}
+	}
+	expect(seq).toBeGreaterThanOrEqual(0);
+	const d = sim.description;
+	const steps = journeyWalk(store.ring, store.journeys, seq, store.namer, {vmm: d.vmm, isa: d.isa})!;
+	dispose();
+	return steps;
+}
+
+describe('the walk of a journey', () => {
+	test('natively: CPU, exception through the IDT, the OS handling the system call, iret', () => {
+		const steps = firstWalk(sampleScenario('default', {vmm: 'none'}), 0x80);
+		expect(steps.map((s) => [s.title, s.level])).toEqual([
+			['CPU fetch-execute', 'cpu'],
+			['exception raised', 'exception'],
+			['OS handler', 'os'],
+			['return', 'exception'],
+		]);
+		expect(steps[0]!.cell).toMatch(/^U \S+ {2}int 0x80$/);
+		expect(steps[1]!.cell).toBe('int 0x80 raised (trap) → syscall_entry');
+		expect(steps[1]!.explain).toContain('jumps through the IDT to the OS’s handler `syscall_entry`');
+		expect(steps[2]!.explain).toMatch(/system call `\w+` for pid 1 in supervisor mode/);
+		expect(steps[3]!.cell).toMatch(/^iret → U /);
+		expect(steps[3]!.explain).toContain('the program goes on after it');
+	});
+
+	test('under trap-and-emulate: the VMM intercepts and reflects, the guest OS handles it, its iret is emulated', () => {
+		const steps = firstWalk(sampleScenario('default', {vmm: 'trap'}), 0x80);
+		expect(steps.map((s) => [s.title, s.level])).toEqual([
+			['CPU fetch-execute', 'cpu'],
+			['exception raised', 'exception'],
+			['VMM intercept', 'vmm'],
+			['VMM reflect', 'vmm'],
+			['virtual exception', 'exception'],
+			['guest OS handler', 'os'],
+			['return', 'vmm'],
+		]);
+		expect(steps[0]!.cell).toMatch(/^U\/vU \S+ {2}int 0x80$/);
+		expect(steps[1]!.explain).toContain('interpretation i, real exception → VMM');
+		expect(steps[4]!.explain).toContain('interpretation ii, virtual exception → guest OS');
+		// The guest kernel's own privileged instructions trapped while it handled the call: it says how many.
+		expect(steps[5]!.explain).toMatch(/Meanwhile \d+ of its privileged instructions trapped to the VMM/);
+		expect(steps[6]!.cell).toMatch(/^iret → U \S+ \(emulated\)$/);
+	});
+
+	test('under binary translation on pentium: the patched instruction, intercepted and emulated, then resumed', () => {
+		const steps = firstWalk(sampleScenario('default', {vmm: 'bt', isa: 'pentium'}), 99);
+		expect(steps.map((s) => s.title)).toEqual(['CPU fetch-execute', 'exception raised', 'VMM intercept', 'VMM emulate', 'return']);
+		expect(steps[0]!.cell).toMatch(/ {2}(pushf|popf|sidt|smsw)\b.* ⇒ int 0x63 \(patched\)$/);
+		expect(steps[0]!.explain).toContain('sensitive but not privileged on pentium');
+		expect(steps[3]!.explain).toContain('virtual supervisor mode');
+		expect(steps[4]!.cell).toMatch(/^resume @ 0x[0-9a-f]+ \(\d+ cycles\)$/);
+	});
+});
+
+describe('which journeys stop', () => {
+	test('the filter: vector, kind, level; a word it does not know is an error', () => {
+		const f = parseJourneyFilter('vector:0x80').filter;
+		expect(journeyMatches(f, 0x80, ['exception.raised'])).toBe(true);
+		expect(journeyMatches(f, 13, ['exception.raised'])).toBe(false);
+		expect(journeyMatches(parseJourneyFilter('vector:gp').filter, 13, [])).toBe(true);
+		const reflect = parseJourneyFilter('kind:vmm.reflect').filter;
+		expect(journeyMatches(reflect, 0x80, ['vmm.intercept', 'vmm.reflect'])).toBe(true);
+		expect(journeyMatches(reflect, 13, ['vmm.intercept', 'vmm.emulate'])).toBe(false);
+		expect(journeyMatches(parseJourneyFilter('level:os').filter, 13, ['vmm.emulate'])).toBe(false);
+		expect(journeyMatches(parseJourneyFilter('level:os').filter, 0x80, ['os.syscall'])).toBe(true);
+		expect(parseJourneyFilter('write').error).toMatch(/kind:PREFIX, vector:N or level:L/);
+		expect(parseJourneyFilter('level:disk').error).toMatch(/level 'disk'/);
+	});
+
+	test('armed with vector:0x80, the catcher skips the boot’s #GP journeys and stops when the first system call has returned', () => {
+		const {sim, store, dispose} = attach(sampleScenario('default', {vmm: 'trap'}));
+		store.catcher.filter = parseJourneyFilter('vector:0x80').filter;
+		store.catcher.arm();
+		let ran = 0;
+		while (!store.catcher.done() && !sim.stopped && ran < 1_000_000) ran += sim.run(1);
+		expect(store.catcher.done()).toBe(true);
+		const raised = store.ring.get(store.catcher.caught!)!;
+		expect(raised.kind === 'exception.raised' && raised.vector).toBe(0x80);
+		// Stopped right after the virtual journey ended: nothing of the next exception yet.
+		const j = store.journeys.get(raised.journey!)!;
+		const ii = store.journeys.get(j.end!.next!)!;
+		expect(ii.end).toBeDefined();
+		// (within the one instruction `run(1)` executes after the VMM resumed the guest)
+		expect(sim.instret - ii.end!.instret).toBeLessThanOrEqual(1);
+		expect(store.journeys.get(raised.journey! + 100)).toBeUndefined();
+		// Many #GP journeys came first (the boot's privileged instructions): they did not stop it.
+		expect(raised.journey!).toBeGreaterThan(5);
+		dispose();
+	});
+});
+
+describe('a sensitive instruction that does not trap', () => {
+	test('under trap on pentium journey mode stops at `smsw` run directly, and says what the guest saw', () => {
+		const {sim, store, dispose} = attach(sampleScenario('default', {vmm: 'trap', isa: 'pentium'}));
+		// The store listens to `instruction` only at human speeds, as journey mode runs by default.
+		expect(store.source.state.detail).toBe(true);
+		store.catcher.arm();
+		let ran = 0;
+		while (!store.catcher.done() && !sim.stopped && ran < 100_000) ran += sim.run(1);
+		const e = store.ring.get(store.catcher.caught!)!;
+		expect(e.kind).toBe('instruction');
+		const steps = journeyWalk(store.ring, store.journeys, store.catcher.caught!, store.namer, {vmm: 'trap', isa: 'pentium'})!;
+		expect(steps).toHaveLength(1);
+		expect(steps[0]!.cell).toMatch(/^U\/vS boot\+0x8 {2}smsw r0 {2}⚠ sensitive, not privileged on pentium: ran directly — the guest saw the real mode \(U\)$/);
+		expect(steps[0]!.explain).toContain('`smsw` is sensitive but not privileged on pentium: it ran directly and the guest saw the real mode (U)');
+		// On classic the same instruction is privileged: it traps, and the stop is its #GP journey instead.
+		dispose();
+		const classic = attach(sampleScenario('default', {vmm: 'trap', isa: 'classic'}));
+		classic.store.catcher.arm();
+		while (!classic.store.catcher.done() && !classic.sim.stopped) classic.sim.run(1);
+		expect(classic.store.ring.get(classic.store.catcher.caught!)!.kind).toBe('exception.raised');
+		classic.dispose();
+	});
+});

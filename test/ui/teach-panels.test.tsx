@@ -1,0 +1,153 @@
+/**
+ * issue 16 §1 and issue 16 §2 in components: the journey walk's view, the legend, the
+ * multilevel map, the context-sensitive footer and a status message that
+ * wraps instead of being cut.
+ */
+import {render} from 'ink-testing-library';
+import {describe, expect, test} from 'vitest';
+import {footerKeys} from '../../source/ui/app.js';
+import {ExitReasonTable} from '../../source/ui/components/ExitReasonTable.js';
+import {JourneyWalk} from '../../source/ui/components/JourneyWalk.js';
+import {Legend, legendEntries} from '../../source/ui/components/Legend.js';
+import {MapScreen, multilevelMap} from '../../source/ui/components/MapScreen.js';
+import {StatusLine, statusHeight} from '../../source/ui/components/StatusLine.js';
+import type {JourneyWalkView, Snapshot} from '../../source/ui/store/snapshot.js';
+import {renderAt} from './helpers/render-at.js';
+import {nativeSnapshot, vmmSnapshot} from './helpers/snapshot.js';
+
+const frame = (node: React.ReactElement): string => render(node).lastFrame() ?? '';
+const wide = (node: React.ReactElement, columns: number): string => {
+	const r = renderAt(node, columns);
+	const out = r.lastFrame();
+	r.instance.unmount();
+	return out;
+};
+
+const walk: JourneyWalkView = {
+	filter: 'vector:0x80',
+	running: false,
+	journey: 23,
+	continuation: 24,
+	title: 'int 0x80 (trap)',
+	step: 2,
+	showVmm: true,
+	showHost: false,
+	steps: [
+		{level: 'cpu', title: 'CPU fetch-execute', cell: 'U/vU _start+0x8  int 0x80', explain: 'The CPU fetches and executes it.'},
+		{level: 'exception', title: 'exception raised', cell: 'int 0x80 raised (trap)', explain: 'interpretation i'},
+		{level: 'vmm', title: 'VMM intercept', cell: 'intercept exception: int 0x80 (exception), a long text that has to wrap in its column', explain: 'The VMM intercepts: it alone runs in real supervisor mode.'},
+		{level: 'vmm', title: 'VMM reflect', cell: 'reflect int 0x80 → syscall_entry', explain: 'not yet'},
+	],
+};
+
+describe('JourneyWalk', () => {
+	test('the steps so far, each in its level’s column; only the current one highlighted and explained; the next one named', () => {
+		const out = wide(<JourneyWalk walk={walk} width={140} height={20} />, 140);
+		const lines = out.split('\n');
+		expect(lines[0]).toContain('Journey mode — journey 23 → 24: int 0x80 (trap) — step 3 of 4 — stops at: vector:0x80');
+		const header = lines[1]!;
+		const row = (title: string) => lines.find((l) => l.includes(title))!;
+		expect(row('1 CPU fetch-execute').indexOf('U/vU _start+0x8')).toBe(header.indexOf('CPU (fetch-execute)'));
+		expect(row('2 exception raised').indexOf('int 0x80 raised')).toBe(header.indexOf('Exceptions'));
+		expect(row('▶ 3 VMM intercept').indexOf('intercept exception')).toBe(header.indexOf('VMM'));
+		// Wrapped, not cut: the whole text is there.
+		expect(out.replace(/\s+/g, ' ')).toContain('a long text that has to wrap in its column');
+		expect(out).not.toContain('…');
+		expect(lines.filter((l) => l.startsWith('▶')).length).toBe(1);
+		expect(out).toContain('↳ The VMM intercepts: it alone runs in real supervisor mode.');
+		expect(out).not.toContain('interpretation i');
+		expect(out).not.toContain('reflect int 0x80');
+		expect(out).toContain('next: VMM reflect (→ or space)');
+	});
+
+	test('on a short screen the oldest steps give way: the current one and its explanation always show', () => {
+		const out = frame(<JourneyWalk walk={{...walk, step: 3}} width={80} height={10} />);
+		expect(out).toMatch(/… \d earlier steps? above \(← goes back\)/);
+		expect(out).toContain('▶ 4 VMM reflect');
+		expect(out).toContain('↳ not yet');
+		expect(out).not.toContain('1 CPU fetch-execute');
+	});
+
+	test('before the first journey it says it is running to one', () => {
+		const out = frame(<JourneyWalk walk={{...walk, journey: null, steps: [], running: true}} width={100} height={6} />);
+		expect(out).toContain('Journey mode — running to the next journey…');
+	});
+});
+
+describe('Legend', () => {
+	test('every glyph and column the dashboard uses is explained', () => {
+		const out = wide(<Legend width={160} height={30} />, 160);
+		for (const glyph of ['U/vS', 'U/vU', 'S / U', 'gN', '⋯N', 'before', '(trapped)', '⚠', '⇒ int 0x63 (patched)', '✓ ✗ ·', 'colours', 'CPU (fetch-execute)', 'Exceptions', 'VMM', 'Host OS']) {
+			expect(out, glyph).toContain(glyph);
+		}
+		expect(out).toContain('real mode U, the guest’s virtual mode S');
+		// One line each at this width (the title rule above them).
+		expect(out.split('\n').filter((l) => l.trim() !== '').length - 1).toBe(legendEntries.length);
+	});
+});
+
+describe('the multilevel map', () => {
+	const d = vmmSnapshot().status.description;
+	test('levels 0–5 top down, the line of demarcation between 4 and 3, vmtop’s parts where they sit', () => {
+		const out = wide(<MapScreen description={d} width={140} height={30} />, 140);
+		const at = (text: string) => out.indexOf(text);
+		for (let n = 5; n > 0; n--) expect(at(`Level ${n}`)).toBeLessThan(at(`Level ${n - 1}`));
+		expect(at('Level 4  assembly language')).toBeLessThan(at('line of demarcation'));
+		expect(at('line of demarcation')).toBeLessThan(at('Level 3  operating-system machine'));
+		expect(out).toContain('interpretation, system (≤ 3)');
+		expect(out).toContain('translation, application (≥ 4)');
+		expect(at('V32 CPU')).toBeGreaterThan(at('Level 2'));
+		expect(at('a process VM')).toBeGreaterThan(at('Level 3'));
+		expect(at('a process VM')).toBeLessThan(at('Level 2'));
+		expect(out).toContain('▶ the VMM: a level-2 interpreter of sensitive instructions (trap, bt, pv) — the VMM column (this run: trap)');
+	});
+
+	test('the parts the run uses are marked: no VMM natively, the host OS only under Type II', () => {
+		const used = (vmm: 'none' | 'trap', type: 1 | 2) =>
+			multilevelMap({vmm, type})
+				.flatMap((l) => l.parts)
+				.filter((p) => p.used)
+				.map((p) => p.text.split(':')[0]);
+		expect(used('none', 1)).not.toContain('the VMM');
+		expect(used('trap', 1)).toContain('the VMM');
+		expect(used('trap', 1).some((t) => t!.startsWith('the host OS'))).toBe(false);
+		expect(used('trap', 2).some((t) => t!.startsWith('the host OS'))).toBe(true);
+	});
+});
+
+describe('the footer says the keys of what is on the screen', () => {
+	const live = nativeSnapshot();
+	const replay: Snapshot = {...live, status: {...live.status, canRestart: false, canRecord: false, length: 100}};
+	test('a replay: its keys ([ ] b g), never v or i', () => {
+		const keys = footerKeys(replay);
+		for (const k of ['[ previous', 'b back', 'g go to', 'n ]']) expect(keys).toContain(k);
+		expect(keys).not.toMatch(/(^| )[vi] /);
+		expect(keys).not.toContain('J ');
+		// The exit table of a replay without a VMM does not offer `v`.
+		expect(frame(<ExitReasonTable exits={[]} total={0} width={60} height={4} sort="count" noVmm canSwitch={false} />)).not.toContain('press v');
+		expect(frame(<ExitReasonTable exits={[]} total={0} width={60} height={4} sort="count" noVmm />)).toContain('press v to add one');
+	});
+
+	test('a live run, journey mode, a screen, the legend', () => {
+		expect(footerKeys(live)).toContain('J journey mode');
+		const journey = footerKeys({...live, journeyWalk: walk});
+		expect(journey).toContain('→/space next step');
+		expect(journey).toContain('N/b previous');
+		expect(footerKeys({...live, screen: 'map'})).toMatch(/^m or esc: back/);
+		expect(footerKeys({...live, screen: 'check'})).toMatch(/^esc back/);
+		expect(footerKeys({...live, legend: true})).toMatch(/^l or esc closes/);
+	});
+});
+
+describe('status messages wrap instead of being cut', () => {
+	test('a message longer than the line gets lines of its own, whole', () => {
+		const status = nativeSnapshot().status;
+		const message = 'journey mode stops at: vector:0x80 kind:os.syscall — and a message long enough to need a second line at eighty columns';
+		expect(statusHeight(status, 80, message)).toBeGreaterThan(statusHeight(status, 80));
+		const out = frame(<StatusLine status={status} width={80} flash={message} />);
+		expect(out.split('\n').length).toBe(statusHeight(status, 80, message));
+		expect(out.replace(/\s+/g, ' ')).toContain(message);
+		// A short one stays at the end of the line.
+		expect(statusHeight(status, 200, 'speed 1k/s')).toBe(statusHeight(status, 200));
+	});
+});
