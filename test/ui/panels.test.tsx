@@ -230,13 +230,16 @@ describe('HelpOverlay', () => {
 		expect(out).toContain('Filter (f): level:cpu');
 	});
 
-	test('two balanced columns that fit 80×24', () => {
+	test('balanced columns that fit 80×24 with every key on screen', () => {
 		const out = frame(<HelpOverlay width={80} height={20} />);
 		const lines = out.split('\n');
 		expect(lines.length).toBeLessThanOrEqual(20);
-		expect(lines[1]).toMatch(/^Run\s+History$/);
+		expect(lines[1]).toMatch(/^Run\s+/);
 		expect(out).toContain('q Ctrl-C');
 		expect(out).toContain('esc');
+		for (const b of keymap) expect(out).toContain(b.label);
+		// Taller, two columns are enough.
+		expect(frame(<HelpOverlay width={80} height={40} />).split('\n')[1]).toMatch(/^Run\s+\S+$/);
 	});
 });
 

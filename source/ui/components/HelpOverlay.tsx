@@ -1,6 +1,6 @@
 /**
  * Every key, generated from the keymap (so it cannot drift from what the
- * keys do), grouped in two balanced columns, with the filter syntax. `?` or
+ * keys do), grouped in as few balanced columns as fit the height, with the filter syntax. `?` or
  * esc closes it. At 80×24 it still fits; smaller, it is clipped, never garbled.
  */
 import {Box, Text} from 'ink';
@@ -41,11 +41,15 @@ export function HelpOverlay({width, height, bindings = keymap}: HelpOverlayProps
 		name,
 		bindings: bindings.filter((b) => b.group === name),
 	}));
-	const columns = width >= 70 ? 2 : 1;
+	// As few columns as fit the height (each at least 24 cells wide): every key stays on screen.
+	const tallestOf = (cs: Group[][]) => Math.max(...cs.map((col) => col.reduce((s, g) => s + g.bindings.length + 1, 0)));
+	const most = Math.max(1, Math.min(4, Math.floor((width + 2) / 26)));
+	let columns = 1;
+	while (columns < most && tallestOf(balance(groups, columns)) > height - 1) columns++;
 	const colWidth = Math.floor((width - (columns - 1) * 2) / columns);
 	const label = Math.max(...bindings.map((b) => b.label.length)) + 1;
 	const cols = balance(groups, columns);
-	const tallest = Math.max(...cols.map((col) => col.reduce((s, g) => s + g.bindings.length + 1, 0)));
+	const tallest = tallestOf(cols);
 	// The keys first: the notes get the rows left under the title and the columns (squeezed, Ink would overlap them).
 	const shown = notes.slice(0, Math.max(0, height - 1 - tallest));
 	return (
