@@ -31,7 +31,7 @@ Flags of every command that builds a simulation (the dashboard, run, stats, reco
   --vmm none|trap|bt|pv|hvm  --vms N (1..16; more than one needs a VMM)  --type 1|2
   --isa classic|pentium|FILE.json  --input TEXT  --max-instructions N  --engine interp|jit
   --attach-at N[:${transientTechniques.join('|')}]  --detach-at M (a transient VMM under the native run; docs/vmm.md)
-Dashboard: --speed N|max  --paused  --headless.  Every command: --no-color (NO_COLOR is honoured)
+Dashboard: --speed N|max  --paused  --headless  --journey  --lecture.  Every command: --no-color (NO_COLOR is honoured)
 
 Run 'vmtop COMMAND --help' for a command's arguments and flags ('vmtop dashboard --help' for the dashboard's).
 `.trim();
