@@ -1,0 +1,132 @@
+/**
+ * The intransparent transient VMM (issue 18; docs/vmm.md "Transient VMM"): a pv
+ * VMM attached under the kernel built with PV_SWITCH asks it, on the VMM status
+ * port (docs/v32.md §5.5), for hypercalls; the kernel switches at its timer's
+ * safe point and acknowledges; the detach is two-phase. A kernel without the
+ * switch never acknowledges and runs the interval as trap-and-emulate.
+ */
+import {expect, test} from 'vitest';
+import {EventBus} from '../../source/bus/event-bus.js';
+import {runHeadless} from '../../source/cpu/headless.js';
+import {builtinProfiles} from '../../source/isa/profiles.js';
+import {kernelSimulation} from '../../source/sim/kernel.js';
+import type {TransientStep} from '../../source/sim/simulation.js';
+import {VMM_MEMORY} from '../../source/vmm/build.js';
+import {TransientSimulation} from '../../source/vmm/transient.js';
+import {transientRunSummary, formatTransientRunSummary} from '../../source/cli/run-summary.js';
+import {MEMORY, runTransient, workload} from './transient-helpers.js';
+
+const SWITCH = 'samples/os/kernel-pv-switch.s';
+const SCHEDULE: TransientStep[] = [{at: 8000, attach: 'pv'}, {at: 20000, detach: true}];
+
+/** Every hypercall entry (reason `hypercall: …`) with the kernel's clock, and every write to the status port. */
+function recorded() {
+	const bus = new EventBus();
+	const hypercalls: Array<{instret: number; reason: string}> = [];
+	const acks: Array<{instret: number; value: number}> = [];
+	bus.on('vmm.intercept', (e) => {
+		if (e.reason.startsWith('hypercall: ')) hypercalls.push({instret: e.instret, reason: e.reason});
+	});
+	bus.on('io', (e) => {
+		if (e.port === 0x30 && e.direction === 'out') acks.push({instret: e.instret, value: e.value});
+	});
+	return {bus, hypercalls, acks};
+}
+
+test('the PV_SWITCH kernel under a pv attach prints exactly what it prints natively, and made hypercalls meanwhile', () => {
+	const native = runTransient([], {kernel: SWITCH});
+	const {bus, hypercalls} = recorded();
+	const pv = runTransient(SCHEDULE, {kernel: SWITCH, bus});
+	expect(pv.output).toBe(native.output);
+	expect(pv.output).toMatch(/all processes have exited/);
+	expect(pv.stop).toBe(native.stop);
+	// Both paths of every switch site are equally long: the kernel's clock is the native one.
+	expect(pv.instret).toBe(native.instret);
+	expect(hypercalls.length).toBeGreaterThan(0);
+	const [a] = pv.sim.attachments;
+	expect(a!.hypercalls).toBe(hypercalls.length);
+	expect(new Set(hypercalls.map((h) => h.reason))).toContain('hypercall: out');
+});
+
+test('hypercalls come only between the acknowledged switches, and none after the detach', () => {
+	const {bus, hypercalls, acks} = recorded();
+	const pv = runTransient(SCHEDULE, {kernel: SWITCH, bus});
+	const a = pv.sim.attachments[0]!;
+	const [on, off] = a.consent!.switches;
+	expect(on).toMatchObject({mode: 1});
+	expect(off).toMatchObject({mode: 0});
+	// The kernel consents at its first timer tick after the attach, within a time slice (2,000 instructions).
+	expect(on!.instret).toBeGreaterThan(a.attachAt);
+	expect(on!.instret).toBeLessThanOrEqual(a.attachAt + 2000 + 200);
+	// Two-phase detach: the VMM announced the leave at 20000, the kernel switched back at its next tick, then the VMM went.
+	expect(off!.instret).toBeGreaterThanOrEqual(20000);
+	expect(a.detachAt).toBe(off!.instret + 1);
+	for (const h of hypercalls) {
+		expect(h.instret).toBeGreaterThan(on!.instret);
+		expect(h.instret).toBeLessThanOrEqual(off!.instret);
+	}
+	// The kernel acknowledges its mode at every tick; 1 only while attached (natively the write goes to an open bus).
+	const inside = (k: {instret: number}) => k.instret > a.attachAt && k.instret <= a.detachAt!;
+	expect(acks.filter((k) => k.value === 1).length).toBeGreaterThan(1);
+	expect(acks.filter((k) => k.value === 1).every(inside)).toBe(true);
+	expect(acks.filter((k) => !inside(k)).length).toBeGreaterThan(0);
+	// Natively after the detach the kernel ran on: a hypercall then would be an `int 0x82` it does not serve (a panic).
+	expect(pv.instret).toBeGreaterThan(a.detachAt! + 10000);
+	expect(pv.output).not.toMatch(/panic|killed: #GP|int 130/i);
+});
+
+test("the kernel's flag pv_on flips at the acknowledged safe points, inside pv_switch_check", () => {
+	const [kernel, ...users] = workload(undefined, SWITCH);
+	const pvOn = kernel!.labels.get('pv_on')!;
+	const native = kernelSimulation({kernel: kernel!, programs: users, memory: MEMORY, reserve: VMM_MEMORY, profile: builtinProfiles.classic!});
+	const sim = new TransientSimulation(native, MEMORY, SCHEDULE);
+	const flag = () => new DataView(sim.machine.mem.buffer, sim.machine.mem.byteOffset).getUint32(pvOn, true);
+	sim.run(8000);
+	sim.run(1);
+	expect(sim.attached).toBeDefined();
+	const consent = sim.attachments[0]!.consent!;
+	// Attached: the kernel is asked, but it has not reached its safe point yet.
+	expect(consent.switches).toEqual([]);
+	expect(flag()).toBe(0);
+	// One instruction at a time: the flag flips once, with the store just before the acknowledging `out`.
+	let flippedAt = -1;
+	while (consent.switches.length === 0 && sim.instret < 12000) {
+		const was = flag();
+		sim.run(1);
+		if (was === 0 && flag() === 1) flippedAt = sim.instret;
+	}
+	const [on] = consent.switches;
+	expect(on!.mode).toBe(1);
+	expect(flippedAt).toBe(on!.instret - 1);
+	expect(sim.symbolize(-1, true, on!.pc)).toMatch(/^pv_switch_set\+/);
+	sim.run(19000 - sim.instret);
+	expect(flag()).toBe(1);
+	runHeadless(sim, {maxInstructions: 5_000_000, onOutput: () => {}});
+	expect(sim.attached).toBeUndefined();
+	expect(flag()).toBe(0);
+	expect(consent.switches.map((k) => k.mode)).toEqual([1, 0]);
+	expect(sim.symbolize(-1, true, consent.switches[1]!.pc)).toMatch(/^pv_switch_set\+/);
+});
+
+test('natively the PV_SWITCH kernel never switches: the status port is an open bus', () => {
+	const [kernel] = workload(undefined, SWITCH);
+	const native = runTransient([], {kernel: SWITCH});
+	expect(new DataView(native.memory.buffer).getUint32(kernel!.labels.get('pv_on')!, true)).toBe(0);
+	expect(native.output).toBe(runTransient([], {kernel: SWITCH}).output);
+});
+
+test('a pv attach on the kernel without the switch degrades to trap-and-emulate, on schedule, and the summary says so', () => {
+	const native = runTransient([]);
+	const {bus, hypercalls} = recorded();
+	const pv = runTransient(SCHEDULE, {bus});
+	expect(pv.output).toBe(native.output);
+	expect(pv.instret).toBe(native.instret);
+	expect(hypercalls).toEqual([]);
+	const a = pv.sim.attachments[0]!;
+	expect(a.consent!.switches).toEqual([]);
+	expect(a.entries).toBeGreaterThan(0);
+	// No consent to wait for: the detach lands on its point.
+	expect(a.detachAt).toBe(20000);
+	const text = formatTransientRunSummary(transientRunSummary(pv.sim));
+	expect(text).toMatch(/pv: the kernel never acknowledged on the VMM status port .*trap-and-emulate, 0 hypercalls/);
+});
