@@ -5,7 +5,12 @@
  * safe point and acknowledges; the detach is two-phase. A kernel without the
  * switch never acknowledges and runs the interval as trap-and-emulate.
  */
-import {expect, test} from 'vitest';
+import {readFileSync, writeFileSync} from 'node:fs';
+import * as path from 'node:path';
+import {expect, test, vi} from 'vitest';
+import {scratchDir} from '../helpers/scratch.js';
+import {runCommand} from '../../source/cli/run.js';
+import {captureOutput} from '../helpers/capture.js';
 import {EventBus} from '../../source/bus/event-bus.js';
 import {runHeadless} from '../../source/cpu/headless.js';
 import {builtinProfiles} from '../../source/isa/profiles.js';
@@ -110,9 +115,13 @@ test("the kernel's flag pv_on flips at the acknowledged safe points, inside pv_s
 
 test('natively the PV_SWITCH kernel never switches: the status port is an open bus', () => {
 	const [kernel] = workload(undefined, SWITCH);
-	const native = runTransient([], {kernel: SWITCH});
+	const {bus, acks, hypercalls} = recorded();
+	const native = runTransient([], {kernel: SWITCH, bus});
 	expect(new DataView(native.memory.buffer).getUint32(kernel!.labels.get('pv_on')!, true)).toBe(0);
-	expect(native.output).toBe(runTransient([], {kernel: SWITCH}).output);
+	// It reads -1 at every tick, so it keeps acknowledging native mode, to a port with no device.
+	expect(acks.length).toBeGreaterThan(10);
+	expect(acks.every((k) => k.value === 0)).toBe(true);
+	expect(hypercalls).toEqual([]);
 });
 
 test('a pv attach on the kernel without the switch degrades to trap-and-emulate, on schedule, and the summary says so', () => {
@@ -129,4 +138,38 @@ test('a pv attach on the kernel without the switch degrades to trap-and-emulate,
 	expect(a.detachAt).toBe(20000);
 	const text = formatTransientRunSummary(transientRunSummary(pv.sim));
 	expect(text).toMatch(/pv: the kernel never acknowledged on the VMM status port .*trap-and-emulate, 0 hypercalls/);
+});
+
+async function run(args: string[]): Promise<string> {
+	let out = '';
+	captureOutput({stdout: (text) => (out += text), stderr: () => {}});
+	const code = await runCommand(args);
+	vi.restoreAllMocks();
+	expect(code).toBe(0);
+	return out;
+}
+
+test('samples/scenarios/transient-pv.json: `vmtop run --headless` prints what the same kernel prints natively, and --json shows the hypercalls', async () => {
+	const scenario = 'samples/scenarios/transient-pv.json';
+	// Its native twin: the same scenario without the schedule (paths made absolute, in a scratch folder).
+	const spec = JSON.parse(readFileSync(scenario, 'utf8'));
+	const here = path.dirname(path.resolve(scenario));
+	const twin = path.join(scratchDir('transient-pv'), 'native.json');
+	delete spec.transient;
+	spec.kernel = path.resolve(here, spec.kernel);
+	spec.programs = spec.programs.map((p: string) => path.resolve(here, p));
+	writeFileSync(twin, JSON.stringify(spec));
+	const native = JSON.parse(await run([twin, '--headless', '--json']));
+	const pv = JSON.parse(await run([scenario, '--headless', '--json']));
+	expect(native.vmm).toBeUndefined();
+	expect(pv.output).toBe(native.output);
+	expect(pv.output).toMatch(/all processes have exited/);
+	expect(pv.instructions).toBe(native.instructions);
+	const [i] = pv.vmm.intervals;
+	expect(i).toMatchObject({technique: 'pv', attachAt: 20000});
+	expect(i.hypercalls).toBeGreaterThan(0);
+	expect(i.switches.map((k: {mode: number}) => k.mode)).toEqual([1, 0]);
+	expect(i.detachAt).toBe(i.switches[1].instret + 1);
+	const text = await run([scenario, '--headless']);
+	expect(text).toMatch(/^ +pv: intransparent — the kernel switched to hypercalls at \d+, switched back to native instructions at \d+; \d+ hypercalls$/m);
 });
