@@ -1,6 +1,6 @@
 /**
- * The intransparent transient VMM's side of the VMM status port (docs/v32.md
- * §5.5; docs/vmm.md "Transient VMM"): the VMM tells the kernel it is present
+ * The intransparent transient VMM's side of the VMM status port
+ * (docs/v32.md §5.5; docs/vmm.md "Transient VMM"): the VMM tells the kernel it is present
  * and wants hypercalls, or that it is leaving; the kernel acknowledges the mode
  * it switched to at its safe point. Para-virtualization is "intransparent to
  * the OS": it needs the kernel's consent, so the VMM uses no hypercall path
