@@ -209,11 +209,13 @@ export class TransientSimulation implements Simulation {
 	private apply(step: TransientStep): boolean {
 		if ('detach' in step) {
 			const consent = this.monitor?.consent;
-			// pv: the kernel makes hypercalls. Announce the leave; detach once it acknowledged native mode.
-			if (consent && consent.mode === 1) {
+			// pv: the kernel makes hypercalls. Announce the leave; detach once it acknowledged native mode
+			// and is back in a process (its interrupt handled whole under the VMM, as it began).
+			if (consent && consent.status !== 0 && consent.mode === 1) {
 				consent.leave();
 				return false;
 			}
+			if (consent && consent.switches.length > 0 && (consent.mode === 1 || this.guest!.vcpu.supervisor)) return false;
 			if (this.monitor) this.detach();
 			return true;
 		}

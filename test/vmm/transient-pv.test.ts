@@ -63,9 +63,12 @@ test('hypercalls come only between the acknowledged switches, and none after the
 	// The kernel consents at its first timer tick after the attach, within a time slice (2,000 instructions).
 	expect(on!.instret).toBeGreaterThan(a.attachAt);
 	expect(on!.instret).toBeLessThanOrEqual(a.attachAt + 2000 + 200);
-	// Two-phase detach: the VMM announced the leave at 20000, the kernel switched back at its next tick, then the VMM went.
+	// Two-phase detach: the VMM announced the leave at 20000, the kernel switched back at its next tick,
+	// then the VMM went once the kernel was back in a process (within the handler's few hundred instructions).
 	expect(off!.instret).toBeGreaterThanOrEqual(20000);
-	expect(a.detachAt).toBe(off!.instret + 1);
+	expect(off!.instret).toBeLessThanOrEqual(20000 + 2000 + 200);
+	expect(a.detachAt).toBeGreaterThan(off!.instret);
+	expect(a.detachAt).toBeLessThan(off!.instret + 1000);
 	for (const h of hypercalls) {
 		expect(h.instret).toBeGreaterThan(on!.instret);
 		expect(h.instret).toBeLessThanOrEqual(off!.instret);
@@ -83,8 +86,11 @@ test('hypercalls come only between the acknowledged switches, and none after the
 test("the kernel's flag pv_on flips at the acknowledged safe points, inside pv_switch_check", () => {
 	const [kernel, ...users] = workload(undefined, SWITCH);
 	const pvOn = kernel!.labels.get('pv_on')!;
-	const native = kernelSimulation({kernel: kernel!, programs: users, memory: MEMORY, reserve: VMM_MEMORY, profile: builtinProfiles.classic!});
+	const bus = new EventBus();
+	const native = kernelSimulation({kernel: kernel!, programs: users, memory: MEMORY, reserve: VMM_MEMORY, profile: builtinProfiles.classic!, bus});
 	const sim = new TransientSimulation(native, MEMORY, SCHEDULE);
+	const atDetach: Array<{supervisor: boolean; flag: number}> = [];
+	bus.on('vmm.detach', () => atDetach.push({supervisor: sim.machine.supervisor, flag: flag()}));
 	const flag = () => new DataView(sim.machine.mem.buffer, sim.machine.mem.byteOffset).getUint32(pvOn, true);
 	sim.run(8000);
 	sim.run(1);
@@ -110,6 +116,8 @@ test("the kernel's flag pv_on flips at the acknowledged safe points, inside pv_s
 	expect(sim.attached).toBeUndefined();
 	expect(flag()).toBe(0);
 	expect(consent.switches.map((k) => k.mode)).toEqual([1, 0]);
+	// The VMM left with the kernel switched back and returned to a process.
+	expect(atDetach).toEqual([{supervisor: false, flag: 0}]);
 	expect(sim.symbolize(-1, true, consent.switches[1]!.pc)).toMatch(/^pv_switch_set\+/);
 });
 
@@ -169,7 +177,7 @@ test('samples/scenarios/transient-pv.json: `vmtop run --headless` prints what th
 	expect(i).toMatchObject({technique: 'pv', attachAt: 20000});
 	expect(i.hypercalls).toBeGreaterThan(0);
 	expect(i.switches.map((k: {mode: number}) => k.mode)).toEqual([1, 0]);
-	expect(i.detachAt).toBe(i.switches[1].instret + 1);
+	expect(i.detachAt).toBeGreaterThan(i.switches[1].instret);
 	const text = await run([scenario, '--headless']);
 	expect(text).toMatch(/^ +pv: intransparent — the kernel switched to hypercalls at \d+, switched back to native instructions at \d+; \d+ hypercalls$/m);
 });
