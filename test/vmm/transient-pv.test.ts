@@ -181,3 +181,27 @@ test('samples/scenarios/transient-pv.json: `vmtop run --headless` prints what th
 	const text = await run([scenario, '--headless']);
 	expect(text).toMatch(/^ +pv: intransparent — the kernel switched to hypercalls at \d+, switched back to native instructions at \d+; \d+ hypercalls$/m);
 });
+
+test('a pv interval is recorded and replayed: the rerun agrees, hypercalls included, none after the detach', async () => {
+	const {recordCommand} = await import('../../source/cli/record.js');
+	const {replayCommand} = await import('../../source/cli/replay.js');
+	const trace = path.join(scratchDir('transient-pv'), 't.vmtrace');
+	captureOutput({stdout: () => {}, stderr: () => {}});
+	expect(await recordCommand(['samples/scenarios/transient-pv.json', '-o', trace])).toBe(0);
+	vi.restoreAllMocks();
+	const events = readFileSync(trace, 'utf8')
+		.split('\n')
+		.filter((l) => l.startsWith('{'))
+		.map((l) => JSON.parse(l) as {kind: string; instret?: number; technique?: string});
+	const detach = events.find((e) => e.kind === 'vmm.detach');
+	expect(detach).toMatchObject({technique: 'pv'});
+	const hypercalls = events.filter((e) => e.kind === 'vmm.hypercall');
+	expect(hypercalls.length).toBeGreaterThan(0);
+	expect(hypercalls.every((e) => e.instret! < detach!.instret!)).toBe(true);
+	let out = '';
+	captureOutput({stdout: (t) => (out += t), stderr: (t) => (out += t)});
+	const code = await replayCommand([trace, '--verify']);
+	vi.restoreAllMocks();
+	expect(out).toMatch(/the rerun agrees with the trace: [\d,]+ events compared, no difference/);
+	expect(code).toBe(0);
+});
