@@ -33,7 +33,10 @@
 ;   - With the define PV_SWITCH (samples/os/kernel-pv-switch.s) the kernel is
 ;     intransparently virtualizable: its timer handler asks the VMM status port
 ;     (docs/v32.md §5.5) and switches its hot sensitive sites between native
-;     instructions and hypercalls (docs/vmm.md, "Transient VMM").
+;     instructions and hypercalls (docs/vmm.md, "Transient VMM"). A site's
+;     test (`cmp`) sets C Z N V, which no site needs: each is followed by a
+;     `cmp` of its own or only pushes them for its `popf`. Both of its paths
+;     are equally long, so the timer ticks land where they land natively.
 ;   - With the define HOSTILE the kernel turns on its VMM after booting and
 ;     tries to escape (see `hostile` at the end).
 ;   - With the define USER_IRQ_OFF its processes run with interrupts disabled
