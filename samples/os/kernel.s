@@ -30,6 +30,13 @@
 ;     vCPU page `pv_vcpu` (mfcr, mtcr, lidt, smsw). Assembled with the define
 ;     PV, this is the para-virtualized kernel, and it executes exactly as many
 ;     instructions as the native one: its timer ticks land at the same places.
+;   - With the define PV_SWITCH (samples/os/kernel-pv-switch.s) the kernel is
+;     intransparently virtualizable: its timer handler asks the VMM status port
+;     (docs/v32.md §5.5) and switches its hot sensitive sites between native
+;     instructions and hypercalls (docs/vmm.md, "Transient VMM"). A site's
+;     test (`cmp`) sets C Z N V, which no site needs: each is followed by a
+;     `cmp` of its own or only pushes them for its `popf`. Both of its paths
+;     are equally long, so the timer ticks land where they land natively.
 ;   - With the define HOSTILE the kernel turns on its VMM after booting and
 ;     tries to escape (see `hostile` at the end).
 ;   - With the define USER_IRQ_OFF its processes run with interrupts disabled
@@ -338,7 +345,31 @@ timer_interrupt:
         add r0, r0, 1
         st r0, [ticks]
         call wake_yielded
+.ifdef PV_SWITCH
+        call pv_switch_check            ; the safe point: no switch site is half done here
+.endif
         jmp schedule
+
+.ifdef PV_SWITCH
+; pv_switch_check: ask the VMM status port (docs/v32.md §5.5) whether a VMM
+; wants the kernel para-virtualized, set pv_on to match, and acknowledge the
+; mode now in force with an `out` to the same port. On the bare machine the
+; port is an open bus (reads -1, ignores writes): pv_on stays 0. Both paths are
+; equally long, so the kernel's instruction clock does not depend on the VMM.
+pv_switch_check:
+        in r0, PORT_VMM_STATUS
+        cmp r0, VMM_STATUS_PV
+        jz pv_switch_on
+        mov r1, 0                       ; no VMM, or one leaving: native instructions
+        jmp pv_switch_set
+pv_switch_on:
+        mov r1, 1                       ; a VMM asks for hypercalls
+        jmp pv_switch_set
+pv_switch_set:
+        st r1, [pv_on]
+        out PORT_VMM_STATUS, r1         ; acknowledge: 1 = hypercalls from now on, 0 = native
+        ret
+.endif
 
 ; IRQ 1: console input arrived. read() polls the port, so there is nothing to
 ; fetch here; processes that yielded (waiting for input) may run again.
@@ -459,11 +490,27 @@ sys_read:
 sys_read_next:
         cmp r5, r2
         jae sys_read_end
+.ifdef PV_SWITCH
+        ; a switch site: hypercalls while the kernel has consented (pv_on), else native; both paths equally long
+        push r0
+        ld r0, [pv_on]
+        cmp r0, 0
+        pop r0
+        jz pvs_1_native
+        int VEC_HYPERCALL
+        .word HC_IN + HC_R0 + HC_PORT_CONSOLE_IN
+        jmp pvs_1_done
+pvs_1_native:
+        in r0, PORT_CONSOLE_IN
+        jmp pvs_1_done
+pvs_1_done:
+.else
 .ifdef PV
         int VEC_HYPERCALL
         .word HC_IN + HC_R0 + HC_PORT_CONSOLE_IN
 .else
         in r0, PORT_CONSOLE_IN
+.endif
 .endif
         cmp r0, -1
         jz sys_read_end                 ; no more input for now
@@ -553,6 +600,24 @@ schedule:
         ; local_irq_save: the process table is shared with interrupt handlers.
         ; Here interrupts are already off, but like Linux's local_irq_save the
         ; sequence is right whatever the caller's IF was.
+.ifdef PV_SWITCH
+        ; a switch site: hypercalls while the kernel has consented (pv_on), else native; both paths equally long
+        push r0
+        ld r0, [pv_on]
+        cmp r0, 0
+        pop r0
+        jz pvs_2_native
+        int VEC_HYPERCALL
+        .word HC_PUSHF
+        int VEC_HYPERCALL
+        .word HC_CLI
+        jmp pvs_2_done
+pvs_2_native:
+        pushf
+        cli
+        jmp pvs_2_done
+pvs_2_done:
+.else
 .ifdef PV
         int VEC_HYPERCALL
         .word HC_PUSHF
@@ -561,6 +626,7 @@ schedule:
 .else
         pushf
         cli
+.endif
 .endif
         ld r4, [last_slot]
         mov r5, 0                       ; slots looked at
@@ -596,11 +662,27 @@ schedule_idle:
 schedule_found:
         st r4, [last_slot]
         ; local_irq_restore
+.ifdef PV_SWITCH
+        ; a switch site: hypercalls while the kernel has consented (pv_on), else native; both paths equally long
+        push r0
+        ld r0, [pv_on]
+        cmp r0, 0
+        pop r0
+        jz pvs_5_native
+        int VEC_HYPERCALL
+        .word HC_POPF
+        jmp pvs_5_done
+pvs_5_native:
+        popf
+        jmp pvs_5_done
+pvs_5_done:
+.else
 .ifdef PV
         int VEC_HYPERCALL
         .word HC_POPF
 .else
         popf
+.endif
 .endif
         cmp r6, 0
         jz idle
@@ -677,11 +759,27 @@ idle:
         st r0, [current_pid]
         mov sp, kernel_stack_top
 idle_loop:
+.ifdef PV_SWITCH
+        ; a switch site: hypercalls while the kernel has consented (pv_on), else native; both paths equally long
+        push r0
+        ld r0, [pv_on]
+        cmp r0, 0
+        pop r0
+        jz pvs_7_native
+        int VEC_HYPERCALL
+        .word HC_STI
+        jmp pvs_7_done
+pvs_7_native:
+        sti
+        jmp pvs_7_done
+pvs_7_done:
+.else
 .ifdef PV
         int VEC_HYPERCALL
         .word HC_STI
 .else
         sti
+.endif
 .endif
         ; Count the idle pass. Interrupts are on here, and a handler never
         ; returns to idle: an interrupt between the ld and the st would lose
@@ -689,6 +787,24 @@ idle_loop:
         ; IF = 1 — the section whose popf must turn interrupts back on
         ; (on the pentium, under plain trap-and-emulate, it cannot: the
         ; guest's virtual IF stays 0 and its hlt never wakes).
+.ifdef PV_SWITCH
+        ; a switch site: hypercalls while the kernel has consented (pv_on), else native; both paths equally long
+        push r0
+        ld r0, [pv_on]
+        cmp r0, 0
+        pop r0
+        jz pvs_3_native
+        int VEC_HYPERCALL
+        .word HC_PUSHF
+        int VEC_HYPERCALL
+        .word HC_CLI
+        jmp pvs_3_done
+pvs_3_native:
+        pushf
+        cli
+        jmp pvs_3_done
+pvs_3_done:
+.else
 .ifdef PV
         int VEC_HYPERCALL
         .word HC_PUSHF
@@ -698,9 +814,28 @@ idle_loop:
         pushf
         cli
 .endif
+.endif
         ld r0, [idle_passes]
         add r0, r0, 1
         st r0, [idle_passes]
+.ifdef PV_SWITCH
+        ; a switch site: hypercalls while the kernel has consented (pv_on), else native; both paths equally long
+        push r0
+        ld r0, [pv_on]
+        cmp r0, 0
+        pop r0
+        jz pvs_8_native
+        int VEC_HYPERCALL
+        .word HC_POPF
+        int VEC_HYPERCALL
+        .word HC_HLT
+        jmp pvs_8_done
+pvs_8_native:
+        popf
+        hlt
+        jmp pvs_8_done
+pvs_8_done:
+.else
 .ifdef PV
         int VEC_HYPERCALL
         .word HC_POPF
@@ -709,6 +844,7 @@ idle_loop:
 .else
         popf
         hlt
+.endif
 .endif
         jmp idle_loop
 
@@ -740,11 +876,27 @@ all_exited:
         ; fall through
 ; power_off: stop the machine with exit code r1.
 power_off:
+.ifdef PV_SWITCH
+        ; a switch site: hypercalls while the kernel has consented (pv_on), else native; both paths equally long
+        push r0
+        ld r0, [pv_on]
+        cmp r0, 0
+        pop r0
+        jz pvs_9_native
+        int VEC_HYPERCALL
+        .word HC_OUT + HC_R1 + HC_PORT_POWER
+        jmp pvs_9_done
+pvs_9_native:
+        out PORT_POWER, r1
+        jmp pvs_9_done
+pvs_9_done:
+.else
 .ifdef PV
         int VEC_HYPERCALL
         .word HC_OUT + HC_R1 + HC_PORT_POWER
 .else
         out PORT_POWER, r1
+.endif
 .endif
 power_off_failed:
         jmp power_off_failed
@@ -757,6 +909,24 @@ power_off_failed:
 console_write:
         ; local_irq_save … local_irq_restore: one message is written whole,
         ; whoever calls, with interrupts on or off.
+.ifdef PV_SWITCH
+        ; a switch site: hypercalls while the kernel has consented (pv_on), else native; both paths equally long
+        push r0
+        ld r0, [pv_on]
+        cmp r0, 0
+        pop r0
+        jz pvs_4_native
+        int VEC_HYPERCALL
+        .word HC_PUSHF
+        int VEC_HYPERCALL
+        .word HC_CLI
+        jmp pvs_4_done
+pvs_4_native:
+        pushf
+        cli
+        jmp pvs_4_done
+pvs_4_done:
+.else
 .ifdef PV
         int VEC_HYPERCALL
         .word HC_PUSHF
@@ -766,25 +936,58 @@ console_write:
         pushf
         cli
 .endif
+.endif
 console_write_next:
         cmp r2, 0
         jz console_write_done
         ldb r0, [r1]
+.ifdef PV_SWITCH
+        ; a switch site: hypercalls while the kernel has consented (pv_on), else native; both paths equally long
+        push r0
+        ld r0, [pv_on]
+        cmp r0, 0
+        pop r0
+        jz pvs_10_native
+        int VEC_HYPERCALL
+        .word HC_OUT + HC_R0 + HC_PORT_CONSOLE_OUT
+        jmp pvs_10_done
+pvs_10_native:
+        out PORT_CONSOLE_OUT, r0
+        jmp pvs_10_done
+pvs_10_done:
+.else
 .ifdef PV
         int VEC_HYPERCALL
         .word HC_OUT + HC_R0 + HC_PORT_CONSOLE_OUT
 .else
         out PORT_CONSOLE_OUT, r0
 .endif
+.endif
         add r1, r1, 1
         sub r2, r2, 1
         jmp console_write_next
 console_write_done:
+.ifdef PV_SWITCH
+        ; a switch site: hypercalls while the kernel has consented (pv_on), else native; both paths equally long
+        push r0
+        ld r0, [pv_on]
+        cmp r0, 0
+        pop r0
+        jz pvs_6_native
+        int VEC_HYPERCALL
+        .word HC_POPF
+        jmp pvs_6_done
+pvs_6_native:
+        popf
+        jmp pvs_6_done
+pvs_6_done:
+.else
 .ifdef PV
         int VEC_HYPERCALL
         .word HC_POPF
 .else
         popf
+.endif
 .endif
         ret
 
@@ -978,6 +1181,9 @@ current_pid:    .word 0                 ; its pid, 0 when idle
 last_slot:      .word MAX_PROCS-1       ; slot that ran last: the first scan starts at slot 0
 ticks:          .word 0                 ; timer interrupts since boot
 idle_passes:    .word 0                 ; times the idle loop waited in hlt
+.ifdef PV_SWITCH
+pv_on:          .word 0                 ; 1: the switch sites make hypercalls (a VMM is present and consented to)
+.endif
 .ifdef HOSTILE
 hostile_resume: .word 0
 .endif

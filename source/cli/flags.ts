@@ -132,7 +132,7 @@ function attachPoint(raw: string, flag: string): AttachPoint {
 	const expected = `N[:${transientTechniques.join('|')}], N a whole number ≥ 0`;
 	if (rest.length > 0 || count === undefined) throw new UsageError(`${flag} expects ${expected}, got ${shown(raw)}`);
 	if (technique !== undefined && !(transientTechniques as readonly string[]).includes(technique)) {
-		throw new UsageError(`${flag} expects ${expected}; the technique must be one of ${transientTechniques.join(', ')} (pv needs the kernel's consent), got ${shown(technique)}`);
+		throw new UsageError(`${flag} expects ${expected}; the technique must be one of ${transientTechniques.join(', ')}, got ${shown(technique)}`);
 	}
 	const n = /^\d+(e\d+)?$/i.test(count) ? Number(count) : Number.NaN;
 	if (!Number.isSafeInteger(n)) throw new UsageError(`${flag} expects ${expected}, got ${shown(raw)}`);

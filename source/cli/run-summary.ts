@@ -53,7 +53,19 @@ export function formatVmmRunSummary(s: VmmRunSummary): string {
 export interface TransientRunSummary {
 	/** VMM entries over every attached interval. */
 	entries: number;
-	intervals: Array<{technique: string; type: 1 | 2; attachAt: number; detachAt: number | null; entries: number; emulated: number; attachCost: number; detachCost: number}>;
+	intervals: Array<{
+		technique: string;
+		type: 1 | 2;
+		attachAt: number;
+		detachAt: number | null;
+		entries: number;
+		emulated: number;
+		attachCost: number;
+		detachCost: number;
+		/** pv (intransparent): hypercalls served, and the switches the kernel acknowledged on the VMM status port. */
+		hypercalls?: number;
+		switches?: Array<{mode: 0 | 1; instret: number}>;
+	}>;
 }
 
 export function transientRunSummary(sim: TransientSimulation): TransientRunSummary {
@@ -71,6 +83,9 @@ export function transientRunSummary(sim: TransientSimulation): TransientRunSumma
 				emulated: live ? sim.guest!.vcpu.emulated : a.emulated,
 				attachCost: a.attachCost,
 				detachCost: a.detachCost,
+				...(a.consent
+					? {hypercalls: live ? sim.monitor!.hypercalls : (a.hypercalls ?? 0), switches: a.consent.switches.map(({mode, instret}) => ({mode, instret}))}
+					: {}),
 			};
 		}),
 	};
@@ -82,6 +97,16 @@ export function formatTransientRunSummary(s: TransientRunSummary): string {
 	for (const i of s.intervals) {
 		const end = i.detachAt === null ? 'still attached at the end' : `detached at ${i.detachAt} (${i.detachCost} cycles)`;
 		lines.push(`              ${i.technique} (Type ${i.type === 1 ? 'I' : 'II'}): attached at ${i.attachAt} (${i.attachCost} cycles), ${end}; ${i.entries} entries, ${i.emulated} instructions through the VMM`);
+		if (i.switches) lines.push(`              ${consentLine(i.switches, i.hypercalls ?? 0)}`);
 	}
 	return lines.join('\n');
+}
+
+/** What the intransparent (pv) interval was: did the kernel consent, and when did it switch. */
+function consentLine(switches: ReadonlyArray<{mode: 0 | 1; instret: number}>, hypercalls: number): string {
+	const on = switches.find((s) => s.mode === 1);
+	if (!on) return 'pv: the kernel never acknowledged on the VMM status port (no PV_SWITCH build): it ran as trap-and-emulate, 0 hypercalls';
+	const off = switches.find((s) => s.mode === 0 && s.instret > on.instret);
+	const back = off ? `, switched back to native instructions at ${off.instret}` : ', still making hypercalls at the end';
+	return `pv: intransparent — the kernel switched to hypercalls at ${on.instret}${back}; ${hypercalls} hypercalls`;
 }

@@ -13,9 +13,13 @@ import type {CodeArea} from './code-map.js';
 export type VmmTechnique = 'none' | 'trap' | 'bt' | 'pv' | 'hvm';
 export const vmmTechniques: readonly VmmTechnique[] = ['none', 'trap', 'bt', 'pv', 'hvm'];
 
-/** Techniques a transient VMM attaches with unannounced (source/vmm/transient.ts): all but pv, which needs the kernel's consent. */
-export type TransientTechnique = Exclude<VmmTechnique, 'none' | 'pv'>;
-export const transientTechniques: readonly TransientTechnique[] = vmmTechniques.filter((t): t is TransientTechnique => t !== 'none' && t !== 'pv');
+/**
+ * Techniques a transient VMM attaches with (source/vmm/transient.ts): trap, bt and hvm unannounced
+ * (transparent); pv intransparent — it asks the kernel for hypercalls on the VMM status port, and a
+ * kernel that never acknowledges (one without the PV_SWITCH build) runs the interval as trap-and-emulate.
+ */
+export type TransientTechnique = Exclude<VmmTechnique, 'none'>;
+export const transientTechniques: readonly TransientTechnique[] = vmmTechniques.filter((t): t is TransientTechnique => t !== 'none');
 
 /** One step of a transient schedule: at guest instruction `at`, attach a VMM (Type I or II), or detach it. */
 export type TransientStep = {at: number; attach: TransientTechnique; type?: 1 | 2} | {at: number; detach: true};

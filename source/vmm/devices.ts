@@ -8,6 +8,7 @@
 import {Port} from '../isa/opcodes.js';
 import type {Guest} from './guest.js';
 import type {Monitor} from './monitor.js';
+import {VMM_STATUS_PORT} from './consent.js';
 
 /** `in rd, port` on the virtual devices. */
 export function portIn(vm: Monitor, g: Guest, port: number): number {
@@ -16,6 +17,8 @@ export function portIn(vm: Monitor, g: Guest, port: number): number {
 	if (port === Port.CONSOLE_IN) value = v.readInput();
 	// The guest's instructions so far; this `in` itself was counted already and does not count for itself.
 	else if (port === Port.INSTRET) value = (v.instret - 1) | 0;
+	// An intransparent transient VMM answers on its status port; any other VMM leaves it an open bus.
+	else if (port === VMM_STATUS_PORT && vm.consent) value = vm.consent.status;
 	const bus = vm.bus;
 	if (bus.wanted.io) bus.emit({kind: 'io', port, direction: 'in', value, ...vm.stamp(g)});
 	return value;
@@ -67,6 +70,9 @@ export function portOut(vm: Monitor, g: Guest, port: number, value: number, at: 
 			vm.scheduler.stopGuest(g, 'poweroff', code, `powered off with code ${code}`);
 			return `power off (code ${code}): guest stopped`;
 		}
+		case VMM_STATUS_PORT:
+			if (vm.consent) return vm.consent.acknowledge(value, v.instret, at);
+			return `port 0x${port.toString(16)}: no device`;
 		default:
 			return `port 0x${port.toString(16)}: no device`;
 	}

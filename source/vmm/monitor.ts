@@ -22,6 +22,7 @@ import {privilegeTable} from '../isa/profiles.js';
 import type {Guest} from './guest.js';
 import {emulate} from './emulate.js';
 import {deliverPending, guestKernelOnlyGate, reflect} from './reflect.js';
+import type {Consent} from './consent.js';
 import {type Descriptor, HYPERCALL_VECTOR, hypercall, readDescriptor} from './hypercalls.js';
 import {passThroughHost} from './host-os.js';
 import {GuestScheduler} from './scheduler.js';
@@ -101,6 +102,10 @@ export class Monitor {
 	readonly privileged: Uint8Array;
 	/** Real address of the VMM's own IDT (what the real `idt` register holds). */
 	readonly idtBase: number;
+	/** An intransparent transient VMM (pv attached under a running kernel): its status port (consent.ts). */
+	consent: Consent | null = null;
+	/** Hypercalls served, all guests (pv). */
+	hypercalls = 0;
 
 	constructor(
 		readonly machine: Machine,
@@ -287,6 +292,7 @@ export class Monitor {
 				if (ins) emulate(this, g, ins, at, epc);
 				return;
 			case ExitKind.hypercall:
+				this.hypercalls++;
 				return hypercall(this, g, this.exitCall!, at);
 			case ExitKind.family:
 			case ExitKind.privileged:

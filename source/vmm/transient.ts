@@ -18,6 +18,11 @@
  * Transparent (self-virtualization): the kernel is not told. Equivalence holds
  * when every sensitive instruction the kernel runs while attached traps or is
  * translated; on pentium an attach inside a pushf/cli … popf section is not.
+ *
+ * Intransparent (para-virtualization, technique pv): the kernel is told through
+ * the VMM status port (docs/v32.md §5.5, consent.ts) and switches its own sites
+ * to hypercalls at its safe point; the detach is two-phase — the VMM announces
+ * it is leaving, the kernel switches back and acknowledges, then the VMM goes.
  */
 import type {EventBus} from '../bus/event-bus.js';
 import type {Machine, StopInfo} from '../cpu/machine.js';
@@ -31,6 +36,7 @@ import {runHybrid} from './vmm-simulation.js';
 import {Partition} from './partition.js';
 import {deliverPending} from './reflect.js';
 import {VMM_MEMORY} from './build.js';
+import {Consent} from './consent.js';
 
 /** One virtualized interval: when it began and ended, and what it cost. */
 export interface Attachment {
@@ -48,6 +54,13 @@ export interface Attachment {
 	/** Cycles of the attach (state capture, partition setup) and of the detach (state restore). */
 	attachCost: number;
 	detachCost: number;
+	/**
+	 * pv only (the intransparent variant): the kernel's acknowledged switches. A kernel
+	 * without the switch never acknowledges, and runs the interval as trap-and-emulate.
+	 */
+	consent?: Consent;
+	/** pv: hypercalls served in this interval (set at the detach). */
+	hypercalls?: number;
 }
 
 /** What the virtualized intervals cost, over those intervals only (issue 18: stats). */
@@ -195,6 +208,14 @@ export class TransientSimulation implements Simulation {
 	/** A scheduled step; false when it cannot happen at this boundary yet (the CPU waits in `hlt`). */
 	private apply(step: TransientStep): boolean {
 		if ('detach' in step) {
+			const consent = this.monitor?.consent;
+			// pv: the kernel makes hypercalls. Announce the leave; detach once it acknowledged native mode
+			// and is back in a process (its interrupt handled whole under the VMM, as it began).
+			if (consent && consent.status !== 0 && consent.mode === 1) {
+				consent.leave();
+				return false;
+			}
+			if (consent && consent.switches.length > 0 && (consent.mode === 1 || this.guest!.vcpu.supervisor)) return false;
 			if (this.monitor) this.detach();
 			return true;
 		}
@@ -240,6 +261,8 @@ export class TransientSimulation implements Simulation {
 		v.inputOpen = m.inputOpen;
 		v.input.push(...input);
 		vm.guests.push(g);
+		// pv: intransparent. The status port asks the kernel for hypercalls; until it acknowledges, trap-and-emulate.
+		if (technique === 'pv') vm.consent = new Consent();
 		m.jit?.flush();
 		vm.scheduler.start();
 		this.monitor = vm;
@@ -261,6 +284,7 @@ export class TransientSimulation implements Simulation {
 			emulated: 0,
 			attachCost: m.cycles - startCycle,
 			detachCost: 0,
+			...(vm.consent ? {consent: vm.consent} : {}),
 		};
 		this.attachments.push(a);
 		if (this.bus.wanted['vmm.attach']) {
@@ -314,6 +338,7 @@ export class TransientSimulation implements Simulation {
 		m.mem.fill(0, this.guestMemory, this.guestMemory + VMM_MEMORY);
 		m.extraCycles += ATTACH_COST.restore;
 		a.entries = vm.entries;
+		if (a.consent) a.hypercalls = vm.hypercalls;
 		a.emulated = v.emulated;
 		a.detachAt = v.instret;
 		a.detachCycle = m.cycles;

@@ -17,9 +17,9 @@ export const ECHO = ['samples/user/echo.s', 'samples/user/hello.s'];
 export const ECHO_INPUT = 'Hello, echo!\nq';
 
 const assembled = new Map<string, Program[]>();
-export function workload(users = MIXED): Program[] {
-	const key = users.join(' ');
-	if (!assembled.has(key)) assembled.set(key, assembleAll(['samples/os/kernel.s', ...users]));
+export function workload(users = MIXED, kernel = 'samples/os/kernel.s'): Program[] {
+	const key = [kernel, ...users].join(' ');
+	if (!assembled.has(key)) assembled.set(key, assembleAll([kernel, ...users]));
 	return assembled.get(key)!;
 }
 
@@ -35,8 +35,8 @@ export interface Outcome {
 }
 
 /** Run the workload with a transient schedule (empty: natively, on the same larger machine). */
-export function runTransient(schedule: TransientStep[], options: {isa?: string; bus?: EventBus; input?: string; users?: string[]} = {}): Outcome {
-	const [kernel, ...users] = workload(options.users);
+export function runTransient(schedule: TransientStep[], options: {isa?: string; bus?: EventBus; input?: string; users?: string[]; kernel?: string} = {}): Outcome {
+	const [kernel, ...users] = workload(options.users, options.kernel);
 	const profile = builtinProfiles[options.isa ?? 'classic']!;
 	const native = kernelSimulation({kernel: kernel!, programs: users, memory: MEMORY, reserve: VMM_MEMORY, profile, bus: options.bus, input: options.input});
 	const sim = new TransientSimulation(native, MEMORY, schedule);
