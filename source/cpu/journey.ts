@@ -218,6 +218,20 @@ export class JourneyTracker {
 		this.mark(f);
 	}
 
+	/**
+	 * The instruction counter was re-based (a transient VMM's detach makes the guest's clock the
+	 * real one and moves the emulated instructions' cycles out of the extra cycles, the total
+	 * unchanged): shift every open journey's marks with it, so no part is charged the jump.
+	 */
+	reclock(instretDelta: number, extraDelta: number): void {
+		for (const frames of [this.stack, ...this.parked.values()]) {
+			for (const f of frames) {
+				f.markInstret += instretDelta;
+				f.markExtra += extraDelta;
+			}
+		}
+	}
+
 	private mark(f: Frame): void {
 		const m = this.m;
 		f.markInstret = m.instret;

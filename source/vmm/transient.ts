@@ -327,6 +327,8 @@ export class TransientSimulation implements Simulation {
 		const emulated = v.instret - m.instret;
 		m.instret = v.instret;
 		m.extraCycles -= emulated * m.costs.instruction;
+		// A journey open across the detach (the kernel in a handler) must not be charged the re-base.
+		m.journeys.reclock(emulated, -emulated * m.costs.instruction);
 		m.sliceStart = m.instret;
 		m.guest = -1;
 		// The VMM vanishes: no trap hook, no translator, no patches, its IDT cleared.
