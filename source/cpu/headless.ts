@@ -27,9 +27,18 @@ export interface HeadlessOptions {
 }
 
 export function runHeadless(target: Runnable, options: HeadlessOptions = {}): {stop: StopInfo; elapsedMs: number} {
-	const batch = options.batch ?? 1_000_000;
-	const max = options.maxInstructions ?? Number.POSITIVE_INFINITY;
 	const start = performance.now();
+	const steps = runInBatches(target, options.maxInstructions ?? Number.POSITIVE_INFINITY, options.batch ?? 1_000_000, options.onOutput);
+	let r = steps.next();
+	while (!r.done) r = steps.next();
+	return {stop: r.value, elapsedMs: performance.now() - start};
+}
+
+/**
+ * runHeadless's loop, yielding the instruction count after each batch (so a
+ * screen can run a whole run a piece at a time); returns how the run stopped.
+ */
+export function* runInBatches(target: Runnable, max: number, batch: number, onOutput?: (text: string) => void): Generator<number, StopInfo, void> {
 	while (!target.stopped) {
 		const left = max - target.instret;
 		if (left <= 0) {
@@ -38,13 +47,14 @@ export function runHeadless(target: Runnable, options: HeadlessOptions = {}): {s
 		}
 		const ran = target.run(Math.min(batch, left));
 		const text = target.takeOutput();
-		if (text && options.onOutput) options.onOutput(text);
+		if (text && onOutput) onOutput(text);
 		if (ran === 0 && !target.stopped) {
 			// Waiting for console input that no one will type in a headless run.
 			target.stop('halt-nothing-can-wake', 1, 'halted: waiting for console input, and none will come');
 		}
+		if (!target.stopped) yield target.instret;
 	}
 	const text = target.takeOutput();
-	if (text && options.onOutput) options.onOutput(text);
-	return {stop: target.stopped!, elapsedMs: performance.now() - start};
+	if (text && onOutput) onOutput(text);
+	return target.stopped!;
 }

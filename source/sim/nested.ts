@@ -19,7 +19,7 @@ import {type Profile, builtinProfiles} from '../isa/profiles.js';
 import {type Program, Symbolizer} from '../isa/program.js';
 import {type BootImage, LoaderError, REGION_SIZE, buildImage} from '../os/loader.js';
 import {type CodeArea, bootCodeMap} from './code-map.js';
-import {type BuildOptions, DEFAULT_MEMORY} from './kernel.js';
+import {DEFAULT_MEMORY, type KernelOptions} from './kernel.js';
 import {MachineSimulation} from './machine-simulation.js';
 import type {Simulation} from './simulation.js';
 
@@ -99,16 +99,10 @@ export function nestedCodeMap(nested: NestedImage, kernel: Program): CodeArea[] 
 	return [...layers, ...inner];
 }
 
-export interface NestedOptions extends BuildOptions {
+/** The kernel's run (kernel.ts), with the VMM layers under it; no memory is held back from the kernel. */
+export interface NestedOptions extends Omit<KernelOptions, 'reserve'> {
+	/** VMM layers in V32, outermost first. */
 	layers: readonly Program[];
-	kernel: Program;
-	programs: readonly Program[];
-	name?: string;
-	profile?: Profile;
-	memory?: number;
-	input?: string;
-	costs?: Partial<CostModel>;
-	spec?: unknown;
 }
 
 /** The stack of VMM layers on the bare machine: reset state, pc = 0 in supervisor mode. */

@@ -6,7 +6,7 @@
  * batch at a time (a screen stays responsive); `statsRun` all at once.
  */
 import {EventBus} from '../bus/event-bus.js';
-import {type Runnable, runHeadless} from '../cpu/headless.js';
+import {runHeadless, runInBatches} from '../cpu/headless.js';
 import type {StopInfo} from '../cpu/machine.js';
 import {buildKernelSimulation} from '../scenario/build.js';
 import {type Engine, type VmmTechnique, vmmTechniques} from '../sim/simulation.js';
@@ -146,28 +146,6 @@ function nestedPart(scenario: Scenario, sim: Parameters<typeof nestedReport>[0],
 	const first =
 		nativeOutput !== output && scenario.vmm === 'none' && (scenario.nested?.length ?? 0) >= 2 ? selfLockstep(scenario, {limit: 2_000_000}).first : undefined;
 	return {nested: {...report, ...(journey ? {journey} : {}), nativeOutput: nativeOutput === output, ...(hazard ? {hazard} : {}), ...(first ? {first} : {})}};
-}
-
-/** runHeadless's loop, yielding the instruction count after each batch. */
-function* runInBatches(target: Runnable, max: number, batch: number, onOutput: (text: string) => void): Generator<number, StopInfo, void> {
-	while (!target.stopped) {
-		const left = max - target.instret;
-		if (left <= 0) {
-			target.stop('instruction-limit', 1, `stopped after the instruction limit of ${max}`);
-			break;
-		}
-		const ran = target.run(Math.min(batch, left));
-		const text = target.takeOutput();
-		if (text) onOutput(text);
-		if (ran === 0 && !target.stopped) {
-			// Waiting for console input that no one will type in a headless run.
-			target.stop('halt-nothing-can-wake', 1, 'halted: waiting for console input, and none will come');
-		}
-		if (!target.stopped) yield target.instret;
-	}
-	const text = target.takeOutput();
-	if (text) onOutput(text);
-	return target.stopped!;
 }
 
 /** The techniques `stats --compare` and the compare screen run, in the lecture's order. */

@@ -7,25 +7,17 @@
  * not run: an undecoded slot, an instruction that would fault on fetch or is
  * privileged in this mode, I/O, traps and everything else that leaves the CPU.
  */
+import type {Instruction} from '../../isa/encoding.js';
 import {Op, Port} from '../../isa/opcodes.js';
 import {UNDECODED} from '../decoded-cache.js';
 import type {Machine} from '../machine.js';
 
-/** One decoded instruction, as the code generator sees it. */
-export interface Insn {
+/** One decoded instruction (the decoder's fields, from the decoded cache), as the code generator sees it. */
+export interface Insn extends Pick<Instruction, 'op' | 'a' | 'b' | 'c' | 'n' | 'imm' | 'imm2' | 'size'> {
 	/** Virtual address. */
 	pc: number;
 	/** Physical word index of its slot. */
 	w: number;
-	op: number;
-	a: number;
-	b: number;
-	c: number;
-	n: number;
-	imm: number;
-	/** `out`'s immediate source. */
-	imm2: number;
-	size: number;
 }
 
 export interface Block {

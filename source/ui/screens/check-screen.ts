@@ -6,7 +6,7 @@
 import {checkSteps} from '../../check/check.js';
 import type {CheckReport} from '../../check/report.js';
 import type {Profile} from '../../isa/profiles.js';
-import type {ScreenDefinition, ScreenReport} from './report.js';
+import {type ScreenDefinition, type ScreenReport, allSteps} from './report.js';
 
 const yes = (b: boolean): string => (b ? 'yes' : 'no');
 
@@ -51,13 +51,7 @@ export function checkScreen(profile: () => Profile): ScreenDefinition {
 	return {
 		id: 'check',
 		title: 'Popek & Goldberg check',
-		load: () => {
-			const steps = checkScreenSteps(profile);
-			for (;;) {
-				const r = steps.next();
-				if (r.done) return r.value;
-			}
-		},
+		load: allSteps(() => checkScreenSteps(profile)),
 		steps: () => checkScreenSteps(profile),
 	};
 }

@@ -7,7 +7,7 @@
  */
 import type {Scenario} from '../../scenario/scenario.js';
 import {type StatsRun, compareTechniquesFor, cycleShares, statsRunSteps, withVmm} from '../../stats/stats-run.js';
-import type {ScreenDefinition, ScreenReport} from './report.js';
+import {type ScreenDefinition, type ScreenReport, allSteps} from './report.js';
 
 /** Bar glyphs, told apart without colour. */
 export const BAR = {direct: '█', vmm: '▒', host: '░'} as const;
@@ -87,13 +87,7 @@ export function compareScreen(scenario: () => Scenario | undefined): ScreenDefin
 	return {
 		id: 'compare',
 		title: 'Compare techniques',
-		load: () => {
-			const it = steps();
-			for (;;) {
-				const r = it.next();
-				if (r.done) return r.value;
-			}
-		},
+		load: allSteps(steps),
 		steps,
 		key: () => {
 			const s = scenario();

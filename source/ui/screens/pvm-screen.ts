@@ -8,7 +8,7 @@ import {assembleByteCodeOrThrow} from '../../pvm/assembler.js';
 import {type Measurement, type PvmReport, measureTechnique, pvmRows} from '../../pvm/report.js';
 import {TECHNIQUE_INFO, TECHNIQUES} from '../../pvm/techniques.js';
 import {packageFile} from '../../scenario/scenario.js';
-import type {ScreenDefinition, ScreenReport} from './report.js';
+import {type ScreenDefinition, type ScreenReport, allSteps} from './report.js';
 
 // By the package's root, not this file's place: the bundled build (dist/bundle/) has no ui/screens/ folder.
 const LECTURE = packageFile('samples/pvm/lecture.bc');
@@ -59,13 +59,7 @@ export function pvmScreen(file = LECTURE, options: PvmScreenOptions = {}): Scree
 	return {
 		id: 'pvm',
 		title: 'Process VM',
-		load: () => {
-			const it = steps();
-			for (;;) {
-				const r = it.next();
-				if (r.done) return r.value;
-			}
-		},
+		load: allSteps(steps),
 		steps,
 	};
 }

@@ -43,6 +43,17 @@ export interface ScreenDefinition {
 	key?: () => string;
 }
 
+/** A piecewise screen's whole work at once (its `load`): runs `steps` to its report. */
+export function allSteps(steps: () => Generator<string, ScreenReport, void>): () => ScreenReport {
+	return () => {
+		const it = steps();
+		for (;;) {
+			const r = it.next();
+			if (r.done) return r.value;
+		}
+	};
+}
+
 /** What a screen shows right now. */
 export type ScreenState =
 	| {status: 'loading'; title: string; progress?: string}

@@ -111,7 +111,7 @@ function cpuStep(raised: Raised, phys: number, namer: Namer, ctx: WalkContext, i
 			level: 'cpu',
 			title,
 			cell: `${text} (trapped)`,
-			explain: `${code(mn)} is privileged on ${ctx.isa} and the guest's kernel runs in real user mode: the CPU refuses it and traps (Popek & Goldberg: a sensitive instruction must trap).`,
+			explain: `${code(mn)} is privileged on ${ctx.isa} and the guest's kernel runs in real user mode: the CPU refuses it and traps — Popek & Goldberg's Theorem 1: with every sensitive instruction privileged, each one traps to the VMM.`,
 		};
 	}
 	if (raised.type === 'trap') {
