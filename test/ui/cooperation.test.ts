@@ -82,10 +82,54 @@ describe('vertical cooperation from journeys', () => {
 			expect(v.total).toContain('i. real exception → VMM: ');
 			expect(v.total).toContain('ii. virtual exception → guest OS: ');
 			expect(v.steps[1]!.what).toContain('reflects int 0x80');
-			expect(v.steps[4]!.what).toContain('the VMM emulates it');
+			expect(v.steps[4]!.what).toMatch(/^the guest OS’s iret traps \(journey \d+\); the VMM emulates it: resume @ 0x[0-9a-f]+$/);
 			expect(v.steps[3]!.what).toMatch(/handler \S+ \(int 0x80\); pid \d: /);
 			// Interpretation i is the VMM entry: its round trip, reflection and (Type II) host pass.
 			expect(cycles(v.steps[1]!.cost)).toBe(1000 + 200 + (type === 2 ? 2000 : 0));
+		}
+		dispose();
+	});
+
+	// Issue 16 §2: every technique's numbers add up, and each sentence is true of what happened.
+	test.each([
+		['bt', sampleScenario('default', {vmm: 'bt'})],
+		['pv', sampleScenario('default', {vmm: 'pv'})],
+		['hvm', sampleScenario('default', {vmm: 'hvm'})],
+		['pv, type 2, 2 guests', sampleScenario('default', {vmm: 'pv', type: 2, vms: 2})],
+		['trap on pentium', sampleScenario('pentium', {vmm: 'trap'})],
+		['nested-1', sampleScenario('nested-1')],
+		['nested-2', sampleScenario('nested-2')],
+	] as const)('%s: each view’s costs add up to its total; the trapping instruction reads “trapped”, once', (_name, scenario) => {
+		const {views, dispose} = dashboardRun(scenario, 100_000);
+		const complete = views.filter((v) => v.complete);
+		expect(complete.length).toBeGreaterThan(20);
+		for (const v of complete) {
+			expectAddsUp(v);
+			expect(v.steps[0]!.what).not.toMatch(/\((fault|trap)\)$/);
+			for (const step of v.steps) expect(step.what, step.what).not.toMatch(/\d{4} cycles|never returned \(stopped\)/);
+		}
+		dispose();
+	});
+
+	test('trap: the VMM’s own entry reads as the lecture says — the real CPU runs the VMM, the guest makes no progress', () => {
+		const {views, dispose} = dashboardRun(sampleScenario('default', {vmm: 'trap'}), 20_000);
+		const smsw = views.find((v) => v.complete && v.steps[0]!.what.includes('smsw'))!;
+		expect(smsw.steps[0]!.what).toMatch(/smsw r0 \(trapped\)$/);
+		expect(smsw.steps[1]!.what).toBe('#GP (fault) → VMM intercepts (privileged: smsw)');
+		expect(smsw.steps[2]!.what).toBe('the real CPU runs the VMM’s code (its cycles: step 4); the guest makes no progress');
+		expect(smsw.steps[2]!.cost).toBe('0 cyc');
+		expect(smsw.steps[3]!.cost).toBe('1,100 cyc');
+		expect(smsw.steps[4]!.what).toMatch(/^resume @ 0x[0-9a-f]+: the guest continues$/);
+		dispose();
+	});
+
+	test('hvm: the guest kernel’s iret is interpreted by the VMM, not “never returned”', () => {
+		const {views, dispose} = dashboardRun(sampleScenario('default', {vmm: 'hvm'}), 100_000);
+		const call = views.filter((v) => v.complete && v.continuation !== null && v.vector === 'int 0x80');
+		expect(call.length).toBeGreaterThan(3);
+		for (const v of call) {
+			expect(v.steps[4]!.what).toMatch(/^iret → U \S+: the VMM interprets the guest kernel’s iret$/);
+			expect(v.steps[4]!.cost).toBe('in step 4');
 		}
 		dispose();
 	});

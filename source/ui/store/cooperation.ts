@@ -76,7 +76,8 @@ export function cooperation(ring: EventRing, journeys: JourneyIndex, seq: number
 	const step1: CooperationStep = {
 		n: 1,
 		title: 'fetch-execute (CPU)',
-		what: interrupt ? first : `${first}${start.type ? ` (${start.type})` : ''}`,
+		// One word for one thing (issue 16 §2): the history marks this instruction `(trapped)` too; fault or trap is said at step 2.
+		what: interrupt || !start.type ? first : `${first} (trapped)`,
 		cost: trapInstr ? `1 instr, ${cyc(costsInstruction)}` : '—',
 		done: true,
 	};
@@ -97,17 +98,25 @@ export function cooperation(ring: EventRing, journeys: JourneyIndex, seq: number
 	const instr = (e: EventOf<'journey.end'> | undefined): number => (e ? part(e.cost, 'cpu') / costsInstruction - trapInstr : 0);
 	const handlerAt = delivered ? namer.symbolize(start.guest, true, delivered.handler) : undefined;
 	const returnRow = end ? closingRow(ring, j, namer) : undefined;
+	const raised = start.type && !interrupt ? `${vector} (${start.type})` : vector;
 	const steps: CooperationStep[] = intercept
 		? [
 				step1,
 				{
 					n: 2,
 					title: 'exception',
-					what: `${vector} → VMM intercepts (${intercept.reason})${end?.cost.host ? '; host OS passes it on' : ''}`,
+					what: `${raised} → VMM intercepts (${intercept.reason})${end?.cost.host ? '; host OS passes it on' : ''}`,
 					cost: end?.cost.host ? `${cyc(end.cost.host)} host OS` : '—',
 					done: true,
 				},
-				{n: 3, title: 'fetch-execute (CPU)', what: 'no guest instruction: the VMM is host code', cost: cyc(part(end?.cost, 'cpu')), done: end !== undefined},
+				{
+					n: 3,
+					title: 'fetch-execute (CPU)',
+					// The VMM is modelled as host code with a cycle cost: the real CPU runs it, and its cycles are step 4's.
+					what: 'the real CPU runs the VMM’s code (its cycles: step 4); the guest makes no progress',
+					cost: cyc(part(end?.cost, 'cpu') - trapInstr * costsInstruction),
+					done: end !== undefined,
+				},
 				{
 					n: 4,
 					title: 'fetch-execute (VMM)',
@@ -115,14 +124,14 @@ export function cooperation(ring: EventRing, journeys: JourneyIndex, seq: number
 					cost: end ? cyc(part(end.cost, 'vmm', 'idle', 'nested', 'preempted', 'exception', 'return')) : '…',
 					done: end !== undefined,
 				},
-				{n: 5, title: 'return from exception', what: returnRow ?? '… in the VMM', cost: end ? 'in step 4' : '…', done: end !== undefined},
+				{n: 5, title: 'return from exception', what: returnRow ? `${returnRow}: the guest continues` : '… in the VMM', cost: end ? 'in step 4' : '…', done: end !== undefined},
 			]
 		: [
 				step1,
 				{
 					n: 2,
 					title: 'exception',
-					what: delivered ? `${vector} → IDT → ${handlerAt}` : `${vector} raised`,
+					what: delivered ? `${raised} → IDT → ${handlerAt}` : `${raised} raised`,
 					cost: end ? cyc(part(end.cost, 'exception')) : delivered ? '…' : '…',
 					done: delivered !== undefined,
 				},
@@ -175,13 +184,15 @@ function guestException(
 	const closingEntry = closing ? journeys.get(closing.journey) : undefined;
 	// The OS level reads the call off the delivery the VMM makes (in i); the guest OS runs it in ii.
 	const os = [...osRows(ring, namer, real), ...(virtual ? osRows(ring, namer, virtual) : [])];
+	const start = ring.get(base.seq) as EventOf<'exception.raised'>;
+	const raised = start.type && start.type !== 'interrupt' ? `${base.vector} (${start.type})` : base.vector;
 	const steps: CooperationStep[] = [
 		{...step1, interpretation: 'i.', cost: '—'},
 		{
 			n: 2,
 			interpretation: 'i.',
 			title: 'exception → VMM',
-			what: `${base.vector} → VMM intercepts (${intercept.reason})${reflect ? `, reflects ${vectorName(reflect.vector)} → ${reflect.symbol}` : ''}`,
+			what: `${raised} → VMM intercepts (${intercept.reason})${reflect ? `, reflects ${vectorName(reflect.vector)} → ${reflect.symbol}` : ''}`,
 			cost: cyc(iCycles),
 			done: true,
 		},
@@ -205,8 +216,9 @@ function guestException(
 			n: 5,
 			interpretation: 'ii.',
 			title: 'return from exception',
-			what: closingEntry ? `${closingRow(ring, closingEntry, namer) ?? 'iret'} (journey ${closingEntry.id}: the VMM emulates it)` : ii ? 'the guest OS never returned (stopped)' : '… still in the guest OS',
-			cost: closing ? cyc(span(closing)) : ii ? cyc(0) : '…',
+			what: closingEntry ? virtualReturn(ring, closingEntry, namer) : virtual && ii ? uncaughtReturn(ring, virtual, namer) : '… still in the guest OS',
+			// Without a nested journey (hvm interprets the guest kernel's iret) the return's cycles are the VMM's, in step 4.
+			cost: closing ? cyc(span(closing)) : ii ? 'in step 4' : '…',
 			done: ii !== undefined,
 		},
 	];
@@ -224,14 +236,29 @@ function osRows(ring: EventRing, namer: Namer, entry: JourneyEntry): string[] {
 		.map((e) => formatRow(e!, Number.NaN, namer).os);
 }
 
-/** The row that ended a journey: its `iret` or `vmm.resume`. */
+/** The row that ended a journey: its `iret` or `vmm.resume` (without the VMM entry's cycles: the cost column says those). */
 function closingRow(ring: EventRing, entry: JourneyEntry, namer: Namer): string | undefined {
 	for (let k = entry.rows.length - 1; k >= 0; k--) {
 		const e = ring.get(entry.rows[k]!);
 		if (e?.kind === 'iret') return formatRow(e, Number.NaN, namer).exception;
-		if (e?.kind === 'vmm.resume') return formatRow(e, Number.NaN, namer).vmm;
+		if (e?.kind === 'vmm.resume') return formatRow(e, Number.NaN, namer).vmm.replace(/ \([\d,]+ cycles\)$/, '');
 	}
 	return undefined;
+}
+
+/** The guest OS's `iret`, itself a journey into the VMM: trapped (privileged) or a hypercall (pv). */
+function virtualReturn(ring: EventRing, entry: JourneyEntry, namer: Namer): string {
+	const intercept = entry.rows.map((s) => ring.get(s)).find((e) => e?.kind === 'vmm.intercept') as EventOf<'vmm.intercept'> | undefined;
+	const how = intercept?.category === 'hypercall' ? 'is a hypercall' : 'traps';
+	const resume = closingRow(ring, entry, namer);
+	return `the guest OS’s iret ${how} (journey ${entry.id}); the VMM emulates it${resume ? `: ${resume}` : ''}`;
+}
+
+/** A virtual journey that ended without a nested one: the VMM interpreted the iret (hvm), or the run stopped. */
+function uncaughtReturn(ring: EventRing, entry: JourneyEntry, namer: Namer): string {
+	// A virtual journey closes at the guest's iret (trapped: a nested journey; interpreted: an `iret` row) or at the stop.
+	const iret = closingRow(ring, entry, namer);
+	return iret?.startsWith('iret') ? `${iret}: the VMM interprets the guest kernel’s iret` : 'the guest OS never returned: the run stopped';
 }
 
 function nestedText(entry: JourneyEntry, except?: number): string {

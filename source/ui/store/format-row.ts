@@ -198,25 +198,25 @@ export function formatRow(e: VmEvent, phys: number, namer: Namer): RowCells {
 			cells.vmm = `hypercall ${e.name}`;
 			break;
 		case 'vmm.resume':
-			cells.vmm = `resume @ ${shortHex(e.pc)} (${e.cost} cycles)`;
+			cells.vmm = `resume @ ${shortHex(e.pc)} (${e.cost.toLocaleString('en-US')} cycles)`;
 			break;
 		case 'vmm.worldswitch':
 			cells.vmm = `world switch g${e.from} → g${e.to}`;
 			break;
 		case 'vmm.interpret':
-			cells.vmm = `interpret ${e.count} kernel instr from ${shortHex(e.pc)} (${e.cost} cycles)`;
+			cells.vmm = `interpret ${e.count} kernel instr from ${shortHex(e.pc)} (${e.cost.toLocaleString('en-US')} cycles)`;
 			break;
 		case 'vmm.attach':
-			cells.vmm = `attach ${e.technique} (Type ${e.hosted ? 'II' : 'I'}) under the running kernel (${e.cost} cycles)`;
+			cells.vmm = `attach ${e.technique} (Type ${e.hosted ? 'II' : 'I'}) under the running kernel (${e.cost.toLocaleString('en-US')} cycles)`;
 			break;
 		case 'vmm.detach':
-			cells.vmm = `detach ${e.technique}: the kernel runs natively again (${e.cost} cycles, ${e.entries} entries)`;
+			cells.vmm = `detach ${e.technique}: the kernel runs natively again (${e.cost.toLocaleString('en-US')} cycles, ${e.entries} entries)`;
 			break;
 		case 'host.enter':
 			cells.host = `enter: ${e.reason}`;
 			break;
 		case 'host.exit':
-			cells.host = `exit (${e.cost} cycles)`;
+			cells.host = `exit (${e.cost.toLocaleString('en-US')} cycles)`;
 			break;
 	}
 	const tag = namer.depthTag?.(e);
