@@ -20,7 +20,7 @@ import {StatusLine} from './components/StatusLine.js';
 import {TooSmall} from './components/TooSmall.js';
 import {VerticalCooperation} from './components/VerticalCooperation.js';
 import {helpBindings} from './keymap.js';
-import {COOPERATION, type Layout, MIN_COLUMNS, MIN_ROWS, tableHeights} from './layout.js';
+import {type Layout, MIN_COLUMNS, MIN_ROWS, tableHeights} from './layout.js';
 import type {Snapshot} from './store/snapshot.js';
 
 export interface AppProps {
@@ -38,7 +38,7 @@ function historyTitle(s: Snapshot): string {
 
 function Bottom({s, layout}: {s: Snapshot; layout: Extract<Layout, {kind: 'full' | 'compact'}>}) {
 	const following = s.history.cursor === null;
-	const coop = (width: number) => <VerticalCooperation cooperation={s.cooperation} width={width} following={following} />;
+	const coop = (width: number) => <VerticalCooperation cooperation={s.cooperation} width={width} height={layout.cooperation} following={following} />;
 	const guests = (width: number, height?: number) => (
 		<GuestsTable guests={s.guests} width={width} height={height} focused={s.focus === 'guests'} sort={s.sort} offset={s.tableOffset.guests} sinceReset={s.sinceReset} />
 	);
@@ -65,7 +65,7 @@ function Bottom({s, layout}: {s: Snapshot; layout: Extract<Layout, {kind: 'full'
 		if (s.focus === 'console') return console(layout.columns, h);
 		return coop(layout.columns);
 	}
-	const row = layout.bottom - COOPERATION;
+	const row = layout.bottom - layout.cooperation;
 	const split = tableHeights(layout, s.focus, s.exits.length, s.guests.length);
 	const guestRows = split.guests;
 	const props = Math.max(2, row - guestRows - 2);

@@ -11,6 +11,7 @@ import type {Controller} from './controller.js';
 import {keyName} from './keymap.js';
 import {tailLines} from './components/ConsolePanel.js';
 import {propertyLineCount} from './components/PropertiesPanel.js';
+import {cooperationHeight} from './components/VerticalCooperation.js';
 import {type BottomContent, layoutFor, tableHeights} from './layout.js';
 import type {Snapshot} from './store/snapshot.js';
 import type {DashboardStore} from './store/dashboard-store.js';
@@ -49,5 +50,6 @@ function bottomContent(s: Snapshot, columns: number): BottomContent {
 		// Only the tail can be shown (the panel is at most a share of the screen): never split the whole output per frame.
 		consoleLines: Math.max(1, tailLines((console?.text ?? '').slice(-40 * left), 40, left).length),
 		propertyLines: propertyLineCount(s.properties, columns - left - 1),
+		cooperationLines: cooperationHeight(s.cooperation, columns),
 	};
 }

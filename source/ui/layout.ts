@@ -23,6 +23,8 @@ export interface BottomContent {
 	consoleLines: number;
 	/** Lines of the Popek–Goldberg panel (as wrapped). */
 	propertyLines: number;
+	/** Lines of the cooperation panel, title included, as wrapped to the full width (its steps wrap, never cut). */
+	cooperationLines?: number;
 }
 
 export type Layout =
@@ -37,6 +39,8 @@ export type Layout =
 			history: number;
 			/** The area under the history. */
 			bottom: number;
+			/** The cooperation panel's lines, title included (at the top of `bottom`). */
+			cooperation: number;
 			/** Widths of the two columns under the cooperation panel (full). */
 			left: number;
 			right: number;
@@ -46,7 +50,7 @@ export type Layout =
 			panels: {exits: boolean; guests: boolean};
 	  };
 
-/** The cooperation panel: a title, the five steps and the total line. */
+/** The cooperation panel at its shortest: a title, the five steps and the total line (longer texts wrap: more). */
 export const COOPERATION = 7;
 
 /** Sparkline: title and one line. */
@@ -62,11 +66,13 @@ export function layoutFor(columns: number, terminalRows: number, focus: FocusPan
 	const vmm = status.description.vmm !== 'none';
 	const panels = {exits: vmm, guests: vmm};
 	let bottom: number;
+	// As tall as its wrapped steps, leaving the history (title, heading and a few rows) its room.
+	const cooperation = Math.max(COOPERATION, Math.min(content?.cooperationLines ?? COOPERATION, full ? Math.floor(body / 2) : body - 6));
 	if (full) {
-		const most = Math.max(11, Math.floor((body - COOPERATION) * 0.42));
+		const most = Math.max(11, Math.floor((body - cooperation) * 0.42));
 		const need = content ? Math.max(leftNeed(content, panels, focus), rightNeed(content, panels)) : most;
-		bottom = COOPERATION + Math.max(6, Math.min(most, need));
-	} else bottom = focus === 'history' ? COOPERATION : Math.max(COOPERATION, Math.floor(body / 2));
+		bottom = cooperation + Math.max(6, Math.min(most, need));
+	} else bottom = focus === 'history' ? cooperation : Math.max(COOPERATION, Math.floor(body / 2));
 	const history = body - bottom;
 	const left = full ? Math.floor(columns * 0.52) : columns;
 	return {
@@ -76,6 +82,7 @@ export function layoutFor(columns: number, terminalRows: number, focus: FocusPan
 		status: statusRows,
 		history,
 		bottom,
+		cooperation,
 		left,
 		right: full ? columns - left - 1 : 0,
 		historyRows: Math.max(1, history - 2),
@@ -114,6 +121,6 @@ export function tableHeights(
 	guests: number,
 ): {exits: number; guests: number; console: number} {
 	if (layout.kind === 'compact') return {exits: layout.bottom, guests: layout.bottom, console: layout.bottom};
-	const split = exitsAndConsole(layout.bottom - COOPERATION, reasons, focus === 'console', layout.panels.exits);
+	const split = exitsAndConsole(layout.bottom - layout.cooperation, reasons, focus === 'console', layout.panels.exits);
 	return {exits: split.exits, console: split.console, guests: layout.panels.guests ? guestsHeight(guests) : 0};
 }

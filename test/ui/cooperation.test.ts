@@ -9,6 +9,8 @@ import {buildSimulation} from '../../source/scenario/build.js';
 import type {Scenario} from '../../source/scenario/scenario.js';
 import {LiveDriver} from '../../source/driver/live-driver.js';
 import {type CooperationView, cooperation} from '../../source/ui/store/cooperation.js';
+import {cooperationLines} from '../../source/ui/components/VerticalCooperation.js';
+import {cells} from '../../source/ui/components/text.js';
 import {DashboardStore} from '../../source/ui/store/dashboard-store.js';
 import {type Namer, formatRow} from '../../source/ui/store/format-row.js';
 import {sampleScenario} from '../vmm/helpers.js';
@@ -107,6 +109,21 @@ describe('vertical cooperation from journeys', () => {
 			expectAddsUp(v);
 			expect(v.steps[0]!.what).not.toMatch(/\((fault|trap)\)$/);
 			for (const step of v.steps) expect(step.what, step.what).not.toMatch(/\d{4} cycles|never returned \(stopped\)/);
+		}
+		// At 80, 140 and 200 columns the panel wraps every step: each line fits, no word is lost or cut.
+		for (const v of complete.slice(0, 300)) {
+			for (const width of [80, 140, 200]) {
+				const {lines} = cooperationLines(v, width);
+				const line = (l: (typeof lines)[number]) => `${l.label} ${l.what} ${l.cost}`;
+				for (const l of lines) expect(cells(line(l).trimEnd()), line(l)).toBeLessThanOrEqual(width);
+				for (const step of v.steps) {
+					const shown = lines.filter((l) => l.step === step);
+					expect(shown.map((l) => l.what).join(' ').split(/ +/)).toEqual(step.what.split(/ +/));
+					expect(shown.map((l) => l.label.trim()).join(' ')).toContain(step.title);
+					expect(shown[0]!.cost).toBe(step.cost);
+				}
+				expect(lines.filter((l) => l.step === null).map((l) => l.what).join(' ')).toBe(v.total);
+			}
 		}
 		dispose();
 	});

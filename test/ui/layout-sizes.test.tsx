@@ -26,20 +26,46 @@ const longTexts = {
 	host: 'enter: console write for guest 0 on the host terminal (out_imm 0x3f8)',
 	stop: '■ equivalence not equivalent: guest 0: console differs at byte 1234',
 	equivalence: 'not equivalent: guest 0: console differs at byte 1234 (expected "a", got "b")',
+	emulate: 'console write of 0x3f8 bytes through the host terminal for guest 0 (buffered, flushed at newline)',
 };
 
-function longRun(at: number): VmEvent[] {
-	return [
+/** A hypercall under a Type II VMM, as journey `journey` (the cooperation panel reads it: its steps are long too). */
+function longRun(at: number, journey?: number): VmEvent[] {
+	const plain: VmEvent[] = [
 		{kind: 'exception.raised', vector: 13, pc: 0x30, badaddr: 0x30, supervisor: false, type: 'fault', ...stamp(at)},
 		{kind: 'vmm.intercept', reason: 'hypercall: out_imm', category: 'hypercall', pc: 0x30, ...stamp(at)},
 		{kind: 'host.enter', reason: 'console write for guest 0 on the host terminal (out_imm 0x3f8)', ...stamp(at)},
 		{kind: 'host.exit', cost: 4000, ...stamp(at)},
 		{kind: 'vmm.resume', pc: 0x34, cost: 5200, ...stamp(at + 1)},
 	];
+	if (journey === undefined) return plain;
+	const j = {journey};
+	return [
+		{kind: 'exception.raised', vector: 13, pc: 0x30, badaddr: 0x30, supervisor: false, type: 'fault', ...stamp(at), ...j},
+		{kind: 'vmm.intercept', reason: 'hypercall: out_imm', category: 'hypercall', pc: 0x30, ...stamp(at), ...j},
+		{kind: 'host.enter', reason: 'console write for guest 0 on the host terminal (out_imm 0x3f8)', ...stamp(at), ...j},
+		{kind: 'host.exit', cost: 4000, ...stamp(at), ...j},
+		{kind: 'vmm.emulate', mnemonic: 'out', pc: 0x30, effect: longTexts.emulate, ...stamp(at), ...j},
+		{kind: 'vmm.resume', pc: 0x34, cost: 5200, ...stamp(at + 1), ...j},
+		{
+			kind: 'journey.end',
+			parent: null,
+			vector: 13,
+			type: 'fault',
+			virtual: false,
+			cause: null,
+			start: {cycle: at * 2, instret: at},
+			cost: {host: 4000, vmm: 1200},
+			...stamp(at + 1),
+			cycle: at * 2 + 5200,
+			...j,
+		},
+	];
 }
 
-function mount(columns: number, rows: number, vmm: 'trap' | 'none' = 'trap') {
-	const source = new FakeSource(vmm === 'none' ? {} : {vmm, type: 2, guests: 2});
+function mount(columns: number, rows: number, vmm: 'trap' | 'none' = 'trap', journeys = false) {
+	// Nested too: VMM rows carry their depth tag ([L1/2]), the longest VMM texts there are.
+	const source = new FakeSource(vmm === 'none' ? {} : {vmm, type: 2, guests: 2, nesting: ['trap', 'trap']});
 	if (vmm !== 'none') {
 		source.guestList = [
 			{index: 0, name: 'vm0', state: 'running', instructions: 3000},
@@ -55,7 +81,7 @@ function mount(columns: number, rows: number, vmm: 'trap' | 'none' = 'trap') {
 	const store = new DashboardStore(source, {scheduler: sched});
 	const controller = new Controller(store, {quit: () => {}});
 	const events: VmEvent[] = [];
-	for (let i = 0; i < 12; i++) events.push(...(vmm === 'none' ? syscallJourney(100 + i * 10, i + 1) : longRun(100 + i * 10)));
+	for (let i = 0; i < 12; i++) events.push(...(vmm === 'none' ? syscallJourney(100 + i * 10, i + 1) : longRun(100 + i * 10, journeys ? i + 1 : undefined)));
 	events.push({kind: 'stop', reason: 'poweroff', code: 0, message: longTexts.stop.slice(2), ...stamp(300, -1)});
 	source.emit(...events);
 	sched.advance(40);
@@ -96,6 +122,23 @@ describe.each(sizes)('at %i×%i', (columns, rows) => {
 			expect(text).toContain(word);
 		}
 		for (const l of f.split('\n')) expect(cells(l)).toBeLessThanOrEqual(columns);
+	});
+
+	test('the Vertical cooperation panel wraps its steps: no cell cut, every word shown, the total line whole', async () => {
+		const f = await mount(columns, rows, 'trap', true).frame();
+		if (process.env.SHOW) console.log(f);
+		const lines = f.split('\n');
+		const from = lines.findIndex((l) => l.startsWith('─ Vertical cooperation'));
+		expect(from).toBeGreaterThan(0);
+		const panel = lines.slice(from + 1, lines.findIndex((l, i) => i > from && (l.startsWith('─ ') || /^space pause/.test(l))));
+		expect(panel.filter((l) => l.includes('…'))).toEqual([]);
+		const text = panel.join(' ').replace(/ +/g, ' ');
+		const words = ['[L1/2]', longTexts.emulate, '(hypercall: out_imm); the host OS passes it on', 'the guest makes no progress'].flatMap((w) => w.split(' '));
+		for (const word of [...words, '4,000 cyc', '1,200 cyc']) expect(text).toContain(word);
+		expect(panel.at(-1)).toMatch(/^total 5,200 cyc = cycle [\d,]+ → [\d,]+ \(journey \d+\)/);
+		if (columns <= 140) expect(panel.some((l) => /^ {4,}\S/.test(l)), 'a continuation line').toBe(true);
+		// The history keeps rows of its own above it.
+		expect(historyLines(f).length).toBeGreaterThanOrEqual(4);
 	});
 
 	test('the Popek–Goldberg panel wraps a long value instead of cutting it', async () => {

@@ -7,6 +7,7 @@ import {render} from 'ink-testing-library';
 import {describe, expect, test} from 'vitest';
 import {footerKeys} from '../../source/ui/app.js';
 import {ExitReasonTable} from '../../source/ui/components/ExitReasonTable.js';
+import {FilterBar, fitKeys} from '../../source/ui/components/FilterBar.js';
 import {JourneyWalk} from '../../source/ui/components/JourneyWalk.js';
 import {Legend, legendEntries} from '../../source/ui/components/Legend.js';
 import {MapScreen, multilevelMap} from '../../source/ui/components/MapScreen.js';
@@ -136,6 +137,40 @@ describe('the footer says the keys of what is on the screen', () => {
 		expect(footerKeys({...live, screen: 'map'})).toMatch(/^m or esc: back/);
 		expect(footerKeys({...live, screen: 'check'})).toMatch(/^esc back/);
 		expect(footerKeys({...live, legend: true})).toMatch(/^l or esc closes/);
+	});
+});
+
+describe('the footer fits at 80 columns (issue 16: `l l…` was cut)', () => {
+	const live = nativeSnapshot();
+	const replay: Snapshot = {...live, status: {...live.status, canRestart: false, canRecord: false, length: 100}};
+	const contexts: Array<[string, Snapshot]> = [
+		['live', live],
+		['replay', replay],
+		['journey mode', {...live, journeyWalk: walk}],
+		['a screen', {...live, screen: 'check'}],
+		['a filter in force', {...live, filter: {...live.filter, active: 'level:cpu,os kind:vmm'}}],
+	];
+	test.each(contexts)('%s: whole keys only, the most used first, then `? more` and `q quit`', (_name, s) => {
+		for (const columns of [80, 60]) {
+			const line = wide(<FilterBar filter={s.filter} width={columns} keys={footerKeys(s)} />, columns).split('\n')[0]!;
+			expect(line).not.toContain('…');
+			expect(line.length).toBeLessThanOrEqual(columns);
+			const keys = footerKeys(s);
+			if (line.includes('? more')) {
+				expect(line).toMatch(/ {2}\? more {2}q quit$/);
+				// Each key shown is one of the context's, whole, in its order.
+				const shown = line.replace(/^.*│ {2}/, '').split(/ {2,}/).filter((k) => k !== '? more' && k !== 'q quit');
+				const all = keys.split(/ {2,}/);
+				expect(shown.every((k) => all.includes(k))).toBe(true);
+				expect(shown.map((k) => all.indexOf(k))).toEqual([...shown.map((k) => all.indexOf(k))].sort((a, b) => a - b));
+				if (shown.length > 0) expect(shown[0]).toBe(all[0]);
+			} else expect(line.trimEnd().endsWith(keys)).toBe(true);
+		}
+	});
+
+	test('fitKeys keeps every key when they fit, and drops the least used first', () => {
+		expect(fitKeys('a one  b two  ? help  q quit', 40)).toBe('a one  b two  ? help  q quit');
+		expect(fitKeys('a one  b two  c three  ? help  q quit', 28)).toBe('a one  b two  ? more  q quit');
 	});
 });
 

@@ -4,6 +4,7 @@
  */
 import {Text} from 'ink';
 import type {FilterView} from '../store/snapshot.js';
+import {cells} from './text.js';
 
 export interface FilterBarProps {
 	filter: FilterView;
@@ -28,6 +29,24 @@ function Draft({text, caret = text.length}: {text: string; caret?: number}) {
 }
 
 const hints = 'space pause  s step  n next exception  +/- speed  f filter  o sort  tab focus  ? help  q quit';
+
+/**
+ * The keys that fit in `width` cells, never cut mid-key: when all do not, the
+ * first ones (the list is in order of use) and `? more` (help lists them all),
+ * with `q quit` kept last. Pure.
+ */
+export function fitKeys(keys: string, width: number): string {
+	if (cells(keys) <= width) return keys;
+	const items = keys.split(/ {2,}/);
+	const tail = ['? more', ...items.filter((k) => k === 'q quit')];
+	const rest = items.filter((k) => k !== 'q quit' && !k.startsWith('? '));
+	const shown: string[] = [];
+	for (const item of rest) {
+		if (cells([...shown, item, ...tail].join('  ')) > width) break;
+		shown.push(item);
+	}
+	return [...shown, ...tail].join('  ');
+}
 
 export function FilterBar({filter, width, goto, keys = hints}: FilterBarProps) {
 	if (goto) {
@@ -57,11 +76,13 @@ export function FilterBar({filter, width, goto, keys = hints}: FilterBarProps) {
 			</Text>
 		);
 	}
+	const active = filter.active ? `filter: ${filter.active}  │  ` : '';
+	const search = filter.search ? `search: ${filter.search} (n / N)  │  ` : '';
 	return (
 		<Text wrap="truncate" color="gray">
-			{filter.active ? <Text color="cyan">{`filter: ${filter.active}  │  `}</Text> : null}
-			{filter.search ? <Text color="cyan">{`search: ${filter.search} (n / N)  │  `}</Text> : null}
-			{keys}
+			{active ? <Text color="cyan">{active}</Text> : null}
+			{search ? <Text color="cyan">{search}</Text> : null}
+			{fitKeys(keys, width - cells(active) - cells(search))}
 		</Text>
 	);
 }

@@ -105,8 +105,8 @@ export function cooperation(ring: EventRing, journeys: JourneyIndex, seq: number
 				{
 					n: 2,
 					title: 'exception',
-					what: `${raised} → VMM intercepts (${intercept.reason})${end?.cost.host ? '; host OS passes it on' : ''}`,
-					cost: end?.cost.host ? `${cyc(end.cost.host)} host OS` : '—',
+					what: `${raised} → VMM intercepts (${intercept.reason})${end?.cost.host ? '; the host OS passes it on (its cycles here)' : ''}`,
+					cost: end?.cost.host ? cyc(end.cost.host) : '—',
 					done: true,
 				},
 				{
