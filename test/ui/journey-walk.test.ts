@@ -87,7 +87,7 @@ describe('the walk of a journey', () => {
 		expect(steps[0]!.cell).toMatch(/ {2}(pushf|popf|sidt|smsw)\b.* ⇒ int 0x63 \(patched\)$/);
 		expect(steps[0]!.explain).toContain('sensitive but not privileged on pentium');
 		expect(steps[3]!.explain).toContain('virtual supervisor mode');
-		expect(steps[4]!.cell).toMatch(/^resume @ 0x[0-9a-f]+ \(\d+ cycles\)$/);
+		expect(steps[4]!.cell).toMatch(/^resume @ 0x[0-9a-f]+ \([\d,]+ cycles\)$/);
 	});
 });
 

@@ -75,7 +75,9 @@ describe('VerticalCooperation', () => {
 		const s = nativeSnapshot();
 		const out = frame(<VerticalCooperation cooperation={s.cooperation} width={100} following />);
 		expect(out).toContain('Vertical cooperation — int 0x80 · journey 1 (newest)');
-		const lines = out.split('\n').slice(1);
+		const all = out.split('\n').slice(1);
+		// A step's text wider than its column continues on the next line, under it (never cut).
+		const lines = all.filter((l) => l.slice(0, 24).trim() !== '');
 		expect(lines.map((l) => l.slice(0, 24).trim())).toEqual([
 			'1 fetch-execute (CPU)',
 			'2 exception',
@@ -84,8 +86,11 @@ describe('VerticalCooperation', () => {
 			'5 return from exception',
 			'total 104 cyc = cycle 10',
 		]);
-		expect(lines[1]).toMatch(/int 0x80 → IDT → kernel\+0x400\s+50 cyc$/);
+		expect(out).not.toContain('…');
+		expect(lines[1]).toMatch(/int 0x80 \(trap\) → IDT → kernel\+0x400\s+50 cyc$/);
 		expect(lines[2]).toMatch(/3 instr from kernel\+0x400\s+3 instr, 3 cyc$/);
+		const four = all.indexOf(lines[3]!);
+		expect(`${lines[3]} ${all[four + 1]!.trim()}`).toMatch(/handler .+; pid 1: write\(/);
 		expect(lines[4]).toContain('iret → U main+0x24');
 		// 1 (the int retires) + 50 + 3 + 0 + 50: the cycle counter's change over the journey.
 		expect(lines[5]).toBe('total 104 cyc = cycle 100 → 204 (journey 1)');
