@@ -67,6 +67,8 @@ export class ReplayDriver extends PacedDriver {
 	private speedValue: Speed;
 	private wantRun: boolean;
 	private stepping = false;
+	/** Journey mode (`runUntil`): sending events until this says so. */
+	private until: (() => boolean) | null = null;
 	/** The replay's own clock, in the trace's units: events up to it have been sent. */
 	private vclock: number;
 	private last: TraceEvent | undefined;
@@ -133,6 +135,7 @@ export class ReplayDriver extends PacedDriver {
 
 	private mode(): SourceState['mode'] {
 		if (this.position >= this.length) return 'stopped';
+		if (this.until) return 'seeking';
 		return this.wantRun ? 'running' : 'paused';
 	}
 
@@ -173,6 +176,7 @@ export class ReplayDriver extends PacedDriver {
 
 	pause(): void {
 		this.wantRun = false;
+		this.until = null;
 		this.changed();
 	}
 
@@ -180,6 +184,7 @@ export class ReplayDriver extends PacedDriver {
 		if (this.position >= this.length) return;
 		this.wantRun = true;
 		this.stepping = false;
+		this.until = null;
 		this.syncClock();
 		this.lastTurn = this.sched.now();
 		this.changed();
@@ -240,6 +245,25 @@ export class ReplayDriver extends PacedDriver {
 		return null;
 	}
 
+	/**
+	 * Journey mode (`J`) in a replay: send the trace's events one at a time, in
+	 * turns (keys keep working), until `done()` says so — asked after each
+	 * event, as the live driver asks after each instruction — then pause. The
+	 * journeys are the trace's own (`journey.end` events, trace v2).
+	 */
+	runUntil(done: () => boolean): void {
+		if (this.position >= this.length) return;
+		if (!this.reader.counts['journey.end']) {
+			// A version 1 trace, an import: nothing to stop at, and reading to the end would say nothing.
+			this.notice = `journey mode needs the journeys a trace records (trace v2, vmtop record); ${this.reader.header.source === 'import' ? 'an import has kvm_exit → kvm_entry only: n walks those' : 'this one has none: re-record it'}`;
+			return this.changed();
+		}
+		this.wantRun = false;
+		this.stepping = true;
+		this.until = done;
+		this.changed(); // detail first: the store subscribes to `instruction` before events come
+	}
+
 	/** To the next exception (`]`, `n`): it has been delivered when the replay stops (see `landing`). */
 	nextException(): void {
 		const k = this.cursor.findNext(this.exceptionKinds, this.position);
@@ -292,6 +316,7 @@ export class ReplayDriver extends PacedDriver {
 	/** Pause with instruction detail on, do `move`, tell listeners. */
 	private stepHere(move: () => void): void {
 		this.wantRun = false;
+		this.until = null;
 		this.stepping = true;
 		this.changed(); // detail first: the store subscribes to `instruction` before events come
 		move();
@@ -360,11 +385,13 @@ export class ReplayDriver extends PacedDriver {
 	}
 
 	protected override nextPace(): TurnPace | null {
+		if (this.until && this.position < this.length) return 'flat-out';
 		if (!this.wantRun || this.position >= this.length) return null;
 		return this.speedValue === 'max' ? 'flat-out' : 'frame';
 	}
 
 	protected override turn(now: number, deadline: number): void {
+		if (this.until) return this.turnUntil(this.until, deadline);
 		if (this.speedValue !== 'max') {
 			// Catch up at most CATCH_UP_MS after a stall.
 			this.vclock += (this.speedValue * Math.min(now - this.lastTurn, CATCH_UP_MS)) / 1000;
@@ -382,6 +409,26 @@ export class ReplayDriver extends PacedDriver {
 		}
 		if (this.speedValue === 'max' && this.last) this.vclock = this.clockOf(this.last);
 		if (this.position >= this.length) this.wantRun = false;
+		this.changed();
+	}
+
+	/** A journey-mode turn: one event at a time until `done`, the trace's end or the deadline. */
+	private turnUntil(done: () => boolean, deadline: number): void {
+		let sent = 0;
+		while (this.position < this.length) {
+			const e = this.cursor.event(this.position);
+			if (!e) break;
+			this.send(e);
+			this.last = e;
+			this.position++;
+			if (done()) {
+				this.until = null;
+				break;
+			}
+			if ((++sent & 255) === 0 && this.sched.now() >= deadline) break;
+		}
+		if (this.position >= this.length) this.until = null;
+		this.syncClock();
 		this.changed();
 	}
 }

@@ -97,7 +97,7 @@ export function footerKeys(s: Snapshot): string {
 	if (s.screen === 'map') return 'm or esc: back  l legend  ? help  q quit';
 	if (s.screen !== 'dashboard') return 'esc back  m map  l legend  ? help  q quit';
 	if (s.journeyWalk) return '→/space next step  ← back  n next journey  N/b previous  f which journeys stop  J leave  l legend  m map  q quit';
-	if (replay) return 'space pause  s step  n ] next exception  [ previous  b back  g go to  +/- speed  f filter  l legend  ? help  q quit';
+	if (replay) return 'space pause  s step  n ] next exception  [ previous  b back  g go to  J journey mode  +/- speed  f filter  l legend  ? help  q quit';
 	return 'space pause  s step  n next exception  J journey mode  +/- speed  f filter  l legend  m map  ? help  q quit';
 }
 

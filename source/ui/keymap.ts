@@ -99,8 +99,8 @@ export const keymap: readonly Binding[] = [
 	{command: 'legend', keys: ['l'], label: 'l', help: 'legend: every glyph and column explained', group: 'General'},
 	{command: 'screenMap', keys: ['m'], label: 'm', help: 'multilevel map: where each part of vmtop sits', group: 'Panels'},
 	// In journey mode → space ← n b [ ] f change meaning (the controller maps them); out of it they keep theirs.
-	{command: 'journeyMode', keys: ['J'], label: 'J', help: 'journey mode: stop at each exception, → / space walk its levels (← back)', group: 'Journey', liveOnly: true},
-	{command: 'prevJourney', keys: ['N'], label: 'N', help: 'journey mode: previous journey (b too; n the next); f kind: vector: level:', group: 'Journey', liveOnly: true},
+	{command: 'journeyMode', keys: ['J'], label: 'J', help: 'journey mode: stop at each exception, → / space walk its levels (← back); in a replay, the trace’s journeys', group: 'Journey'},
+	{command: 'prevJourney', keys: ['N'], label: 'N', help: 'journey mode: previous journey (b too; n the next); f kind: vector: level:', group: 'Journey'},
 ];
 
 const byKey = new Map<string, CommandName>(keymap.flatMap((b) => b.keys.map((k) => [k, b.command] as const)));

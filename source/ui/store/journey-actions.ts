@@ -1,7 +1,7 @@
 /**
  * Journey mode's actions (`J`, `→`/space, `n`, `N`/`b`, the journey filter).
  * Going forward past the newest journey caught runs the machine to the next
- * one (the live driver's `runUntil`); going back walks journeys still in the
+ * one (the driver's `runUntil`, live or replay); going back walks journeys still in the
  * history, newest first.
  */
 import type {DashboardStore} from './dashboard-store.js';
@@ -60,7 +60,9 @@ export function walkBack(store: DashboardStore): void {
 
 /** `n`: the next journey — one still in the history after the shown one (after `N`), else the machine runs to it. */
 export function nextJourney(store: DashboardStore): void {
-	if (store.catcher.armed) return;
+	// Already running to one (a replay that found none, or a stopped run, lets `n` say so again).
+	const mode = store.source.state.mode;
+	if (store.catcher.armed && (mode === 'seeking' || mode === 'waiting')) return;
 	const from = store.catcher.caught;
 	const later = from === null ? -1 : findJourney(store, from, 1);
 	if (later >= 0) return show(store, later);
