@@ -112,7 +112,7 @@ export function App({snapshot: s, layout}: AppProps) {
 	else if (s.legend) main = <Legend width={layout.columns} height={body} />;
 	else if (s.screen === 'map') main = <MapScreen description={s.status.description} width={layout.columns} height={body} />;
 	else if (s.screen === 'dashboard' && s.journeyWalk) main = <JourneyWalk walk={s.journeyWalk} width={layout.columns} height={body} lecture={s.lecture} />;
-	else if (s.screen !== 'dashboard' && s.screenState) main = <ReportScreen state={s.screenState} width={layout.columns} height={body} />;
+	else if (s.screen !== 'dashboard' && s.screenState) main = <ReportScreen state={s.screenState} width={layout.columns} height={body} offset={s.screenOffset} />;
 	else {
 		main = (
 			<Box flexDirection="column" height={body}>

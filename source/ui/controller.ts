@@ -52,6 +52,8 @@ export class Controller {
 			return;
 		}
 		if (ui.legend && (name === 'l' || name === 'escape')) return act.toggleLegend(this.store, false);
+		// A report screen taller than the terminal scrolls (the compare screen at 80×24).
+		if (ui.screen !== 'dashboard' && ui.screen !== 'map' && this.screenScrollKey(name)) return;
 		if (ui.focus === 'console' && ui.screen === 'dashboard' && this.consoleKey(name, input)) return;
 		// Journey mode first: its view replaces the history, so its keys (n, N, b…) mean the walk's.
 		if (ui.journeyMode && ui.screen === 'dashboard' && this.journeyKey(name)) return;
@@ -72,6 +74,14 @@ export class Controller {
 		if (!prompt && !ui.help && ui.focus === 'console' && ui.screen === 'dashboard' && this.consoleKey(input, input)) return;
 		if (prompt && input.includes('\x1b')) return;
 		for (const k of splitKeys(input)) this.key(k.name, k.input);
+	}
+
+	private screenScrollKey(name: string): boolean {
+		const page = 10;
+		const delta: Record<string, number> = {up: -1, k: -1, down: 1, j: 1, pageup: -page, pagedown: page, home: -Infinity, end: Infinity};
+		if (!(name in delta)) return false;
+		act.scrollScreen(this.store, delta[name]!);
+		return true;
 	}
 
 	/** Journey mode: → and space step through the levels, n/N/b go from journey to journey. */

@@ -12,10 +12,11 @@ import {keyName} from './keymap.js';
 import {tailLines} from './components/ConsolePanel.js';
 import {propertyLineCount} from './components/PropertiesPanel.js';
 import {cooperationHeight} from './components/VerticalCooperation.js';
+import {reportOverflow} from './components/ReportScreen.js';
 import {type BottomContent, layoutFor, tableHeights} from './layout.js';
 import type {Snapshot} from './store/snapshot.js';
 import type {DashboardStore} from './store/dashboard-store.js';
-import {setTableLines, setViewport} from './store/store-actions.js';
+import {setScreenMax, setTableLines, setViewport} from './store/store-actions.js';
 import {useTerminalSize} from './use-terminal-size.js';
 
 export interface DashboardProps {
@@ -37,6 +38,9 @@ export function Dashboard({store, controller, interactive = true}: DashboardProp
 	const exitLines = Math.max(0, tables.exits - 2);
 	const guestLines = Math.max(0, tables.guests - 2);
 	useEffect(() => setTableLines(store, {exits: exitLines, guests: guestLines}), [store, exitLines, guestLines]);
+	// How far a report screen taller than the terminal scrolls.
+	const screenMax = layout.kind === 'too-small' || snapshot.screen === 'dashboard' ? 0 : reportOverflow(snapshot.screenState, layout.columns, layout.history + layout.bottom);
+	useEffect(() => setScreenMax(store, screenMax), [store, screenMax]);
 	return <App snapshot={snapshot} layout={layout} />;
 }
 

@@ -4,6 +4,7 @@
  * where the cycles went (guest direct / VMM / host OS), computed a batch per
  * turn of the event loop with its progress shown.
  */
+import {createElement} from 'react';
 import {expect, test} from 'vitest';
 import {loadScenario} from '../../source/scenario/scenario.js';
 import {vmmTechniques} from '../../source/sim/simulation.js';
@@ -12,7 +13,9 @@ import {Controller} from '../../source/ui/controller.js';
 import {BAR, compareScreen} from '../../source/ui/screens/compare-screen.js';
 import {ScreenRegistry} from '../../source/ui/screens/registry.js';
 import {DashboardStore} from '../../source/ui/store/dashboard-store.js';
+import {Dashboard} from '../../source/ui/dashboard.js';
 import {FakeSource} from './helpers/fake-source.js';
+import {renderAt} from './helpers/render-at.js';
 import {ManualScheduler} from './helpers/manual-scheduler.js';
 
 /** `soon` callbacks held until the test runs them: one turn of the event loop each. */
@@ -99,4 +102,51 @@ test('after a restart (another scenario), C computes the comparison again; the o
 	const state = store.ui.screenStates.compare;
 	expect(state?.status).toBe('ready');
 	if (state?.status === 'ready') expect(state.report.title).toMatch(/on pentium/);
+});
+
+test('at 80×24 every technique’s row shows (none squeezed out of a table), and ↑ ↓ End scroll to the rest', async () => {
+	const sched = new TurnScheduler();
+	const source = new FakeSource({vmm: 'trap'});
+	source.mode = 'paused';
+	const store = new DashboardStore(source, {scheduler: sched});
+	const screens = new ScreenRegistry([compareScreen(() => ({...scenario, type: 1 as const, vms: 1, maxInstructions: 5_000}))], sched);
+	const controller = new Controller(store, {quit: () => undefined, screens});
+	controller.key('C', 'C');
+	sched.advance(100);
+	let turns = 0;
+	while (sched.turns.length > 0 && turns++ < 1000) sched.turns.shift()!();
+	const r = renderAt(createElement(Dashboard, {store, controller}), 80, 24);
+	const frame = async () => {
+		sched.advance(40);
+		await new Promise((resolve) => setImmediate(resolve));
+		return r.lastFrame();
+	};
+	const rowsOf = (f: string, after: RegExp) => {
+		const lines = f.split('\n');
+		const from = lines.findIndex((l) => after.test(l));
+		expect(from, String(after)).toBeGreaterThan(0);
+		return lines.slice(from + 1, from + 1 + compareTechniques.length).map((l) => l.split(/\s+/)[0]);
+	};
+	let f = await frame();
+	if (process.env.SHOW) console.log(f);
+	expect(f.split('\n')).toHaveLength(23);
+	// The first table whole, its numbers with thousands separators as everywhere else.
+	expect(rowsOf(f, /^technique +cycles +guest direct/)).toEqual([...compareTechniques]);
+	expect(f).toMatch(/^none +\d{1,3}(,\d{3})+ /m);
+	expect(f).toMatch(/lines 1–\d+ of \d+ · ↓ \d+ more · ↑ ↓ PgUp PgDn Home End scroll/);
+	expect(f).not.toContain('Properties');
+	controller.key('pagedown', '');
+	f = await frame();
+	expect(f).toMatch(/lines 11–/);
+	expect(rowsOf(f, /^technique +equivalen/)).toEqual([...compareTechniques]);
+	controller.key('end', '');
+	f = await frame();
+	const [, last, total] = /lines \d+–(\d+) of (\d+)/.exec(f)!;
+	expect(last).toBe(total);
+	expect(f).not.toMatch(/↓ \d+ more/);
+	controller.key('home', '');
+	controller.key('down', '');
+	f = await frame();
+	expect(f).toMatch(/lines 2–/);
+	r.instance.unmount();
 });

@@ -36,6 +36,23 @@ describe('x: the restart chooser', () => {
 		expect(rows.map((r) => r.options[r.selected])).toEqual(['trap', 'classic', 'I (bare metal)', '1']);
 	});
 
+	test('at 80 and 60 columns every technique is on screen, hvm included, and the note names each VMM technique', async () => {
+		for (const columns of [80, 60]) {
+			const {store, sched} = setup();
+			const controller = new Controller(store, {quit: () => undefined});
+			const r = renderAt(<Dashboard store={store} controller={controller} />, columns, 24);
+			controller.key('x', 'x');
+			sched.advance(40);
+			await new Promise((resolve) => setImmediate(resolve));
+			const f = r.lastFrame();
+			r.instance.unmount();
+			if (process.env.SHOW) console.log(f);
+			const technique = f.split('\n').find((l) => l.includes('technique'))!;
+			for (const t of vmmTechniques) expect(technique).toMatch(new RegExp(`[ \\[]${t}([ \\]]|$)`));
+			expect(f.replace(/\s+/g, ' ')).toContain('need a VMM (technique trap, bt, pv or hvm)');
+		}
+	});
+
 	test('← → and ↑ ↓ choose; enter restarts with what changed, and closes', () => {
 		const {source, press} = setup();
 		press('x', 'right', 'down', 'down', 'right', 'down', 'right', 'right');

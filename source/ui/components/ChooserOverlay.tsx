@@ -6,6 +6,11 @@ import {Box, Text} from 'ink';
 import type {ChooserView} from '../store/snapshot.js';
 import {Panel} from './Panel.js';
 import {wrapText} from './text.js';
+import {vmmTechniques} from '../../sim/simulation.js';
+
+/** `trap, bt, pv or hvm`: from the one list, so a new technique is named here too. */
+const withVmm = vmmTechniques.filter((t) => t !== 'none');
+const techniques = `${withVmm.slice(0, -1).join(', ')} or ${withVmm.at(-1)}`;
 
 export interface ChooserOverlayProps {
 	chooser: ChooserView;
@@ -28,7 +33,7 @@ export function ChooserOverlay({chooser, width, height}: ChooserOverlayProps) {
 					));
 				})}
 				<Text> </Text>
-				<Text color="gray">Several guests, or Type II, need a VMM (technique trap, bt or pv). The run restarts from reset; a recording is closed first.</Text>
+				<Text color="gray">{`Several guests, or Type II, need a VMM (technique ${techniques}). The run restarts from reset; a recording is closed first.`}</Text>
 				{chooser.error ? <Text color="red">{chooser.error}</Text> : null}
 			</Box>
 		</Panel>

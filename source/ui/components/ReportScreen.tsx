@@ -1,16 +1,22 @@
 /**
- * A full-screen report (the check, the process VM): lines, aligned tables,
- * notes. Esc (or the screen's key again) goes back to the dashboard.
+ * A full-screen report (the check, the process VM, the compare screen):
+ * lines, aligned tables, notes. Esc (or the screen's key again) goes back to
+ * the dashboard. A report taller than the screen scrolls (↑ ↓ PgUp PgDn Home
+ * End) and says how much more there is — nothing is squeezed out of the
+ * middle of a table (the compare screen's five techniques at 80×24).
  */
 import {Box, Text} from 'ink';
-import type {ReportTable, ScreenState} from '../screens/report.js';
+import type {ReactNode} from 'react';
+import type {ReportTable, ScreenReport, ScreenState} from '../screens/report.js';
 import {Panel} from './Panel.js';
-import {cells, fit} from './text.js';
+import {cells, fit, wrapText} from './text.js';
 
 export interface ReportScreenProps {
 	state: ScreenState;
 	width: number;
 	height: number;
+	/** First line shown. */
+	offset?: number;
 }
 
 function verdictColor(cell: string): string | undefined {
@@ -19,9 +25,12 @@ function verdictColor(cell: string): string | undefined {
 	return undefined;
 }
 
+/** A number as the rest of vmtop writes it: `4,342,284`. */
+const shown = (value: string | number): string => (typeof value === 'number' ? value.toLocaleString('en-US') : value);
+
 /** Column widths: the widest cell or header, shrunk evenly to fit (pure). */
 export function tableWidths(table: ReportTable, width: number): number[] {
-	const widths = table.columns.map((c, i) => Math.max(cells(c), ...table.rows.map((r) => cells(String(r[i] ?? '')))) + 2);
+	const widths = table.columns.map((c, i) => Math.max(cells(c), ...table.rows.map((r) => cells(shown(r[i] ?? '')))) + 2);
 	let total = widths.reduce((s, w) => s + w, 0);
 	while (total > width) {
 		const widest = widths.indexOf(Math.max(...widths));
@@ -32,29 +41,59 @@ export function tableWidths(table: ReportTable, width: number): number[] {
 	return widths;
 }
 
-function Table({table, width}: {table: ReportTable; width: number}) {
+function tableLines(table: ReportTable, width: number, key: string): ReactNode[] {
 	const widths = tableWidths(table, width);
-	const cell = (value: string | number, i: number) => fit(String(value), widths[i]! - 1, typeof value === 'number' ? 'right' : 'left') + ' ';
-	return (
-		<Box flexDirection="column" marginBottom={1}>
-			{table.title ? <Text bold>{table.title}</Text> : null}
-			<Text bold underline wrap="truncate">
-				{table.columns.map((c, i) => cell(c, i)).join('')}
-			</Text>
-			{table.rows.map((row, r) => (
-				<Text key={r} wrap="truncate">
-					{row.map((value, i) => (
-						<Text key={i} color={table.verdictColumns?.includes(i) ? verdictColor(String(value)) : undefined}>
-							{cell(value, i)}
-						</Text>
-					))}
-				</Text>
-			))}
-		</Box>
+	const cell = (value: string | number, i: number) => fit(shown(value), widths[i]! - 1, typeof value === 'number' ? 'right' : 'left') + ' ';
+	const out: ReactNode[] = [];
+	if (table.title) out.push(<Text key={`${key}t`} bold wrap="truncate">{table.title}</Text>);
+	out.push(
+		<Text key={`${key}h`} bold underline wrap="truncate">
+			{table.columns.map((c, i) => cell(c, i)).join('')}
+		</Text>,
 	);
+	table.rows.forEach((row, r) =>
+		out.push(
+			<Text key={`${key}r${r}`} wrap="truncate">
+				{row.map((value, i) => (
+					<Text key={i} color={table.verdictColumns?.includes(i) ? verdictColor(String(value)) : undefined}>
+						{cell(value, i)}
+					</Text>
+				))}
+			</Text>,
+		),
+	);
+	out.push(<Text key={`${key}m`}> </Text>);
+	return out;
 }
 
-export function ReportScreen({state, width, height}: ReportScreenProps) {
+/** The report as screen lines, one element per line (paragraphs and notes wrapped to `width`). Pure. */
+export function reportLines(report: ScreenReport, width: number): ReactNode[] {
+	const out: ReactNode[] = [];
+	(report.lines ?? []).forEach((line, i) => wrapText(line, width).forEach((part, k) => out.push(<Text key={`l${i}.${k}`}>{part}</Text>)));
+	if (report.lines?.length) out.push(<Text key="gap"> </Text>);
+	(report.tables ?? []).forEach((table, i) => out.push(...tableLines(table, width, `t${i}`)));
+	(report.notes ?? []).forEach((line, i) =>
+		wrapText(line, width).forEach((part, k) =>
+			out.push(
+				<Text key={`n${i}.${k}`} color="gray">
+					{part}
+				</Text>,
+			),
+		),
+	);
+	return out;
+}
+
+/** Lines of the report beyond the room under the title: how far it scrolls (0: it fits). */
+export function reportOverflow(state: ScreenState | undefined, width: number, height: number): number {
+	if (state?.status !== 'ready') return 0;
+	const lines = reportLines(state.report, width).length;
+	const room = height - 1;
+	// Scrolled, one line says where we are.
+	return lines <= room ? 0 : lines - (room - 1);
+}
+
+export function ReportScreen({state, width, height, offset = 0}: ReportScreenProps) {
 	if (state.status !== 'ready') {
 		return (
 			<Panel title={`${state.title} (esc: back)`} width={width} height={height} focused>
@@ -63,22 +102,26 @@ export function ReportScreen({state, width, height}: ReportScreenProps) {
 		);
 	}
 	const {report} = state;
+	const lines = reportLines(report, width);
+	const room = height - 1;
+	const scrolls = lines.length > room;
+	const first = scrolls ? Math.max(0, Math.min(offset, lines.length - (room - 1))) : 0;
+	const shownLines = scrolls ? lines.slice(first, first + room - 1) : lines;
+	const below = lines.length - first - shownLines.length;
 	return (
 		<Panel title={`${report.title} (esc: back)`} width={width} height={height} focused>
-			{(report.lines ?? []).map((line, i) => (
-				<Text key={`l${i}`} wrap="wrap">
+			{shownLines.map((line, i) => (
+				<Box key={i} height={1} flexShrink={0}>
 					{line}
-				</Text>
+				</Box>
 			))}
-			{report.lines?.length ? <Text> </Text> : null}
-			{(report.tables ?? []).map((table, i) => (
-				<Table key={`t${i}`} table={table} width={width} />
-			))}
-			{(report.notes ?? []).map((line, i) => (
-				<Text key={`n${i}`} wrap="wrap" color="gray">
-					{line}
-				</Text>
-			))}
+			{scrolls ? (
+				<Box height={1} flexShrink={0}>
+					<Text color="cyan" wrap="truncate">
+						{`lines ${first + 1}–${first + shownLines.length} of ${lines.length}${below > 0 ? ` · ↓ ${below} more` : ''} · ↑ ↓ PgUp PgDn Home End scroll`}
+					</Text>
+				</Box>
+			) : null}
 		</Panel>
 	);
 }

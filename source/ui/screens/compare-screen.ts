@@ -1,6 +1,6 @@
 /**
  * The `C` screen: `vmtop stats --compare` inside the dashboard — the run's
- * scenario under each technique (none, trap, bt, pv), side by side, with a
+ * scenario under each technique (none, trap, bt, pv, hvm: `compareTechniquesFor`), side by side, with a
  * stacked bar of where the cycles went: the guest on the CPU directly, the
  * VMM, the host OS (Type II). Each run goes a batch at a time (one per turn
  * of the event loop), its progress shown, keys answered meanwhile.

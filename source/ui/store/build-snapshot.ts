@@ -86,6 +86,7 @@ export function buildSnapshot(p: StoreParts, previousCooperation: CooperationVie
 		help: ui.help,
 		screen: ui.screen,
 		screenState: ui.screenStates[ui.screen],
+		screenOffset: Math.min(ui.screenScroll.offset, ui.screenScroll.max),
 		filter: {
 			editing: ui.filterEditing,
 			draft: ui.filterDraft,

@@ -152,6 +152,8 @@ export interface Snapshot {
 	screen: ScreenId;
 	/** The report of the screen shown, when it is not the dashboard. */
 	screenState?: ScreenState;
+	/** Its first line shown (a report taller than the screen scrolls). */
+	screenOffset: number;
 	filter: FilterView;
 	/** The restart chooser (`x`), while it is open. */
 	chooser?: ChooserView;

@@ -46,6 +46,23 @@ export function cycleSort(store: DashboardStore): void {
 export function setScreen(store: DashboardStore, screen: ScreenId): void {
 	store.ui.screen = screen;
 	store.ui.help = false;
+	store.ui.screenScroll = {offset: 0, max: store.ui.screenScroll.max};
+	done(store);
+}
+
+/** A report screen taller than the terminal: its first line shown moves by `delta` (±Infinity: to an end). */
+export function scrollScreen(store: DashboardStore, delta: number): void {
+	const {offset, max} = store.ui.screenScroll;
+	const next = Math.max(0, Math.min(max, Math.min(offset, max) + delta));
+	if (next === offset) return;
+	store.ui.screenScroll = {offset: next, max};
+	done(store);
+}
+
+/** How far the report screen shown can scroll (the dashboard measures it at the terminal's size). */
+export function setScreenMax(store: DashboardStore, max: number): void {
+	if (store.ui.screenScroll.max === max) return;
+	store.ui.screenScroll = {offset: Math.min(store.ui.screenScroll.offset, max), max};
 	done(store);
 }
 

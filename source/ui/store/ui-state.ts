@@ -15,6 +15,8 @@ export interface UiState {
 	screen: ScreenId;
 	/** Reports of the screens opened so far, by id. */
 	screenStates: Record<string, ScreenState>;
+	/** The report screen's first line shown (↑ ↓ PgUp PgDn Home End) and the most it can be (the dashboard says). */
+	screenScroll: {offset: number; max: number};
 	filterEditing: boolean;
 	/** What the open prompt sets: the filter (`f`) or the search (`/`). */
 	promptKind: 'filter' | 'search';
@@ -60,6 +62,7 @@ export function initialUiState(): UiState {
 		help: false,
 		screen: 'dashboard',
 		screenStates: {},
+		screenScroll: {offset: 0, max: 0},
 		filterEditing: false,
 		promptKind: 'filter',
 		search: null,
