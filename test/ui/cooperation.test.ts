@@ -189,3 +189,31 @@ describe('row text', () => {
 		expect(formatRow(v1 as VmEvent, Number.NaN, namer).os).toBe('return to pid 2 @ now+0x24');
 	});
 });
+
+test('an exception whose journey still runs says so in words: no `…` a reader could take for a cut text', () => {
+	const sim = buildSimulation(sampleScenario('default'));
+	const sched = new ManualScheduler();
+	const driver = new LiveDriver(sim, {paused: true, scheduler: sched});
+	const store = new DashboardStore(driver, {scheduler: sched, historySize: 1 << 20});
+	// One instruction at a time until an int 0x80 has been delivered: its handler has not returned yet.
+	let view: CooperationView | null = null;
+	for (let k = 0, from = store.ring.end; k < 100_000 && !view; k++, from = store.ring.end) {
+		sim.run(1);
+		for (let seq = from; seq < store.ring.end; seq++) {
+			const e = store.ring.get(seq);
+			if (e?.kind !== 'exception.delivered' || e.vector !== 0x80) continue;
+			let raised = seq;
+			while (store.ring.get(raised)?.kind !== 'exception.raised') raised--;
+			view = cooperation(store.ring, store.journeys, raised, store.namer, sim.description.costs.instruction);
+		}
+	}
+	expect(view?.complete).toBe(false);
+	for (const step of view!.steps) {
+		expect(step.what).not.toContain('…');
+		expect(step.cost).not.toContain('…');
+	}
+	expect(view!.steps[2]!.what).toMatch(/^the handler runs from \S+$/);
+	expect(view!.steps[4]).toMatchObject({what: 'still in the handler', cost: 'running'});
+	store.dispose();
+	driver.dispose();
+});

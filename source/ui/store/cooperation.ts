@@ -44,6 +44,8 @@ export interface CooperationView {
 }
 
 const n = (x: number): string => x.toLocaleString('en-US');
+/** A step not reached or not finished yet: said in words (a `…` would read as a cut text). */
+const RUNNING = 'running';
 const cyc = (x: number): string => `${n(x)} cyc`;
 const part = (cost: JourneyCost | undefined, ...keys: Array<keyof JourneyCost>): number => keys.reduce((s, k) => s + (cost?.[k] ?? 0), 0);
 const span = (end: EventOf<'journey.end'>): number => end.cycle - end.start.cycle;
@@ -121,10 +123,10 @@ export function cooperation(ring: EventRing, journeys: JourneyIndex, seq: number
 					n: 4,
 					title: 'fetch-execute (VMM)',
 					what: summarize(rows(j, 'vmm.'), 'the VMM’s own work'),
-					cost: end ? cyc(part(end.cost, 'vmm', 'idle', 'nested', 'preempted', 'exception', 'return')) : '…',
+					cost: end ? cyc(part(end.cost, 'vmm', 'idle', 'nested', 'preempted', 'exception', 'return')) : RUNNING,
 					done: end !== undefined,
 				},
-				{n: 5, title: 'return from exception', what: returnRow ? `${returnRow}: the guest continues` : '… in the VMM', cost: end ? 'in step 4' : '…', done: end !== undefined},
+				{n: 5, title: 'return from exception', what: returnRow ? `${returnRow}: the guest continues` : 'still in the VMM', cost: end ? 'in step 4' : RUNNING, done: end !== undefined},
 			]
 		: [
 				step1,
@@ -132,24 +134,24 @@ export function cooperation(ring: EventRing, journeys: JourneyIndex, seq: number
 					n: 2,
 					title: 'exception',
 					what: delivered ? `${raised} → IDT → ${handlerAt}` : `${raised} raised`,
-					cost: end ? cyc(part(end.cost, 'exception')) : delivered ? '…' : '…',
+					cost: end ? cyc(part(end.cost, 'exception')) : RUNNING,
 					done: delivered !== undefined,
 				},
 				{
 					n: 3,
 					title: 'fetch-execute (CPU)',
-					what: delivered ? `${n(instr(end))} instr from ${handlerAt}` : '…',
-					cost: end ? `${n(instr(end))} instr, ${cyc(part(end.cost, 'cpu') - trapInstr * costsInstruction)}` : '…',
+					what: !delivered ? 'not delivered yet' : end ? `${n(instr(end))} instr from ${handlerAt}` : `the handler runs from ${handlerAt}`,
+					cost: end ? `${n(instr(end))} instr, ${cyc(part(end.cost, 'cpu') - trapInstr * costsInstruction)}` : RUNNING,
 					done: delivered !== undefined,
 				},
 				{
 					n: 4,
 					title: 'fetch-execute (OS)',
 					what: summarize(rows(j, 'os.'), 'no OS-level event (handler code only)') + nestedText(j),
-					cost: end ? cyc(part(end.cost, 'nested', 'idle', 'preempted', 'vmm', 'host')) : '…',
+					cost: end ? cyc(part(end.cost, 'nested', 'idle', 'preempted', 'vmm', 'host')) : RUNNING,
 					done: end !== undefined,
 				},
-				{n: 5, title: 'return from exception', what: returnRow ?? '… still in the handler', cost: end ? cyc(part(end.cost, 'return')) : '…', done: end !== undefined},
+				{n: 5, title: 'return from exception', what: returnRow ?? 'still in the handler', cost: end ? cyc(part(end.cost, 'return')) : RUNNING, done: end !== undefined},
 			];
 	return {
 		...base,
@@ -200,8 +202,8 @@ function guestException(
 			n: 3,
 			interpretation: 'ii.',
 			title: 'fetch-execute (CPU)',
-			what: reflect ? `${n(iiInstr)} instr from ${reflect.symbol} (guest OS)` : `${n(iiInstr)} instr of the guest OS`,
-			cost: ii ? `${n(iiInstr)} instr, ${cyc(part(ii.cost, 'cpu'))}` : '…',
+			what: !ii ? `the guest OS runs${reflect ? ` from ${reflect.symbol}` : ''}` : reflect ? `${n(iiInstr)} instr from ${reflect.symbol} (guest OS)` : `${n(iiInstr)} instr of the guest OS`,
+			cost: ii ? `${n(iiInstr)} instr, ${cyc(part(ii.cost, 'cpu'))}` : RUNNING,
 			done: ii !== undefined,
 		},
 		{
@@ -209,16 +211,16 @@ function guestException(
 			interpretation: 'ii.',
 			title: 'fetch-execute (guest OS)',
 			what: summarize(os, 'no OS-level event (handler code only)') + (virtual ? nestedText(virtual, closing?.journey) : ''),
-			cost: ii ? cyc(part(ii.cost, 'nested', 'idle', 'preempted', 'vmm', 'host', 'exception', 'return') - (closing ? span(closing) : 0)) : '…',
+			cost: ii ? cyc(part(ii.cost, 'nested', 'idle', 'preempted', 'vmm', 'host', 'exception', 'return') - (closing ? span(closing) : 0)) : RUNNING,
 			done: ii !== undefined,
 		},
 		{
 			n: 5,
 			interpretation: 'ii.',
 			title: 'return from exception',
-			what: closingEntry ? virtualReturn(ring, closingEntry, namer) : virtual && ii ? uncaughtReturn(ring, virtual, namer) : '… still in the guest OS',
+			what: closingEntry ? virtualReturn(ring, closingEntry, namer) : virtual && ii ? uncaughtReturn(ring, virtual, namer) : 'still in the guest OS',
 			// Without a nested journey (hvm interprets the guest kernel's iret) the return's cycles are the VMM's, in step 4.
-			cost: closing ? cyc(span(closing)) : ii ? 'in step 4' : '…',
+			cost: closing ? cyc(span(closing)) : ii ? 'in step 4' : RUNNING,
 			done: ii !== undefined,
 		},
 	];

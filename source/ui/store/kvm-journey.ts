@@ -39,7 +39,7 @@ export function kvmJourney(ring: EventRing, seq: number): CooperationView | null
 			n: 2,
 			title: 'VMM (KVM) handles it',
 			what: `${exit.category} exit: the host's KVM runs for the guest`,
-			cost: outside === undefined ? '…' : micros(outside),
+			cost: outside === undefined ? 'running' : micros(outside),
 			done: entry !== undefined,
 		},
 		{
