@@ -198,6 +198,12 @@ describe('wrapping and column widths', () => {
 	});
 });
 
+test('at 80 columns the stacked list’s legend of tags is whole, even with two guests and a host OS', async () => {
+	const lines = (await mount(80, 24).frame()).split('\n');
+	const header = lines[lines.findIndex((l) => /History/.test(l)) + 1]!;
+	expect(header.trim()).toBe('CPU = fetch-execute · Exc = exceptions · OS · VMM · Host = host OS');
+});
+
 test('below 100 columns each event is stacked: one level per line, indented by level', async () => {
 	const {frame} = mount(80, 24);
 	const lines = historyLines(await frame());

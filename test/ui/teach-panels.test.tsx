@@ -140,6 +140,13 @@ describe('the footer says the keys of what is on the screen', () => {
 	});
 });
 
+test('journey mode at 80 columns: a column narrower than its title is headed by its short name, never a cut one', () => {
+	const out = wide(<JourneyWalk walk={{...walk, step: 3}} width={80} height={30} />, 80);
+	const header = out.split('\n').find((l) => l.startsWith('level step'))!;
+	expect(header).not.toContain('…');
+	expect(header).toMatch(/^level step +(CPU \(fetch-execute\)|CPU) +(Exceptions|Exc) +OS +VMM/);
+});
+
 describe('the footer fits at 80 columns (issue 16: `l l…` was cut)', () => {
 	const live = nativeSnapshot();
 	const replay: Snapshot = {...live, status: {...live.status, canRestart: false, canRecord: false, length: 100}};

@@ -17,6 +17,8 @@ export interface JourneyWalkProps {
 }
 
 export const levelTitles: Record<Level, string> = {cpu: 'CPU (fetch-execute)', exception: 'Exceptions', os: 'OS', vmm: 'VMM', host: 'Host OS'};
+/** A column narrower than its title (80 columns) is headed by its short name, whole, not a cut title. */
+const shortTitles: Record<Level, string> = {cpu: 'CPU', exception: 'Exc', os: 'OS', vmm: 'VMM', host: 'Host'};
 const colors: Record<Level, string> = {cpu: 'white', exception: 'yellow', os: 'green', vmm: 'magenta', host: 'blue'};
 const lectureColors: Record<Level, string> = {cpu: 'whiteBright', exception: 'yellowBright', os: 'greenBright', vmm: 'magentaBright', host: 'cyanBright'};
 
@@ -88,7 +90,7 @@ export function JourneyWalk({walk, width, height, lecture = false}: JourneyWalkP
 			{columns.map((c) => (
 				<Box key={c.level} width={c.width} paddingRight={gap}>
 					<Text bold underline color={palette[c.level]} wrap="truncate">
-						{levelTitles[c.level]}
+						{levelTitles[c.level].length <= c.width - gap ? levelTitles[c.level] : shortTitles[c.level]}
 					</Text>
 				</Box>
 			))}

@@ -186,7 +186,10 @@ export function LevelColumns({history, width, height, focused = false, detail, m
 	const gutterOf = (row: ViewRow) => gutter(row, multiGuest, history.cursor === row.seq, history.hostTime);
 	if (stacked) {
 		const levels = runLevels(options);
-		header = clip(' '.repeat(gutterWidth(multiGuest)) + levels.map((l) => stackedLegend[l]).join(' · '), width);
+		// The legend of the tags, indented like the rows when that fits (two guests widen the gutter), else from the left edge.
+		const legend = levels.map((l) => stackedLegend[l]).join(' · ');
+		const indent = ' '.repeat(gutterWidth(multiGuest));
+		header = clip(cells(indent + legend) <= width ? indent + legend : legend, width);
 		blocks = rows.map((row) => stackedBlock(row, levels, gutterOf(row), width));
 	} else {
 		const columns = columnLayout(width, options, rows.map(rowTexts));
