@@ -151,6 +151,12 @@ export class ReplayDriver extends PacedDriver {
 		return this.symbols.process(guest, pid, pc);
 	}
 
+	/** As live (`U/vS` for the guest kernel), from the header's code map. */
+	virtualSupervisor(_guest: number, phys: number): boolean | undefined {
+		if (this.description.vmm === 'none' || !Number.isFinite(phys)) return undefined;
+		return this.symbols.virtualSupervisor(phys);
+	}
+
 	disassemble(phys: number): string | undefined {
 		return Number.isFinite(phys) ? this.options.disassemble?.(phys) : undefined;
 	}

@@ -46,6 +46,12 @@ export class TraceSymbols {
 		return instructionName(this.code, phys, pc, () => this.symbolize(guest, supervisor, pc));
 	}
 
+	/** Under a VMM: does physical `phys` hold the guest's kernel (pid 0: virtual supervisor mode)? Undefined without a code map. */
+	virtualSupervisor(phys: number): boolean | undefined {
+		const pid = this.code?.pidAt(phys);
+		return pid === undefined ? undefined : pid === 0;
+	}
+
 	/** A user address of process `pid`. */
 	process(guest: number, pid: number, pc: number): string {
 		return this.code?.process(guest, pid, pc) ?? this.name(this.files(guest).programs[pid - 1], pc);
