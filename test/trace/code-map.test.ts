@@ -51,7 +51,7 @@ async function replayedNames(file: string): Promise<Map<string, string>> {
 		const e = store.ring.get(seq)!;
 		if (e.kind !== 'instruction' && e.kind !== 'exception.raised') continue;
 		const cpu = formatRow(e, store.ring.physOf(seq), store.namer).cpu;
-		names.set(`${e.instret} ${e.kind}`, /^(?:before )?[US] (\S+)/.exec(cpu)![1]!);
+		names.set(`${e.instret} ${e.kind}`, /^(?:before )?[US](?:\/v[US])? (\S+)/.exec(cpu)![1]!);
 	}
 	store.dispose();
 	player.dispose();
