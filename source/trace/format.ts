@@ -11,7 +11,7 @@
  * events carry `kind`: a reader tells them apart by the first key, and `jq`
  * users can filter with `select(.kind)`.
  */
-import type {EventKind, EventOf, VmEvent} from '../bus/events.js';
+import type {EventKind, VmEvent} from '../bus/events.js';
 import {eventKinds} from '../bus/events.js';
 import type {CostModel} from '../cpu/costs.js';
 import type {CodeArea} from '../sim/code-map.js';
@@ -165,7 +165,6 @@ export function encodeEvent(e: TraceEvent): string {
 	return JSON.stringify(e);
 }
 
-const I_CYCLE = ascii(',"cycle":');
 const I_INSTRET = ascii(',"instret":');
 const I_GUEST = ascii(',"guest":');
 const I_JOURNEY = ascii(',"journey":');
@@ -185,38 +184,46 @@ interface Prefix {
 const prefixes = new Map<number, Prefix>();
 const MAX_PREFIXES = 1 << 16;
 
-function prefixOf(e: EventOf<'instruction'>): Uint8Array {
-	const hit = prefixes.get(e.phys);
-	if (hit && hit.pc === e.pc && hit.supervisor === e.supervisor && hit.header === e.header) return hit.bytes;
+function newPrefix(pc: number, phys: number, supervisor: boolean, header: number): Prefix {
 	if (prefixes.size >= MAX_PREFIXES) prefixes.clear();
-	const text = `{"kind":"instruction","pc":${e.pc},"phys":${e.phys},"supervisor":${e.supervisor},"header":${e.header}`;
-	const bytes = ascii(text);
-	prefixes.set(e.phys, {pc: e.pc, supervisor: e.supervisor, header: e.header, bytes});
-	return bytes;
+	const bytes = ascii(`{"kind":"instruction","pc":${pc},"phys":${phys},"supervisor":${supervisor},"header":${header},"cycle":`);
+	const prefix = {pc, supervisor, header, bytes};
+	prefixes.set(phys, prefix);
+	return prefix;
+}
+
+/**
+ * `encodeEvent` of an `instruction` event + `\n`, from its fields (`journey` 0: none): what the
+ * recorder's InstructionSink writes, allocating nothing once the address's prefix is cached.
+ */
+export function encodeInstructionInto(out: LineBuffer, pc: number, phys: number, supervisor: boolean, header: number, cycle: number, instret: number, guest: number, journey: number): void {
+	let prefix = prefixes.get(phys);
+	if (prefix === undefined || prefix.pc !== pc || prefix.supervisor !== supervisor || prefix.header !== header) prefix = newPrefix(pc, phys, supervisor, header);
+	const bytes = prefix.bytes;
+	out.reserve(bytes.length + 128);
+	out.copy(bytes);
+	out.number(cycle);
+	out.raw(I_INSTRET);
+	out.number(instret);
+	out.raw(I_GUEST);
+	out.number(guest);
+	if (journey !== 0) {
+		out.raw(I_JOURNEY);
+		out.number(journey);
+	}
+	out.raw(I_END);
 }
 
 /** `encodeEvent(e) + '\n'` appended to `out`, without building a string for `instruction` events. */
 export function encodeEventInto(out: LineBuffer, e: TraceEvent): void {
-	if (e.kind !== 'instruction') {
-		out.text(JSON.stringify(e));
-		out.reserve(1);
-		out.byte(0x0a);
+	if (e.kind === 'instruction') {
+		// Journey ids start at 1 (event-schema.ts): 0 stands for none.
+		encodeInstructionInto(out, e.pc, e.phys, e.supervisor, e.header, e.cycle, e.instret, e.guest, e.journey ?? 0);
 		return;
 	}
-	const prefix = prefixOf(e);
-	out.reserve(prefix.length + 128);
-	out.copy(prefix);
-	out.raw(I_CYCLE);
-	out.number(e.cycle);
-	out.raw(I_INSTRET);
-	out.number(e.instret);
-	out.raw(I_GUEST);
-	out.number(e.guest);
-	if (e.journey !== undefined) {
-		out.raw(I_JOURNEY);
-		out.number(e.journey);
-	}
-	out.raw(I_END);
+	out.text(JSON.stringify(e));
+	out.reserve(1);
+	out.byte(0x0a);
 }
 
 export function checksumString(crc: number): string {
