@@ -173,23 +173,30 @@ const I_END = ascii('}\n');
 /**
  * The start of an `instruction` line up to `"cycle":` depends only on where
  * the instruction is, and programs loop: it is encoded once per address and
- * copied after that (bounded: the cache is dropped when it grows too big).
+ * copied after that. The cache is direct-mapped by word address (a slot is
+ * replaced when another address or other contents map to it): a few array
+ * reads per line, and bounded memory.
  */
-interface Prefix {
-	pc: number;
-	supervisor: boolean;
-	header: number;
-	bytes: Uint8Array;
-}
-const prefixes = new Map<number, Prefix>();
-const MAX_PREFIXES = 1 << 16;
+const SLOTS = 1 << 12;
+const slotPhys = new Float64Array(SLOTS).fill(-1);
+const slotPc = new Float64Array(SLOTS);
+const slotSupervisor = new Uint8Array(SLOTS);
+const slotHeader = new Int32Array(SLOTS);
+const slotBytes: Uint8Array[] = new Array<Uint8Array>(SLOTS).fill(new Uint8Array(0));
 
-function newPrefix(pc: number, phys: number, supervisor: boolean, header: number): Prefix {
-	if (prefixes.size >= MAX_PREFIXES) prefixes.clear();
+function prefixOf(pc: number, phys: number, supervisor: boolean, header: number): Uint8Array {
+	const i = (phys >>> 2) & (SLOTS - 1);
+	if (slotPhys[i] === phys && slotPc[i] === pc && slotSupervisor[i] === (supervisor ? 1 : 0) && slotHeader[i] === header) return slotBytes[i]!;
 	const bytes = ascii(`{"kind":"instruction","pc":${pc},"phys":${phys},"supervisor":${supervisor},"header":${header},"cycle":`);
-	const prefix = {pc, supervisor, header, bytes};
-	prefixes.set(phys, prefix);
-	return prefix;
+	// Only what the slot can hold exactly is cached (a header is a 32-bit word; a malformed event may not be).
+	if ((header | 0) === header) {
+		slotPhys[i] = phys;
+		slotPc[i] = pc;
+		slotSupervisor[i] = supervisor ? 1 : 0;
+		slotHeader[i] = header;
+		slotBytes[i] = bytes;
+	}
+	return bytes;
 }
 
 /**
@@ -197,9 +204,7 @@ function newPrefix(pc: number, phys: number, supervisor: boolean, header: number
  * recorder's InstructionSink writes, allocating nothing once the address's prefix is cached.
  */
 export function encodeInstructionInto(out: LineBuffer, pc: number, phys: number, supervisor: boolean, header: number, cycle: number, instret: number, guest: number, journey: number): void {
-	let prefix = prefixes.get(phys);
-	if (prefix === undefined || prefix.pc !== pc || prefix.supervisor !== supervisor || prefix.header !== header) prefix = newPrefix(pc, phys, supervisor, header);
-	const bytes = prefix.bytes;
+	const bytes = prefixOf(pc, phys, supervisor, header);
 	out.reserve(bytes.length + 128);
 	out.copy(bytes);
 	out.number(cycle);

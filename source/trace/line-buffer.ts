@@ -60,12 +60,18 @@ export class LineBuffer {
 			const digits = n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : n < 1000000 ? 6 : n < 10000000 ? 7 : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10;
 			let at = pos + digits;
 			this.pos = at;
-			while (n >= 10) {
-				const q = (n / 10) | 0;
-				buf[--at] = 0x30 + n - q * 10;
+			// Two digits per division (a table of "00".."99"): half the divisions of one at a time.
+			while (n >= 100) {
+				const q = (n / 100) | 0;
+				const pair = (n - q * 100) << 1;
+				buf[--at] = PAIRS[pair + 1]!;
+				buf[--at] = PAIRS[pair]!;
 				n = q;
 			}
-			buf[--at] = 0x30 + n;
+			if (n >= 10) {
+				buf[--at] = PAIRS[(n << 1) + 1]!;
+				buf[--at] = PAIRS[n << 1]!;
+			} else buf[--at] = 0x30 + n;
 			return;
 		}
 		// Rare: counters past 2^31, fractions, negatives beyond 32 bits.
@@ -100,5 +106,7 @@ export function ascii(s: string): Uint8Array {
 	return Uint8Array.from(Buffer.from(s, 'latin1'));
 }
 
+/** "00" … "99" as ASCII digit pairs. */
+const PAIRS = ascii(Array.from({length: 100}, (_, i) => String(i).padStart(2, '0')).join(''));
 const TRUE = ascii('true');
 const FALSE = ascii('false');
