@@ -1,7 +1,7 @@
 /** The recorder's byte-level encoder writes exactly what JSON.stringify would. */
 import fc from 'fast-check';
 import {describe, expect, test} from 'vitest';
-import {encodeEvent, encodeEventInto, parseEventLine} from '../../source/trace/format.js';
+import {encodeEvent, encodeEventInto, encodeInstructionInto, parseEventLine} from '../../source/trace/format.js';
 import {LineBuffer} from '../../source/trace/line-buffer.js';
 
 describe('LineBuffer.number', () => {
@@ -60,5 +60,36 @@ describe('encodeEventInto', () => {
 		const e = {kind: 'console' as const, text: 'é→✓\n"', cycle: 1, instret: 1, guest: 0};
 		encodeEventInto(out, e);
 		expect(JSON.parse(out.view().toString('utf8'))).toEqual(e);
+	});
+});
+
+describe('encodeInstructionInto', () => {
+	test('from the fields, the same bytes as encodeEventInto of the event (journey 0: none)', () => {
+		fc.assert(
+			fc.property(
+				fc.array(
+					fc.record({
+						pc: fc.nat({max: 2 ** 32 - 1}),
+						phys: fc.constantFrom(0, 4, 8, 0x4000, 0x10004, 2 ** 30),
+						supervisor: fc.boolean(),
+						header: fc.integer({min: -(2 ** 31), max: 2 ** 31 - 1}),
+						cycle: fc.maxSafeNat(),
+						instret: fc.maxSafeNat(),
+						guest: fc.integer({min: -1, max: 15}),
+						journey: fc.nat({max: 1000}),
+					}),
+					{minLength: 1, maxLength: 30},
+				),
+				(events) => {
+					const fields = new LineBuffer(16);
+					const objects = new LineBuffer(16);
+					for (const {journey, ...e} of events) {
+						encodeInstructionInto(fields, e.pc, e.phys, e.supervisor, e.header, e.cycle, e.instret, e.guest, journey);
+						encodeEventInto(objects, journey === 0 ? {kind: 'instruction', ...e} : {kind: 'instruction', ...e, journey});
+					}
+					expect(fields.view().toString('latin1')).toBe(objects.view().toString('latin1'));
+				},
+			),
+		);
 	});
 });
