@@ -18,7 +18,7 @@ import type {CodeArea} from '../sim/code-map.js';
 import type {VmmTechnique} from '../sim/simulation.js';
 import {checkEvent} from './event-check.js';
 import {READ_VERSIONS, footerProblem, headerProblem} from './header-check.js';
-import {type LineBuffer, ascii} from './line-buffer.js';
+import {type LineBuffer, type Packed, ascii, packed} from './line-buffer.js';
 
 export {checkEvent, footerProblem};
 
@@ -165,10 +165,24 @@ export function encodeEvent(e: TraceEvent): string {
 	return JSON.stringify(e);
 }
 
-const I_INSTRET = ascii(',"instret":');
-const I_GUEST = ascii(',"guest":');
-const I_JOURNEY = ascii(',"journey":');
-const I_END = ascii('}\n');
+const I_INSTRET = packed(',"instret":');
+
+/**
+ * The end of an `instruction` line after `instret`: `,"guest":G}` (and `,"journey":J` inside a
+ * journey). Guest and journey change at exception boundaries, not per instruction: the last
+ * one made is kept.
+ */
+let endGuest = Number.NaN;
+let endJourney = Number.NaN;
+let endBytes = packed(',"guest":-1}\n');
+
+function endOf(guest: number, journey: number): Packed {
+	if (guest === endGuest && journey === endJourney) return endBytes;
+	endBytes = packed(`,"guest":${JSON.stringify(guest)}${journey === 0 ? '' : `,"journey":${JSON.stringify(journey)}`}}\n`);
+	endGuest = guest;
+	endJourney = journey;
+	return endBytes;
+}
 
 /**
  * The start of an `instruction` line up to `"cycle":` depends only on where
@@ -205,18 +219,14 @@ function prefixOf(pc: number, phys: number, supervisor: boolean, header: number)
  */
 export function encodeInstructionInto(out: LineBuffer, pc: number, phys: number, supervisor: boolean, header: number, cycle: number, instret: number, guest: number, journey: number): void {
 	const bytes = prefixOf(pc, phys, supervisor, header);
-	out.reserve(bytes.length + 128);
+	const tail = endOf(guest, journey);
+	// Two numbers of at most 24 bytes each (LineBuffer.number) between the constant parts.
+	out.reserve(bytes.length + I_INSTRET.length + 48 + tail.length);
 	out.copy(bytes);
 	out.number(cycle);
-	out.raw(I_INSTRET);
+	out.packed(I_INSTRET);
 	out.number(instret);
-	out.raw(I_GUEST);
-	out.number(guest);
-	if (journey !== 0) {
-		out.raw(I_JOURNEY);
-		out.number(journey);
-	}
-	out.raw(I_END);
+	out.packed(tail);
 }
 
 /** `encodeEvent(e) + '\n'` appended to `out`, without building a string for `instruction` events. */

@@ -9,10 +9,13 @@
 
 export class LineBuffer {
 	buf: Buffer;
+	/** `buf` as a DataView: several bytes per store (constants, digit pairs), little-endian. */
+	private data: DataView;
 	pos = 0;
 
 	constructor(capacity = 1 << 20) {
 		this.buf = Buffer.allocUnsafe(capacity);
+		this.data = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
 	}
 
 	/** Make room for `n` more bytes. */
@@ -21,6 +24,18 @@ export class LineBuffer {
 		const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
 		this.buf.copy(next, 0, 0, this.pos);
 		this.buf = next;
+		this.data = new DataView(next.buffer, next.byteOffset, next.length);
+	}
+
+	/** Constant bytes made with `packed()`: a store per 4 bytes. Caller has reserved room. */
+	packed(p: Packed): void {
+		const data = this.data;
+		const pos = this.pos;
+		const words = p.words;
+		const last = words.length - 1;
+		for (let i = 0; i < last; i++) data.setInt32(pos + 4 * i, words[i]!, true);
+		data.setInt32(pos + p.length - 4, words[last]!, true);
+		this.pos = pos + p.length;
 	}
 
 	/** Pre-encoded ASCII (`bytes` from `ascii()`); caller has reserved room. */
@@ -60,18 +75,16 @@ export class LineBuffer {
 			const digits = n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : n < 1000000 ? 6 : n < 10000000 ? 7 : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10;
 			let at = pos + digits;
 			this.pos = at;
-			// Two digits per division (a table of "00".."99"): half the divisions of one at a time.
+			// Two digits per division and per store (a table of "00".."99"): half the work of one at a time.
+			const data = this.data;
 			while (n >= 100) {
 				const q = (n / 100) | 0;
-				const pair = (n - q * 100) << 1;
-				buf[--at] = PAIRS[pair + 1]!;
-				buf[--at] = PAIRS[pair]!;
+				at -= 2;
+				data.setUint16(at, PAIRS[n - q * 100]!, true);
 				n = q;
 			}
-			if (n >= 10) {
-				buf[--at] = PAIRS[(n << 1) + 1]!;
-				buf[--at] = PAIRS[n << 1]!;
-			} else buf[--at] = 0x30 + n;
+			if (n >= 10) data.setUint16(at - 2, PAIRS[n]!, true);
+			else buf[at - 1] = 0x30 + n;
 			return;
 		}
 		// Rare: counters past 2^31, fractions, negatives beyond 32 bits.
@@ -106,7 +119,26 @@ export function ascii(s: string): Uint8Array {
 	return Uint8Array.from(Buffer.from(s, 'latin1'));
 }
 
-/** "00" … "99" as ASCII digit pairs. */
-const PAIRS = ascii(Array.from({length: 100}, (_, i) => String(i).padStart(2, '0')).join(''));
+/** "00" … "99": the two ASCII digits of each as a little-endian 16-bit word. */
+const PAIRS = Uint16Array.from({length: 100}, (_, i) => 0x30 + ((i / 10) | 0) + ((0x30 + (i % 10)) << 8));
+
+/**
+ * Constant bytes (at least 4) as little-endian 32-bit words at offsets 0, 4, 8 …, the last
+ * one at `length − 4` (it may overlap the one before): written with `LineBuffer.packed`.
+ */
+export interface Packed {
+	readonly length: number;
+	readonly words: Int32Array;
+}
+
+export function packed(text: string): Packed {
+	const bytes = Buffer.from(text, 'latin1');
+	if (bytes.length < 4) throw new RangeError(`packed: "${text}" is shorter than 4 bytes`);
+	const count = Math.ceil(bytes.length / 4);
+	const words = new Int32Array(count);
+	for (let i = 0; i < count - 1; i++) words[i] = bytes.readInt32LE(4 * i);
+	words[count - 1] = bytes.readInt32LE(bytes.length - 4);
+	return {length: bytes.length, words};
+}
 const TRUE = ascii('true');
 const FALSE = ascii('false');

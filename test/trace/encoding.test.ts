@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import {describe, expect, test} from 'vitest';
 import {encodeEvent, encodeEventInto, encodeInstructionInto, parseEventLine} from '../../source/trace/format.js';
-import {LineBuffer} from '../../source/trace/line-buffer.js';
+import {LineBuffer, packed} from '../../source/trace/line-buffer.js';
 
 describe('LineBuffer.number', () => {
 	test('any number, as JSON writes it', () => {
@@ -14,6 +14,19 @@ describe('LineBuffer.number', () => {
 				expect(out.view().toString('latin1')).toBe(JSON.stringify(n));
 			}),
 		);
+	});
+
+	test('packed constants: every length from 4 bytes, anywhere in the buffer, as the bytes themselves', () => {
+		fc.assert(
+			fc.property(fc.string({minLength: 4, maxLength: 40, unit: fc.constantFrom(...'{}",:-0123456789abcdefghijklmnopqrstuvwxyz')}), fc.nat({max: 7}), (text, offset) => {
+				const out = new LineBuffer(4);
+				out.reserve(offset + text.length);
+				for (let i = 0; i < offset; i++) out.byte(0x2e);
+				out.packed(packed(text));
+				expect(out.view().toString('latin1')).toBe('.'.repeat(offset) + text);
+			}),
+		);
+		expect(() => packed('abc')).toThrow(RangeError);
 	});
 
 	test('grows as needed', () => {
