@@ -66,13 +66,11 @@ export class LineBuffer {
 			n = -n;
 		}
 		if (n >= 0 && n <= 0x7fffffff && (n | 0) === n) {
-			// 32-bit integers: pc, phys, and counters in their first 2^31.
-			if (n < 10) {
-				buf[pos] = 0x30 + n;
-				this.pos = pos + 1;
-				return;
-			}
-			const digits = n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : n < 1000000 ? 6 : n < 10000000 ? 7 : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10;
+			// 32-bit integers: pc, phys, and counters in their first 2^31. The digits are counted
+			// from the bit length, not by a comparison per magnitude: a counter reaching a new
+			// magnitude would meet a comparison V8 has no feedback for, and deoptimize the recorder.
+			const t = ((32 - Math.clz32(n)) * 1233) >>> 12; // ⌊log10 2^bits⌋, at most one too many
+			const digits = n < 10 ? 1 : t + (n < POW10[t]! ? 0 : 1);
 			let at = pos + digits;
 			this.pos = at;
 			// Two digits per division and per store (a table of "00".."99"): half the work of one at a time.
@@ -118,6 +116,9 @@ export class LineBuffer {
 export function ascii(s: string): Uint8Array {
 	return Uint8Array.from(Buffer.from(s, 'latin1'));
 }
+
+/** 10^0 … 10^9. */
+const POW10 = Int32Array.from({length: 10}, (_, i) => 10 ** i);
 
 /** "00" … "99": the two ASCII digits of each as a little-endian 16-bit word. */
 const PAIRS = Uint16Array.from({length: 100}, (_, i) => 0x30 + ((i / 10) | 0) + ((0x30 + (i % 10)) << 8));
