@@ -642,10 +642,8 @@ export class Machine {
 		return (this.pc >>> 0).toString(16).padStart(8, '0');
 	}
 
-	/** Decode the instruction at a physical address into its cache slot, `done` instructions into a slice from `start`. */
-	decode(phys: number, start: number, done: number): number {
-		// The decode hook's events (the binary translator's) are stamped with the true count.
-		this.instret = start + done;
+	/** Decode the instruction at a physical address into its cache slot. */
+	private decode(phys: number): number {
 		this.code.decode(this.mem32, phys);
 		if (this.decodeHook) this.decodeHook(phys);
 		return this.code.op[phys >>> 2]!;
@@ -715,9 +713,11 @@ export class Machine {
 			}
 			w = phys >>> 2;
 			op = dOp[w]!;
-			// The sum is made in `decode`: an instruction decoded only in the first calls of a machine's
-			// life would leave V8 no feedback for it here, and the next machine would deoptimize this loop.
-			if (op === UNDECODED) op = decodeCounted(this, phys, start, done);
+			if (op === UNDECODED) {
+				// The decode hook's events (the binary translator's) are stamped with the true count.
+				this.instret = start + done;
+				op = this.decode(phys);
+			}
 			const len = dSize[w]!;
 			if (pc + len > limit) {
 				exit = EXIT_GP;
@@ -1100,9 +1100,4 @@ export class Machine {
 		if (this.supervisor) this.intEnabled = (value & Flag.IF) !== 0;
 		return true;
 	}
-}
-
-/** `m.decode`, called as a function: see the fetch in `interpret`. */
-function decodeCounted(m: Machine, phys: number, start: number, done: number): number {
-	return m.decode(phys, start, done);
 }
