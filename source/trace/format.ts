@@ -18,7 +18,7 @@ import type {CodeArea} from '../sim/code-map.js';
 import type {VmmTechnique} from '../sim/simulation.js';
 import {checkEvent} from './event-check.js';
 import {READ_VERSIONS, footerProblem, headerProblem} from './header-check.js';
-import {type LineBuffer, type Packed, ascii, packed} from './line-buffer.js';
+import {Counter, type LineBuffer, type Packed, ascii, packed} from './line-buffer.js';
 
 export {checkEvent, footerProblem};
 
@@ -213,6 +213,10 @@ function prefixOf(pc: number, phys: number, supervisor: boolean, header: number)
 	return bytes;
 }
 
+/** The digits of the last `cycle` and `instret` written (a cache by value, like the prefixes). */
+const cycles = new Counter();
+const instrets = new Counter();
+
 /**
  * `encodeEvent` of an `instruction` event + `\n`, from its fields (`journey` 0: none): what the
  * recorder's InstructionSink writes, allocating nothing once the address's prefix is cached.
@@ -223,9 +227,9 @@ export function encodeInstructionInto(out: LineBuffer, pc: number, phys: number,
 	// Two numbers of at most 24 bytes each (LineBuffer.number) between the constant parts.
 	out.reserve(bytes.length + I_INSTRET.length + 48 + tail.length);
 	out.copy(bytes);
-	out.number(cycle);
+	out.counter(cycle, cycles);
 	out.packed(I_INSTRET);
-	out.number(instret);
+	out.counter(instret, instrets);
 	out.packed(tail);
 }
 

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import {describe, expect, test} from 'vitest';
 import {encodeEvent, encodeEventInto, encodeInstructionInto, parseEventLine} from '../../source/trace/format.js';
-import {LineBuffer, packed} from '../../source/trace/line-buffer.js';
+import {Counter, LineBuffer, packed} from '../../source/trace/line-buffer.js';
 
 describe('LineBuffer.number', () => {
 	test('any number, as JSON writes it', () => {
@@ -27,6 +27,28 @@ describe('LineBuffer.number', () => {
 			}),
 		);
 		expect(() => packed('abc')).toThrow(RangeError);
+	});
+
+	test('counters: a number stepped from the one before, or any other, as JSON writes it', () => {
+		const move = fc.oneof(fc.integer({min: 0, max: 12}), fc.constantFrom(999, 9_999_999 as number), fc.integer({min: -5, max: 2 ** 53}), fc.double({noNaN: true}));
+		const first = fc.oneof(fc.nat({max: 10 ** 12}), fc.integer({min: -3, max: -1}));
+		fc.assert(
+			fc.property(first, fc.array(move, {maxLength: 40}), (start, moves) => {
+				const counter = new Counter();
+				const out = new LineBuffer(4);
+				const expected: string[] = [];
+				let n = start;
+				for (const m of [0, ...moves]) {
+					// Small integers step the counter; anything else jumps to that value.
+					n = Number.isInteger(m) && m >= 0 && m <= 12 ? n + m : m;
+					out.reserve(32);
+					out.counter(n, counter);
+					out.byte(0x2c);
+					expected.push(JSON.stringify(n));
+				}
+				expect(out.view().toString('latin1')).toBe(expected.join(',') + ',');
+			}),
+		);
 	});
 
 	test('grows as needed', () => {
