@@ -11,6 +11,13 @@ import {type EventKind, type EventOf, type VmEvent, eventKinds} from './events.j
 type Handler<K extends EventKind> = (event: EventOf<K>) => void;
 type AnyHandler = (event: VmEvent) => void;
 
+/**
+ * An `instruction` listener that takes the event's fields as arguments (`journey` 0: none), so
+ * the traced fetch-execute loop hands an instruction over without building an object — the
+ * recorder at detail `full` is the one (millions of events a second).
+ */
+export type InstructionSink = (pc: number, phys: number, supervisor: boolean, header: number, cycle: number, instret: number, guest: number, journey: number) => void;
+
 export class EventBus {
 	/** Per-kind "has at least one listener", read by producers on the hot path. */
 	readonly wanted: Record<EventKind, boolean>;
@@ -20,6 +27,10 @@ export class EventBus {
 	private readonly queue: VmEvent[] = [];
 	/** Bumped on every (un)subscription so batch loops can notice a change cheaply. */
 	version = 0;
+	/** The `instruction` listeners when every one is an InstructionSink (then no object is built), else null. */
+	private instructionSinks: InstructionSink[] | null = null;
+	/** The InstructionSink behind each handler `onInstruction` filed. */
+	private readonly sinks = new Map<AnyHandler, InstructionSink>();
 
 	constructor() {
 		this.wanted = Object.fromEntries(eventKinds.map((k) => [k, false])) as Record<EventKind, boolean>;
@@ -53,6 +64,47 @@ export class EventBus {
 	}
 
 	/**
+	 * Subscribe to `instruction` with a sink that takes the fields (InstructionSink). It gets
+	 * every instruction event in subscription order with the other listeners, built as an
+	 * object only when one of those wants it (`emit` of an object still reaches the sink).
+	 */
+	onInstruction(sink: InstructionSink): () => void {
+		const handler: AnyHandler = (e) => {
+			if (e.kind === 'instruction') sink(e.pc, e.phys, e.supervisor, e.header, e.cycle, e.instret, e.guest, e.journey ?? 0);
+		};
+		this.sinks.set(handler, sink);
+		const off = this.on('instruction', handler);
+		return () => {
+			off();
+			this.sinks.delete(handler);
+		};
+	}
+
+	/**
+	 * The `instruction` event, its fields as arguments: passed straight to the sinks when only
+	 * sinks listen, else built once and emitted. Same order and queueing as `emit`.
+	 */
+	emitInstruction(pc: number, phys: number, supervisor: boolean, header: number, cycle: number, instret: number, guest: number, journey: number): void {
+		const sinks = this.instructionSinks;
+		if (sinks === null || this.dispatching) {
+			this.emit(
+				journey === 0
+					? {kind: 'instruction', pc, phys, supervisor, header, cycle, instret, guest}
+					: {kind: 'instruction', pc, phys, supervisor, header, cycle, instret, guest, journey},
+			);
+			return;
+		}
+		this.dispatching = true;
+		try {
+			for (let i = 0; i < sinks.length; i++) sinks[i]!(pc, phys, supervisor, header, cycle, instret, guest, journey);
+			for (let i = 0; i < this.queue.length; i++) this.deliver(this.queue[i]!);
+		} finally {
+			if (this.queue.length !== 0) this.queue.length = 0;
+			this.dispatching = false;
+		}
+	}
+
+	/**
 	 * Deliver an event to the listeners of its kind, in subscription order.
 	 * An event emitted by a listener (the OS observer derives `os.*` events from
 	 * `exception.delivered`) waits until the current one has reached every
@@ -82,7 +134,12 @@ export class EventBus {
 	}
 
 	private refresh(kind: EventKind): void {
-		this.wanted[kind] = (this.handlers.get(kind)?.length ?? 0) > 0;
+		const list = this.handlers.get(kind) ?? [];
+		this.wanted[kind] = list.length > 0;
+		if (kind === 'instruction') {
+			const sinks = list.map((h) => this.sinks.get(h));
+			this.instructionSinks = list.length > 0 && sinks.every((s) => s !== undefined) ? (sinks as InstructionSink[]) : null;
+		}
 		this.version++;
 	}
 }

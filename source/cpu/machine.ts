@@ -654,15 +654,9 @@ export class Machine {
 		const pc = this.pc >>> 0;
 		const phys = this.supervisor ? pc : (this.ubase >>> 0) + pc;
 		if ((pc & 3) !== 0 || phys + 4 > this.memorySize || (!this.supervisor && pc >= this.ulimit >>> 0)) return;
-		// Once per instruction while traced: the stamp written out, not spread (two object shapes, no copy).
-		const supervisor = this.supervisor;
-		const header = this.mem32[phys >>> 2]!;
-		const journey = this.journeys.current;
-		this.bus!.emit(
-			journey === 0
-				? {kind: 'instruction', pc, phys, supervisor, header, cycle: this.cycles, instret: this.instret, guest: this.guest}
-				: {kind: 'instruction', pc, phys, supervisor, header, cycle: this.cycles, instret: this.instret, guest: this.guest, journey},
-		);
+		// Once per instruction while traced: the fields as arguments — the bus builds an object only
+		// for a listener that wants one (the recorder takes the fields: event-bus.ts InstructionSink).
+		this.bus!.emitInstruction(pc, phys, this.supervisor, this.mem32[phys >>> 2]!, this.cycles, this.instret, this.guest, this.journeys.current);
 	}
 
 	/**

@@ -11,14 +11,14 @@
  * events carry `kind`: a reader tells them apart by the first key, and `jq`
  * users can filter with `select(.kind)`.
  */
-import type {EventKind, EventOf, VmEvent} from '../bus/events.js';
+import type {EventKind, VmEvent} from '../bus/events.js';
 import {eventKinds} from '../bus/events.js';
 import type {CostModel} from '../cpu/costs.js';
 import type {CodeArea} from '../sim/code-map.js';
 import type {VmmTechnique} from '../sim/simulation.js';
 import {checkEvent} from './event-check.js';
 import {READ_VERSIONS, footerProblem, headerProblem} from './header-check.js';
-import {type LineBuffer, ascii} from './line-buffer.js';
+import {Counter, type LineBuffer, type Packed, ascii, packed} from './line-buffer.js';
 
 export {checkEvent, footerProblem};
 
@@ -165,58 +165,84 @@ export function encodeEvent(e: TraceEvent): string {
 	return JSON.stringify(e);
 }
 
-const I_CYCLE = ascii(',"cycle":');
-const I_INSTRET = ascii(',"instret":');
-const I_GUEST = ascii(',"guest":');
-const I_JOURNEY = ascii(',"journey":');
-const I_END = ascii('}\n');
+const I_INSTRET = packed(',"instret":');
+
+/**
+ * The end of an `instruction` line after `instret`: `,"guest":G}` (and `,"journey":J` inside a
+ * journey). Guest and journey change at exception boundaries, not per instruction: the last
+ * one made is kept.
+ */
+let endGuest = Number.NaN;
+let endJourney = Number.NaN;
+let endBytes = packed(',"guest":-1}\n');
+
+function endOf(guest: number, journey: number): Packed {
+	if (guest === endGuest && journey === endJourney) return endBytes;
+	endBytes = packed(`,"guest":${JSON.stringify(guest)}${journey === 0 ? '' : `,"journey":${JSON.stringify(journey)}`}}\n`);
+	endGuest = guest;
+	endJourney = journey;
+	return endBytes;
+}
 
 /**
  * The start of an `instruction` line up to `"cycle":` depends only on where
  * the instruction is, and programs loop: it is encoded once per address and
- * copied after that (bounded: the cache is dropped when it grows too big).
+ * copied after that. The cache is direct-mapped by word address (a slot is
+ * replaced when another address or other contents map to it): a few array
+ * reads per line, and bounded memory.
  */
-interface Prefix {
-	pc: number;
-	supervisor: boolean;
-	header: number;
-	bytes: Uint8Array;
-}
-const prefixes = new Map<number, Prefix>();
-const MAX_PREFIXES = 1 << 16;
+const SLOTS = 1 << 12;
+const slotPhys = new Float64Array(SLOTS).fill(-1);
+const slotPc = new Float64Array(SLOTS);
+const slotSupervisor = new Uint8Array(SLOTS);
+const slotHeader = new Int32Array(SLOTS);
+const slotBytes: Uint8Array[] = new Array<Uint8Array>(SLOTS).fill(new Uint8Array(0));
 
-function prefixOf(e: EventOf<'instruction'>): Uint8Array {
-	const hit = prefixes.get(e.phys);
-	if (hit && hit.pc === e.pc && hit.supervisor === e.supervisor && hit.header === e.header) return hit.bytes;
-	if (prefixes.size >= MAX_PREFIXES) prefixes.clear();
-	const text = `{"kind":"instruction","pc":${e.pc},"phys":${e.phys},"supervisor":${e.supervisor},"header":${e.header}`;
-	const bytes = ascii(text);
-	prefixes.set(e.phys, {pc: e.pc, supervisor: e.supervisor, header: e.header, bytes});
+function prefixOf(pc: number, phys: number, supervisor: boolean, header: number): Uint8Array {
+	const i = (phys >>> 2) & (SLOTS - 1);
+	if (slotPhys[i] === phys && slotPc[i] === pc && slotSupervisor[i] === (supervisor ? 1 : 0) && slotHeader[i] === header) return slotBytes[i]!;
+	const bytes = ascii(`{"kind":"instruction","pc":${pc},"phys":${phys},"supervisor":${supervisor},"header":${header},"cycle":`);
+	// Only what the slot can hold exactly is cached (a header is a 32-bit word; a malformed event may not be).
+	if ((header | 0) === header) {
+		slotPhys[i] = phys;
+		slotPc[i] = pc;
+		slotSupervisor[i] = supervisor ? 1 : 0;
+		slotHeader[i] = header;
+		slotBytes[i] = bytes;
+	}
 	return bytes;
+}
+
+/** The digits of the last `cycle` and `instret` written (a cache by value, like the prefixes). */
+const cycles = new Counter();
+const instrets = new Counter();
+
+/**
+ * `encodeEvent` of an `instruction` event + `\n`, from its fields (`journey` 0: none): what the
+ * recorder's InstructionSink writes, allocating nothing once the address's prefix is cached.
+ */
+export function encodeInstructionInto(out: LineBuffer, pc: number, phys: number, supervisor: boolean, header: number, cycle: number, instret: number, guest: number, journey: number): void {
+	const bytes = prefixOf(pc, phys, supervisor, header);
+	const tail = endOf(guest, journey);
+	// Two numbers of at most 24 bytes each (LineBuffer.number) between the constant parts.
+	out.reserve(bytes.length + I_INSTRET.length + 48 + tail.length);
+	out.copy(bytes);
+	out.counter(cycle, cycles);
+	out.packed(I_INSTRET);
+	out.counter(instret, instrets);
+	out.packed(tail);
 }
 
 /** `encodeEvent(e) + '\n'` appended to `out`, without building a string for `instruction` events. */
 export function encodeEventInto(out: LineBuffer, e: TraceEvent): void {
-	if (e.kind !== 'instruction') {
-		out.text(JSON.stringify(e));
-		out.reserve(1);
-		out.byte(0x0a);
+	if (e.kind === 'instruction') {
+		// Journey ids start at 1 (event-schema.ts): 0 stands for none.
+		encodeInstructionInto(out, e.pc, e.phys, e.supervisor, e.header, e.cycle, e.instret, e.guest, e.journey ?? 0);
 		return;
 	}
-	const prefix = prefixOf(e);
-	out.reserve(prefix.length + 128);
-	out.copy(prefix);
-	out.raw(I_CYCLE);
-	out.number(e.cycle);
-	out.raw(I_INSTRET);
-	out.number(e.instret);
-	out.raw(I_GUEST);
-	out.number(e.guest);
-	if (e.journey !== undefined) {
-		out.raw(I_JOURNEY);
-		out.number(e.journey);
-	}
-	out.raw(I_END);
+	out.text(JSON.stringify(e));
+	out.reserve(1);
+	out.byte(0x0a);
 }
 
 export function checksumString(crc: number): string {

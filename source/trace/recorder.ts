@@ -5,7 +5,7 @@
  * instructions, so both run the same loop).
  */
 import {kindsExceptInstruction} from '../bus/event-bus.js';
-import {eventKinds} from '../bus/events.js';
+import type {VmEvent} from '../bus/events.js';
 import type {Simulation} from '../sim/simulation.js';
 import {type Detail, DEFAULT_SAMPLE_EVERY, TRACE_FORMAT, TRACE_VERSION, type CpuSample, type TraceEnd, type TraceHeader} from './format.js';
 import {collectSources} from './rebuild.js';
@@ -81,8 +81,13 @@ export class Recording {
 	) {
 		this.sampleEvery = options.sampleEvery ?? DEFAULT_SAMPLE_EVERY;
 		this.nextSample = this.sampleEvery > 0 ? this.boundaryAfter(sim.instret) : Number.POSITIVE_INFINITY;
-		const kinds = options.detail === 'full' ? eventKinds : kindsExceptInstruction;
-		this.off = sim.bus.onMany(kinds, (e) => sink.write(e));
+		const write = (e: VmEvent): void => sink.write(e);
+		const offs = [sim.bus.onMany(kindsExceptInstruction, write)];
+		// At detail full every instruction is a line: a sink that takes the fields gets them without an event object.
+		if (options.detail === 'full') offs.push(sink.instruction ? sim.bus.onInstruction(sink.instruction) : sim.bus.on('instruction', write));
+		this.off = () => {
+			for (const off of offs) off();
+		};
 	}
 
 	/** Instructions until the next sample is due (Infinity without samples): the record loop's batch size. */

@@ -12,6 +12,7 @@
  * killed before the next one — a single gzip stream would lose its tail.
  */
 import {crc32, gzipSync} from 'node:zlib';
+import type {InstructionSink} from '../bus/event-bus.js';
 import {
 	type TraceEnd,
 	type TraceEvent,
@@ -20,6 +21,7 @@ import {
 	type TraceHeader,
 	checksumString,
 	encodeEventInto,
+	encodeInstructionInto,
 } from './format.js';
 import {LineBuffer} from './line-buffer.js';
 import {OutputFile, type OutputOptions} from './output-file.js';
@@ -27,6 +29,12 @@ import {OutputFile, type OutputOptions} from './output-file.js';
 /** Where events go: a file (TraceWriter) or the comparator of `replay --verify`. */
 export interface TraceSink {
 	write(event: TraceEvent): void;
+	/**
+	 * Optional: an `instruction` event from its fields (`journey` 0: none), the same as
+	 * `write`ing it — the recorder then subscribes with the bus's InstructionSink, and no
+	 * event object is built per instruction.
+	 */
+	instruction?: InstructionSink;
 }
 
 export interface WriterOptions {
@@ -97,6 +105,17 @@ export class TraceWriter implements TraceSink {
 		this.events++;
 		if (++this.pendingEvents >= this.flushEvents || this.pending.pos >= this.flushBytes) this.flush();
 	}
+
+	/** `write` of an `instruction` event, from its fields: the hot path of a `full` recording (an arrow, to hand to the bus). */
+	readonly instruction: InstructionSink = (pc, phys, supervisor, header, cycle, instret, guest, journey) => {
+		if (this.footer) return;
+		encodeInstructionInto(this.pending, pc, phys, supervisor, header, cycle, instret, guest, journey);
+		this.instructions++;
+		this.lastInstret = instret;
+		this.lastCycle = cycle;
+		this.events++;
+		if (++this.pendingEvents >= this.flushEvents || this.pending.pos >= this.flushBytes) this.flush();
+	};
 
 	/** Write what is buffered. */
 	flush(): void {

@@ -28,3 +28,59 @@ describe('EventBus', () => {
 		expect(count).toBe(1);
 	});
 });
+
+describe('EventBus: instruction sinks (fields as arguments)', () => {
+	type Fields = [number, number, boolean, number, number, number, number, number];
+	const fieldsOf = (e: VmEvent): Fields | null =>
+		e.kind === 'instruction' ? [e.pc, e.phys, e.supervisor, e.header, e.cycle, e.instret, e.guest, e.journey ?? 0] : null;
+
+	it('a sink and an object listener see the same instructions, in subscription order', () => {
+		const bus = new EventBus();
+		const seen: string[] = [];
+		const fields: Fields[] = [];
+		bus.on('instruction', (e) => seen.push(`object ${e.instret} ${e.journey ?? '-'}`));
+		bus.onInstruction((...f) => {
+			seen.push(`sink ${f[5]} ${f[7]}`);
+			fields.push(f);
+		});
+		bus.emitInstruction(8, 0x108, false, 0x1002, 10, 4, 0, 0);
+		bus.emit({kind: 'instruction', pc: 12, phys: 0x10c, supervisor: true, header: -5, cycle: 11, instret: 5, guest: -1, journey: 3});
+		expect(seen).toEqual(['object 4 -', 'sink 4 0', 'object 5 3', 'sink 5 3']);
+		expect(fields).toEqual([
+			[8, 0x108, false, 0x1002, 10, 4, 0, 0],
+			[12, 0x10c, true, -5, 11, 5, -1, 3],
+		]);
+	});
+
+	it('with only sinks listening, emitInstruction builds the event as emit would for a listener added later', () => {
+		const bus = new EventBus();
+		const fromSink: Fields[] = [];
+		const off = bus.onInstruction((...f) => fromSink.push(f));
+		expect(bus.wanted.instruction).toBe(true);
+		bus.emitInstruction(4, 4, true, 7, 1, 1, -1, 2);
+		const objects: Fields[] = [];
+		const offObject = bus.on('instruction', (e) => objects.push(fieldsOf(e)!));
+		bus.emitInstruction(8, 8, true, 9, 2, 2, -1, 0);
+		offObject();
+		bus.emitInstruction(12, 12, true, 11, 3, 3, -1, 0);
+		expect(fromSink.map((f) => f[0])).toEqual([4, 8, 12]);
+		expect(objects).toEqual([[8, 8, true, 9, 2, 2, -1, 0]]);
+		off();
+		expect(bus.wanted.instruction).toBe(false);
+		bus.emitInstruction(16, 16, true, 13, 4, 4, -1, 0);
+		expect(fromSink).toHaveLength(3);
+	});
+
+	it('an event a sink emits waits until every sink has seen the instruction', () => {
+		const bus = new EventBus();
+		const seen: string[] = [];
+		bus.onInstruction((pc) => {
+			seen.push(`first ${pc}`);
+			bus.emit({kind: 'io', port: 0x10, direction: 'out', value: pc, ...stamp});
+		});
+		bus.onInstruction((pc) => seen.push(`second ${pc}`));
+		bus.on('io', (e) => seen.push(`io ${e.value}`));
+		bus.emitInstruction(20, 20, true, 0, 0, 0, -1, 0);
+		expect(seen).toEqual(['first 20', 'second 20', 'io 20']);
+	});
+});

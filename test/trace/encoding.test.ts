@@ -1,8 +1,8 @@
 /** The recorder's byte-level encoder writes exactly what JSON.stringify would. */
 import fc from 'fast-check';
 import {describe, expect, test} from 'vitest';
-import {encodeEvent, encodeEventInto, parseEventLine} from '../../source/trace/format.js';
-import {LineBuffer} from '../../source/trace/line-buffer.js';
+import {encodeEvent, encodeEventInto, encodeInstructionInto, parseEventLine} from '../../source/trace/format.js';
+import {Counter, LineBuffer, packed} from '../../source/trace/line-buffer.js';
 
 describe('LineBuffer.number', () => {
 	test('any number, as JSON writes it', () => {
@@ -12,6 +12,41 @@ describe('LineBuffer.number', () => {
 				out.reserve(32);
 				out.number(n);
 				expect(out.view().toString('latin1')).toBe(JSON.stringify(n));
+			}),
+		);
+	});
+
+	test('packed constants: every length from 4 bytes, anywhere in the buffer, as the bytes themselves', () => {
+		fc.assert(
+			fc.property(fc.string({minLength: 4, maxLength: 40, unit: fc.constantFrom(...'{}",:-0123456789abcdefghijklmnopqrstuvwxyz')}), fc.nat({max: 7}), (text, offset) => {
+				const out = new LineBuffer(4);
+				out.reserve(offset + text.length);
+				for (let i = 0; i < offset; i++) out.byte(0x2e);
+				out.packed(packed(text));
+				expect(out.view().toString('latin1')).toBe('.'.repeat(offset) + text);
+			}),
+		);
+		expect(() => packed('abc')).toThrow(RangeError);
+	});
+
+	test('counters: a number stepped from the one before, or any other, as JSON writes it', () => {
+		const move = fc.oneof(fc.integer({min: 0, max: 12}), fc.constantFrom(999, 9_999_999 as number), fc.integer({min: -5, max: 2 ** 53}), fc.double({noNaN: true}));
+		const first = fc.oneof(fc.nat({max: 10 ** 12}), fc.integer({min: -3, max: -1}));
+		fc.assert(
+			fc.property(first, fc.array(move, {maxLength: 40}), (start, moves) => {
+				const counter = new Counter();
+				const out = new LineBuffer(4);
+				const expected: string[] = [];
+				let n = start;
+				for (const m of [0, ...moves]) {
+					// Small integers step the counter; anything else jumps to that value.
+					n = Number.isInteger(m) && m >= 0 && m <= 12 ? n + m : m;
+					out.reserve(32);
+					out.counter(n, counter);
+					out.byte(0x2c);
+					expected.push(JSON.stringify(n));
+				}
+				expect(out.view().toString('latin1')).toBe(expected.join(',') + ',');
 			}),
 		);
 	});
@@ -60,5 +95,36 @@ describe('encodeEventInto', () => {
 		const e = {kind: 'console' as const, text: 'é→✓\n"', cycle: 1, instret: 1, guest: 0};
 		encodeEventInto(out, e);
 		expect(JSON.parse(out.view().toString('utf8'))).toEqual(e);
+	});
+});
+
+describe('encodeInstructionInto', () => {
+	test('from the fields, the same bytes as encodeEventInto of the event (journey 0: none)', () => {
+		fc.assert(
+			fc.property(
+				fc.array(
+					fc.record({
+						pc: fc.nat({max: 2 ** 32 - 1}),
+						phys: fc.constantFrom(0, 4, 8, 0x4000, 0x10004, 2 ** 30),
+						supervisor: fc.boolean(),
+						header: fc.integer({min: -(2 ** 31), max: 2 ** 31 - 1}),
+						cycle: fc.maxSafeNat(),
+						instret: fc.maxSafeNat(),
+						guest: fc.integer({min: -1, max: 15}),
+						journey: fc.nat({max: 1000}),
+					}),
+					{minLength: 1, maxLength: 30},
+				),
+				(events) => {
+					const fields = new LineBuffer(16);
+					const objects = new LineBuffer(16);
+					for (const {journey, ...e} of events) {
+						encodeInstructionInto(fields, e.pc, e.phys, e.supervisor, e.header, e.cycle, e.instret, e.guest, journey);
+						encodeEventInto(objects, journey === 0 ? {kind: 'instruction', ...e} : {kind: 'instruction', ...e, journey});
+					}
+					expect(fields.view().toString('latin1')).toBe(objects.view().toString('latin1'));
+				},
+			),
+		);
 	});
 });

@@ -2,7 +2,8 @@ import {afterAll, describe, expect, test} from 'vitest';
 import {eventKinds} from '../../source/bus/events.js';
 import type {TraceEvent} from '../../source/trace/format.js';
 import {TraceReader} from '../../source/trace/reader.js';
-import {type RecordOptions, recordLoop, startRecording} from '../../source/trace/recorder.js';
+import {encodeEvent} from '../../source/trace/format.js';
+import {type RecordOptions, Recording, recordLoop, startRecording} from '../../source/trace/recorder.js';
 import {TraceCursor} from '../../source/trace/seek.js';
 import {fake, lines, spin, tempDir, traps} from './helpers.js';
 
@@ -72,5 +73,24 @@ describe('record → read', () => {
 		const footer = JSON.parse(rest.at(-1)!);
 		expect(footer).toMatchObject({type: 'footer', end: 'instruction-limit', instret: 5000});
 		expect(footer.checksum).toMatch(/^crc32:[0-9a-f]{8}$/);
+	});
+});
+
+describe('record at detail full: the fast instruction path', () => {
+	test('the writer taking fields (nobody else listening) writes what encoding each event object writes', async () => {
+		const file = tmp.path('sink.jsonl');
+		const fast = fake();
+		const {recording} = startRecording(fast, file, {detail: 'full', sampleEvery: 100});
+		await recordLoop(fast, recording);
+		// The same run through a sink without `instruction`: the recorder subscribes for event objects.
+		const slow = fake();
+		const objects: string[] = [];
+		const byObject = new Recording(slow, {write: (e) => objects.push(encodeEvent(e))}, {detail: 'full', sampleEvery: 100});
+		await recordLoop(slow, byObject);
+		const written = lines(file).slice(1, -1);
+		expect(written).toEqual(objects);
+		expect(written.filter((l) => l.startsWith('{"kind":"instruction"')).length).toBeGreaterThan(100);
+		// Handlers run inside journeys: their instructions carry the journey's id.
+		expect(written.some((l) => l.startsWith('{"kind":"instruction"') && l.includes('"journey":'))).toBe(true);
 	});
 });
