@@ -30,7 +30,7 @@ export interface StoreOptions {
 	frameMs?: number;
 	/**
 	 * While the core runs flat out, frames are spaced so drawing takes at most
-	 * this share of the time (default 0.25): the screen must not hold the core back.
+	 * this share of the time (default 0.1): the screen must not hold the core back.
 	 */
 	renderShare?: number;
 	scheduler?: Scheduler;
@@ -42,7 +42,8 @@ export interface StoreOptions {
  */
 const MAX_FLAT_OUT_FRAME_MS = 1000;
 
-const smooth = (average: number, ms: number): number => (average === 0 ? ms : average * 0.8 + ms * 0.2);
+/** A cost estimate that rises at once and falls slowly: one cheap frame must not let the next ones crowd the core. */
+const track = (average: number, ms: number): number => (ms >= average ? ms : average * 0.8 + ms * 0.2);
 
 export class DashboardStore {
 	readonly ring: EventRing;
@@ -69,11 +70,14 @@ export class DashboardStore {
 	private readonly frameMs: number;
 	private readonly renderShare: number;
 	/**
-	 * Smoothed cost of one frame (ms), in its two parts: React's reconciliation
-	 * (measured after the listeners) and Ink's layout and output (the renderer reports it).
+	 * Cost of one frame (ms), in its two parts: the whole frame as drawn at once — the snapshot,
+	 * React's reconciliation and Ink's layout and output, which run in the microtasks the
+	 * listeners queue — and what the renderer drew later (Ink's throttled `onRender`).
 	 */
-	private reconcileCost = 0;
-	private drawCost = 0;
+	private frameCost = 0;
+	private lateDrawCost = 0;
+	/** Between a flush and the microtask that measures it: a render reported now is part of that frame. */
+	private frameOpen = false;
 	private flushUrgent = false;
 	private disposed = false;
 	/** Timers of `invalidateAfter`, cancelled by `dispose` (they would keep the process alive). */
@@ -90,7 +94,7 @@ export class DashboardStore {
 	) {
 		this.ring = new EventRing(options.historySize ?? 10_000);
 		this.frameMs = options.frameMs ?? 33;
-		this.renderShare = options.renderShare ?? 0.25;
+		this.renderShare = options.renderShare ?? 0.1;
 		this.sched = options.scheduler ?? realScheduler;
 		this.namer = {
 			symbolize: (guest, supervisor, pc) => this.source.symbolize(guest, supervisor, pc),
@@ -152,7 +156,7 @@ export class DashboardStore {
 
 	/** The renderer's measure of a frame it drew later than the flush (Ink's throttled `onRender`). */
 	reportRender(ms: number): void {
-		this.drawCost = smooth(this.drawCost, ms);
+		if (!this.frameOpen) this.lateDrawCost = track(this.lateDrawCost, ms);
 	}
 
 	/** Time between frames: ~30 per second, fewer while drawing would slow a flat-out core. */
@@ -161,7 +165,7 @@ export class DashboardStore {
 		const flatOut = mode === 'seeking' || (mode === 'running' && speed === 'max');
 		if (!flatOut) return this.frameMs;
 		// Both parts of a frame count: on a slow (or shared) machine a frame can cost 100 ms and more.
-		return Math.min(MAX_FLAT_OUT_FRAME_MS, Math.max(this.frameMs, (this.reconcileCost + this.drawCost) / this.renderShare));
+		return Math.min(MAX_FLAT_OUT_FRAME_MS, Math.max(this.frameMs, (this.frameCost + this.lateDrawCost) / this.renderShare));
 	}
 
 	/** Build and publish now (tests; the final frame before quitting). */
@@ -174,8 +178,14 @@ export class DashboardStore {
 		this.snapshot = this.build();
 		for (const listener of [...this.listeners]) listener();
 		// React renders in a microtask queued by the listeners; this one runs after it (and after
-		// Ink's layout and output): the whole frame's cost.
-		if (this.listeners.size > 0) queueMicrotask(() => (this.reconcileCost = smooth(this.reconcileCost, this.sched.now() - start)));
+		// Ink's layout and output, which report their own time too: counted once): the whole frame's cost.
+		if (this.listeners.size > 0) {
+			this.frameOpen = true;
+			queueMicrotask(() => {
+				this.frameOpen = false;
+				this.frameCost = track(this.frameCost, this.sched.now() - start);
+			});
+		}
 	}
 
 	dispose(): void {
