@@ -66,8 +66,10 @@ export class DashboardStore {
 	/** Which rows belong to which exception journey, as the core said (journeys.ts). */
 	private readonly journeyIndex = new JourneyIndex();
 	/**
-	 * Flat out: the events not filed yet, newest last (a ring of twice the history: at least one row
-	 * per journey end, so it always holds the rows the history can keep), and their physical addresses.
+	 * Flat out: the events not filed yet, newest last, and their physical addresses. A ring of
+	 * one and a half times the history — every event it holds survives the young generation's
+	 * collections, so no bigger — which holds the history's worth of rows unless a third of the events
+	 * are journey ends (a native exception's journey has 8 rows); else the history keeps fewer, all real.
 	 */
 	private readonly journal: Array<VmEvent | undefined>;
 	private readonly journalPhys: Float64Array;
@@ -113,7 +115,7 @@ export class DashboardStore {
 		options: StoreOptions = {},
 	) {
 		this.history = new EventRing(options.historySize ?? 10_000);
-		this.journal = new Array<VmEvent | undefined>(2 * this.history.capacity);
+		this.journal = new Array<VmEvent | undefined>(Math.ceil(1.5 * this.history.capacity));
 		this.journalPhys = new Float64Array(this.journal.length);
 		this.frameMs = options.frameMs ?? 33;
 		this.renderShare = options.renderShare ?? 0.1;
