@@ -87,7 +87,10 @@ export const ZERO_REG = 16;
  * compile if it is not `Op.add`.
  */
 type O = typeof Op;
-/** An event whose optional fields are added in order (Machine.stampInto). */
+/**
+ * An event whose optional fields are added in order, in place: flat out under the dashboard they
+ * come by the hundred thousand a second, and spreading temporaries is a copy and garbage each.
+ */
 type Building = Record<string, unknown>;
 
 /**
@@ -365,7 +368,15 @@ export class Machine {
 		this.irqPending |= 1 << irq;
 		const bus = this.bus;
 		if (bus?.wanted['interrupt.raised']) {
-			bus.emit(this.stampInto({kind: 'interrupt.raised', irq, vector: 32 + irq}));
+			const journey = this.journeys.current;
+			const cycle = this.cycles;
+			const instret = this.instret;
+			const guest = this.guest;
+			bus.emit(
+				journey === 0
+					? {kind: 'interrupt.raised', irq, vector: 32 + irq, cycle, instret, guest}
+					: {kind: 'interrupt.raised', irq, vector: 32 + irq, cycle, instret, guest, journey},
+			);
 		}
 	}
 
@@ -403,28 +414,6 @@ export class Machine {
 		return pid === undefined ? {symbol} : {symbol, pid};
 	}
 
-	/**
-	 * The exception path's events are built in place — name and stamp added to the one object,
-	 * in the order the spread gave them — not spread from temporary objects: flat out under the
-	 * dashboard they come by the hundred thousand a second, and each spread is a copy and garbage.
-	 */
-	private nameInto(e: Building, supervisor: boolean, pc: number, phys: number): void {
-		const namer = this.codeNamer;
-		if (!namer) return;
-		const pid = namer.pid();
-		e['symbol'] = namer.symbol(supervisor, pc, phys);
-		if (pid !== undefined) e['pid'] = pid;
-	}
-
-	private stampInto(e: Building): VmEvent {
-		e['cycle'] = this.cycles;
-		e['instret'] = this.instret;
-		e['guest'] = this.guest;
-		const journey = this.journeys.current;
-		if (journey !== 0) e['journey'] = journey;
-		return e as unknown as VmEvent;
-	}
-
 	stamp(): {cycle: number; instret: number; guest: number; journey?: number} {
 		const journey = this.journeys.current;
 		return journey === 0
@@ -458,8 +447,20 @@ export class Machine {
 				if (journey.parent !== null) e['parent'] = journey.parent;
 			}
 			if (irq >= 0) e['irq'] = irq;
-			this.nameInto(e, this.supervisor, pc, known ? phys : Number.NaN);
-			bus.emit(this.stampInto(e));
+			// Named and stamped here, in the order a spread gave (each site its own code: one shared
+			// function would see every event's shape and slow down for all).
+			const namer = this.codeNamer;
+			if (namer) {
+				const pid = namer.pid();
+				e['symbol'] = namer.symbol(this.supervisor, pc, known ? phys : Number.NaN);
+				if (pid !== undefined) e['pid'] = pid;
+			}
+			e['cycle'] = this.cycles;
+			e['instret'] = this.instret;
+			e['guest'] = this.guest;
+			const current = this.journeys.current;
+			if (current !== 0) e['journey'] = current;
+			bus.emit(e as unknown as VmEvent);
 		}
 		// The interrupt is taken after it is raised: the rows read in that order.
 		if (irq >= 0) this.interruptTaken(irq, vector);
@@ -503,7 +504,16 @@ export class Machine {
 		this.journeys.phase('handler');
 		const bus = this.bus;
 		if (bus?.wanted['exception.delivered']) {
-			bus.emit(this.stampInto({kind: 'exception.delivered', vector, epc: epc >>> 0, handler: handler >>> 0, fromSupervisor: (this.eflags & Flag.S) !== 0}));
+			const journey = this.journeys.current;
+			const cycle = this.cycles;
+			const instret = this.instret;
+			const guest = this.guest;
+			const fromSupervisor = (this.eflags & Flag.S) !== 0;
+			bus.emit(
+				journey === 0
+					? {kind: 'exception.delivered', vector, epc: epc >>> 0, handler: handler >>> 0, fromSupervisor, cycle, instret, guest}
+					: {kind: 'exception.delivered', vector, epc: epc >>> 0, handler: handler >>> 0, fromSupervisor, cycle, instret, guest, journey},
+			);
 		}
 	}
 
@@ -624,8 +634,20 @@ export class Machine {
 			const phys = this.supervisor ? pc : (this.ubase >>> 0) + pc;
 			const known = (this.supervisor || pc < this.ulimit >>> 0) && phys < this.memorySize;
 			const e: Building = {kind: 'interrupt.taken', irq, vector, pc: this.pc};
-			this.nameInto(e, this.supervisor, pc, known ? phys : Number.NaN);
-			bus.emit(this.stampInto(e));
+			// Named and stamped here, in the order a spread gave (each site its own code: one shared
+			// function would see every event's shape and slow down for all).
+			const namer = this.codeNamer;
+			if (namer) {
+				const pid = namer.pid();
+				e['symbol'] = namer.symbol(this.supervisor, pc, known ? phys : Number.NaN);
+				if (pid !== undefined) e['pid'] = pid;
+			}
+			e['cycle'] = this.cycles;
+			e['instret'] = this.instret;
+			e['guest'] = this.guest;
+			const current = this.journeys.current;
+			if (current !== 0) e['journey'] = current;
+			bus.emit(e as unknown as VmEvent);
 		}
 		if (this.halted && bus?.wanted.halt) bus.emit({kind: 'halt', state: 'woke', pc: this.pc, ...this.stamp()});
 		this.halted = false;
@@ -1033,8 +1055,20 @@ export class Machine {
 					const known = (this.supervisor || to < this.ulimit >>> 0) && toPhys < this.memorySize;
 					const e: Building = {kind: 'iret', pc: at, to, toSupervisor: this.supervisor};
 					if (known) e['toPhys'] = toPhys;
-					this.nameInto(e, this.supervisor, to, known ? toPhys : Number.NaN);
-					bus.emit(this.stampInto(e));
+					// Named and stamped here, in the order a spread gave (each site its own code: one shared
+					// function would see every event's shape and slow down for all).
+					const namer = this.codeNamer;
+					if (namer) {
+						const pid = namer.pid();
+						e['symbol'] = namer.symbol(this.supervisor, to, known ? toPhys : Number.NaN);
+						if (pid !== undefined) e['pid'] = pid;
+					}
+					e['cycle'] = this.cycles;
+					e['instret'] = this.instret;
+					e['guest'] = this.guest;
+					const current = this.journeys.current;
+					if (current !== 0) e['journey'] = current;
+					bus.emit(e as unknown as VmEvent);
 				}
 				this.journeys.returned(!this.supervisor);
 				return true;

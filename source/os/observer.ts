@@ -206,7 +206,14 @@ export class OsObserver {
 		const bus = this.bus;
 		this.counts.handlers++;
 		if (bus.wanted['os.handler']) {
-			bus.emit(stamped({kind: 'os.handler', vector: e.vector, handler: e.handler, symbol: this.kernelSymbols.name(e.handler)}, e));
+			const {vector, handler, cycle, instret, guest, journey} = e;
+			const symbol = this.kernelSymbols.name(handler);
+			// Written out (not `stamped`): one of the three per exception, each site its own object shape.
+			bus.emit(
+				journey === undefined
+					? {kind: 'os.handler', vector, handler, symbol, cycle, instret, guest}
+					: {kind: 'os.handler', vector, handler, symbol, cycle, instret, guest, journey},
+			);
 		}
 		if (e.fromSupervisor) return;
 		// From user mode: the process that ran is the one the kernel last switched to.
@@ -235,7 +242,15 @@ export class OsObserver {
 		if (pid !== this.currentPid) this.switched(this.currentPid, pid, e);
 		this.counts.returns++;
 		// Named now, by the program of the pid returned to: a row drawn later must not ask who runs then.
-		if (this.bus.wanted['os.return']) this.bus.emit(stamped({kind: 'os.return', pid, pc: e.to, symbol: this.symbolizeUser(e.to, pid)}, e));
+		if (this.bus.wanted['os.return']) {
+			const {to: pc, cycle, instret, guest, journey} = e;
+			const symbol = this.symbolizeUser(pc, pid);
+			this.bus.emit(
+				journey === undefined
+					? {kind: 'os.return', pid, pc, symbol, cycle, instret, guest}
+					: {kind: 'os.return', pid, pc, symbol, cycle, instret, guest, journey},
+			);
+		}
 	}
 
 	/** The kernel waits in its idle loop: if it says nobody runs, that is a switch to "nobody" (0). */
@@ -247,7 +262,10 @@ export class OsObserver {
 	private switched(from: number, to: number, when: Stamp): void {
 		this.currentPid = to;
 		this.counts.switches++;
-		if (this.bus.wanted['os.switch']) this.bus.emit(stamped({kind: 'os.switch', from, to}, when));
+		if (this.bus.wanted['os.switch']) {
+			const {cycle, instret, guest, journey} = when;
+			this.bus.emit(journey === undefined ? {kind: 'os.switch', from, to, cycle, instret, guest} : {kind: 'os.switch', from, to, cycle, instret, guest, journey});
+		}
 	}
 }
 
