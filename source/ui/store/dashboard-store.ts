@@ -32,6 +32,12 @@ import {type UiState, initialUiState} from './ui-state.js';
 export interface StoreOptions {
 	/** History rows kept (default 10,000). */
 	historySize?: number;
+	/**
+	 * Running at max, the rows a frame (or a pause) can find kept: at least this many of the
+	 * newest (default 2,000; at most `historySize`). Each row kept until the frame survives the
+	 * young generation's collection — 10,000 of them doubled the run time flat out.
+	 */
+	flatOutRows?: number;
 	/** Shortest time between two snapshots (default 33 ms, ~30 per second). */
 	frameMs?: number;
 	/**
@@ -67,9 +73,9 @@ export class DashboardStore {
 	private readonly journeyIndex = new JourneyIndex();
 	/**
 	 * Flat out: the events not filed yet, newest last, and their physical addresses. A ring of
-	 * one and a half times the history — every event it holds survives the young generation's
-	 * collections, so no bigger — which holds the history's worth of rows unless a third of the events
-	 * are journey ends (a native exception's journey has 8 rows); else the history keeps fewer, all real.
+	 * one and a half times `flatOutRows` — every event it holds survives the young generation's
+	 * collections, so no bigger — which holds that many rows unless a third of the events are
+	 * journey ends (a native exception's journey has 8 rows); else fewer are kept, all real.
 	 */
 	private readonly journal: Array<VmEvent | undefined>;
 	private readonly journalPhys: Float64Array;
@@ -115,7 +121,7 @@ export class DashboardStore {
 		options: StoreOptions = {},
 	) {
 		this.history = new EventRing(options.historySize ?? 10_000);
-		this.journal = new Array<VmEvent | undefined>(Math.ceil(1.5 * this.history.capacity));
+		this.journal = new Array<VmEvent | undefined>(Math.ceil(1.5 * Math.min(options.flatOutRows ?? 2_000, this.history.capacity)));
 		this.journalPhys = new Float64Array(this.journal.length);
 		this.frameMs = options.frameMs ?? 33;
 		this.renderShare = options.renderShare ?? 0.1;
