@@ -166,6 +166,11 @@ export class DashboardStore {
 		return this.journeyIndex;
 	}
 
+	/** Running at max speed (the journal takes the events; frames are spaced by their cost). */
+	get flatOut(): boolean {
+		return this.deferring;
+	}
+
 	/** The row number of the last exception raised (-1: none yet). */
 	get lastException(): number {
 		this.settle();
@@ -233,6 +238,12 @@ export class DashboardStore {
 			queueMicrotask(() => {
 				this.frameOpen = false;
 				this.frameCost = track(this.frameCost, this.sched.now() - start);
+				// A frame asked for while this one was drawn (its layout effects) was timed by the old estimate.
+				if (this.cancelFlush && !this.flushUrgent) {
+					this.cancelFlush();
+					this.cancelFlush = null;
+					this.invalidate();
+				}
 			});
 		}
 	}
