@@ -42,7 +42,7 @@ describe('DashboardStore', () => {
 		await Promise.resolve(); // the microtask that measures the frame (it cost nothing here)
 		sched.advance(40);
 		const base = notifications();
-		store.reportRender(50); // drawn later by the renderer: 50 ms, at most a tenth of the time → one per 500 ms
+		store.reportRender(25); // drawn later by the renderer: 25 ms, at most a twentieth of the time → one per 500 ms
 		source.emit(...timerBurst(1, 10));
 		sched.advance(400);
 		expect(notifications()).toBe(base);
@@ -97,7 +97,7 @@ describe('DashboardStore', () => {
 		source.setSpeed('max');
 		sched.flush(); // the key's frame
 		await Promise.resolve();
-		store.reportRender(20); // frames cost 20 ms: one per 200 ms flat out
+		store.reportRender(10); // frames cost 10 ms: one per 200 ms flat out
 		setViewport(store, 8);
 		sched.advance(0);
 		expect(notifications()).toBe(base + 2); // not drawn twice

@@ -42,7 +42,7 @@ export interface StoreOptions {
 	frameMs?: number;
 	/**
 	 * While the core runs flat out, frames are spaced so drawing takes at most
-	 * this share of the time (default 0.1): the screen must not hold the core back.
+	 * this share of the time (default 0.05: at max speed the point is the core; keys are answered at once anyway): the screen must not hold the core back.
 	 */
 	renderShare?: number;
 	scheduler?: Scheduler;
@@ -124,7 +124,7 @@ export class DashboardStore {
 		this.journal = new Array<VmEvent | undefined>(Math.ceil(1.5 * Math.min(options.flatOutRows ?? 2_000, this.history.capacity)));
 		this.journalPhys = new Float64Array(this.journal.length);
 		this.frameMs = options.frameMs ?? 33;
-		this.renderShare = options.renderShare ?? 0.1;
+		this.renderShare = options.renderShare ?? 0.05;
 		this.sched = options.scheduler ?? realScheduler;
 		this.namer = {
 			symbolize: (guest, supervisor, pc) => this.source.symbolize(guest, supervisor, pc),
