@@ -6,6 +6,12 @@
  * Render at frame rate, not event rate: an event only records itself and
  * marks the store dirty; one timer per frame builds the snapshot and tells
  * the listeners. A burst of 100k events costs one snapshot.
+ *
+ * Flat out (running at max), an event is counted at once and put in the
+ * journal, nothing more: a frame there covers 100k events and more, and the
+ * history keeps 10,000 rows. Whoever reads the history or the journeys next
+ * (the frame, a key) files the journal's newest events first, as they would
+ * have been filed one by one; the older ones only advance the row numbers.
  */
 import type {VmEvent} from '../../bus/events.js';
 import {kindsExceptInstruction} from '../../bus/event-bus.js';
@@ -26,11 +32,17 @@ import {type UiState, initialUiState} from './ui-state.js';
 export interface StoreOptions {
 	/** History rows kept (default 10,000). */
 	historySize?: number;
+	/**
+	 * Running at max, the rows a frame (or a pause) can find kept: at least this many of the
+	 * newest (default 2,000; at most `historySize`). Each row kept until the frame survives the
+	 * young generation's collection — 10,000 of them doubled the run time flat out.
+	 */
+	flatOutRows?: number;
 	/** Shortest time between two snapshots (default 33 ms, ~30 per second). */
 	frameMs?: number;
 	/**
 	 * While the core runs flat out, frames are spaced so drawing takes at most
-	 * this share of the time (default 0.25): the screen must not hold the core back.
+	 * this share of the time (default 0.05: at max speed the point is the core; keys are answered at once anyway): the screen must not hold the core back.
 	 */
 	renderShare?: number;
 	scheduler?: Scheduler;
@@ -42,10 +54,11 @@ export interface StoreOptions {
  */
 const MAX_FLAT_OUT_FRAME_MS = 1000;
 
-const smooth = (average: number, ms: number): number => (average === 0 ? ms : average * 0.8 + ms * 0.2);
+/** A cost estimate that rises at once and falls slowly: one cheap frame must not let the next ones crowd the core. */
+const track = (average: number, ms: number): number => (ms >= average ? ms : average * 0.8 + ms * 0.2);
 
 export class DashboardStore {
-	readonly ring: EventRing;
+	private readonly history: EventRing;
 	readonly counters = new Counters();
 	readonly consoles = new ConsoleBuffers();
 	/** Mutated by the actions (store-actions.ts), copied into snapshots. */
@@ -53,10 +66,26 @@ export class DashboardStore {
 	readonly namer: Namer;
 	/** Snapshots built so far (tests count these). */
 	snapshots = 0;
+	/** Events received (rows and console output), counted at once. */
 	received = 0;
-	lastException = -1;
+	private lastRaised = -1;
 	/** Which rows belong to which exception journey, as the core said (journeys.ts). */
-	readonly journeys = new JourneyIndex();
+	private readonly journeyIndex = new JourneyIndex();
+	/**
+	 * Flat out: the events not filed yet, newest last, and their physical addresses. A ring of
+	 * one and a half times `flatOutRows` — every event it holds survives the young generation's
+	 * collections, so no bigger — which holds that many rows unless a third of the events are
+	 * journey ends (a native exception's journey has 8 rows); else fewer are kept, all real.
+	 */
+	private readonly journal: Array<VmEvent | undefined>;
+	private readonly journalPhys: Float64Array;
+	private journalNext = 0;
+	private journalCount = 0;
+	/** Rows the journal dropped unfiled (older than the history could keep), and the last exception's place among them. */
+	private droppedRows = 0;
+	private droppedRaised = -1;
+	/** Running at max: events go to the journal. */
+	private deferring = false;
 	/** Journey mode's stops (journey-catch.ts). */
 	readonly catcher = new JourneyCatcher((e) => this.namer.sensitiveNote?.((this.source.disassemble(e.phys) ?? '').split(/\s+/)[0] ?? '') !== undefined);
 	private snapshot: Snapshot;
@@ -69,11 +98,14 @@ export class DashboardStore {
 	private readonly frameMs: number;
 	private readonly renderShare: number;
 	/**
-	 * Smoothed cost of one frame (ms), in its two parts: React's reconciliation
-	 * (measured after the listeners) and Ink's layout and output (the renderer reports it).
+	 * Cost of one frame (ms), in its two parts: the whole frame as drawn at once — the snapshot,
+	 * React's reconciliation and Ink's layout and output, which run in the microtasks the
+	 * listeners queue — and what the renderer drew later (Ink's throttled `onRender`).
 	 */
-	private reconcileCost = 0;
-	private drawCost = 0;
+	private frameCost = 0;
+	private lateDrawCost = 0;
+	/** Between a flush and the microtask that measures it: a render reported now is part of that frame. */
+	private frameOpen = false;
 	private flushUrgent = false;
 	private disposed = false;
 	/** Timers of `invalidateAfter`, cancelled by `dispose` (they would keep the process alive). */
@@ -88,9 +120,11 @@ export class DashboardStore {
 		readonly source: DashboardSource,
 		options: StoreOptions = {},
 	) {
-		this.ring = new EventRing(options.historySize ?? 10_000);
+		this.history = new EventRing(options.historySize ?? 10_000);
+		this.journal = new Array<VmEvent | undefined>(Math.ceil(1.5 * Math.min(options.flatOutRows ?? 2_000, this.history.capacity)));
+		this.journalPhys = new Float64Array(this.journal.length);
 		this.frameMs = options.frameMs ?? 33;
-		this.renderShare = options.renderShare ?? 0.25;
+		this.renderShare = options.renderShare ?? 0.05;
 		this.sched = options.scheduler ?? realScheduler;
 		this.namer = {
 			symbolize: (guest, supervisor, pc) => this.source.symbolize(guest, supervisor, pc),
@@ -104,6 +138,7 @@ export class DashboardStore {
 		this.generation = source.generation;
 		this.lastMode = source.state.mode;
 		this.lastSpeed = source.state.speed;
+		this.deferring = source.state.mode === 'running' && source.state.speed === 'max' && !source.state.detail;
 		this.sparkKind = source.description.vmm === 'none' ? 'exception.raised' : 'vmm.intercept';
 		this.attach();
 		this.offSource = source.onChange(() => this.sourceChanged());
@@ -118,6 +153,29 @@ export class DashboardStore {
 	};
 
 	getSnapshot = (): Snapshot => this.snapshot;
+
+	/** The history: the last rows, exactly as delivered one by one (the journal is filed first). */
+	get ring(): EventRing {
+		this.settle();
+		return this.history;
+	}
+
+	/** Which rows belong to which journey (the journal is filed first). */
+	get journeys(): JourneyIndex {
+		this.settle();
+		return this.journeyIndex;
+	}
+
+	/** Running at max speed (the journal takes the events; frames are spaced by their cost). */
+	get flatOut(): boolean {
+		return this.deferring;
+	}
+
+	/** The row number of the last exception raised (-1: none yet). */
+	get lastException(): number {
+		this.settle();
+		return this.lastRaised;
+	}
 
 	/** The store's clock (ms). */
 	now(): number {
@@ -152,7 +210,7 @@ export class DashboardStore {
 
 	/** The renderer's measure of a frame it drew later than the flush (Ink's throttled `onRender`). */
 	reportRender(ms: number): void {
-		this.drawCost = smooth(this.drawCost, ms);
+		if (!this.frameOpen) this.lateDrawCost = track(this.lateDrawCost, ms);
 	}
 
 	/** Time between frames: ~30 per second, fewer while drawing would slow a flat-out core. */
@@ -161,7 +219,7 @@ export class DashboardStore {
 		const flatOut = mode === 'seeking' || (mode === 'running' && speed === 'max');
 		if (!flatOut) return this.frameMs;
 		// Both parts of a frame count: on a slow (or shared) machine a frame can cost 100 ms and more.
-		return Math.min(MAX_FLAT_OUT_FRAME_MS, Math.max(this.frameMs, (this.reconcileCost + this.drawCost) / this.renderShare));
+		return Math.min(MAX_FLAT_OUT_FRAME_MS, Math.max(this.frameMs, (this.frameCost + this.lateDrawCost) / this.renderShare));
 	}
 
 	/** Build and publish now (tests; the final frame before quitting). */
@@ -174,8 +232,20 @@ export class DashboardStore {
 		this.snapshot = this.build();
 		for (const listener of [...this.listeners]) listener();
 		// React renders in a microtask queued by the listeners; this one runs after it (and after
-		// Ink's layout and output): the whole frame's cost.
-		if (this.listeners.size > 0) queueMicrotask(() => (this.reconcileCost = smooth(this.reconcileCost, this.sched.now() - start)));
+		// Ink's layout and output, which report their own time too: counted once): the whole frame's cost.
+		if (this.listeners.size > 0) {
+			this.frameOpen = true;
+			queueMicrotask(() => {
+				this.frameOpen = false;
+				this.frameCost = track(this.frameCost, this.sched.now() - start);
+				// A frame asked for while this one was drawn (its layout effects) was timed by the old estimate.
+				if (this.cancelFlush && !this.flushUrgent) {
+					this.cancelFlush();
+					this.cancelFlush = null;
+					this.invalidate();
+				}
+			});
+		}
 	}
 
 	dispose(): void {
@@ -192,36 +262,90 @@ export class DashboardStore {
 	// ---- the bus -------------------------------------------------------------------
 
 	private readonly onEvent = (e: VmEvent): void => {
-		if (e.kind === 'journey.end') {
+		if (e.kind !== 'journey.end') {
 			// Not a row (nor counted as one): it completes the journey its rows belong to.
-			this.journeys.note(e, -1);
-			if (this.catcher.armed) this.catcher.note(e, -1, this.ring, this.journeys);
-			this.invalidate();
-			return;
+			this.received++;
+			if (e.kind === 'console') {
+				// One guest, one console: a transient VMM's kernel writes as -1 natively and as guest 0 while attached.
+				this.consoles.append(this.source.description.guests === 1 ? 0 : e.guest, e.text);
+				this.invalidate();
+				return;
+			}
+			if (e.kind === 'exception.raised') this.counters.exceptions++;
+			else if (e.kind === 'vmm.emulate') this.counters.emulated++;
+			if (e.kind === this.sparkKind) this.counters.series.pending++;
 		}
-		this.received++;
-		if (e.kind === 'console') {
-			// One guest, one console: a transient VMM's kernel writes as -1 natively and as guest 0 while attached.
-			this.consoles.append(this.source.description.guests === 1 ? 0 : e.guest, e.text);
-		} else if (e.kind === 'instruction') {
-			const seq = this.ring.push(e, e.phys);
-			this.journeys.note(e, seq);
-			// Journey mode also stops at a sensitive instruction that runs without trapping.
-			if (this.catcher.armed) this.catcher.note(e, seq, this.ring, this.journeys);
-		} else if (e.kind === 'exception.raised') {
-			// Where the faulting instruction is, as the CPU said; traces from before it did: where the source
-			// says it is now (by the time a frame shows the row the mapping may have changed).
-			this.lastException = this.ring.push(e, e.phys ?? this.source.physical(e.supervisor, e.pc));
-			this.journeys.note(e, this.lastException);
-			if (this.catcher.armed) this.catcher.note(e, this.lastException, this.ring, this.journeys);
-			this.counters.exceptions++;
-		} else {
-			this.journeys.note(e, this.ring.push(e, Number.NaN));
-			if (e.kind === 'vmm.emulate') this.counters.emulated++;
+		// Where the faulting instruction is, as the CPU said; traces from before it did: where the source
+		// says it is now (by the time a frame shows the row the mapping may have changed).
+		const phys = e.kind === 'exception.raised' ? (e.phys ?? this.source.physical(e.supervisor, e.pc)) : e.kind === 'instruction' ? e.phys : Number.NaN;
+		// Journey mode stops per event: it files each at once.
+		if (this.deferring && !this.catcher.armed) this.defer(e, phys);
+		else {
+			this.settle();
+			this.file(e, phys);
 		}
-		if (e.kind === this.sparkKind) this.counters.series.pending++;
 		this.invalidate();
 	};
+
+	/** Put an event in the history and the journeys (already counted). */
+	private file(e: VmEvent, phys: number): void {
+		const journeys = this.journeyIndex;
+		if (e.kind === 'journey.end') {
+			journeys.note(e, -1);
+			if (this.catcher.armed) this.catcher.note(e, -1, this.history, journeys);
+			return;
+		}
+		const seq = this.history.push(e, phys);
+		if (e.kind === 'exception.raised') this.lastRaised = seq;
+		journeys.note(e, seq);
+		// Journey mode also stops at a sensitive instruction that runs without trapping.
+		if (this.catcher.armed && (e.kind === 'instruction' || e.kind === 'exception.raised')) this.catcher.note(e, seq, this.history, journeys);
+	}
+
+	/** Flat out: keep the event in the journal; the oldest one there, if full, is dropped unfiled. */
+	private defer(e: VmEvent, phys: number): void {
+		const journal = this.journal;
+		const at = this.journalNext;
+		if (this.journalCount === journal.length) {
+			const old = journal[at]!;
+			if (old.kind !== 'journey.end') {
+				if (old.kind === 'exception.raised') this.droppedRaised = this.droppedRows;
+				this.droppedRows++;
+			}
+		} else this.journalCount++;
+		journal[at] = e;
+		this.journalPhys[at] = phys;
+		this.journalNext = at + 1 === journal.length ? 0 : at + 1;
+	}
+
+	/** File the journal, oldest first; rows it dropped only take their numbers (the history starts after them). */
+	private settle(): void {
+		const count = this.journalCount;
+		if (count === 0) return;
+		this.journalCount = 0;
+		if (this.droppedRows > 0) {
+			if (this.droppedRaised >= 0) this.lastRaised = this.history.end + this.droppedRaised;
+			this.history.skip(this.droppedRows);
+			this.droppedRows = 0;
+			this.droppedRaised = -1;
+		}
+		const journal = this.journal;
+		let at = (this.journalNext - count + journal.length) % journal.length;
+		for (let i = 0; i < count; i++) {
+			const e = journal[at]!;
+			journal[at] = undefined;
+			this.file(e, this.journalPhys[at]!);
+			at = at + 1 === journal.length ? 0 : at + 1;
+		}
+	}
+
+	/** Forget the journal (a new run). */
+	private dropJournal(): void {
+		this.journal.fill(undefined);
+		this.journalCount = 0;
+		this.droppedRows = 0;
+		this.droppedRaised = -1;
+	}
 
 	private attach(): void {
 		const bus = this.source.bus;
@@ -249,6 +373,7 @@ export class DashboardStore {
 
 	private sourceChanged(): void {
 		const state = this.source.state;
+		this.deferring = state.mode === 'running' && state.speed === 'max' && !state.detail;
 		// A change of mode or speed is the answer to a key: show it now. Progress waits for the frame.
 		const urgent = state.mode !== this.lastMode || state.speed !== this.lastSpeed;
 		this.lastMode = state.mode;
@@ -257,15 +382,16 @@ export class DashboardStore {
 			// A new run (restart or rewind): start over on the new bus.
 			this.detach();
 			this.generation = this.source.generation;
-			this.ring.clear();
-			this.journeys.clear();
+			this.dropJournal();
+			this.history.clear();
+			this.journeyIndex.clear();
 			this.catcher.reset();
 			// A new run stops nowhere yet: journey mode waits for `n` (the driver's run-until ended with the old run).
 			this.catcher.disarm();
 			this.consoles.clear();
 			this.counters.reset(0);
 			this.received = 0;
-			this.lastException = -1;
+			this.lastRaised = -1;
 			this.ui.cursor = null;
 			this.sparkKind = this.source.description.vmm === 'none' ? 'exception.raised' : 'vmm.intercept';
 			this.attach();

@@ -25,8 +25,17 @@ const MAX_ROWS = 200;
 
 export class JourneyIndex {
 	private readonly map = new Map<number, JourneyEntry>();
+	/**
+	 * Ids in the order their entries were made, a ring: the oldest goes first. Not `map.keys().next()`:
+	 * a Map keeps deleted entries as holes until it rehashes, so finding its first live key
+	 * walks over every one deleted before — per new journey, thousands.
+	 */
+	private readonly order: Float64Array;
+	private oldest = 0;
 
-	constructor(readonly capacity = 20_000) {}
+	constructor(readonly capacity = 20_000) {
+		this.order = new Float64Array(capacity);
+	}
 
 	get(id: number): JourneyEntry | undefined {
 		return this.map.get(id);
@@ -53,15 +62,20 @@ export class JourneyIndex {
 
 	clear(): void {
 		this.map.clear();
+		this.oldest = 0;
 	}
 
 	private entry(id: number): JourneyEntry {
 		let entry = this.map.get(id);
 		if (!entry) {
 			entry = {id, raisedSeq: -1, rows: [], instructions: 0, children: []};
+			if (this.map.size === this.capacity) {
+				this.map.delete(this.order[this.oldest]!);
+				this.oldest = (this.oldest + 1) % this.capacity;
+			}
+			// The ring's next free slot: the one after the newest.
+			this.order[(this.oldest + this.map.size) % this.capacity] = id;
 			this.map.set(id, entry);
-			// The oldest journeys go first (Map keeps insertion order).
-			if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value!);
 		}
 		return entry;
 	}

@@ -35,6 +35,17 @@ export class EventRing {
 		return seq;
 	}
 
+	/**
+	 * `n` events went by unkept (the store's journal dropped them flat out): they keep their
+	 * numbers, and the rows before them are no longer the ones just before, so they go too.
+	 */
+	skip(n: number): void {
+		this.end += n;
+		this.first = this.end;
+		this.events.fill(undefined);
+		this.cells.fill(undefined);
+	}
+
 	has(seq: number): boolean {
 		return seq >= this.first && seq < this.end;
 	}

@@ -14,6 +14,15 @@ function done(store: DashboardStore): void {
 	store.invalidate(true);
 }
 
+/**
+ * The screen's layout moved (a panel grew): the next frame uses it. Not urgent flat out, where
+ * a frame is the costliest thing there is — the history panel clips to its room meanwhile — and
+ * where a panel grows often at first (the console's first lines): every frame would be drawn twice.
+ */
+function relayout(store: DashboardStore): void {
+	store.invalidate(!store.flatOut);
+}
+
 export function toggleHelp(store: DashboardStore, open?: boolean): void {
 	store.ui.help = open ?? !store.ui.help;
 	done(store);
@@ -95,7 +104,7 @@ export function recordingStarted(store: DashboardStore): void {
 export function setViewport(store: DashboardStore, rows: number): void {
 	if (rows === store.ui.viewport) return;
 	store.ui.viewport = Math.max(1, rows);
-	done(store);
+	relayout(store);
 }
 
 // ---- the filter bar ---------------------------------------------------------------
@@ -224,7 +233,7 @@ export function setTableLines(store: DashboardStore, lines: {exits: number; gues
 	const old = store.ui.tableLines;
 	if (old.exits === lines.exits && old.guests === lines.guests) return;
 	store.ui.tableLines = {...lines};
-	done(store);
+	relayout(store);
 }
 
 // ---- scrolling the history --------------------------------------------------------
