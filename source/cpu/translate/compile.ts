@@ -110,16 +110,26 @@ const MAX_SHARED = 4096;
 export function compileRegion(blocks: readonly Block[], where: Where, memorySize: number): RegionFunction {
 	const body: string[] = [];
 	const user = !where.supervisor;
+	// Blocks are dispatched by index, 0 … k-1: dense Smi case labels are the only ones V8's bytecode
+	// compiles to a jump table; a switch over their addresses is a chain of compares, one per case
+	// before the match. A jump to a block known at compile time sets its index directly; a jump
+	// to an address known only at run time (`ret`, a register target) goes through case k, a binary
+	// search over the entries; an address outside the region falls to `default` and leaves.
+	const index = new Map<number, number>();
+	blocks.forEach((block, i) => index.set(block.entry, i));
+	const lookup = blocks.length;
+	const ix: IndexOf = (pc) => index.get(pc) ?? lookup + 1;
 	body.push(
 		'const r = m.regs, m32 = m.mem32, m8 = m.mem, code = m.code, J = m.jit, g0 = J.gen;',
 		// The interpreter's limits: `ul` for loads and stores, `ulr` for pushf/popf (machine.ts).
 		`const ulr = m.ulimit >>> 0, ul = Math.min(ulr, ${memorySize});`,
-		'let pc = m.pc >>> 0, c = m.c, z = m.z, n = m.n, v = m.v, done = 0, st = 0;',
+		`let pc = m.pc >>> 0, ix = ${lookup}, c = m.c, z = m.z, n = m.n, v = m.v, done = 0, st = 0;`,
 		'const i0 = m.instret;',
 		'loop: for (;;) {',
-		'switch (pc) {',
+		'switch (ix) {',
 	);
-	for (const block of blocks) body.push(...blockCode(block, user, where.base, memorySize));
+	blocks.forEach((block, i) => body.push(...blockCode(block, i, user, where.base, memorySize, ix, lookup)));
+	body.push(`case ${lookup}: ${search([...index].sort((a, b) => a[0] - b[0]))} continue loop;`);
 	body.push('default: break loop;', '}', '}', 'm.pc = pc; m.c = c; m.z = z; m.n = n; m.v = v; m.instret = i0 + done; J.status = st;', 'return done;');
 	const text = body.join('\n');
 	// The same code at the same place compiles to the same text: share the function (and V8's
@@ -133,11 +143,21 @@ export function compileRegion(blocks: readonly Block[], where: Where, memorySize
 	return fn;
 }
 
-function blockCode(block: Block, user: boolean, base: number, size: number): string[] {
+/** A block's index in the dispatch switch, for a jump to `pc` known at compile time. */
+type IndexOf = (pc: number) => number;
+
+/** `ix` for the address in `pc`, by binary search over the sorted entries; leaves when none matches. */
+function search(entries: ReadonlyArray<[number, number]>): string {
+	if (entries.length === 1) return `if (pc === ${entries[0]![0]}) ix = ${entries[0]![1]}; else break loop;`;
+	const mid = entries.length >> 1;
+	return `if (pc < ${entries[mid]![0]}) { ${search(entries.slice(0, mid))} } else { ${search(entries.slice(mid))} }`;
+}
+
+function blockCode(block: Block, i: number, user: boolean, base: number, size: number, ix: IndexOf, lookup: number): string[] {
 	const insns = block.insns;
 	const length = insns.length;
 	const live = liveFlags(insns);
-	const out = [`case ${block.entry}: {`, `if (done + ${length} > count) { st = ${BUDGET}; break loop; }`];
+	const out = [`case ${i}: {`, `if (done + ${length} > count) { st = ${BUDGET}; break loop; }`];
 	insns.forEach((ins, j) => {
 		// After a system instruction the interpreter ends its slice: an exit right after one must too.
 		const afterSystem = j > 0 && endsSlice(insns[j - 1]!.op);
@@ -151,12 +171,14 @@ function blockCode(block: Block, user: boolean, base: number, size: number): str
 			user,
 			base,
 			size,
+			ix,
+			lookup,
 			handoff: `{ pc = ${ins.pc}; done += ${j}; st = ${afterSystem ? END_SLICE : HANDOFF}; break loop; }`,
 		};
 		out.push(instructionCode(ctx));
 	});
 	const last = insns[length - 1]!;
-	if (block.end === 'split') out.push(`pc = ${block.next}; done += ${length}; continue loop;`);
+	if (block.end === 'split') out.push(`pc = ${block.next}; ix = ${ix(block.next)}; done += ${length}; continue loop;`);
 	else if (block.end === 'stop') {
 		const status = endsSlice(last.op) ? END_SLICE : HANDOFF;
 		out.push(`pc = ${block.next}; done += ${length}; st = ${status}; break loop;`);
@@ -177,6 +199,10 @@ interface Ctx {
 	user: boolean;
 	base: number;
 	size: number;
+	/** The block index of a jump target known at compile time. */
+	ix: IndexOf;
+	/** The case that finds the block of a target known only at run time. */
+	lookup: number;
 	/** Code that leaves before this instruction, for the interpreter to execute it. */
 	handoff: string;
 }
@@ -192,6 +218,14 @@ function source(ins: Insn): string {
 /** A branch target, as an unsigned address. */
 function target(ins: Insn): string {
 	return ins.c === 16 ? String(ins.imm >>> 0) : `((r[${ins.c}] + ${ins.imm}) >>> 0)`;
+}
+
+/** Go to a branch target: pc and the index of its block (a register target: found at run time). */
+function goTo(x: Ctx): string {
+	const ins = x.ins;
+	if (ins.c !== 16) return `pc = ${target(ins)}; ix = ${x.lookup};`;
+	const to = ins.imm >>> 0;
+	return `pc = ${to}; ix = ${x.ix(to)};`;
 }
 
 function flagCode(live: number, carry: string, overflow: string): string {
@@ -285,12 +319,12 @@ function instructionCode(x: Ctx): string {
 			// The target is read after sp moves (`call sp` sees the new sp), as the interpreter reads it.
 			return (
 				`{ const a = (r[15] - 4) >>> 0; ${access(x, 4)} m32[p >>> 2] = ${x.next}; code.invalidate(p); r[15] = a; ` +
-				`pc = ${target(ins)}; done += ${x.length}; if (J.gen !== g0) { st = ${LEFT}; break loop; } continue loop; }`
+				`${goTo(x)} done += ${x.length}; if (J.gen !== g0) { st = ${LEFT}; break loop; } continue loop; }`
 			);
 		case Op.ret:
-			return `{ const a = r[15] >>> 0; ${access(x, 4)} const value = m32[p >>> 2]; r[15] = a + 4; pc = value >>> 0; ${end} }`;
+			return `{ const a = r[15] >>> 0; ${access(x, 4)} const value = m32[p >>> 2]; r[15] = a + 4; pc = value >>> 0; ix = ${x.lookup}; ${end} }`;
 		case Op.jmp:
-			return `pc = ${target(ins)}; ${end}`;
+			return `${goTo(x)} ${end}`;
 		case Op.cli:
 			// Interrupts off: none can become takeable.
 			return 'm.intEnabled = false;';
@@ -330,7 +364,7 @@ function instructionCode(x: Ctx): string {
 				`${x.user ? '' : `m.intEnabled = (value & ${Flag.IF}) !== 0; `}${afterSystem(x)} }`
 			);
 		default:
-			if (ins.op >= Op.jz && ins.op <= Op.jae) return `pc = ${CONDITION[ins.op]} ? ${target(ins)} : ${x.next}; ${end}`;
+			if (ins.op >= Op.jz && ins.op <= Op.jae) return `if (${CONDITION[ins.op]}) { ${goTo(x)} } else { pc = ${x.next}; ix = ${x.ix(x.next)}; } ${end}`;
 			throw new Error(`cannot translate opcode ${ins.op}`);
 	}
 }
