@@ -387,7 +387,7 @@ function instructionCode(x: Ctx): string {
 			const value = ins.c === 16 ? String(ins.imm2 | 0) : `r${ins.c}`;
 			return (
 				`m.pc = ${x.next}; m.c = c; m.z = z; m.n = n; m.v = v; m.instret = i0 + done + ${x.j}; ` +
-				`${x.storeBack} m.portOut(${ins.imm >>> 0}, ${value}); ${afterSystem(x)}`
+				`${x.storeBack} m.consoleOut(${value}); ${afterSystem(x)}`
 			);
 		}
 		case Op.pushf: {
