@@ -110,15 +110,6 @@ const MAX_SHARED = 4096;
 export function compileRegion(blocks: readonly Block[], where: Where, memorySize: number): RegionFunction {
 	const body: string[] = [];
 	const user = !where.supervisor;
-	// Blocks are dispatched by index, 0 … k-1: dense Smi case labels are the only ones V8's bytecode
-	// compiles to a jump table; a switch over their addresses is a chain of compares, one per case
-	// before the match. A jump to a block known at compile time sets its index directly; a jump
-	// to an address known only at run time (`ret`, a register target) goes through case k, a binary
-	// search over the entries; an address outside the region falls to `default` and leaves.
-	const index = new Map<number, number>();
-	blocks.forEach((block, i) => index.set(block.entry, i));
-	const lookup = blocks.length;
-	const ix: IndexOf = (pc) => index.get(pc) ?? lookup + 1;
 	// Registers live in locals (V8 keeps them in machine registers; an Int32Array element is reloaded
 	// after every store to memory, which might alias it): loaded on entry, stored back on the way out.
 	const {used, written} = registersOf(blocks);
@@ -129,13 +120,14 @@ export function compileRegion(blocks: readonly Block[], where: Where, memorySize
 		...(load === '' ? [] : [`let ${load};`]),
 		// The interpreter's limits: `ul` for loads and stores, `ulr` for pushf/popf (machine.ts).
 		`const ulr = m.ulimit >>> 0, ul = Math.min(ulr, ${memorySize});`,
-		`let pc = m.pc >>> 0, ix = ${lookup}, c = m.c, z = m.z, n = m.n, v = m.v, done = 0, st = 0;`,
+		'let pc = m.pc >>> 0, c = m.c, z = m.z, n = m.n, v = m.v, done = 0, st = 0;',
 		'const i0 = m.instret;',
 		'loop: for (;;) {',
-		'switch (ix) {',
+		// A switch over the entry addresses: V8 compiles it to compares and direct branches, which
+		// measured faster than a jump table over block indices (an indirect branch, badly predicted).
+		'switch (pc) {',
 	);
-	blocks.forEach((block, i) => body.push(...blockCode(block, i, user, where.base, memorySize, ix, lookup, storeBack)));
-	body.push(`case ${lookup}: ${search([...index].sort((a, b) => a[0] - b[0]))} continue loop;`);
+	for (const block of blocks) body.push(...blockCode(block, user, where.base, memorySize, storeBack));
 	body.push('default: break loop;', '}', '}', `${storeBack} m.pc = pc; m.c = c; m.z = z; m.n = n; m.v = v; m.instret = i0 + done; J.status = st;`, 'return done;');
 	const text = body.join('\n');
 	// The same code at the same place compiles to the same text: share the function (and V8's
@@ -177,21 +169,11 @@ function registersOf(blocks: readonly Block[]): {used: number[]; written: number
 	return {used: sorted(used), written: sorted(written)};
 }
 
-/** A block's index in the dispatch switch, for a jump to `pc` known at compile time. */
-type IndexOf = (pc: number) => number;
-
-/** `ix` for the address in `pc`, by binary search over the sorted entries; leaves when none matches. */
-function search(entries: ReadonlyArray<[number, number]>): string {
-	if (entries.length === 1) return `if (pc === ${entries[0]![0]}) ix = ${entries[0]![1]}; else break loop;`;
-	const mid = entries.length >> 1;
-	return `if (pc < ${entries[mid]![0]}) { ${search(entries.slice(0, mid))} } else { ${search(entries.slice(mid))} }`;
-}
-
-function blockCode(block: Block, i: number, user: boolean, base: number, size: number, ix: IndexOf, lookup: number, storeBack: string): string[] {
+function blockCode(block: Block, user: boolean, base: number, size: number, storeBack: string): string[] {
 	const insns = block.insns;
 	const length = insns.length;
 	const live = liveFlags(insns);
-	const out = [`case ${i}: {`, `if (done + ${length} > count) { st = ${BUDGET}; break loop; }`];
+	const out = [`case ${block.entry}: {`, `if (done + ${length} > count) { st = ${BUDGET}; break loop; }`];
 	insns.forEach((ins, j) => {
 		// After a system instruction the interpreter ends its slice: an exit right after one must too.
 		const afterSystem = j > 0 && endsSlice(insns[j - 1]!.op);
@@ -205,15 +187,13 @@ function blockCode(block: Block, i: number, user: boolean, base: number, size: n
 			user,
 			base,
 			size,
-			ix,
-			lookup,
 			storeBack,
 			handoff: `{ pc = ${ins.pc}; done += ${j}; st = ${afterSystem ? END_SLICE : HANDOFF}; break loop; }`,
 		};
 		out.push(instructionCode(ctx));
 	});
 	const last = insns[length - 1]!;
-	if (block.end === 'split') out.push(`pc = ${block.next}; ix = ${ix(block.next)}; done += ${length}; continue loop;`);
+	if (block.end === 'split') out.push(`pc = ${block.next}; done += ${length}; continue loop;`);
 	else if (block.end === 'stop') {
 		const status = endsSlice(last.op) ? END_SLICE : HANDOFF;
 		out.push(`pc = ${block.next}; done += ${length}; st = ${status}; break loop;`);
@@ -234,10 +214,6 @@ interface Ctx {
 	user: boolean;
 	base: number;
 	size: number;
-	/** The block index of a jump target known at compile time. */
-	ix: IndexOf;
-	/** The case that finds the block of a target known only at run time. */
-	lookup: number;
 	/** Stores the registers the region writes back into `m.regs` (before host code that may read them). */
 	storeBack: string;
 	/** Code that leaves before this instruction, for the interpreter to execute it. */
@@ -259,14 +235,6 @@ function source(ins: Insn): string {
 /** A branch target, as an unsigned address. */
 function target(ins: Insn): string {
 	return ins.c === 16 ? String(ins.imm >>> 0) : `((r${ins.c} + ${ins.imm}) >>> 0)`;
-}
-
-/** Go to a branch target: pc and the index of its block (a register target: found at run time). */
-function goTo(x: Ctx): string {
-	const ins = x.ins;
-	if (ins.c !== 16) return `pc = ${target(ins)}; ix = ${x.lookup};`;
-	const to = ins.imm >>> 0;
-	return `pc = ${to}; ix = ${x.ix(to)};`;
 }
 
 function flagCode(live: number, carry: string, overflow: string): string {
@@ -360,12 +328,12 @@ function instructionCode(x: Ctx): string {
 			// The target is read after sp moves (`call sp` sees the new sp), as the interpreter reads it.
 			return (
 				`{ const a = (r15 - 4) >>> 0; ${access(x, 4)} m32[p >>> 2] = ${x.next}; code.invalidate(p); r15 = a | 0; ` +
-				`${goTo(x)} done += ${x.length}; if (J.gen !== g0) { st = ${LEFT}; break loop; } continue loop; }`
+				`pc = ${target(ins)}; done += ${x.length}; if (J.gen !== g0) { st = ${LEFT}; break loop; } continue loop; }`
 			);
 		case Op.ret:
-			return `{ const a = r15 >>> 0; ${access(x, 4)} const value = m32[p >>> 2]; r15 = (a + 4) | 0; pc = value >>> 0; ix = ${x.lookup}; ${end} }`;
+			return `{ const a = r15 >>> 0; ${access(x, 4)} const value = m32[p >>> 2]; r15 = (a + 4) | 0; pc = value >>> 0; ${end} }`;
 		case Op.jmp:
-			return `${goTo(x)} ${end}`;
+			return `pc = ${target(ins)}; ${end}`;
 		case Op.cli:
 			// Interrupts off: none can become takeable.
 			return 'm.intEnabled = false;';
@@ -405,7 +373,7 @@ function instructionCode(x: Ctx): string {
 				`${x.user ? '' : `m.intEnabled = (value & ${Flag.IF}) !== 0; `}${afterSystem(x)} }`
 			);
 		default:
-			if (ins.op >= Op.jz && ins.op <= Op.jae) return `if (${CONDITION[ins.op]}) { ${goTo(x)} } else { pc = ${x.next}; ix = ${x.ix(x.next)}; } ${end}`;
+			if (ins.op >= Op.jz && ins.op <= Op.jae) return `pc = ${CONDITION[ins.op]} ? ${target(ins)} : ${x.next}; ${end}`;
 			throw new Error(`cannot translate opcode ${ins.op}`);
 	}
 }

@@ -140,7 +140,11 @@ export class Translation {
 	private translate(pc: number, phys: number, supervisor: boolean, base: number): boolean {
 		const m = this.m;
 		const where: Where = {supervisor, base, limit: supervisor ? m.memorySize : this.fetchLimit()};
-		const blocks = findRegion(m, pc, where);
+		const mode = supervisor ? 1 : 0;
+		const blocks = findRegion(m, pc, where, (to) => {
+			const r = this.regions.get((base + to) * 2 + mode);
+			return r !== undefined && r.base === base;
+		});
 		const w = phys >>> 2;
 		if (blocks.length === 0 || blocks[0]!.entry !== pc) {
 			this.hits[w] = NEVER;
