@@ -1,8 +1,9 @@
 /**
  * Code generation: a region of V32 code becomes one JavaScript function, a
  * `switch` over its block entries inside a loop (v86 and QEMU's TCG do the same
- * with wasm and host code). Operands are constants; registers stay in the
- * machine's Int32Array; C Z N V live in locals and a flag is computed only when
+ * with wasm and host code). Operands are constants; the registers the region
+ * uses live in locals, loaded on entry and stored back into the machine's
+ * Int32Array on the way out; C Z N V live in locals and a flag is computed only when
  * something can read it before it is overwritten (a branch, `pushf`, or any
  * exit of the function). Each block first checks the instruction budget, so a
  * slice ends at exactly the instruction the interpreter's would.
