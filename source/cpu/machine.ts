@@ -395,6 +395,13 @@ export class Machine {
 		(port < PORTS ? this.ports[port]! : openBus).write(value);
 	}
 
+	/** `portOut(Port.CONSOLE_OUT, value)` without the device table (translated code's `out 0x10`). */
+	consoleOut(value: number): void {
+		const bus = this.bus;
+		if (bus?.wanted.io) bus.emit({kind: 'io', port: Port.CONSOLE_OUT, direction: 'out', value, ...this.stamp()});
+		this.console.write(value);
+	}
+
 	stop(reason: StopReason, code: number, message: string): void {
 		if (this.stopped) return;
 		this.stopped = {reason, code, message};

@@ -104,4 +104,35 @@ loop:   add r1, r1, 3
 		expect(jit.instret).toBe(interp.instret);
 		expect(jit.jit!.stats.translated).toBeGreaterThan(jit.instret / 2);
 	});
+
+	it('console output from translated code: listeners see the registers, pc and counts the interpreter shows them', () => {
+		// Registers live in locals inside translated code; before the console device runs they are back in the machine.
+		const source = `
+        mov r1, 65
+        mov r2, 0
+loop:   add r2, r2, 7
+        out 0x10, r1
+        add r1, r1, 1
+        cmp r1, 91
+        jnz loop
+        out 0xF0, 0
+`;
+		const bytes = assembleOrThrow(source, {file: 'console.s'}).bytes;
+		const run = (engine: Engine) => {
+			const bus = new EventBus();
+			const m = new Machine({engine, hot: 2, bus});
+			const seen: unknown[] = [];
+			for (const kind of ['io', 'console'] as const) bus.on(kind, (e) => seen.push({e, regs: [...m.regs], pc: m.pc, instret: m.instret}));
+			m.load(bytes);
+			while (!m.stopped) m.run(1000);
+			return {m, seen, output: m.takeOutput()};
+		};
+		const interp = run('interp');
+		const jit = run('jit');
+		expect(interp.output).toBe('ABCDEFGHIJKLMNOPQRSTUVWXYZ');
+		expect(jit.output).toBe(interp.output);
+		expect(jit.seen).toEqual(interp.seen);
+		expect(jit.seen).toHaveLength(2 * 26 + 1);
+		expect(jit.m.jit!.stats.translated).toBeGreaterThan(jit.m.instret / 2);
+	});
 });

@@ -14,17 +14,20 @@ export class Console {
 	/** Port 0x10. */
 	readonly out: Device = {
 		read: () => -1,
-		write: (value) => {
-			if (this.written === this.output.length) {
-				const grown = new Uint8Array(this.output.length * 2);
-				grown.set(this.output);
-				this.output = grown;
-			}
-			this.output[this.written++] = value;
-			const bus = this.m.bus;
-			if (bus?.wanted.console) bus.emit({kind: 'console', text: String.fromCharCode(value & 0xff), ...this.m.stamp()});
-		},
+		write: (value) => this.write(value),
 	};
+
+	/** A byte written to port 0x10 (translated code calls it directly: Machine.consoleOut). */
+	write(value: number): void {
+		if (this.written === this.output.length) {
+			const grown = new Uint8Array(this.output.length * 2);
+			grown.set(this.output);
+			this.output = grown;
+		}
+		this.output[this.written++] = value;
+		const bus = this.m.bus;
+		if (bus?.wanted.console) bus.emit({kind: 'console', text: String.fromCharCode(value & 0xff), ...this.m.stamp()});
+	}
 
 	/** Port 0x11: the next input byte, or 0xFFFFFFFF when none is waiting. */
 	readonly in: Device = {

@@ -1,8 +1,9 @@
 /**
  * Code generation: a region of V32 code becomes one JavaScript function, a
  * `switch` over its block entries inside a loop (v86 and QEMU's TCG do the same
- * with wasm and host code). Operands are constants; registers stay in the
- * machine's Int32Array; C Z N V live in locals and a flag is computed only when
+ * with wasm and host code). Operands are constants; the registers the region
+ * uses live in locals, loaded on entry and stored back into the machine's
+ * Int32Array on the way out; C Z N V live in locals and a flag is computed only when
  * something can read it before it is overwritten (a branch, `pushf`, or any
  * exit of the function). Each block first checks the instruction budget, so a
  * slice ends at exactly the instruction the interpreter's would.
@@ -110,17 +111,25 @@ const MAX_SHARED = 4096;
 export function compileRegion(blocks: readonly Block[], where: Where, memorySize: number): RegionFunction {
 	const body: string[] = [];
 	const user = !where.supervisor;
+	// Registers live in locals (V8 keeps them in machine registers; an Int32Array element is reloaded
+	// after every store to memory, which might alias it): loaded on entry, stored back on the way out.
+	const {used, written} = registersOf(blocks);
+	const load = used.map((i) => `r${i} = r[${i}]`).join(', ');
+	const storeBack = written.map((i) => `r[${i}] = r${i};`).join(' ');
 	body.push(
 		'const r = m.regs, m32 = m.mem32, m8 = m.mem, code = m.code, J = m.jit, g0 = J.gen;',
+		...(load === '' ? [] : [`let ${load};`]),
 		// The interpreter's limits: `ul` for loads and stores, `ulr` for pushf/popf (machine.ts).
 		`const ulr = m.ulimit >>> 0, ul = Math.min(ulr, ${memorySize});`,
 		'let pc = m.pc >>> 0, c = m.c, z = m.z, n = m.n, v = m.v, done = 0, st = 0;',
 		'const i0 = m.instret;',
 		'loop: for (;;) {',
+		// A switch over the entry addresses: V8 compiles it to compares and direct branches, which
+		// measured faster than a jump table over block indices (an indirect branch, badly predicted).
 		'switch (pc) {',
 	);
-	for (const block of blocks) body.push(...blockCode(block, user, where.base, memorySize));
-	body.push('default: break loop;', '}', '}', 'm.pc = pc; m.c = c; m.z = z; m.n = n; m.v = v; m.instret = i0 + done; J.status = st;', 'return done;');
+	for (const block of blocks) body.push(...blockCode(block, user, where.base, memorySize, storeBack));
+	body.push('default: break loop;', '}', '}', `${storeBack} m.pc = pc; m.c = c; m.z = z; m.n = n; m.v = v; m.instret = i0 + done; J.status = st;`, 'return done;');
 	const text = body.join('\n');
 	// The same code at the same place compiles to the same text: share the function (and V8's
 	// optimized code for it) between machines — benchmarks, tests, the VMM's reference runs.
@@ -133,7 +142,35 @@ export function compileRegion(blocks: readonly Block[], where: Where, memorySize
 	return fn;
 }
 
-function blockCode(block: Block, user: boolean, base: number, size: number): string[] {
+/** Instructions that write register `a`. */
+function writesA(op: number): boolean {
+	return op === Op.mov || (op >= Op.add && op <= Op.rem) || op === Op.ld || op === Op.ldb || op === Op.pop || op === Op.mfcr || op === Op.sidt || op === Op.smsw;
+}
+
+/** Instructions that move sp. */
+function usesStack(op: number): boolean {
+	return op === Op.push || op === Op.pop || op === Op.call || op === Op.ret || op === Op.pushf || op === Op.popf;
+}
+
+/** The registers a region's code reads or writes (kept in locals), and those it writes (stored back). */
+function registersOf(blocks: readonly Block[]): {used: number[]; written: number[]} {
+	const used = new Set<number>();
+	const written = new Set<number>();
+	for (const block of blocks) {
+		for (const ins of block.insns) {
+			for (const i of [ins.a, ins.b, ins.c]) if (i < 16) used.add(i);
+			if (writesA(ins.op)) written.add(ins.a);
+			if (usesStack(ins.op)) {
+				used.add(15);
+				written.add(15);
+			}
+		}
+	}
+	const sorted = (set: Set<number>): number[] => [...set].sort((a, b) => a - b);
+	return {used: sorted(used), written: sorted(written)};
+}
+
+function blockCode(block: Block, user: boolean, base: number, size: number, storeBack: string): string[] {
 	const insns = block.insns;
 	const length = insns.length;
 	const live = liveFlags(insns);
@@ -151,6 +188,7 @@ function blockCode(block: Block, user: boolean, base: number, size: number): str
 			user,
 			base,
 			size,
+			storeBack,
 			handoff: `{ pc = ${ins.pc}; done += ${j}; st = ${afterSystem ? END_SLICE : HANDOFF}; break loop; }`,
 		};
 		out.push(instructionCode(ctx));
@@ -177,21 +215,27 @@ interface Ctx {
 	user: boolean;
 	base: number;
 	size: number;
+	/** Stores the registers the region writes back into `m.regs` (before host code that may read them). */
+	storeBack: string;
 	/** Code that leaves before this instruction, for the interpreter to execute it. */
 	handoff: string;
 }
 
-const reg = (i: number): string => (i === 16 ? '0' : `r[${i}]`);
+/** A register as the translated code holds it: a local (r16, the zero register, is 0). */
+const reg = (i: number): string => (i === 16 ? '0' : `r${i}`);
+
+/** Set register `i` (values stay int32, as the Int32Array they go back to would make them). */
+const set = (i: number, value: string): string => `r${i} = (${value}) | 0;`;
 
 /** `regs[c] + imm` as an int32. */
 function source(ins: Insn): string {
 	if (ins.c === 16) return String(ins.imm | 0);
-	return ins.imm === 0 ? `r[${ins.c}]` : `((r[${ins.c}] + ${ins.imm}) | 0)`;
+	return ins.imm === 0 ? `r${ins.c}` : `((r${ins.c} + ${ins.imm}) | 0)`;
 }
 
 /** A branch target, as an unsigned address. */
 function target(ins: Insn): string {
-	return ins.c === 16 ? String(ins.imm >>> 0) : `((r[${ins.c}] + ${ins.imm}) >>> 0)`;
+	return ins.c === 16 ? String(ins.imm >>> 0) : `((r${ins.c} + ${ins.imm}) >>> 0)`;
 }
 
 function flagCode(live: number, carry: string, overflow: string): string {
@@ -238,57 +282,57 @@ function instructionCode(x: Ctx): string {
 		case Op.nop:
 			return '';
 		case Op.mov:
-			return `r[${a}] = ${source(ins)};`;
+			return set(a, source(ins));
 		case Op.add:
-			return `{ ${binary} const res = (x + y) | 0; ${flagCode(x.live, '(x >>> 0) + (y >>> 0) > 0xffffffff', '((x ^ res) & (y ^ res)) < 0')}r[${a}] = res; }`;
+			return `{ ${binary} const res = (x + y) | 0; ${flagCode(x.live, '(x >>> 0) + (y >>> 0) > 0xffffffff', '((x ^ res) & (y ^ res)) < 0')}${set(a, 'res')} }`;
 		case Op.sub:
-			return `{ ${binary} const res = (x - y) | 0; ${flagCode(x.live, 'x >>> 0 < y >>> 0', '((x ^ y) & (x ^ res)) < 0')}r[${a}] = res; }`;
+			return `{ ${binary} const res = (x - y) | 0; ${flagCode(x.live, 'x >>> 0 < y >>> 0', '((x ^ y) & (x ^ res)) < 0')}${set(a, 'res')} }`;
 		case Op.cmp:
 			if (x.live === 0) return '';
 			return `{ const x = ${reg(a)}, y = ${source(ins)}; const res = (x - y) | 0; ${flagCode(x.live, 'x >>> 0 < y >>> 0', '((x ^ y) & (x ^ res)) < 0')}}`;
 		case Op.mul:
-			return `{ ${binary} const res = Math.imul(x, y); ${flagCode(x.live, 'false', 'false')}r[${a}] = res; }`;
+			return `{ ${binary} const res = Math.imul(x, y); ${flagCode(x.live, 'false', 'false')}${set(a, 'res')} }`;
 		case Op.and:
-			return `{ ${binary} const res = x & y; ${flagCode(x.live, 'false', 'false')}r[${a}] = res; }`;
+			return `{ ${binary} const res = x & y; ${flagCode(x.live, 'false', 'false')}${set(a, 'res')} }`;
 		case Op.or:
-			return `{ ${binary} const res = x | y; ${flagCode(x.live, 'false', 'false')}r[${a}] = res; }`;
+			return `{ ${binary} const res = x | y; ${flagCode(x.live, 'false', 'false')}${set(a, 'res')} }`;
 		case Op.xor:
-			return `{ ${binary} const res = x ^ y; ${flagCode(x.live, 'false', 'false')}r[${a}] = res; }`;
+			return `{ ${binary} const res = x ^ y; ${flagCode(x.live, 'false', 'false')}${set(a, 'res')} }`;
 		case Op.shl:
-			return `{ const x = ${reg(ins.b)}, k = ${source(ins)} & 31; const res = x << k; ${flagCode(x.live, 'k !== 0 && ((x >>> (32 - k)) & 1) !== 0', 'false')}r[${a}] = res; }`;
+			return `{ const x = ${reg(ins.b)}, k = ${source(ins)} & 31; const res = x << k; ${flagCode(x.live, 'k !== 0 && ((x >>> (32 - k)) & 1) !== 0', 'false')}${set(a, 'res')} }`;
 		case Op.shr:
-			return `{ const x = ${reg(ins.b)}, k = ${source(ins)} & 31; const res = (x >>> k) | 0; ${flagCode(x.live, 'k !== 0 && ((x >>> (k - 1)) & 1) !== 0', 'false')}r[${a}] = res; }`;
+			return `{ const x = ${reg(ins.b)}, k = ${source(ins)} & 31; const res = (x >>> k) | 0; ${flagCode(x.live, 'k !== 0 && ((x >>> (k - 1)) & 1) !== 0', 'false')}${set(a, 'res')} }`;
 		case Op.sar:
-			return `{ const x = ${reg(ins.b)}, k = ${source(ins)} & 31; const res = x >> k; ${flagCode(x.live, 'k !== 0 && ((x >> (k - 1)) & 1) !== 0', 'false')}r[${a}] = res; }`;
+			return `{ const x = ${reg(ins.b)}, k = ${source(ins)} & 31; const res = x >> k; ${flagCode(x.live, 'k !== 0 && ((x >> (k - 1)) & 1) !== 0', 'false')}${set(a, 'res')} }`;
 		case Op.div:
 		case Op.rem: {
 			const quotient = ins.op === Op.div;
 			return (
 				`{ ${binary} if (y === 0) ${x.handoff} ` +
 				`const res = x === -0x80000000 && y === -1 ? ${quotient ? 'x' : '0'} : ${quotient ? '(x / y) | 0' : '(x % y) | 0'}; ` +
-				`${flagCode(x.live, 'false', 'false')}r[${a}] = res; }`
+				`${flagCode(x.live, 'false', 'false')}${set(a, 'res')} }`
 			);
 		}
 		case Op.ld:
-			return `{ const a = (${reg(ins.b)} + ${ins.imm}) >>> 0; ${access(x, 4)} r[${a}] = m32[p >>> 2]; }`;
+			return `{ const a = (${reg(ins.b)} + ${ins.imm}) >>> 0; ${access(x, 4)} ${set(a, 'm32[p >>> 2]')} }`;
 		case Op.ldb:
-			return `{ const a = (${reg(ins.b)} + ${ins.imm}) >>> 0; ${access(x, 1)} r[${a}] = m8[p]; }`;
+			return `{ const a = (${reg(ins.b)} + ${ins.imm}) >>> 0; ${access(x, 1)} ${set(a, 'm8[p]')} }`;
 		case Op.st:
-			return `{ const a = (${reg(ins.b)} + ${ins.imm}) >>> 0; ${access(x, 4)} m32[p >>> 2] = r[${a}]; ${afterStore(x)} }`;
+			return `{ const a = (${reg(ins.b)} + ${ins.imm}) >>> 0; ${access(x, 4)} m32[p >>> 2] = r${a}; ${afterStore(x)} }`;
 		case Op.stb:
-			return `{ const a = (${reg(ins.b)} + ${ins.imm}) >>> 0; ${access(x, 1)} m8[p] = r[${a}]; ${afterStore(x)} }`;
+			return `{ const a = (${reg(ins.b)} + ${ins.imm}) >>> 0; ${access(x, 1)} m8[p] = r${a}; ${afterStore(x)} }`;
 		case Op.push:
-			return `{ const value = ${source(ins)}; const a = (r[15] - 4) >>> 0; ${access(x, 4)} m32[p >>> 2] = value; r[15] = a; ${afterStore(x)} }`;
+			return `{ const value = ${source(ins)}; const a = (r15 - 4) >>> 0; ${access(x, 4)} m32[p >>> 2] = value; r15 = a | 0; ${afterStore(x)} }`;
 		case Op.pop:
-			return `{ const a = r[15] >>> 0; ${access(x, 4)} const value = m32[p >>> 2]; r[15] = a + 4; r[${a}] = value; }`;
+			return `{ const a = r15 >>> 0; ${access(x, 4)} const value = m32[p >>> 2]; r15 = (a + 4) | 0; ${set(a, 'value')} }`;
 		case Op.call:
 			// The target is read after sp moves (`call sp` sees the new sp), as the interpreter reads it.
 			return (
-				`{ const a = (r[15] - 4) >>> 0; ${access(x, 4)} m32[p >>> 2] = ${x.next}; code.invalidate(p); r[15] = a; ` +
+				`{ const a = (r15 - 4) >>> 0; ${access(x, 4)} m32[p >>> 2] = ${x.next}; code.invalidate(p); r15 = a | 0; ` +
 				`pc = ${target(ins)}; done += ${x.length}; if (J.gen !== g0) { st = ${LEFT}; break loop; } continue loop; }`
 			);
 		case Op.ret:
-			return `{ const a = r[15] >>> 0; ${access(x, 4)} const value = m32[p >>> 2]; r[15] = a + 4; pc = value >>> 0; ${end} }`;
+			return `{ const a = r15 >>> 0; ${access(x, 4)} const value = m32[p >>> 2]; r15 = (a + 4) | 0; pc = value >>> 0; ${end} }`;
 		case Op.jmp:
 			return `pc = ${target(ins)}; ${end}`;
 		case Op.cli:
@@ -297,34 +341,34 @@ function instructionCode(x: Ctx): string {
 		case Op.sti:
 			return `m.intEnabled = true; ${afterSystem(x)}`;
 		case Op.mfcr:
-			return `r[${a}] = m.readControl(${ins.n}); ${afterSystem(x)}`;
+			return `${set(a, `m.readControl(${ins.n})`)} ${afterSystem(x)}`;
 		case Op.mtcr:
-			return `m.writeControl(${ins.n}, r[${a}]); ${afterSystem(x)}`;
+			return `m.writeControl(${ins.n}, r${a}); ${afterSystem(x)}`;
 		case Op.lidt:
-			return `m.idt = r[${a}]; ${afterSystem(x)}`;
+			return `m.idt = r${a}; ${afterSystem(x)}`;
 		case Op.sidt:
-			return `r[${a}] = m.idt; ${afterSystem(x)}`;
+			return `${set(a, 'm.idt')} ${afterSystem(x)}`;
 		case Op.smsw:
-			return `r[${a}] = ${x.user ? 0 : 1}; ${afterSystem(x)}`;
+			return `${set(a, x.user ? '0' : '1')} ${afterSystem(x)}`;
 		case Op.out: {
 			// Console output: the machine's state is what the interpreter's would be when its device is
 			// called (pc past the `out`, the `out` not yet retired), so events are stamped the same.
-			const value = ins.c === 16 ? String(ins.imm2 | 0) : `r[${ins.c}]`;
+			const value = ins.c === 16 ? String(ins.imm2 | 0) : `r${ins.c}`;
 			return (
 				`m.pc = ${x.next}; m.c = c; m.z = z; m.n = n; m.v = v; m.instret = i0 + done + ${x.j}; ` +
-				`m.portOut(${ins.imm >>> 0}, ${value}); ${afterSystem(x)}`
+				`${x.storeBack} m.consoleOut(${value}); ${afterSystem(x)}`
 			);
 		}
 		case Op.pushf: {
 			const word = `(c ? ${Flag.C} : 0) | (z ? ${Flag.Z} : 0) | (n ? ${Flag.N} : 0) | (v ? ${Flag.V} : 0) | (m.intEnabled ? ${Flag.IF} : 0) | ${x.user ? 0 : Flag.S}`;
 			return (
-				`{ const a = (r[15] - 4) >>> 0; ${access(x, 4, true)} m32[p >>> 2] = ${word}; code.invalidate(p); r[15] = a; ` +
+				`{ const a = (r15 - 4) >>> 0; ${access(x, 4, true)} m32[p >>> 2] = ${word}; code.invalidate(p); r15 = a | 0; ` +
 				`if (J.gen !== g0 || (m.irqPending !== 0 && m.intEnabled)) { pc = ${x.next}; ${leaveAfter(x, END_SLICE)} } }`
 			);
 		}
 		case Op.popf:
 			return (
-				`{ const a = r[15] >>> 0; ${access(x, 4, true)} const value = m32[p >>> 2]; r[15] = a + 4; ` +
+				`{ const a = r15 >>> 0; ${access(x, 4, true)} const value = m32[p >>> 2]; r15 = (a + 4) | 0; ` +
 				`c = (value & ${Flag.C}) !== 0; z = (value & ${Flag.Z}) !== 0; n = (value & ${Flag.N}) !== 0; v = (value & ${Flag.V}) !== 0; ` +
 				// User mode (a profile leaving popf unprivileged): IF and S silently unchanged.
 				`${x.user ? '' : `m.intEnabled = (value & ${Flag.IF}) !== 0; `}${afterSystem(x)} }`
