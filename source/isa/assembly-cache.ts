@@ -14,6 +14,9 @@ import * as path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import type {Program} from './program.js';
 
+/** The assembler's compiled code, relative to the root: what a cache entry also depends on. */
+export const ASSEMBLER_CODE_DIR = path.join('dist', 'isa');
+
 /** Bumped when the entry's layout changes. */
 export const CACHE_FORMAT = 1;
 
@@ -42,9 +45,6 @@ function defaultLocation(): CacheLocation | undefined {
 	return {root, dir: path.join(root, 'dist', 'assembly-cache')};
 }
 
-/** The assembler's compiled code, relative to the root: what a cache entry also depends on. */
-export const ASSEMBLER_CODE_DIR = path.join('dist', 'isa');
-
 export function cacheKey(root: string, file: string, defines?: Record<string, number>): string | undefined {
 	const relative = path.relative(root, path.resolve(file));
 	if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
@@ -60,8 +60,22 @@ export function sha256(bytes: Uint8Array): string {
 	return createHash('sha256').update(bytes).digest('hex');
 }
 
+/**
+ * The assembler's code, hashed once per process: the code running is what was loaded at the start (a later
+ * build on disk does not change it). Sources are hashed at every lookup: a restart sees an edited sample.
+ */
+const codeHashes = new Map<string, string | undefined>();
+const CODE_PREFIX = ASSEMBLER_CODE_DIR.split(path.sep).join('/') + '/';
+
 /** The file's SHA-256 if it is still a regular file (else undefined: the entry does not hold). */
-function hashOf(file: string): string | undefined {
+function hashOf(location: CacheLocation, relative: string): string | undefined {
+	if (!relative.startsWith(CODE_PREFIX)) return hashFile(path.join(location.root, relative));
+	const file = path.join(location.root, relative);
+	if (!codeHashes.has(file)) codeHashes.set(file, hashFile(file));
+	return codeHashes.get(file);
+}
+
+function hashFile(file: string): string | undefined {
 	try {
 		if (!fs.statSync(file).isFile()) return undefined;
 		return sha256(fs.readFileSync(file));
@@ -83,7 +97,7 @@ export function cachedProgram(file: string, defines?: Record<string, number>, lo
 	}
 	if (entry.format !== CACHE_FORMAT || entry.key !== key || !Array.isArray(entry.files) || entry.files.length === 0) return undefined;
 	for (const f of entry.files) {
-		if (hashOf(path.join(location.root, f.path)) !== f.sha256) return undefined;
+		if (hashOf(location, f.path) !== f.sha256) return undefined;
 	}
 	const p = entry.program;
 	return {
