@@ -7,7 +7,7 @@
 import {readFileSync, rmSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
-import type {Plugin} from 'esbuild';
+import type {BuildOptions, Plugin} from 'esbuild';
 
 /**
  * string-width 8 builds `/^\p{RGI_Emoji}$/v` when it loads: V8 compiles that property of strings (thousands
@@ -47,7 +47,7 @@ export function patchStringWidth(source: string): string {
 }
 
 /** Applies patchStringWidth to string-width 8 (wrap-ansi's own string-width 7 has no such expression). */
-const lazyEmoji: Plugin = {
+export const lazyEmoji: Plugin = {
 	name: 'vmtop-string-width',
 	setup(build) {
 		build.onLoad({filter: /[\\/]string-width[\\/]index\.js$/}, (args) => {
@@ -58,26 +58,44 @@ const lazyEmoji: Plugin = {
 	},
 };
 
+/**
+ * Without chunks, Ink's `await import('./devtools.js')` (only under DEV=true) would be inlined and its
+ * `import 'react-devtools-core'` (not installed) would fail at load: the package is imported when asked, as before.
+ */
+const devtoolsWhenAsked: Plugin = {
+	name: 'vmtop-devtools-when-asked',
+	setup(build) {
+		build.onResolve({filter: /^react-devtools-core$/}, (args) =>
+			args.namespace === 'when-asked' ? {path: args.path, external: true} : {path: args.path, namespace: 'when-asked'},
+		);
+		build.onLoad({filter: /.*/, namespace: 'when-asked'}, (args) => ({
+			contents: `const module = await import(${JSON.stringify(args.path)});\nexport default module.default;\n`,
+			loader: 'js',
+		}));
+	},
+};
+
 async function bundle(): Promise<void> {
 	const {build} = await import('esbuild');
 	const dist = fileURLToPath(new URL('../', import.meta.url));
-	// The chunks' names are hashes: last build's would stay behind.
-	rmSync(path.join(dist, 'bundle'), {recursive: true, force: true});
-	await build({
+	const common: BuildOptions = {
 		entryPoints: [path.join(dist, 'cli', 'main.js')],
 		bundle: true,
-		splitting: true,
 		format: 'esm',
 		platform: 'node',
 		target: 'node20',
-		outdir: path.join(dist, 'bundle'),
-		external: ['react-devtools-core'],
 		define: {'process.env.NODE_ENV': '"production"'},
 		// Bundled CommonJS (react, react-reconciler) calls require() for Node's modules.
 		banner: {js: "import {createRequire as vmtopRequire} from 'node:module'; const require = vmtopRequire(import.meta.url);"},
-		plugins: [lazyEmoji],
 		logLevel: 'warning',
-	});
+	};
+	// The chunks' names are hashes: last build's would stay behind.
+	for (const dir of ['bundle', 'dashboard-bundle']) rmSync(path.join(dist, dir), {recursive: true, force: true});
+	// The commands: each loads its own chunks (`vmtop run` never loads React).
+	await build({...common, splitting: true, outdir: path.join(dist, 'bundle'), external: ['react-devtools-core'], plugins: [lazyEmoji]});
+	// The dashboard: one file, the same code. Node's loader resolves, reads and links every module on its
+	// own, and the dashboard needed some 45 chunks (source/cli.ts picks the bundle).
+	await build({...common, outfile: path.join(dist, 'dashboard-bundle', 'main.js'), plugins: [lazyEmoji, devtoolsWhenAsked]});
 }
 
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await bundle();
