@@ -61,14 +61,12 @@ export async function dashboardCommand(argv: string[]): Promise<number> {
 	if (colorsOff(undefined)) process.env['FORCE_COLOR'] = '0';
 
 	const terminal = process.stdout.isTTY === true && !inCi() && !dumbTerminal() && f.headless !== true;
-	(globalThis as any).__mark?.('dash-start');
 	let run: Run;
 	try {
 		run = buildRun({file: input[0], flags: f, live: terminal});
 	} catch (error) {
 		return reportUserError(error);
 	}
-	(globalThis as any).__mark?.('built');
 	if (!terminal) return headless(run);
 
 	// React's development build is several times slower per frame; the dashboard is not a React dev session.
@@ -84,7 +82,6 @@ export async function dashboardCommand(argv: string[]): Promise<number> {
 			import('../ui/screens/compare-screen.js'),
 		]),
 	);
-	(globalThis as any).__mark?.('imported');
 	const driver = new LiveDriver(run.sim, {speed, paused: f.paused ?? false, factory: run.factory, properties: liveProperties});
 	const profile = () => driver.simulation.machine.profile ?? builtinProfiles['classic']!;
 	const code = await mountDashboard(driver, {

@@ -7,7 +7,6 @@ import {UsageError} from '../user-error.js';
 import {reportUserError} from './user-error.js';
 import {commands, mainHelp, version} from './commands.js';
 
-(globalThis as any).__mark?.('main-loaded');
 async function main(argv: string[]): Promise<number> {
 	const [first, ...rest] = argv;
 	if (first === '--version' || first === '-v') {

@@ -103,7 +103,6 @@ export function mountDashboard(source: DashboardSource, options: MountOptions = 
 		process.on('unhandledRejection', onError);
 		process.on('exit', onExit);
 
-		(globalThis as any).__mark?.('mount');
 		if (fullscreen) stdout.write(ENTER);
 		const controller = new Controller(store, {
 			quit: () => finish(0),
