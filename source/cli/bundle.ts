@@ -47,7 +47,7 @@ export function patchStringWidth(source: string): string {
 }
 
 /** Applies patchStringWidth to string-width 8 (wrap-ansi's own string-width 7 has no such expression). */
-export const lazyEmoji: Plugin = {
+const lazyEmoji: Plugin = {
 	name: 'vmtop-string-width',
 	setup(build) {
 		build.onLoad({filter: /[\\/]string-width[\\/]index\.js$/}, (args) => {
