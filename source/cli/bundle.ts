@@ -4,8 +4,10 @@
  * React's production build only (`process.env.NODE_ENV`, as the dashboard runs it), and string-width made
  * cheaper to load (below). Not part of vmtop: only the build runs it.
  */
-import {readFileSync, rmSync} from 'node:fs';
+import {readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {builtinModules} from 'node:module';
 import path from 'node:path';
+import vm from 'node:vm';
 import {fileURLToPath} from 'node:url';
 import type {BuildOptions, Plugin} from 'esbuild';
 
@@ -75,6 +77,22 @@ const devtoolsWhenAsked: Plugin = {
 	},
 };
 
+/** Node's modules from `require` (the script form of the dashboard bundle has no `import` statements). */
+const builtinsFromRequire: Plugin = {
+	name: 'vmtop-builtins-from-require',
+	setup(build) {
+		const builtins = new Set(builtinModules);
+		build.onResolve({filter: /^[a-z_:/]+$/}, (args) => {
+			if (!builtins.has(args.path.replace(/^node:/, ''))) return undefined;
+			return args.namespace === 'builtin' ? {path: args.path, external: true} : {path: args.path, namespace: 'builtin'};
+		});
+		build.onLoad({filter: /.*/, namespace: 'builtin'}, (args) => ({contents: `module.exports = require(${JSON.stringify(args.path)});\n`, loader: 'js'}));
+	},
+};
+
+/** The name the script form gets `import.meta.url` under (source/cli.ts passes it). */
+export const SCRIPT_URL = 'vmtopScriptUrl';
+
 async function bundle(): Promise<void> {
 	const {build} = await import('esbuild');
 	const dist = fileURLToPath(new URL('../', import.meta.url));
@@ -96,6 +114,19 @@ async function bundle(): Promise<void> {
 	// The dashboard: one file, the same code. Node's loader resolves, reads and links every module on its
 	// own, and the dashboard needed some 45 chunks (source/cli.ts picks the bundle).
 	await build({...common, outfile: path.join(dist, 'dashboard-bundle', 'main.js'), plugins: [lazyEmoji, devtoolsWhenAsked]});
+	// The same, as a script: one async function of (require, import.meta.url). Only a script can use V8's code
+	// cache on Node 20 (`vm.Script` cachedData): source/cli.ts runs it so, from the second start on.
+	const script = await build({
+		...common,
+		banner: {},
+		write: false,
+		outfile: path.join(dist, 'dashboard-bundle', 'main.script.js'),
+		define: {...common.define, 'import.meta.url': SCRIPT_URL},
+		plugins: [lazyEmoji, devtoolsWhenAsked, builtinsFromRequire],
+	});
+	const text = `(async function (require, ${SCRIPT_URL}) {\n${script.outputFiles[0]!.text}\n})\n`;
+	new vm.Script(text, {filename: 'main.script.js'}); // a SyntaxError here (an import or export left) fails the build
+	writeFileSync(path.join(dist, 'dashboard-bundle', 'main.script.js'), text);
 }
 
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await bundle();
