@@ -30,13 +30,14 @@ function isCurrent(bundle: URL): boolean {
  * bundle and, on the first frame, the functions it runs took a sixth of the CPU time to it. The cache is made
  * by a run that drew the dashboard, at its exit, once (dist/dashboard-bundle/main.script.cache; a read-only
  * install has none). It is used only for the very source it was made from, by the same Node: its first bytes
- * are the SHA-256 of both, and V8 checks its own version and flags again (a mismatch is rejected: compiled afresh).
+ * are the SHA-1 of both, and V8 checks its own version and flags again (a mismatch is rejected: compiled afresh).
  */
 async function runWithCodeCache(url: URL): Promise<void> {
 	const file = fileURLToPath(url);
-	const source = readFileSync(file, 'utf8');
+	const bytes = readFileSync(file);
 	const cacheFile = file.replace(/\.js$/, '.cache');
-	const key = createHash('sha256').update(source).update(`\0${process.version} ${process.arch}`).digest();
+	// SHA-1: a key, not a signature (with the CPU's SHA instructions, 2 ms for the 1.9 MB bundle; SHA-256 took 15).
+	const key = createHash('sha1').update(bytes).update(`\0${process.version} ${process.arch}`).digest();
 	let cachedData: Buffer | undefined;
 	try {
 		const data = readFileSync(cacheFile);
@@ -44,7 +45,7 @@ async function runWithCodeCache(url: URL): Promise<void> {
 	} catch {
 		// no cache yet
 	}
-	const script = new vm.Script(source, {filename: file, cachedData, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER});
+	const script = new vm.Script(bytes.toString('utf8'), {filename: file, cachedData, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER});
 	if (cachedData === undefined || script.cachedDataRejected === true) {
 		process.once('exit', (code) => {
 			// Only a run that drew the dashboard knows the functions its first frame needs (not --help, a bad flag or a pipe).
