@@ -52,5 +52,4 @@ describe("the dashboard's code cache", () => {
 		// With its own cache the dashboard draws the same.
 		expect(await drawAndQuit()).toBe(fresh);
 	});
-
 });
