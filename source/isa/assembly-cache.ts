@@ -37,7 +37,7 @@ export interface CacheEntry {
 	program: {bytes: string; entry: number; symbols: Array<[string, number]>; labels: Array<[string, number]>; lines: Array<[number, number]>};
 }
 
-/** dist/assembly-cache/ next to the running code — from dist/isa/ and dist/bundle/ alike (both two levels down). */
+/** dist/assembly-cache/ next to the running code — from dist/isa/, dist/bundle/ and dist/dashboard-bundle/ alike (all two levels down). */
 function defaultLocation(): CacheLocation | undefined {
 	const here = import.meta.url;
 	if (!here.startsWith('file:') || !here.endsWith('.js')) return undefined;
