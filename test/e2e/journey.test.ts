@@ -24,6 +24,21 @@ async function see(s: PtySession, pattern: string): Promise<string> {
 	return s.screen();
 }
 
+/**
+ * The screen once a frame has been drawn whole (the pattern can match while the pseudo-terminal has
+ * delivered only the top of a frame): read until two reads agree; a paused dashboard draws no more.
+ */
+async function settled(s: PtySession): Promise<string> {
+	let last = await s.screen();
+	for (let i = 0; i < 40; i++) {
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		const now = await s.screen();
+		if (now === last) return now;
+		last = now;
+	}
+	return last;
+}
+
 /** The column (by its header) the highlighted step's cell starts in. */
 function highlighted(screen: string): {line: string; title: string; column: string; explain: string} {
 	const lines = screen.split('\n');
@@ -66,7 +81,8 @@ describe('journey mode in a pseudo-terminal', () => {
 		await s.send('vector:0x80\r');
 		await see(s, 'journey mode stops at: vector:0x80');
 		await s.send('n');
-		const start = await see(s, 'int 0x80 \\(trap\\) — step 1 of 7');
+		await see(s, 'int 0x80 \\(trap\\) — step 1 of 7');
+		const start = await settled(s);
 
 		const expected: Array<{title: string; column: string; cell: RegExp; explain: RegExp[]}> = [
 			{title: 'CPU fetch-execute', column: 'CPU (fetch-execute)', cell: /^U\/vU _start\+0x8 int 0x80$/, explain: [/`int 0x80` in user mode/, /a trap, raised on purpose/]},
@@ -81,7 +97,8 @@ describe('journey mode in a pseudo-terminal', () => {
 		for (const [i, step] of expected.entries()) {
 			if (i > 0) {
 				await s.send(i % 2 === 1 ? ' ' : '\x1b[C'); // space and → both advance one level step
-				screen = await see(s, `step ${i + 1} of 7`);
+				await see(s, `step ${i + 1} of 7`);
+				screen = await settled(s);
 			}
 			const h = highlighted(screen);
 			expect(h.title, screen).toBe(step.title);

@@ -3,6 +3,7 @@
  * the source. Pass 1 lays out every statement, pass 2 fills in values.
  */
 import * as path from 'node:path';
+import {cachedProgram} from '../assembly-cache.js';
 import {type AsmError, AssemblyFailed, type Program} from '../program.js';
 import {Context} from './context.js';
 import {emit} from './emit.js';
@@ -28,6 +29,11 @@ export function assemble(source: string, options: AssembleOptions): AssembleResu
 }
 
 export function assembleFile(file: string, options: Omit<AssembleOptions, 'file'> = {}): AssembleResult {
+	// The build's cache (source/isa/assembly-cache.ts), when every file it came from is unchanged; only for files read from disk.
+	if (options.readFile === undefined) {
+		const cached = cachedProgram(file, options.defines);
+		if (cached !== undefined) return {ok: true, program: cached};
+	}
 	let source: string;
 	try {
 		source = (options.readFile ?? ((p: string) => readSource(p)))(file);
