@@ -9,6 +9,7 @@ import {existsSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {afterEach, describe, expect, test} from 'vitest';
 import {PtySession} from '../../source/bench/ui.js';
+import {settled} from './settled.js';
 
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 let session: PtySession | undefined;
@@ -22,21 +23,6 @@ async function see(s: PtySession, pattern: string): Promise<string> {
 	const r = await s.wait(pattern, 20);
 	if (!r.ok) throw new Error(`the screen never showed /${pattern}/:\n${r.screen ?? ''}`);
 	return s.screen();
-}
-
-/**
- * The screen once a frame has been drawn whole (the pattern can match while the pseudo-terminal has
- * delivered only the top of a frame): read until two reads agree; a paused dashboard draws no more.
- */
-async function settled(s: PtySession): Promise<string> {
-	let last = await s.screen();
-	for (let i = 0; i < 40; i++) {
-		await new Promise((resolve) => setTimeout(resolve, 100));
-		const now = await s.screen();
-		if (now === last) return now;
-		last = now;
-	}
-	return last;
 }
 
 /** The column (by its header) the highlighted step's cell starts in. */

@@ -9,6 +9,7 @@ import {execFileSync} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
 import {afterEach, expect, test} from 'vitest';
 import {PtySession} from '../../source/bench/ui.js';
+import {settled} from './settled.js';
 
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 let session: PtySession | undefined;
@@ -34,21 +35,6 @@ function columnHeader(screen: string): string {
 }
 
 /** The console panel's lines (left half, below its title). */
-/**
- * The screen once a frame has been drawn whole (the pattern can match while the pseudo-terminal has
- * delivered only the top of a frame): read until two reads agree; a paused dashboard draws no more.
- */
-async function settled(s: PtySession): Promise<string> {
-	let last = await s.screen();
-	for (let i = 0; i < 40; i++) {
-		await new Promise((resolve) => setTimeout(resolve, 100));
-		const now = await s.screen();
-		if (now === last) return now;
-		last = now;
-	}
-	return last;
-}
-
 function consoleLines(screen: string): string[] {
 	const lines = screen.split('\n');
 	const start = lines.findIndex((l) => /─ Console /.test(l));
