@@ -8,7 +8,11 @@ import stringWidth from 'string-width';
  * of only these is as wide as it is long — string-width's full segmentation
  * costs tens of µs per call, and a frame measures hundreds of cells.
  */
-const NARROW = /^[\x20-\x7e\u00a0-\u02ff\u2010-\u2027\u2030-\u205e\u2070-\u25ff\u2713\u2717]*$/;
+// Not in it: the soft hyphen (U+00AD) and the combining marks for symbols (U+20D0–U+20F0), zero wide; the
+// wide ones among the technical symbols and shapes (⌚ ⌛ 〈 〉 ⏩–⏬ ⏰ ⏳ ◽ ◾). test/ui/text-cells.test.ts checks
+// every code point below U+2600 against string-width.
+const NARROW =
+	/^[\x20-\x7e\u00a0-\u00ac\u00ae-\u02ff\u2010-\u2027\u2030-\u205e\u2070-\u20cf\u20f1-\u2319\u231c-\u2328\u232b-\u23e8\u23ed-\u23ef\u23f1\u23f2\u23f4-\u25fc\u25ff\u2713\u2717]*$/;
 const measured = new Map<string, number>();
 
 /** Terminal cells `text` takes (`→`, `✓` one each; wide characters two). */
