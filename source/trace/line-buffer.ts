@@ -180,7 +180,8 @@ export class Counter {
 	moveTo(n: number): boolean {
 		const step = n - this.value;
 		if (step === 0) return true;
-		if (step > 0 && step < 10 && this.step(step)) {
+		// Only a whole step moves the digits (a fraction — 5e-324 after 0 — would vanish in the byte store).
+		if (step > 0 && step < 10 && Number.isInteger(step) && this.step(step)) {
 			this.value = n;
 			return true;
 		}

@@ -51,6 +51,17 @@ describe('LineBuffer.number', () => {
 		);
 	});
 
+	test('counters: a fractional step after a whole number is written as JSON writes it, not dropped', () => {
+		const counter = new Counter();
+		const out = new LineBuffer(4);
+		for (const n of [0, 5e-324, 3, 3.5, 4]) {
+			out.reserve(32);
+			out.counter(n, counter);
+			out.byte(0x2c);
+		}
+		expect(out.view().toString('latin1')).toBe('0,5e-324,3,3.5,4,');
+	});
+
 	test('grows as needed', () => {
 		const out = new LineBuffer(8);
 		for (let i = 0; i < 1000; i++) out.text(`line ${i} ✓\n`);
