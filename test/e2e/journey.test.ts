@@ -9,7 +9,7 @@ import {existsSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {afterEach, describe, expect, test} from 'vitest';
 import {PtySession} from '../../source/bench/ui.js';
-import {settled} from './settled.js';
+import {see, settled} from './settled.js';
 
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 let session: PtySession | undefined;
@@ -18,12 +18,6 @@ afterEach(() => {
 	session?.kill();
 	session = undefined;
 });
-
-async function see(s: PtySession, pattern: string): Promise<string> {
-	const r = await s.wait(pattern, 20);
-	if (!r.ok) throw new Error(`the screen never showed /${pattern}/:\n${r.screen ?? ''}`);
-	return s.screen();
-}
 
 /** The column (by its header) the highlighted step's cell starts in. */
 function highlighted(screen: string): {line: string; title: string; column: string; explain: string} {

@@ -9,7 +9,7 @@ import {execFileSync} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
 import {afterEach, expect, test} from 'vitest';
 import {PtySession} from '../../source/bench/ui.js';
-import {settled} from './settled.js';
+import {see, settled} from './settled.js';
 
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 let session: PtySession | undefined;
@@ -17,12 +17,6 @@ afterEach(() => {
 	session?.kill();
 	session = undefined;
 });
-
-async function see(s: PtySession, pattern: string): Promise<string> {
-	const r = await s.wait(pattern, 20);
-	if (!r.ok) throw new Error(`the screen never showed /${pattern}/:\n${r.screen ?? ''}`);
-	return s.screen();
-}
 
 /**
  * The history's column header. Levels with nothing on screen collapse (content-sized columns),

@@ -73,7 +73,7 @@ export function journeyWalk(ring: EventRing, journeys: JourneyIndex, seq: number
 			explain: 'Type II: the VMM runs as a process of a host OS, so the host OS takes the exception first and passes it to the VMM (an extra level on every exit).',
 		});
 	}
-	if (!intercept) return [...steps, ...nativeSteps(raised, mine, real, ring, namer)];
+	if (!intercept) return [...steps, ...nativeSteps(raised, mine, real, namer)];
 	steps.push({
 		level: 'vmm',
 		title: 'VMM intercept',
@@ -165,7 +165,7 @@ function osStep(os: VmEvent[], namer: Namer, nested: number, guest: boolean): Wa
 	return {level: 'os', title: guest ? 'guest OS handler' : 'OS handler', cell: cell || '(handler code only)', explain: does + trapped};
 }
 
-function nativeSteps(raised: Raised, mine: VmEvent[], real: JourneyEntry, ring: EventRing, namer: Namer): WalkStep[] {
+function nativeSteps(raised: Raised, mine: VmEvent[], real: JourneyEntry, namer: Namer): WalkStep[] {
 	const os = mine.filter((e) => e.kind.startsWith('os.') && e.kind !== 'os.return');
 	const steps = [osStep(os, namer, real.children.length, false)];
 	const iret = [...mine].reverse().find((e) => e.kind === 'iret') as EventOf<'iret'> | undefined;
@@ -179,7 +179,6 @@ function nativeSteps(raised: Raised, mine: VmEvent[], real: JourneyEntry, ring: 
 			}.`,
 		});
 	} else steps.push(unfinished(real));
-	void ring;
 	return steps;
 }
 
@@ -216,7 +215,7 @@ function emulatedSteps(mine: VmEvent[], namer: Namer, intercept: EventOf<'vmm.in
 			level: 'vmm',
 			title: 'return',
 			cell: formatRow(resume, Number.NaN, namer).vmm,
-			explain: `The VMM resumes the guest at ${shortHex(resume.pc)}: for the guest it is as if the instruction had run on a real machine — ${resume.cost} cycles instead of one (the price of interpretation).`,
+			explain: `The VMM resumes the guest at ${shortHex(resume.pc)}: for the guest it is as if the instruction had run on a real machine — ${resume.cost} cycles instead of one instruction’s (the price of interpretation).`,
 		});
 	} else steps.push(unfinished(real));
 	return steps;
