@@ -24,6 +24,7 @@ import {Counters} from './counters.js';
 import {type Namer, nestedDepthTag, sensitiveNote} from './format-row.js';
 import {EventRing} from './ring.js';
 import {JourneyIndex} from './journeys.js';
+import {Journal} from './journal.js';
 import {JourneyCatcher} from './journey-catch.js';
 import {walkView} from './journey-view.js';
 import type {Snapshot} from './snapshot.js';
@@ -72,18 +73,12 @@ export class DashboardStore {
 	/** Which rows belong to which exception journey, as the core said (journeys.ts). */
 	private readonly journeyIndex = new JourneyIndex();
 	/**
-	 * Flat out: the events not filed yet, newest last, and their physical addresses. A ring of
-	 * one and a half times `flatOutRows` — every event it holds survives the young generation's
-	 * collections, so no bigger — which holds that many rows unless a third of the events are
-	 * journey ends (a native exception's journey has 8 rows); else fewer are kept, all real.
+	 * Flat out: the events not filed yet (journal.ts). It keeps one and a half times `flatOutRows`
+	 * — every event it holds survives the young generation's collections, so no more — which
+	 * holds that many rows unless a third of the events are journey ends (a native exception's
+	 * journey has 8 rows); else fewer are kept, all real.
 	 */
-	private readonly journal: Array<VmEvent | undefined>;
-	private readonly journalPhys: Float64Array;
-	private journalNext = 0;
-	private journalCount = 0;
-	/** Rows the journal dropped unfiled (older than the history could keep), and the last exception's place among them. */
-	private droppedRows = 0;
-	private droppedRaised = -1;
+	private readonly journal: Journal;
 	/** Running at max: events go to the journal. */
 	private deferring = false;
 	/** Journey mode's stops (journey-catch.ts). */
@@ -121,8 +116,7 @@ export class DashboardStore {
 		options: StoreOptions = {},
 	) {
 		this.history = new EventRing(options.historySize ?? 10_000);
-		this.journal = new Array<VmEvent | undefined>(Math.ceil(1.5 * Math.min(options.flatOutRows ?? 2_000, this.history.capacity)));
-		this.journalPhys = new Float64Array(this.journal.length);
+		this.journal = new Journal(Math.ceil(1.5 * Math.min(options.flatOutRows ?? 2_000, this.history.capacity)));
 		this.frameMs = options.frameMs ?? 33;
 		this.renderShare = options.renderShare ?? 0.05;
 		this.sched = options.scheduler ?? realScheduler;
@@ -279,7 +273,7 @@ export class DashboardStore {
 		// says it is now (by the time a frame shows the row the mapping may have changed).
 		const phys = e.kind === 'exception.raised' ? (e.phys ?? this.source.physical(e.supervisor, e.pc)) : e.kind === 'instruction' ? e.phys : Number.NaN;
 		// Journey mode stops per event: it files each at once.
-		if (this.deferring && !this.catcher.armed) this.defer(e, phys);
+		if (this.deferring && !this.catcher.armed) this.journal.push(e, phys);
 		else {
 			this.settle();
 			this.file(e, phys);
@@ -302,50 +296,20 @@ export class DashboardStore {
 		if (this.catcher.armed && (e.kind === 'instruction' || e.kind === 'exception.raised')) this.catcher.note(e, seq, this.history, journeys);
 	}
 
-	/** Flat out: keep the event in the journal; the oldest one there, if full, is dropped unfiled. */
-	private defer(e: VmEvent, phys: number): void {
-		const journal = this.journal;
-		const at = this.journalNext;
-		if (this.journalCount === journal.length) {
-			const old = journal[at]!;
-			if (old.kind !== 'journey.end') {
-				if (old.kind === 'exception.raised') this.droppedRaised = this.droppedRows;
-				this.droppedRows++;
-			}
-		} else this.journalCount++;
-		journal[at] = e;
-		this.journalPhys[at] = phys;
-		this.journalNext = at + 1 === journal.length ? 0 : at + 1;
-	}
-
 	/** File the journal, oldest first; rows it dropped only take their numbers (the history starts after them). */
 	private settle(): void {
-		const count = this.journalCount;
-		if (count === 0) return;
-		this.journalCount = 0;
-		if (this.droppedRows > 0) {
-			if (this.droppedRaised >= 0) this.lastRaised = this.history.end + this.droppedRaised;
-			this.history.skip(this.droppedRows);
-			this.droppedRows = 0;
-			this.droppedRaised = -1;
-		}
 		const journal = this.journal;
-		let at = (this.journalNext - count + journal.length) % journal.length;
-		for (let i = 0; i < count; i++) {
-			const e = journal[at]!;
-			journal[at] = undefined;
-			this.file(e, this.journalPhys[at]!);
-			at = at + 1 === journal.length ? 0 : at + 1;
+		if (journal.count === 0) return;
+		if (journal.droppedRows > 0) {
+			if (journal.droppedRaised >= 0) this.lastRaised = this.history.end + journal.droppedRaised;
+			this.history.skip(journal.droppedRows);
+			journal.droppedRows = 0;
+			journal.droppedRaised = -1;
 		}
+		journal.drain(this.fileOne);
 	}
 
-	/** Forget the journal (a new run). */
-	private dropJournal(): void {
-		this.journal.fill(undefined);
-		this.journalCount = 0;
-		this.droppedRows = 0;
-		this.droppedRaised = -1;
-	}
+	private readonly fileOne = (e: VmEvent, phys: number): void => this.file(e, phys);
 
 	private attach(): void {
 		const bus = this.source.bus;
@@ -382,7 +346,7 @@ export class DashboardStore {
 			// A new run (restart or rewind): start over on the new bus.
 			this.detach();
 			this.generation = this.source.generation;
-			this.dropJournal();
+			this.journal.clear();
 			this.history.clear();
 			this.journeyIndex.clear();
 			this.catcher.reset();
