@@ -256,24 +256,26 @@ export class DashboardStore {
 	// ---- the bus -------------------------------------------------------------------
 
 	private readonly onEvent = (e: VmEvent): void => {
-		if (e.kind !== 'journey.end') {
+		// The kind read once: events come in dozens of shapes, each read of a field is a lookup.
+		const kind = e.kind;
+		if (kind !== 'journey.end') {
 			// Not a row (nor counted as one): it completes the journey its rows belong to.
 			this.received++;
-			if (e.kind === 'console') {
+			if (kind === 'console') {
 				// One guest, one console: a transient VMM's kernel writes as -1 natively and as guest 0 while attached.
 				this.consoles.append(this.source.description.guests === 1 ? 0 : e.guest, e.text);
 				this.invalidate();
 				return;
 			}
-			if (e.kind === 'exception.raised') this.counters.exceptions++;
-			else if (e.kind === 'vmm.emulate') this.counters.emulated++;
-			if (e.kind === this.sparkKind) this.counters.series.pending++;
+			if (kind === 'exception.raised') this.counters.exceptions++;
+			else if (kind === 'vmm.emulate') this.counters.emulated++;
+			if (kind === this.sparkKind) this.counters.series.pending++;
 		}
 		// Where the faulting instruction is, as the CPU said; traces from before it did: where the source
 		// says it is now (by the time a frame shows the row the mapping may have changed).
-		const phys = e.kind === 'exception.raised' ? (e.phys ?? this.source.physical(e.supervisor, e.pc)) : e.kind === 'instruction' ? e.phys : Number.NaN;
+		const phys = kind === 'exception.raised' ? (e.phys ?? this.source.physical(e.supervisor, e.pc)) : kind === 'instruction' ? e.phys : Number.NaN;
 		// Journey mode stops per event: it files each at once.
-		if (this.deferring && !this.catcher.armed) this.journal.push(e, phys);
+		if (this.deferring && !this.catcher.armed) this.journal.push(e, kind, phys);
 		else {
 			this.settle();
 			this.file(e, phys);

@@ -15,11 +15,18 @@ import type {VmEvent} from '../../bus/events.js';
 /** Events per array: small enough that the newest arrays are young, large enough that starting one is rare. */
 const CHUNK = 256;
 
+interface Chunk {
+	readonly events: Array<VmEvent | undefined>;
+	readonly phys: number[];
+	length: number;
+	/** Its rows (journey ends are not rows), and the place of the last exception raised among them (-1: none). */
+	rows: number;
+	lastRaised: number;
+}
+
 export class Journal {
-	private chunks: VmEvent[][] = [];
-	private physChunks: number[][] = [];
-	private tail: VmEvent[] | null = null;
-	private tailPhys: number[] = [];
+	private chunks: Chunk[] = [];
+	private tail: Chunk | null = null;
 	private total = 0;
 	/** Rows dropped unfiled since the last drain (journey ends are not rows), and the last exception's place among them (-1: none). */
 	droppedRows = 0;
@@ -31,40 +38,41 @@ export class Journal {
 		return this.total;
 	}
 
-	push(e: VmEvent, phys: number): void {
+	/** Keep `e` (of kind `kind`: the caller has read it already) fetched from `phys`. */
+	push(e: VmEvent, kind: VmEvent['kind'], phys: number): void {
 		let tail = this.tail;
 		if (tail === null || tail.length === CHUNK) {
-			tail = this.tail = [];
-			this.tailPhys = [];
+			// Allocated whole: growing an array as it fills copies it several times.
+			tail = this.tail = {events: new Array<VmEvent | undefined>(CHUNK), phys: new Array<number>(CHUNK), length: 0, rows: 0, lastRaised: -1};
 			this.chunks.push(tail);
-			this.physChunks.push(this.tailPhys);
 			// The oldest array goes once the rest hold `capacity` without it.
 			if (this.chunks.length > 1 && this.total - this.chunks[0]!.length >= this.capacity) this.dropOldest();
 		}
-		tail.push(e);
-		this.tailPhys.push(phys);
+		const at = tail.length++;
+		tail.events[at] = e;
+		tail.phys[at] = phys;
 		this.total++;
+		// Counted now, while the event is at hand: reading 256 old events when their array is dropped missed the cache.
+		if (kind !== 'journey.end') {
+			if (kind === 'exception.raised') tail.lastRaised = tail.rows;
+			tail.rows++;
+		}
 	}
 
 	/** Hand every event kept to `file`, oldest first, and start empty (the dropped counts stay for the caller). */
 	drain(file: (e: VmEvent, phys: number) => void): void {
 		const chunks = this.chunks;
-		const physChunks = this.physChunks;
 		this.chunks = [];
-		this.physChunks = [];
 		this.tail = null;
 		this.total = 0;
-		for (let c = 0; c < chunks.length; c++) {
-			const events = chunks[c]!;
-			const phys = physChunks[c]!;
-			for (let i = 0; i < events.length; i++) file(events[i]!, phys[i]!);
+		for (const {events, phys, length} of chunks) {
+			for (let i = 0; i < length; i++) file(events[i]!, phys[i]!);
 		}
 	}
 
 	/** Forget everything (a new run). */
 	clear(): void {
 		this.chunks = [];
-		this.physChunks = [];
 		this.tail = null;
 		this.total = 0;
 		this.droppedRows = 0;
@@ -72,13 +80,9 @@ export class Journal {
 	}
 
 	private dropOldest(): void {
-		const events = this.chunks.shift()!;
-		this.physChunks.shift();
-		this.total -= events.length;
-		for (const old of events) {
-			if (old.kind === 'journey.end') continue;
-			if (old.kind === 'exception.raised') this.droppedRaised = this.droppedRows;
-			this.droppedRows++;
-		}
+		const {length, rows, lastRaised} = this.chunks.shift()!;
+		this.total -= length;
+		if (lastRaised >= 0) this.droppedRaised = this.droppedRows + lastRaised;
+		this.droppedRows += rows;
 	}
 }
