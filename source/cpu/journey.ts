@@ -45,7 +45,12 @@ interface Frame {
 	/** The real exception's journey this virtual one continues (interpretation i of ii). */
 	cause: number | null;
 	start: {cycle: number; instret: number};
-	cost: JourneyCost;
+	/** Cycles per part, by PARTS' index (0 until charged). */
+	parts: number[];
+	/** The parts charged so far, in the order first charged (4 bits each, the first highest): the end's `cost` keeps that order. */
+	order: number;
+	/** Bit i: part i was charged. */
+	seen: number;
 	phase: Phase;
 	/** The phase to go back to when a preempted frame runs again. */
 	resumePhase: Phase;
@@ -190,7 +195,9 @@ export class JourneyTracker {
 			virtual,
 			cause,
 			start: {cycle: m.cycles, instret: m.instret},
-			cost: {},
+			parts: [0, 0, 0, 0, 0, 0, 0, 0],
+			order: 0,
+			seen: 0,
 			phase,
 			resumePhase: phase,
 			markInstret: m.instret,
@@ -207,13 +214,14 @@ export class JourneyTracker {
 	/** Charge what happened since the frame's marks to its parts. */
 	private charge(f: Frame): void {
 		const m = this.m;
-		if (f.phase === 'preempted') {
-			add(f.cost, 'preempted', m.cycles - f.markCycle);
+		const phase = f.phase;
+		if (phase === 'preempted') {
+			add(f, PREEMPTED, m.cycles - f.markCycle);
 		} else {
-			add(f.cost, 'cpu', (m.instret - f.markInstret) * m.costs.instruction);
-			add(f.cost, 'idle', m.idle - f.markIdle);
+			add(f, CPU, (m.instret - f.markInstret) * m.costs.instruction);
+			add(f, IDLE, m.idle - f.markIdle);
 			// In the handler the only extra cycles are the binary translator's scans: VMM work.
-			add(f.cost, f.phase === 'handler' ? 'vmm' : f.phase, m.extraCycles - f.markExtra);
+			add(f, phase === 'handler' ? VMM : phase === 'exception' ? EXCEPTION : phase === 'vmm' ? VMM : phase === 'host' ? HOST : RETURN, m.extraCycles - f.markExtra);
 		}
 		this.mark(f);
 	}
@@ -246,7 +254,7 @@ export class JourneyTracker {
 		const parent = this.top();
 		if (parent && parent.id === f.parent) {
 			// Nested journeys count inside their parent, which waited meanwhile.
-			add(parent.cost, 'nested', m.cycles - f.start.cycle);
+			add(parent, NESTED, m.cycles - f.start.cycle);
 			this.mark(parent);
 		}
 		const end: JourneyEnd = {
@@ -258,7 +266,7 @@ export class JourneyTracker {
 			virtual: f.virtual,
 			cause: f.cause,
 			start: f.start,
-			cost: f.cost,
+			cost: costOf(f),
 			cycle: m.cycles,
 			instret: m.instret,
 			guest: f.guest,
@@ -304,6 +312,41 @@ export class JourneyTracker {
 	}
 }
 
-function add(cost: JourneyCost, part: JourneyPart, cycles: number): void {
-	if (cycles !== 0) cost[part] = (cost[part] ?? 0) + cycles;
+/**
+ * The parts a journey's cycles are charged to, by index. Charged as numbers in a fixed array:
+ * adding keys to a cost object as parts turned up gave every journey's object its own shape
+ * (the tracker's main cost flat out); the object is built once, at the end.
+ */
+const PARTS: readonly JourneyPart[] = ['cpu', 'exception', 'vmm', 'host', 'return', 'idle', 'nested', 'preempted'];
+const CPU = 0;
+const EXCEPTION = 1;
+const VMM = 2;
+const HOST = 3;
+const RETURN = 4;
+const IDLE = 5;
+const NESTED = 6;
+const PREEMPTED = 7;
+
+function add(f: Frame, part: number, cycles: number): void {
+	if (cycles === 0) return;
+	f.parts[part]! += cycles;
+	if ((f.seen & (1 << part)) === 0) {
+		f.seen |= 1 << part;
+		f.order = f.order * 16 + part + 1;
+	}
+}
+
+/** The journey's cost, its parts in the order first charged (a trace keeps that order: `replay --verify` compares it). */
+function costOf(f: Frame): JourneyCost {
+	const cost: JourneyCost = {};
+	let digits = f.order;
+	if (digits === 0) return cost;
+	let scale = 1;
+	while (scale * 16 <= digits) scale *= 16;
+	for (; scale >= 1; scale /= 16) {
+		const part = Math.floor(digits / scale);
+		digits -= part * scale;
+		cost[PARTS[part - 1]!] = f.parts[part - 1]!;
+	}
+	return cost;
 }
