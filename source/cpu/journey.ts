@@ -336,17 +336,23 @@ function add(f: Frame, part: number, cycles: number): void {
 	}
 }
 
-/** The journey's cost, its parts in the order first charged (a trace keeps that order: `replay --verify` compares it). */
+/**
+ * The journey's cost, its parts in the order first charged (a trace keeps that order: `replay
+ * --verify` compares it). One builder per order, made once: a few orders occur, and each builder's
+ * objects share one shape (keys added one by one in a loop cost a slow lookup each).
+ */
 function costOf(f: Frame): JourneyCost {
-	const cost: JourneyCost = {};
-	let digits = f.order;
-	if (digits === 0) return cost;
-	let scale = 1;
-	while (scale * 16 <= digits) scale *= 16;
-	for (; scale >= 1; scale /= 16) {
-		const part = Math.floor(digits / scale);
-		digits -= part * scale;
-		cost[PARTS[part - 1]!] = f.parts[part - 1]!;
-	}
-	return cost;
+	let build = costBuilders.get(f.order);
+	if (build === undefined) costBuilders.set(f.order, (build = costBuilder(f.order)));
+	return build(f.parts);
+}
+
+const costBuilders = new Map<number, (parts: number[]) => JourneyCost>();
+
+function costBuilder(order: number): (parts: number[]) => JourneyCost {
+	const indices: number[] = [];
+	for (let digits = order; digits > 0; digits = Math.floor(digits / 16)) indices.unshift((digits % 16) - 1);
+	// The keys are JourneyPart names, never input: the source is ours.
+	const fields = indices.map((i) => `${PARTS[i]!}: parts[${i}]`).join(', ');
+	return new Function('parts', `return {${fields}};`) as (parts: number[]) => JourneyCost;
 }

@@ -61,6 +61,9 @@ describe('journeys from the core', () => {
 		expect(inner!.cost).toEqual({exception: 50, cpu: 3, return: 50});
 		// brk retires in its journey, then mfcr, mov, the inner handler's `iret` (it retires after its journey ended), mtcr.
 		expect(outer!.cost).toEqual({exception: 50, cpu: 5, nested: inner!.cycle - inner!.start.cycle, return: 50});
+		// The parts in the order first charged, as a trace writes them (`replay --verify` compares the text).
+		expect(Object.keys(inner!.cost)).toEqual(['exception', 'cpu', 'return']);
+		expect(Object.keys(outer!.cost)).toEqual(['exception', 'cpu', 'nested', 'return']);
 		// The opening event says what it is, and who its parent is.
 		const raised = events.filter((e) => e.kind === 'exception.raised');
 		expect(raised.map((e) => [e.journey, e.type, e.parent])).toEqual([
