@@ -15,7 +15,7 @@
  * `pc` and calls `raise`, it never throws.
  */
 import type {EventBus} from '../bus/event-bus.js';
-import type {StopReason, VmEvent} from '../bus/events.js';
+import type {EventOf, StopReason, VmEvent} from '../bus/events.js';
 import {Cr, Flag, IDT_KERNEL_ONLY, Op, Port, Vector} from '../isa/opcodes.js';
 import {type Profile, classic, privilegeTable} from '../isa/profiles.js';
 import {type CostModel, defaultCosts} from './costs.js';
@@ -87,11 +87,6 @@ export const ZERO_REG = 16;
  * compile if it is not `Op.add`.
  */
 type O = typeof Op;
-/**
- * An event whose optional fields are added in order, in place: flat out under the dashboard they
- * come by the hundred thousand a second, and spreading temporaries is a copy and garbage each.
- */
-type Building = Record<string, unknown>;
 
 /**
  * The physical address of a `bytes`-wide data access (1 or 4) at virtual
@@ -447,27 +442,31 @@ export class Machine {
 			const pc = instructionPc >>> 0;
 			const phys = this.supervisor ? pc : (this.ubase >>> 0) + pc;
 			const known = (this.supervisor || pc < this.ulimit >>> 0) && phys < this.memorySize;
-			const e: Building = {kind: 'exception.raised', vector, pc: instructionPc, badaddr: this.badaddr, supervisor: this.supervisor};
-			if (known) e['phys'] = phys;
-			if (journey) {
-				e['type'] = journey.type;
-				if (journey.parent !== null) e['parent'] = journey.parent;
-			}
-			if (irq >= 0) e['irq'] = irq;
-			// Named and stamped here, in the order a spread gave (each site its own code: one shared
-			// function would see every event's shape and slow down for all).
 			const namer = this.codeNamer;
-			if (namer) {
-				const pid = namer.pid();
-				e['symbol'] = namer.symbol(this.supervisor, pc, known ? phys : Number.NaN);
-				if (pid !== undefined) e['pid'] = pid;
-			}
-			e['cycle'] = this.cycles;
-			e['instret'] = this.instret;
-			e['guest'] = this.guest;
+			const pid = namer === null ? undefined : namer.pid();
+			const symbol = namer === null ? undefined : namer.symbol(this.supervisor, pc, known ? phys : Number.NaN);
 			const current = this.journeys.current;
-			if (current !== 0) e['journey'] = current;
-			bus.emit(e as unknown as VmEvent);
+			// Every field in one literal, in the order the trace writes them: one shape for every
+			// exception raised (a field that does not apply is undefined, which JSON leaves out, as a
+			// trace does); adding fields one by one gave each combination its own shape and copies.
+			const e: EventOf<'exception.raised'> = {
+				kind: 'exception.raised',
+				vector,
+				pc: instructionPc,
+				badaddr: this.badaddr,
+				supervisor: this.supervisor,
+				phys: known ? phys : undefined,
+				type: journey === null ? undefined : journey.type,
+				parent: journey === null || journey.parent === null ? undefined : journey.parent,
+				irq: irq >= 0 ? irq : undefined,
+				symbol,
+				pid,
+				cycle: this.cycles,
+				instret: this.instret,
+				guest: this.guest,
+				journey: current !== 0 ? current : undefined,
+			};
+			bus.emit(e);
 		}
 		// The interrupt is taken after it is raised: the rows read in that order.
 		if (irq >= 0) this.interruptTaken(irq, vector);
@@ -640,21 +639,24 @@ export class Machine {
 			const pc = this.pc >>> 0;
 			const phys = this.supervisor ? pc : (this.ubase >>> 0) + pc;
 			const known = (this.supervisor || pc < this.ulimit >>> 0) && phys < this.memorySize;
-			const e: Building = {kind: 'interrupt.taken', irq, vector, pc: this.pc};
-			// Named and stamped here, in the order a spread gave (each site its own code: one shared
-			// function would see every event's shape and slow down for all).
 			const namer = this.codeNamer;
-			if (namer) {
-				const pid = namer.pid();
-				e['symbol'] = namer.symbol(this.supervisor, pc, known ? phys : Number.NaN);
-				if (pid !== undefined) e['pid'] = pid;
-			}
-			e['cycle'] = this.cycles;
-			e['instret'] = this.instret;
-			e['guest'] = this.guest;
+			const pid = namer === null ? undefined : namer.pid();
+			const symbol = namer === null ? undefined : namer.symbol(this.supervisor, pc, known ? phys : Number.NaN);
 			const current = this.journeys.current;
-			if (current !== 0) e['journey'] = current;
-			bus.emit(e as unknown as VmEvent);
+			// One literal, one shape (see raise).
+			const e: EventOf<'interrupt.taken'> = {
+				kind: 'interrupt.taken',
+				irq,
+				vector,
+				pc: this.pc,
+				symbol,
+				pid,
+				cycle: this.cycles,
+				instret: this.instret,
+				guest: this.guest,
+				journey: current !== 0 ? current : undefined,
+			};
+			bus.emit(e);
 		}
 		if (this.halted && bus?.wanted.halt) bus.emit({kind: 'halt', state: 'woke', pc: this.pc, ...this.stamp()});
 		this.halted = false;
@@ -1054,22 +1056,25 @@ export class Machine {
 				if (bus?.wanted.iret) {
 					const toPhys = this.supervisor ? to : (this.ubase >>> 0) + to;
 					const known = (this.supervisor || to < this.ulimit >>> 0) && toPhys < this.memorySize;
-					const e: Building = {kind: 'iret', pc: at, to, toSupervisor: this.supervisor};
-					if (known) e['toPhys'] = toPhys;
-					// Named and stamped here, in the order a spread gave (each site its own code: one shared
-					// function would see every event's shape and slow down for all).
 					const namer = this.codeNamer;
-					if (namer) {
-						const pid = namer.pid();
-						e['symbol'] = namer.symbol(this.supervisor, to, known ? toPhys : Number.NaN);
-						if (pid !== undefined) e['pid'] = pid;
-					}
-					e['cycle'] = this.cycles;
-					e['instret'] = this.instret;
-					e['guest'] = this.guest;
+					const pid = namer === null ? undefined : namer.pid();
+					const symbol = namer === null ? undefined : namer.symbol(this.supervisor, to, known ? toPhys : Number.NaN);
 					const current = this.journeys.current;
-					if (current !== 0) e['journey'] = current;
-					bus.emit(e as unknown as VmEvent);
+					// One literal, one shape (see raise).
+					const e: EventOf<'iret'> = {
+						kind: 'iret',
+						pc: at,
+						to,
+						toSupervisor: this.supervisor,
+						toPhys: known ? toPhys : undefined,
+						symbol,
+						pid,
+						cycle: this.cycles,
+						instret: this.instret,
+						guest: this.guest,
+						journey: current !== 0 ? current : undefined,
+					};
+					bus.emit(e);
 				}
 				this.journeys.returned(!this.supervisor);
 				return true;
