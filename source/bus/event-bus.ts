@@ -24,7 +24,9 @@ export class EventBus {
 	// Stored as handlers of any event: `on` only files a handler under its own kind.
 	private readonly handlers = new Map<EventKind, AnyHandler[]>();
 	private dispatching = false;
-	private readonly queue: VmEvent[] = [];
+	/** Events emitted by listeners during a dispatch: the first `queued` slots (an array whose length is never set: that is a slow call each time). */
+	private readonly queue: Array<VmEvent | undefined> = [];
+	private queued = 0;
 	/** Bumped on every (un)subscription so batch loops can notice a change cheaply. */
 	version = 0;
 	/** The `instruction` listeners when every one is an InstructionSink (then no object is built), else null. */
@@ -97,9 +99,9 @@ export class EventBus {
 		this.dispatching = true;
 		try {
 			for (let i = 0; i < sinks.length; i++) sinks[i]!(pc, phys, supervisor, header, cycle, instret, guest, journey);
-			for (let i = 0; i < this.queue.length; i++) this.deliver(this.queue[i]!);
+			for (let i = 0; i < this.queued; i++) this.deliver(this.queue[i]!);
 		} finally {
-			if (this.queue.length !== 0) this.queue.length = 0;
+			if (this.queued !== 0) this.clearQueue();
 			this.dispatching = false;
 		}
 	}
@@ -112,18 +114,24 @@ export class EventBus {
 	 */
 	emit(event: VmEvent): void {
 		if (this.dispatching) {
-			this.queue.push(event);
+			this.queue[this.queued++] = event;
 			return;
 		}
 		this.dispatching = true;
 		try {
 			this.deliver(event);
-			for (let i = 0; i < this.queue.length; i++) this.deliver(this.queue[i]!);
+			// Listeners of a queued event may queue more: `queued` is read again each time.
+			for (let i = 0; i < this.queued; i++) this.deliver(this.queue[i]!);
 		} finally {
-			// Most events queue nothing: only then is the length reset (a store to `length` is not free).
-			if (this.queue.length !== 0) this.queue.length = 0;
+			if (this.queued !== 0) this.clearQueue();
 			this.dispatching = false;
 		}
+	}
+
+	/** Empty the queue, keeping no event alive. */
+	private clearQueue(): void {
+		for (let i = 0; i < this.queued; i++) this.queue[i] = undefined;
+		this.queued = 0;
 	}
 
 	private deliver(event: VmEvent): void {

@@ -54,9 +54,16 @@ export class CodeNames {
 	/** `schedule+0x8` for the code at a real physical address; undefined when no image holds it. */
 	physical(phys: number): string | undefined {
 		const at = phys >>> 0;
+		// Events name the same few addresses over and over (flat out, a hundred thousand a second).
+		if (this.named.has(at)) return this.named.get(at);
 		const area = this.areas.find((a) => at >= a.start && at < a.start + a.size);
-		return area?.names.name(at - area.start);
+		const name = area?.names.name(at - area.start);
+		if (this.named.size >= NAMES_KEPT) this.named.clear();
+		this.named.set(at, name);
+		return name;
 	}
+
+	private readonly named = new Map<number, string | undefined>();
 
 	/** The process whose image holds real physical `phys` (0: the kernel); undefined when no image holds it. */
 	pidAt(phys: number): number | undefined {
@@ -77,6 +84,14 @@ export class CodeNames {
  * physical address or the map is not known.
  */
 export function instructionName(names: CodeNames | undefined, phys: number, pc: number, fallback: () => string): string {
-	if (names === undefined || names.empty || !Number.isFinite(phys)) return fallback();
+	return imageName(names, phys, pc) ?? fallback();
+}
+
+/** instructionName without the fallback: undefined when the physical address or the map is not known (no closure to make per event). */
+export function imageName(names: CodeNames | undefined, phys: number, pc: number): string | undefined {
+	if (names === undefined || names.empty || !Number.isFinite(phys)) return undefined;
 	return names.physical(phys) ?? hex(pc);
 }
+
+/** Names kept per map (the code of a run has a few hundred addresses that raise, return or are named). */
+const NAMES_KEPT = 4096;

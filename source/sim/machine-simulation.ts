@@ -4,7 +4,7 @@
  */
 import type {EventBus} from '../bus/event-bus.js';
 import type {Machine, StopInfo} from '../cpu/machine.js';
-import {type CodeArea, CodeNames, instructionName} from './code-map.js';
+import {type CodeArea, CodeNames, imageName} from './code-map.js';
 import type {GuestInfo, RunDescription, Simulation} from './simulation.js';
 
 export abstract class MachineSimulation implements Simulation {
@@ -22,7 +22,7 @@ export abstract class MachineSimulation implements Simulation {
 	/** Code named as it is now (events carry it: see Machine.codeNamer): by the image at `phys`, else by `symbolize`. */
 	private nameNow(supervisor: boolean, pc: number, phys: number): string {
 		this.names ??= new CodeNames(this.codeMap(), this.symbolTables());
-		return instructionName(this.names, phys, pc, () => this.nameByMode(supervisor, pc));
+		return imageName(this.names, phys, pc) ?? this.nameByMode(supervisor, pc);
 	}
 
 	/** Without a physical address: by the mode's labels (a kernel simulation: the process the kernel says runs). */

@@ -7,7 +7,7 @@
 import type {EventBus} from '../bus/event-bus.js';
 import type {StopReason} from '../bus/events.js';
 import type {Machine, StopInfo} from '../cpu/machine.js';
-import {type CodeArea, CodeNames, instructionName} from '../sim/code-map.js';
+import {type CodeArea, CodeNames, imageName} from '../sim/code-map.js';
 import type {GuestInfo, RunDescription, Simulation} from '../sim/simulation.js';
 import type {Guest} from './guest.js';
 import type {Monitor} from './monitor.js';
@@ -41,7 +41,7 @@ export class VmmSimulation implements Simulation {
 		machine.codeNamer = {
 			symbol: (supervisor, pc, phys) => {
 				names ??= new CodeNames(this.codeMap(), this.symbolTables());
-				return instructionName(names, phys, pc, () => this.symbolize(machine.guest, supervisor, pc));
+				return imageName(names, phys, pc) ?? this.symbolize(machine.guest, supervisor, pc);
 			},
 			pid: () => this.observers[machine.guest]?.kernelCurrentPid(),
 		};

@@ -16,6 +16,32 @@ describe('EventBus', () => {
 		expect(seen).toEqual(['exception.delivered', 'os.handler']);
 	});
 
+	it('events queued by listeners of queued events go out too, in order; a dispatch that throws leaves nothing queued', () => {
+		const bus = new EventBus();
+		const seen: string[] = [];
+		// delivered → os.handler (queued) → os.syscall (queued while the queue is being delivered).
+		bus.on('exception.delivered', () => bus.emit({kind: 'os.handler', vector: 0x80, handler: 0, symbol: 'h', ...stamp}));
+		bus.on('os.handler', () => bus.emit({kind: 'os.syscall', pid: 1, number: 1, name: 'write', args: [0, 0, 0], ...stamp}));
+		bus.onMany(['exception.delivered', 'os.handler', 'os.syscall', 'io'], (e: VmEvent) => seen.push(e.kind));
+		const delivered: VmEvent = {kind: 'exception.delivered', vector: 0x80, epc: 0, handler: 0, fromSupervisor: false, ...stamp};
+		bus.emit(delivered);
+		bus.emit(delivered);
+		expect(seen).toEqual(['exception.delivered', 'os.handler', 'os.syscall', 'exception.delivered', 'os.handler', 'os.syscall']);
+		// A listener that throws mid-dispatch: the events it had queued are not delivered later with another event.
+		const failing = new EventBus();
+		const after: string[] = [];
+		let fail = true;
+		failing.on('exception.delivered', () => {
+			failing.emit({kind: 'os.handler', vector: 3, handler: 0, symbol: 'h', ...stamp});
+			if (fail) throw new Error('listener failed');
+		});
+		failing.onMany(['os.handler', 'io'], (e: VmEvent) => after.push(e.kind));
+		expect(() => failing.emit(delivered)).toThrow('listener failed');
+		fail = false;
+		failing.emit({kind: 'io', port: 0x10, direction: 'out', value: 65, ...stamp});
+		expect(after).toEqual(['io']);
+	});
+
 	it('wanted[kind] tracks subscriptions; unsubscribing stops delivery', () => {
 		const bus = new EventBus();
 		let count = 0;
