@@ -74,9 +74,9 @@ export function mountDashboard(source: DashboardSource, options: MountOptions = 
 			store.dispose();
 			instance.unmount();
 			restore();
-			// The signal listeners stay (finish runs once): were they removed here, Ink's
-			// signal-exit would find itself the last listener and re-raise the signal, and vmtop
-			// would die by it instead of returning 130/143 after its summary.
+			// The signal listeners stay: were they removed here, Ink's signal-exit would find itself
+			// the last listener and re-raise the signal, and vmtop would die by it instead of
+			// returning 130/143 after its summary. A signal after this one ends the process (leave).
 			process.off('uncaughtException', onError);
 			process.off('unhandledRejection', onError);
 			process.off('exit', onExit);
@@ -85,11 +85,20 @@ export function mountDashboard(source: DashboardSource, options: MountOptions = 
 			if (saved) stderr.write(saved);
 			resolve(code);
 		};
-		const onInt = (): void => finish(130, 'SIGINT');
-		const onTerm = (): void => finish(143, 'SIGTERM');
+		/**
+		 * A signal: the dashboard ends, and the caller prints its summary and returns. Once it has
+		 * ended, a signal is no longer the dashboard's to handle: were it ignored, a process kept
+		 * alive by anything else could not be stopped by SIGTERM or Ctrl-C any more.
+		 */
+		const leave = (code: number, end: TraceEnd): void => {
+			if (done) process.exit(code);
+			finish(code, end);
+		};
+		const onInt = (): void => leave(130, 'SIGINT');
+		const onTerm = (): void => leave(143, 'SIGTERM');
 		// The terminal closed (SIGHUP) or Ctrl-\ (SIGQUIT): a recording still gets its footer.
-		const onHup = (): void => finish(129, 'SIGHUP');
-		const onQuit = (): void => finish(131, 'SIGQUIT');
+		const onHup = (): void => leave(129, 'SIGHUP');
+		const onQuit = (): void => leave(131, 'SIGQUIT');
 		const onError = (error: unknown): void => {
 			finish(1);
 			process.stderr.write(`vmtop: ${(error as Error)?.stack ?? String(error)}\n`);

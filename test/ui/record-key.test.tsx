@@ -8,7 +8,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import process from 'node:process';
 import {render} from 'ink-testing-library';
-import {afterEach, beforeEach, describe, expect, test} from 'vitest';
+import {afterEach, beforeEach, describe, expect, test, vi} from 'vitest';
 import {packageFile} from '../../source/scenario/scenario.js';
 import type {TraceEvent} from '../../source/trace/format.js';
 import {TraceReader} from '../../source/trace/reader.js';
@@ -265,6 +265,24 @@ describe('every way out closes the file with its footer', () => {
 		const s = await session((stdin) => stdin.write('\x03'));
 		expect(s.code).toBe(0);
 		expect((await readTrace(s.file)).footer?.end).toBe('recording-stopped');
+	});
+
+	test('a signal after the dashboard has ended ends the process (it is not ignored)', async () => {
+		let after: ((name: Signal) => void) | null = null;
+		const s = await session((stdin, send) => {
+			stdin.write('q');
+			after = send;
+		});
+		expect(s.code).toBe(0);
+		const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
+		try {
+			after!('SIGTERM');
+			expect(exit).toHaveBeenCalledWith(143);
+			after!('SIGINT');
+			expect(exit).toHaveBeenLastCalledWith(130);
+		} finally {
+			exit.mockRestore();
+		}
 	});
 
 	for (const [signal, code] of [
