@@ -3,15 +3,16 @@
  *
  * - `ui.attached_ratio`: core throughput with the dashboard attached (store,
  *   live driver at unlimited speed, Ink drawing 120×35 at its frame rate to an
- *   ignored terminal) ÷ headless: the same run (kernel, two busy processes,
- *   30M instructions), alternately, in the same process; the median of three.
+ *   ignored terminal; all of it bundled as the dashboard command runs it) ÷
+ *   headless: the same run (kernel, two busy processes, 30M instructions),
+ *   alternately, in the same process; the median of three.
  * - `ui.key_latency_ms`: the real binary in a real pseudo-terminal at
  *   `--speed max`; from a key press until the screen shows its effect
  *   (space → "paused", space → "running", ? → the help overlay), median.
  */
 import {type ChildProcessWithoutNullStreams, spawn} from 'node:child_process';
 import {EventEmitter} from 'node:events';
-import {mkdtempSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -154,28 +155,31 @@ function headlessMs(sim: Simulation, instructions: number): {ms: number; instruc
 	return {ms: performance.now() - start, instructions: sim.instret};
 }
 
+/**
+ * The driver, store, dashboard and renderer as the dashboard command runs them: bundled
+ * (source/bench/dashboard-parts.ts, built by `npm run build`), React's production build and all.
+ */
+async function dashboardParts(): Promise<typeof import('./dashboard-parts.js')> {
+	const bundle = new URL('../bench-bundle/dashboard-parts.js', import.meta.url);
+	if (!existsSync(bundle)) throw new Error(`${fileURLToPath(bundle)} is missing: run \`npm run build\` (npm run bench does) first`);
+	return (await import(bundle.href)) as typeof import('./dashboard-parts.js');
+}
+
 /** The same run with the dashboard attached: store, live driver at max, Ink drawing to an ignored 120×35 terminal. */
 async function attachedMs(sim: Simulation, instructions: number): Promise<{ms: number; instructions: number}> {
-	process.env['NODE_ENV'] ??= 'production'; // as the dashboard command runs React
-	const [{LiveDriver}, {DashboardStore}, {Controller}, {Dashboard}, {render}, React] = await Promise.all([
-		import('../driver/live-driver.js'),
-		import('../ui/store/dashboard-store.js'),
-		import('../ui/controller.js'),
-		import('../ui/dashboard.js'),
-		import('ink'),
-		import('react'),
-	]);
+	const {LiveDriver, DashboardStore, Controller, Dashboard, render, createElement} = await dashboardParts();
 	const driver = new LiveDriver(sim, {speed: 'max', paused: true});
 	const store = new DashboardStore(driver);
 	const controller = new Controller(store, {quit: () => undefined});
 	const terminal = new NullTerminal();
 	const stdin = Object.assign(new EventEmitter(), {isTTY: false, setRawMode() {}, setEncoding() {}, ref() {}, unref() {}, resume() {}, pause() {}, read: () => null});
-	const ink = render(React.createElement(Dashboard, {store, controller, interactive: false}), {
+	const ink = render(createElement(Dashboard, {store, controller, interactive: false}), {
 		stdout: terminal as unknown as NodeJS.WriteStream,
 		stdin: stdin as unknown as NodeJS.ReadStream,
 		patchConsole: false,
 		exitOnCtrlC: false,
 		maxFps: 60, // as render.tsx: the store spaces the frames
+		incrementalRendering: false,
 		onRender: ({renderTime}) => store.reportRender(renderTime),
 	});
 	const start = performance.now();

@@ -108,7 +108,7 @@ async function bundle(): Promise<void> {
 		logLevel: 'warning',
 	};
 	// The chunks' names are hashes: last build's would stay behind.
-	for (const dir of ['bundle', 'dashboard-bundle']) rmSync(path.join(dist, dir), {recursive: true, force: true});
+	for (const dir of ['bundle', 'dashboard-bundle', 'bench-bundle']) rmSync(path.join(dist, dir), {recursive: true, force: true});
 	// The commands: each loads its own chunks (`vmtop run` never loads React).
 	await build({...common, splitting: true, outdir: path.join(dist, 'bundle'), external: ['react-devtools-core'], plugins: [lazyEmoji]});
 	// The dashboard: one file, the same code. Node's loader resolves, reads and links every module on its
@@ -123,6 +123,14 @@ async function bundle(): Promise<void> {
 		outfile: path.join(dist, 'dashboard-bundle', 'main.script.js'),
 		define: {...common.define, 'import.meta.url': SCRIPT_URL},
 		plugins: [lazyEmoji, devtoolsWhenAsked, builtinsFromRequire],
+	});
+	// What the bench attaches to a run (source/bench/dashboard-parts.ts), bundled as the dashboard is: `ui.attached_ratio`
+	// measures the dashboard a user runs.
+	await build({
+		...common,
+		entryPoints: [path.join(dist, 'bench', 'dashboard-parts.js')],
+		outfile: path.join(dist, 'bench-bundle', 'dashboard-parts.js'),
+		plugins: [lazyEmoji, devtoolsWhenAsked],
 	});
 	const text = `(async function (require, ${SCRIPT_URL}) {\n${script.outputFiles[0]!.text}\n})\n`;
 	new vm.Script(text, {filename: 'main.script.js'}); // a SyntaxError here (an import or export left) fails the build
