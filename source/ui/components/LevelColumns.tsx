@@ -206,8 +206,10 @@ export function LevelColumns({history, width, height, focused = false, detail, m
 			</Text>
 			{rows.length === 0 ? <Text color="gray">  (no events yet)</Text> : null}
 			<Box flexDirection="column">
+				{/* Keyed by the line's place on the screen: flat out every row is new each frame, and React then
+				    updates the lines it has instead of making and removing all their nodes (and Ink's layout nodes). */}
 				{lines.map(({row, line}, i) => (
-					<ScreenLine key={`${row.seq}:${i}`} line={line} selected={history.cursor === row.seq} match={row.match === true} />
+					<ScreenLine key={i} line={line} selected={history.cursor === row.seq} match={row.match === true} />
 				))}
 			</Box>
 		</Panel>
