@@ -42,8 +42,15 @@ export class Journal {
 	push(e: VmEvent, kind: VmEvent['kind'], phys: number): void {
 		let tail = this.tail;
 		if (tail === null || tail.length === CHUNK) {
-			// Allocated whole: growing an array as it fills copies it several times.
-			tail = this.tail = {events: new Array<VmEvent | undefined>(CHUNK), phys: new Array<number>(CHUNK), length: 0, rows: 0, lastRaised: -1};
+			// Allocated whole (growing an array as it fills copies it several times) and filled with values of
+			// the kinds it will hold, so no store changes the array's element kind.
+			tail = this.tail = {
+				events: new Array<VmEvent | undefined>(CHUNK).fill(undefined),
+				phys: new Array<number>(CHUNK).fill(Number.NaN),
+				length: 0,
+				rows: 0,
+				lastRaised: -1,
+			};
 			this.chunks.push(tail);
 			// The oldest array goes once the rest hold `capacity` without it.
 			if (this.chunks.length > 1 && this.total - this.chunks[0]!.length >= this.capacity) this.dropOldest();
