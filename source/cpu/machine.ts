@@ -440,11 +440,10 @@ export class Machine {
 			// Where the instruction is in memory, the only thing that says whose code it is (a VMM's guest
 			// kernel runs in user mode); left out when pc does not translate (a fetch beyond the segment).
 			const pc = instructionPc >>> 0;
-			const phys = this.supervisor ? pc : (this.ubase >>> 0) + pc;
-			const known = (this.supervisor || pc < this.ulimit >>> 0) && phys < this.memorySize;
+			const phys = this.physOf(pc);
 			const namer = this.codeNamer;
 			const pid = namer === null ? undefined : namer.pid();
-			const symbol = namer === null ? undefined : namer.symbol(this.supervisor, pc, known ? phys : Number.NaN);
+			const symbol = namer === null ? undefined : namer.symbol(this.supervisor, pc, phys);
 			const current = this.journeys.current;
 			// Every field in one literal, in the order the trace writes them: one shape for every
 			// exception raised (a field that does not apply is undefined, which JSON leaves out, as a
@@ -455,7 +454,7 @@ export class Machine {
 				pc: instructionPc,
 				badaddr: this.badaddr,
 				supervisor: this.supervisor,
-				phys: known ? phys : undefined,
+				phys: Number.isNaN(phys) ? undefined : phys,
 				type: journey === null ? undefined : journey.type,
 				parent: journey === null || journey.parent === null ? undefined : journey.parent,
 				irq: irq >= 0 ? irq : undefined,
@@ -632,16 +631,24 @@ export class Machine {
 		this.raise(32 + irq, this.pc, this.pc, irq);
 	}
 
+	/**
+	 * Where `pc` of the mode running lies in physical memory — what says whose code it is (a VMM's guest
+	 * kernel runs in user mode) — or NaN when it does not translate (beyond the segment or memory).
+	 */
+	private physOf(pc: number): number {
+		const at = pc >>> 0;
+		const phys = this.supervisor ? at : (this.ubase >>> 0) + at;
+		return (this.supervisor || at < this.ulimit >>> 0) && phys < this.memorySize ? phys : Number.NaN;
+	}
+
 	/** The events of an interrupt taken, after its `exception.raised`. */
 	private interruptTaken(irq: number, vector: number): void {
 		const bus = this.bus;
 		if (bus?.wanted['interrupt.taken']) {
 			const pc = this.pc >>> 0;
-			const phys = this.supervisor ? pc : (this.ubase >>> 0) + pc;
-			const known = (this.supervisor || pc < this.ulimit >>> 0) && phys < this.memorySize;
 			const namer = this.codeNamer;
 			const pid = namer === null ? undefined : namer.pid();
-			const symbol = namer === null ? undefined : namer.symbol(this.supervisor, pc, known ? phys : Number.NaN);
+			const symbol = namer === null ? undefined : namer.symbol(this.supervisor, pc, this.physOf(pc));
 			const current = this.journeys.current;
 			// One literal, one shape (see raise).
 			const e: EventOf<'interrupt.taken'> = {
@@ -1054,11 +1061,10 @@ export class Machine {
 				this.extraCycles += this.costs.iret;
 				const bus = this.bus;
 				if (bus?.wanted.iret) {
-					const toPhys = this.supervisor ? to : (this.ubase >>> 0) + to;
-					const known = (this.supervisor || to < this.ulimit >>> 0) && toPhys < this.memorySize;
+					const toPhys = this.physOf(to);
 					const namer = this.codeNamer;
 					const pid = namer === null ? undefined : namer.pid();
-					const symbol = namer === null ? undefined : namer.symbol(this.supervisor, to, known ? toPhys : Number.NaN);
+					const symbol = namer === null ? undefined : namer.symbol(this.supervisor, to, toPhys);
 					const current = this.journeys.current;
 					// One literal, one shape (see raise).
 					const e: EventOf<'iret'> = {
@@ -1066,7 +1072,7 @@ export class Machine {
 						pc: at,
 						to,
 						toSupervisor: this.supervisor,
-						toPhys: known ? toPhys : undefined,
+						toPhys: Number.isNaN(toPhys) ? undefined : toPhys,
 						symbol,
 						pid,
 						cycle: this.cycles,
