@@ -94,12 +94,20 @@ export class DecodedCache {
 		return ins.op;
 	}
 
-	/** A store to physical address `p`: drop every slot whose instruction could cover it (up to 12 bytes back). */
+	/**
+	 * A store to physical address `p`: drop every slot whose instruction covers it — its own, and one
+	 * starting 4 or 8 bytes back only if it is that long (a slot's decoding depends on its header and on
+	 * the extension words its size takes, nothing else: encoding.ts `decodeInto`). Data next to code
+	 * (a counter after a routine's `ret`) then leaves the code decoded and translated.
+	 */
 	invalidate(p: number): void {
 		const w = p >>> 2;
-		this.op[w] = UNDECODED;
-		if (w >= 1) this.op[w - 1] = UNDECODED;
-		if (w >= 2) this.op[w - 2] = UNDECODED;
+		const op = this.op;
+		const size = this.size;
+		op[w] = UNDECODED;
+		// An undecoded slot's stale size can only drop it again: harmless.
+		if (w >= 1 && size[w - 1]! > 4) op[w - 1] = UNDECODED;
+		if (w >= 2 && size[w - 2]! > 8) op[w - 2] = UNDECODED;
 		const t = this.translated;
 		if (t !== null && t[w] !== 0) this.onTranslatedChange!(w);
 	}
@@ -110,7 +118,7 @@ export class DecodedCache {
 		this.op.fill(UNDECODED, first, last);
 		const t = this.translated;
 		if (t === null) return;
-		// Every slot cleared is marked on its own word (and the two after it).
+		// Every slot cleared is marked on its own word (and the extension words it takes).
 		for (let w = first; w < last; w++) if (t[w] !== 0) this.onTranslatedChange!(w);
 	}
 

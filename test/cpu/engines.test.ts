@@ -78,6 +78,45 @@ spare:  add r1, r1, 2
 		expect(jit.jit!.stats.dropped).toBeGreaterThan(0);
 	});
 
+	it('a loop storing to data right after its code stays translated; a store into an immediate drops it', () => {
+		// The loop's `ret` sits right before `count`, which every round writes: that drops nothing.
+		// With `rewrite`, the loop once rewrites the immediate of its own `add r1, r1, 1` (its second word).
+		const source = (rewrite: boolean) => `
+        mov sp, 0x8000
+        mov r5, 0
+loop:   call step
+        cmp r5, 60
+        jnz skip
+        mov r4, 5
+        ${rewrite ? 'st r4, [site+4]' : 'nop'}
+skip:   cmp r5, 120
+        jnz loop
+        out 0xF0, 0
+step:   add r5, r5, 1
+site:   add r1, r1, 1
+        st r5, [count]
+        ret
+count:  .word 0
+`;
+		const run = (engine: Engine, rewrite: boolean) => {
+			const m = new Machine({engine, hot: 2});
+			m.load(assembleOrThrow(source(rewrite), {file: 'data-after-code.s'}).bytes);
+			while (!m.stopped) m.run(40);
+			return m;
+		};
+		for (const rewrite of [false, true]) {
+			const interp = run('interp', rewrite);
+			const jit = run('jit', rewrite);
+			expect(interp.regs[1]).toBe(rewrite ? 60 + 5 * 60 : 120);
+			expect([...jit.regs]).toEqual([...interp.regs]);
+			expect([jit.instret, jit.cycles]).toEqual([interp.instret, interp.cycles]);
+			expect(jit.jit!.stats.translated).toBeGreaterThan(jit.instret * 0.8);
+			// Only the rewrite of the immediate drops translated code.
+			if (rewrite) expect(jit.jit!.stats.dropped).toBeGreaterThan(0);
+			else expect(jit.jit!.stats.dropped).toBe(0);
+		}
+	});
+
 	it('code anywhere in memory is found translated (the top quarter too: regions are looked up per word)', () => {
 		const memory = 1 << 16;
 		const at = memory - 0x1000;

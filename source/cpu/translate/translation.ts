@@ -158,8 +158,8 @@ export class Translation {
 		let maxEnd = 0;
 		for (const block of blocks) {
 			for (const ins of block.insns) {
-				// A store to word w, w+1 or w+2 drops slot w (decoded-cache.ts): all three are marked.
-				words.push(ins.w, ins.w + 1, ins.w + 2);
+				// A store to any word the instruction takes drops its slot (decoded-cache.ts): each is marked.
+				for (let k = 0; k < ins.size >>> 2; k++) words.push(ins.w + k);
 				maxEnd = Math.max(maxEnd, ins.pc + ins.size);
 			}
 		}
