@@ -9,6 +9,8 @@ import type {VmEvent} from '../../source/bus/events.js';
 import type {Engine} from '../../source/cpu/engine.js';
 import {runHeadless} from '../../source/cpu/headless.js';
 import {Machine} from '../../source/cpu/machine.js';
+import {compileRegion} from '../../source/cpu/translate/compile.js';
+import {findRegion} from '../../source/cpu/translate/region.js';
 import {assembleOrThrow} from '../../source/isa/assembler/index.js';
 import {buildSimulation} from '../../source/scenario/build.js';
 import {packageFile, scenarioFromFlags} from '../../source/scenario/scenario.js';
@@ -114,6 +116,37 @@ count:  .word 0
 			// Only the rewrite of the immediate drops translated code.
 			if (rewrite) expect(jit.jit!.stats.dropped).toBeGreaterThan(0);
 			else expect(jit.jit!.stats.dropped).toBe(0);
+		}
+	});
+
+	it('a region is made into a function once per process: the same code at the same place, the same function', () => {
+		const source = (step: number) => `
+        mov r1, 0
+loop:   add r1, r1, ${step}
+        cmp r1, ${step * 10}
+        jnz loop
+        out 0xF0, 0
+`;
+		// Decoded by running (translating reads only decoded slots); a high threshold leaves it interpreted.
+		const regionOf = (step: number) => {
+			const m = new Machine({engine: 'jit', hot: 1_000_000});
+			m.load(assembleOrThrow(source(step), {file: 'shared.s'}).bytes);
+			while (!m.stopped) m.run(100);
+			const loop = 8; // after the 8-byte `mov r1, 0`
+			const where = {supervisor: true, base: 0, limit: m.memorySize};
+			return {m, fn: compileRegion(findRegion(m, loop, where), where, m.memorySize)};
+		};
+		const a = regionOf(3);
+		const b = regionOf(3);
+		const c = regionOf(5);
+		expect(b.fn).toBe(a.fn);
+		expect(c.fn).not.toBe(a.fn);
+		// Each runs its own immediate: from r1 = 0 at the loop, ten rounds of three instructions.
+		for (const [x, step] of [[a, 3], [c, 5]] as const) {
+			x.m.regs[1] = 0;
+			x.m.pc = 8;
+			expect(x.fn(x.m, 30)).toBe(30);
+			expect(x.m.regs[1]).toBe(step * 10);
 		}
 	});
 

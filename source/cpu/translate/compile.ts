@@ -104,11 +104,78 @@ const CONDITION: Record<number, string> = {
 	[Op.jae]: '!c',
 };
 
-const compiled = new Map<string, RegionFunction>();
+/**
+ * Functions made, per process, by a hash of what their text is generated from (compileRegion's
+ * arguments as numbers), with those numbers to compare: the same code at the same place gives the
+ * same function (and V8's optimized code for it) in every machine — benchmarks, tests, the VMM's
+ * reference runs — without generating its text again.
+ */
+const compiled = new Map<number, Array<{key: Int32Array; fn: RegionFunction}>>();
+let sharedCount = 0;
 const MAX_SHARED = 4096;
+const END_CODE = {branch: 0, split: 1, stop: 2} as const;
 
-/** Generate the function for a region of blocks (the first is its entry). */
+/** Everything the generated text depends on, as numbers. */
+function regionKey(blocks: readonly Block[], where: Where, memorySize: number): Int32Array {
+	let length = 3;
+	for (const block of blocks) length += 4 + 9 * block.insns.length;
+	const key = new Int32Array(length);
+	key[0] = where.supervisor ? 1 : 0;
+	key[1] = where.base;
+	key[2] = memorySize;
+	let k = 3;
+	for (const block of blocks) {
+		key[k++] = block.entry;
+		key[k++] = END_CODE[block.end];
+		key[k++] = block.next;
+		key[k++] = block.insns.length;
+		for (const ins of block.insns) {
+			key[k++] = ins.pc;
+			key[k++] = ins.op;
+			key[k++] = ins.a;
+			key[k++] = ins.b;
+			key[k++] = ins.c;
+			key[k++] = ins.n;
+			key[k++] = ins.imm;
+			key[k++] = ins.imm2;
+			key[k++] = ins.size;
+		}
+	}
+	return key;
+}
+
+function hashOf(key: Int32Array): number {
+	let h = 0x811c9dc5;
+	for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key[i]!, 0x01000193);
+	return h;
+}
+
+function sameKey(a: Int32Array, b: Int32Array): boolean {
+	if (a.length !== b.length) return false;
+	for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+	return true;
+}
+
+/** The function for a region of blocks (the first is its entry): made once per process. */
 export function compileRegion(blocks: readonly Block[], where: Where, memorySize: number): RegionFunction {
+	const key = regionKey(blocks, where, memorySize);
+	const hash = hashOf(key);
+	const known = compiled.get(hash);
+	if (known !== undefined) for (const entry of known) if (sameKey(entry.key, key)) return entry.fn;
+	const fn = new Function('m', 'count', regionText(blocks, where, memorySize)) as RegionFunction;
+	if (sharedCount >= MAX_SHARED) {
+		compiled.clear();
+		sharedCount = 0;
+	}
+	const list = compiled.get(hash);
+	if (list === undefined) compiled.set(hash, [{key, fn}]);
+	else list.push({key, fn});
+	sharedCount++;
+	return fn;
+}
+
+/** The generated JavaScript body of a region's function. */
+export function regionText(blocks: readonly Block[], where: Where, memorySize: number): string {
 	const body: string[] = [];
 	const user = !where.supervisor;
 	// Registers live in locals (V8 keeps them in machine registers; an Int32Array element is reloaded
@@ -130,16 +197,7 @@ export function compileRegion(blocks: readonly Block[], where: Where, memorySize
 	);
 	for (const block of blocks) body.push(...blockCode(block, user, where.base, memorySize, storeBack));
 	body.push('default: break loop;', '}', '}', `${storeBack} m.pc = pc; m.c = c; m.z = z; m.n = n; m.v = v; m.instret = i0 + done; J.status = st;`, 'return done;');
-	const text = body.join('\n');
-	// The same code at the same place compiles to the same text: share the function (and V8's
-	// optimized code for it) between machines — benchmarks, tests, the VMM's reference runs.
-	let fn = compiled.get(text);
-	if (fn === undefined) {
-		fn = new Function('m', 'count', text) as RegionFunction;
-		if (compiled.size >= MAX_SHARED) compiled.clear();
-		compiled.set(text, fn);
-	}
-	return fn;
+	return body.join('\n');
 }
 
 /** Instructions that write register `a`. */
