@@ -40,6 +40,12 @@ export class DecodedCache {
 	translated: Uint16Array | null = null;
 	/** Called with the word index when a slot that translated code was made from changes. */
 	onTranslatedChange: ((w: number) => void) | null = null;
+	/**
+	 * Per word, 1 once any decoded instruction has taken it (its header or an extension word). A store
+	 * to a word still 0 drops no slot and no translation: translated code tests this before it calls
+	 * `invalidate` (stack pushes and data stores, nearly all of its stores).
+	 */
+	readonly covered: Uint8Array;
 
 	constructor(memorySize: number) {
 		this.words = memorySize >>> 2;
@@ -51,6 +57,7 @@ export class DecodedCache {
 		this.imm = new Int32Array(this.words);
 		this.imm2 = new Int32Array(this.words);
 		this.size = new Uint8Array(this.words);
+		this.covered = new Uint8Array(this.words);
 	}
 
 	/** Decode the word at physical address `phys` (4-aligned, in memory) into its slot. */
@@ -58,6 +65,9 @@ export class DecodedCache {
 		const w = phys >>> 2;
 		const words = this.words;
 		const ins = decodeInto(mem32[w]!, (k) => (w + k < words ? mem32[w + k]! : undefined), this.scratch);
+		const covered = this.covered;
+		covered[w] = 1;
+		if (ins !== undefined) for (let k = 1; k < ins.size >>> 2 && w + k < words; k++) covered[w + k] = 1;
 		this.size[w] = 4;
 		this.a[w] = 0;
 		this.b[w] = ZERO;

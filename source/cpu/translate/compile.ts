@@ -184,10 +184,12 @@ export function regionText(blocks: readonly Block[], where: Where, memorySize: n
 	const load = used.map((i) => `r${i} = r[${i}]`).join(', ');
 	const storeBack = written.map((i) => `r[${i}] = r${i};`).join(' ');
 	body.push(
-		'const r = m.regs, m32 = m.mem32, m8 = m.mem, code = m.code, J = m.jit, g0 = J.gen;',
+		'const r = m.regs, m32 = m.mem32, m8 = m.mem, code = m.code, cov = code.covered, J = m.jit, g0 = J.gen;',
 		...(load === '' ? [] : [`let ${load};`]),
-		// The interpreter's limits: `ul` for loads and stores, `ulr` for pushf/popf (machine.ts).
+		// The interpreter's limits: `ul` for loads and stores, `ulr` for pushf/popf (machine.ts). In user
+		// mode an access faults at or past the limit, or past the end of memory: one bound, the lower.
 		`const ulr = m.ulimit >>> 0, ul = Math.min(ulr, ${memorySize});`,
+		...(user ? [`const lim = Math.min(ul, ${memorySize - where.base}), limr = Math.min(ulr, ${memorySize - where.base});`] : []),
 		'let pc = m.pc >>> 0, c = m.c, z = m.z, n = m.n, v = m.v, done = 0, st = 0;',
 		'const i0 = m.instret;',
 		'loop: for (;;) {',
@@ -312,18 +314,24 @@ function leaveAfter(x: Ctx, status: number): string {
 
 /** The user-mode segment check and the physical address, for an access of `bytes` at `a`. */
 function access(x: Ctx, bytes: 1 | 4, rawLimit = false): string {
-	let s = '';
-	const limit = rawLimit ? 'ulr' : 'ul';
 	// One condition, so each access has one exit: smaller functions reach V8's optimizing tier sooner.
-	const segment = x.user ? `${bytes === 4 ? 'a + 3' : 'a'} >= ${limit} || ` : '';
-	s += x.user ? `const p = ${x.base} + a; ` : 'const p = a; ';
-	s += bytes === 4 ? `if (${segment}(a & 3) !== 0 || p + 4 > ${x.size}) ${x.handoff}` : `if (${segment}p + 1 > ${x.size}) ${x.handoff}`;
-	return s;
+	if (x.user) {
+		// a + bytes > limit, or base + a + bytes > size: a + bytes - 1 >= the lower of limit and size - base.
+		const limit = rawLimit ? 'limr' : 'lim';
+		const fault = bytes === 4 ? `a + 3 >= ${limit} || (a & 3) !== 0` : `a >= ${limit}`;
+		return `const p = ${x.base} + a; if (${fault}) ${x.handoff}`;
+	}
+	return bytes === 4 ? `const p = a; if ((a & 3) !== 0 || p + 4 > ${x.size}) ${x.handoff}` : `const p = a; if (p + 1 > ${x.size}) ${x.handoff}`;
+}
+
+/** A store's invalidation: only where some decoded instruction has taken the word (decoded-cache.ts `covered`). */
+function invalidate(then = ''): string {
+	return `if (cov[p >>> 2] !== 0) { code.invalidate(p); ${then}}`;
 }
 
 /** After a store: if it hit translated code, that code is gone; leave. */
 function afterStore(x: Ctx): string {
-	return `code.invalidate(p); if (J.gen !== g0) { pc = ${x.next}; ${leaveAfter(x, LEFT)} }`;
+	return invalidate(`if (J.gen !== g0) { pc = ${x.next}; ${leaveAfter(x, LEFT)} } `);
 }
 
 /** After a CPU-local system instruction: an interrupt it made takeable is taken between slices. */
@@ -386,8 +394,8 @@ function instructionCode(x: Ctx): string {
 		case Op.call:
 			// The target is read after sp moves (`call sp` sees the new sp), as the interpreter reads it.
 			return (
-				`{ const a = (r15 - 4) >>> 0; ${access(x, 4)} m32[p >>> 2] = ${x.next}; code.invalidate(p); r15 = a | 0; ` +
-				`pc = ${target(ins)}; done += ${x.length}; if (J.gen !== g0) { st = ${LEFT}; break loop; } continue loop; }`
+				`{ const a = (r15 - 4) >>> 0; ${access(x, 4)} m32[p >>> 2] = ${x.next}; r15 = a | 0; ` +
+				`pc = ${target(ins)}; done += ${x.length}; ${invalidate(`if (J.gen !== g0) { st = ${LEFT}; break loop; } `)}continue loop; }`
 			);
 		case Op.ret:
 			return `{ const a = r15 >>> 0; ${access(x, 4)} const value = m32[p >>> 2]; r15 = (a + 4) | 0; pc = value >>> 0; ${end} }`;
@@ -420,7 +428,7 @@ function instructionCode(x: Ctx): string {
 		case Op.pushf: {
 			const word = `(c ? ${Flag.C} : 0) | (z ? ${Flag.Z} : 0) | (n ? ${Flag.N} : 0) | (v ? ${Flag.V} : 0) | (m.intEnabled ? ${Flag.IF} : 0) | ${x.user ? 0 : Flag.S}`;
 			return (
-				`{ const a = (r15 - 4) >>> 0; ${access(x, 4, true)} m32[p >>> 2] = ${word}; code.invalidate(p); r15 = a | 0; ` +
+				`{ const a = (r15 - 4) >>> 0; ${access(x, 4, true)} m32[p >>> 2] = ${word}; ${invalidate()} r15 = a | 0; ` +
 				`if (J.gen !== g0 || (m.irqPending !== 0 && m.intEnabled)) { pc = ${x.next}; ${leaveAfter(x, END_SLICE)} } }`
 			);
 		}
