@@ -78,7 +78,7 @@ function endsSlice(op: number): boolean {
 }
 
 /** Which flags each instruction must compute: a backward liveness pass over the block. */
-function liveFlags(insns: readonly Insn[]): number[] {
+function liveFlags(insns: readonly Insn[], free: readonly boolean[]): number[] {
 	const out = new Array<number>(insns.length);
 	let live = ALL; // whatever follows the block may read them
 	for (let i = insns.length - 1; i >= 0; i--) {
@@ -86,9 +86,104 @@ function liveFlags(insns: readonly Insn[]): number[] {
 		if (mayLeaveAfter(op)) live = ALL;
 		out[i] = writes(op) & live;
 		live = (live & ~writes(op)) | reads(op);
-		if (mayFault(op)) live = ALL;
+		// An access checked at the block's start cannot hand over here.
+		if (mayFault(op) && !free[i]) live = ALL;
 	}
 	return out;
+}
+
+/** A memory access: its base register (15 sp, 16 none: absolute), displacement and size. */
+interface Access {
+	base: number;
+	offset: number;
+	bytes: 1 | 4;
+}
+
+/** The memory access an instruction makes, relative to the registers before it (null: none). */
+function accessOf(ins: Insn): Access | null {
+	switch (ins.op) {
+		case Op.ld:
+		case Op.st:
+			return {base: ins.b, offset: ins.imm, bytes: 4};
+		case Op.ldb:
+		case Op.stb:
+			return {base: ins.b, offset: ins.imm, bytes: 1};
+		case Op.push:
+		case Op.call:
+		case Op.pushf:
+			return {base: 15, offset: -4, bytes: 4};
+		case Op.pop:
+		case Op.ret:
+		case Op.popf:
+			return {base: 15, offset: 0, bytes: 4};
+		default:
+			return null;
+	}
+}
+
+/** How an instruction moves sp (null: to something not known before the block runs). */
+function spMove(ins: Insn): number | null {
+	const op = ins.op;
+	const moved = op === Op.push || op === Op.call || op === Op.pushf ? -4 : op === Op.pop || op === Op.ret || op === Op.popf ? 4 : 0;
+	if (writesA(op) && ins.a === 15) return null;
+	return moved;
+}
+
+/**
+ * The accesses of a block whose address is known at its start — sp plus a constant (sp moved only
+ * by push, pop, call, ret, pushf, popf before them) or an absolute address — are checked once there:
+ * if any of them would fault, nothing of the block has run, and the interpreter runs it instead
+ * (and raises the exception at the exact instruction). Returns which instructions need no check
+ * of their own, and the check.
+ */
+function precheck(insns: readonly Insn[], user: boolean, size: number, handoff: string): {free: boolean[]; check: string} {
+	const free = insns.map(() => false);
+	let delta = 0; // sp now, relative to sp at the block's start
+	let known = true;
+	let low = Infinity; // the lowest offset from that sp an access starts at
+	let high = -Infinity; // the highest offset an access ends at
+	let aligned = false; // a word access: sp must be 4-aligned
+	let absolute = 0; // user mode: the end of the highest absolute access
+	insns.forEach((ins, j) => {
+		const access = accessOf(ins);
+		if (access !== null) {
+			const {base, offset, bytes} = access;
+			if (base === 15 && known) {
+				const at = delta + offset;
+				if (bytes === 1 || (at & 3) === 0) {
+					free[j] = true;
+					low = Math.min(low, at);
+					high = Math.max(high, at + bytes);
+					if (bytes === 4) aligned = true;
+				}
+			} else if (base === 16) {
+				const at = offset >>> 0;
+				if (bytes === 1 || (at & 3) === 0) {
+					if (!user) free[j] = at + bytes <= size;
+					else {
+						free[j] = true;
+						absolute = Math.max(absolute, at + bytes);
+					}
+				}
+			}
+		}
+		const move = spMove(ins);
+		if (move === null) known = false;
+		else delta += move;
+	});
+	const tests: string[] = [];
+	// In user mode pushf and popf may reach up to the raw ulimit (`limr` ≥ `lim`): checking them against `lim`
+	// only hands a rare block to the interpreter. A stack that would wrap around 0 or 2^32 is handed over too.
+	const limit = user ? 'lim' : String(size);
+	if (high > -Infinity) {
+		if (low < 0) tests.push(`s < ${-low}`);
+		tests.push(`s + ${high} > ${limit}`);
+		if (aligned) tests.push('(s & 3) !== 0');
+	}
+	if (absolute > 0) tests.push(`${absolute} > lim`);
+	if (tests.length === 0) return {free, check: ''};
+	const sp = high > -Infinity ? 'const s = r15 >>> 0; ' : '';
+	return {free, check: `{ ${sp}if (${tests.join(' || ')}) ${handoff} }`};
 }
 
 const CONDITION: Record<number, string> = {
@@ -233,8 +328,10 @@ function registersOf(blocks: readonly Block[]): {used: number[]; written: number
 function blockCode(block: Block, user: boolean, base: number, size: number, storeBack: string): string[] {
 	const insns = block.insns;
 	const length = insns.length;
-	const live = liveFlags(insns);
+	const {free, check} = precheck(insns, user, size, `{ st = ${HANDOFF}; break loop; }`);
+	const live = liveFlags(insns, free);
 	const out = [`case ${block.entry}: {`, `if (done + ${length} > count) { st = ${BUDGET}; break loop; }`];
+	if (check !== '') out.push(check);
 	insns.forEach((ins, j) => {
 		// After a system instruction the interpreter ends its slice: an exit right after one must too.
 		const afterSystem = j > 0 && endsSlice(insns[j - 1]!.op);
@@ -245,6 +342,7 @@ function blockCode(block: Block, user: boolean, base: number, size: number, stor
 			last: j === length - 1,
 			length,
 			live: live[j]!,
+			free: free[j]!,
 			user,
 			base,
 			size,
@@ -272,6 +370,8 @@ interface Ctx {
 	length: number;
 	/** Flags this instruction must compute. */
 	live: number;
+	/** Its memory access was checked at the block's start. */
+	free: boolean;
 	user: boolean;
 	base: number;
 	size: number;
@@ -314,6 +414,7 @@ function leaveAfter(x: Ctx, status: number): string {
 
 /** The user-mode segment check and the physical address, for an access of `bytes` at `a`. */
 function access(x: Ctx, bytes: 1 | 4, rawLimit = false): string {
+	if (x.free) return x.user ? `const p = ${x.base} + a;` : 'const p = a;';
 	// One condition, so each access has one exit: smaller functions reach V8's optimizing tier sooner.
 	if (x.user) {
 		// a + bytes > limit, or base + a + bytes > size: a + bytes - 1 >= the lower of limit and size - base.
@@ -420,9 +521,11 @@ function instructionCode(x: Ctx): string {
 			// Console output: the machine's state is what the interpreter's would be when its device is
 			// called (pc past the `out`, the `out` not yet retired), so events are stamped the same.
 			const value = ins.c === 16 ? String(ins.imm2 | 0) : `r${ins.c}`;
+			// Only a listener to `io` or `console` can see that state: with none, the byte is just kept.
 			return (
-				`m.pc = ${x.next}; m.c = c; m.z = z; m.n = n; m.v = v; m.instret = i0 + done + ${x.j}; ` +
-				`${x.storeBack} m.consoleOut(${value}); ${afterSystem(x)}`
+				`{ const bus = m.bus; if (bus !== null && (bus.wanted.io || bus.wanted.console)) { ` +
+				`m.pc = ${x.next}; m.c = c; m.z = z; m.n = n; m.v = v; m.instret = i0 + done + ${x.j}; ${x.storeBack} } ` +
+				`m.consoleOut(${value}); } ${afterSystem(x)}`
 			);
 		}
 		case Op.pushf: {
