@@ -292,7 +292,8 @@ export function regionText(blocks: readonly Block[], where: Where, memorySize: n
 		// measured faster than a jump table over block indices (an indirect branch, badly predicted).
 		'switch (pc) {',
 	);
-	for (const block of blocks) body.push(...blockCode(block, user, where.base, memorySize, storeBack));
+	const order = layout(blocks);
+	order.forEach((block, i) => body.push(...blockCode(block, user, where.base, memorySize, storeBack, order[i + 1]?.entry ?? null)));
 	body.push('default: break loop;', '}', '}', `${storeBack} m.pc = pc; m.c = c; m.z = z; m.n = n; m.v = v; m.instret = i0 + done; J.status = st;`, 'return done;');
 	return body.join('\n');
 }
@@ -325,7 +326,43 @@ function registersOf(blocks: readonly Block[]): {used: number[]; written: number
 	return {used: sorted(used), written: sorted(written)};
 }
 
-function blockCode(block: Block, user: boolean, base: number, size: number, storeBack: string): string[] {
+/** Where a block goes next when that is known before it runs (a constant target), preferring the way it falls through. */
+function successorsOf(block: Block): number[] {
+	if (block.end === 'split') return [block.next];
+	if (block.end !== 'branch') return [];
+	const last = block.insns[block.insns.length - 1]!;
+	if (last.c !== 16 || last.op === Op.ret) return [];
+	const target = last.imm >>> 0;
+	if (last.op === Op.jmp || last.op === Op.call) return [target];
+	return [block.next, target];
+}
+
+/**
+ * The order of the cases in the switch: after each block, if possible, one it goes to, which it then
+ * falls into without going through the switch again (a loop's blocks in a row: one dispatch a round).
+ */
+function layout(blocks: readonly Block[]): Block[] {
+	const byEntry = new Map(blocks.map((b) => [b.entry, b]));
+	const placed = new Set<number>();
+	const order: Block[] = [];
+	for (const first of blocks) {
+		let block: Block | undefined = first;
+		while (block !== undefined && !placed.has(block.entry)) {
+			placed.add(block.entry);
+			order.push(block);
+			const next: number | undefined = successorsOf(block).find((pc) => byEntry.has(pc) && !placed.has(pc));
+			block = next === undefined ? undefined : byEntry.get(next);
+		}
+	}
+	return order;
+}
+
+/** Go to constant `pc` after `length` instructions: fall into the next case when it is that block. */
+function goto(x: Ctx, pc: number): string {
+	return pc === x.fallTo ? `pc = ${pc}; done += ${x.length};` : `pc = ${pc}; done += ${x.length}; continue loop;`;
+}
+
+function blockCode(block: Block, user: boolean, base: number, size: number, storeBack: string, fallTo: number | null): string[] {
 	const insns = block.insns;
 	const length = insns.length;
 	const {free, check} = precheck(insns, user, size, `{ st = ${HANDOFF}; break loop; }`);
@@ -343,6 +380,7 @@ function blockCode(block: Block, user: boolean, base: number, size: number, stor
 			length,
 			live: live[j]!,
 			free: free[j]!,
+			fallTo,
 			user,
 			base,
 			size,
@@ -352,7 +390,7 @@ function blockCode(block: Block, user: boolean, base: number, size: number, stor
 		out.push(instructionCode(ctx));
 	});
 	const last = insns[length - 1]!;
-	if (block.end === 'split') out.push(`pc = ${block.next}; done += ${length}; continue loop;`);
+	if (block.end === 'split') out.push(block.next === fallTo ? `pc = ${block.next}; done += ${length};` : `pc = ${block.next}; done += ${length}; continue loop;`);
 	else if (block.end === 'stop') {
 		const status = endsSlice(last.op) ? END_SLICE : HANDOFF;
 		out.push(`pc = ${block.next}; done += ${length}; st = ${status}; break loop;`);
@@ -372,6 +410,8 @@ interface Ctx {
 	live: number;
 	/** Its memory access was checked at the block's start. */
 	free: boolean;
+	/** The block whose case comes next in the switch (control may fall into it), if any. */
+	fallTo: number | null;
 	user: boolean;
 	base: number;
 	size: number;
@@ -496,12 +536,13 @@ function instructionCode(x: Ctx): string {
 			// The target is read after sp moves (`call sp` sees the new sp), as the interpreter reads it.
 			return (
 				`{ const a = (r15 - 4) >>> 0; ${access(x, 4)} m32[p >>> 2] = ${x.next}; r15 = a | 0; ` +
-				`pc = ${target(ins)}; done += ${x.length}; ${invalidate(`if (J.gen !== g0) { st = ${LEFT}; break loop; } `)}continue loop; }`
+				`pc = ${target(ins)}; done += ${x.length}; ${invalidate(`if (J.gen !== g0) { st = ${LEFT}; break loop; } `)}` +
+				`${ins.c === 16 && ins.imm >>> 0 === x.fallTo ? '' : 'continue loop;'} }`
 			);
 		case Op.ret:
 			return `{ const a = r15 >>> 0; ${access(x, 4)} const value = m32[p >>> 2]; r15 = (a + 4) | 0; pc = value >>> 0; ${end} }`;
 		case Op.jmp:
-			return `pc = ${target(ins)}; ${end}`;
+			return ins.c === 16 ? goto(x, ins.imm >>> 0) : `pc = ${target(ins)}; ${end}`;
 		case Op.cli:
 			// Interrupts off: none can become takeable.
 			return 'm.intEnabled = false;';
@@ -543,7 +584,17 @@ function instructionCode(x: Ctx): string {
 				`${x.user ? '' : `m.intEnabled = (value & ${Flag.IF}) !== 0; `}${afterSystem(x)} }`
 			);
 		default:
-			if (ins.op >= Op.jz && ins.op <= Op.jae) return `pc = ${CONDITION[ins.op]} ? ${target(ins)} : ${x.next}; ${end}`;
+			if (ins.op >= Op.jz && ins.op <= Op.jae) {
+				const condition = CONDITION[ins.op]!;
+				if (ins.c === 16) {
+					const taken = ins.imm >>> 0;
+					// A branch to the next instruction goes there either way.
+					if (taken === x.next) return goto(x, taken);
+					if (x.next === x.fallTo) return `if (${condition}) { ${goto(x, taken)} } ${goto(x, x.next)}`;
+					if (taken === x.fallTo) return `if (!(${condition})) { ${goto(x, x.next)} } ${goto(x, taken)}`;
+				}
+				return `pc = ${condition} ? ${target(ins)} : ${x.next}; ${end}`;
+			}
 			throw new Error(`cannot translate opcode ${ins.op}`);
 	}
 }
