@@ -150,6 +150,46 @@ loop:   add r1, r1, ${step}
 		}
 	});
 
+	it('branches that fall into the next case of the switch, to the next instruction, and copied blocks of other regions agree', () => {
+		// `ja next` jumps to the instruction after it; the loop's blocks fall into each other; `bump` is
+		// short and becomes a region of its own first (called from before the loop), then is copied
+		// into the loop's region.
+		const source = `
+        mov sp, 0x8000
+        mov r1, 0
+        mov r2, 0
+        mov r6, 20
+warm:   call bump
+        sub r6, r6, 1
+        jnz warm
+loop:   cmp r1, 7
+        ja next
+next:   jbe low
+        add r2, r2, 3
+        jmp tail
+low:    add r2, r2, 1
+tail:   call bump
+        add r1, r1, 1
+        cmp r1, 300
+        jnz loop
+        out 0xF0, 0
+bump:   add r3, r3, 1
+        ret
+`;
+		const run = (engine: Engine) => {
+			const m = new Machine({engine, hot: 2});
+			m.load(assembleOrThrow(source, {file: 'layout.s'}).bytes);
+			while (!m.stopped) m.run(33);
+			return m;
+		};
+		const interp = run('interp');
+		const jit = run('jit');
+		expect([interp.regs[2], interp.regs[3]]).toEqual([8 + 3 * 292, 320]);
+		expect([...jit.regs]).toEqual([...interp.regs]);
+		expect([jit.instret, jit.cycles, jit.flags]).toEqual([interp.instret, interp.cycles, interp.flags]);
+		expect(jit.jit!.stats.translated).toBeGreaterThan(jit.instret * 0.8);
+	});
+
 	it('code anywhere in memory is found translated (the top quarter too: regions are looked up per word)', () => {
 		const memory = 1 << 16;
 		const at = memory - 0x1000;

@@ -51,6 +51,18 @@ counter: .word 0
 		expect([decoded.get(bump), decoded.get(bump + 8), decoded.get(bump + 12)]).toEqual([1, 1, 1]);
 	});
 
+	it('the decoded cache marks the words decoded instructions take (covered), and only those', () => {
+		// `mov r1, 7` takes two words, `out 0x10, 'A'` three; the data word after them none.
+		const r = rig(`
+        mov r1, 7
+        out 0x10, 'A'
+        out 0xF0, 0
+data:   .word 0
+`).run();
+		const covered = [...r.machine.code.covered.subarray(0, (r.at('data') >>> 2) + 1)];
+		expect(covered).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 0]);
+	});
+
 	it('a store into the second or third word of an instruction runs the new instruction', () => {
 		// `mov r1, 7` takes 8 bytes, `out 0x10, 'A'` 12: the stores change only their immediates.
 		const r = rig(`
