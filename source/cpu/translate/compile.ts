@@ -454,13 +454,14 @@ function leaveAfter(x: Ctx, status: number): string {
 
 /** The user-mode segment check and the physical address, for an access of `bytes` at `a`. */
 function access(x: Ctx, bytes: 1 | 4, rawLimit = false): string {
-	if (x.free) return x.user ? `const p = ${x.base} + a;` : 'const p = a;';
+	// In range, base + a is below the memory size: an int32 sum (V8 then adds words, not doubles).
+	if (x.free) return x.user ? `const p = (${x.base} + a) | 0;` : 'const p = a;';
 	// One condition, so each access has one exit: smaller functions reach V8's optimizing tier sooner.
 	if (x.user) {
 		// a + bytes > limit, or base + a + bytes > size: a + bytes - 1 >= the lower of limit and size - base.
 		const limit = rawLimit ? 'limr' : 'lim';
 		const fault = bytes === 4 ? `a + 3 >= ${limit} || (a & 3) !== 0` : `a >= ${limit}`;
-		return `const p = ${x.base} + a; if (${fault}) ${x.handoff}`;
+		return `const p = (${x.base} + a) | 0; if (${fault}) ${x.handoff}`;
 	}
 	return bytes === 4 ? `const p = a; if ((a & 3) !== 0 || p + 4 > ${x.size}) ${x.handoff}` : `const p = a; if (p + 1 > ${x.size}) ${x.handoff}`;
 }
