@@ -16,7 +16,10 @@
  */
 import {Flag, Op} from '../../isa/opcodes.js';
 import type {Machine} from '../machine.js';
+import {precheck, writesA} from './checks.js';
+import {layout} from './layout.js';
 import {type Block, type Insn, type Where, isLocalSystem} from './region.js';
+import {hashOf, regionKey, sameKey} from './region-key.js';
 
 /** How a translated function returned (`Translation.status`). */
 export const LEFT = 0; // control went to an address that is not one of its entries
@@ -92,100 +95,6 @@ function liveFlags(insns: readonly Insn[], free: readonly boolean[]): number[] {
 	return out;
 }
 
-/** A memory access: its base register (15 sp, 16 none: absolute), displacement and size. */
-interface Access {
-	base: number;
-	offset: number;
-	bytes: 1 | 4;
-}
-
-/** The memory access an instruction makes, relative to the registers before it (null: none). */
-function accessOf(ins: Insn): Access | null {
-	switch (ins.op) {
-		case Op.ld:
-		case Op.st:
-			return {base: ins.b, offset: ins.imm, bytes: 4};
-		case Op.ldb:
-		case Op.stb:
-			return {base: ins.b, offset: ins.imm, bytes: 1};
-		case Op.push:
-		case Op.call:
-		case Op.pushf:
-			return {base: 15, offset: -4, bytes: 4};
-		case Op.pop:
-		case Op.ret:
-		case Op.popf:
-			return {base: 15, offset: 0, bytes: 4};
-		default:
-			return null;
-	}
-}
-
-/** How an instruction moves sp (null: to something not known before the block runs). */
-function spMove(ins: Insn): number | null {
-	const op = ins.op;
-	const moved = op === Op.push || op === Op.call || op === Op.pushf ? -4 : op === Op.pop || op === Op.ret || op === Op.popf ? 4 : 0;
-	if (writesA(op) && ins.a === 15) return null;
-	return moved;
-}
-
-/**
- * The accesses of a block whose address is known at its start — sp plus a constant (sp moved only
- * by push, pop, call, ret, pushf, popf before them) or an absolute address — are checked once there:
- * if any of them would fault, nothing of the block has run, and the interpreter runs it instead
- * (and raises the exception at the exact instruction). Returns which instructions need no check
- * of their own, and the check.
- */
-function precheck(insns: readonly Insn[], user: boolean, size: number, handoff: string): {free: boolean[]; check: string} {
-	const free = insns.map(() => false);
-	let delta = 0; // sp now, relative to sp at the block's start
-	let known = true;
-	let low = Infinity; // the lowest offset from that sp an access starts at
-	let high = -Infinity; // the highest offset an access ends at
-	let aligned = false; // a word access: sp must be 4-aligned
-	let absolute = 0; // user mode: the end of the highest absolute access
-	insns.forEach((ins, j) => {
-		const access = accessOf(ins);
-		if (access !== null) {
-			const {base, offset, bytes} = access;
-			if (base === 15 && known) {
-				const at = delta + offset;
-				if (bytes === 1 || (at & 3) === 0) {
-					free[j] = true;
-					low = Math.min(low, at);
-					high = Math.max(high, at + bytes);
-					if (bytes === 4) aligned = true;
-				}
-			} else if (base === 16) {
-				const at = offset >>> 0;
-				if (bytes === 1 || (at & 3) === 0) {
-					if (!user) free[j] = at + bytes <= size;
-					else {
-						free[j] = true;
-						absolute = Math.max(absolute, at + bytes);
-					}
-				}
-			}
-		}
-		const move = spMove(ins);
-		if (move === null) known = false;
-		else delta += move;
-	});
-	const tests: string[] = [];
-	// In user mode pushf and popf may reach up to the raw ulimit (`limr` ≥ `lim`): checking them against `lim`
-	// only hands a rare block to the interpreter. A stack that would wrap around 0 or 2^32 is handed over too.
-	const limit = user ? 'lim' : String(size);
-	if (high > -Infinity) {
-		if (low < 0) tests.push(`s < ${-low}`);
-		tests.push(`s + ${high} > ${limit}`);
-		if (aligned) tests.push('(s & 3) !== 0');
-	}
-	if (absolute > 0) tests.push(`${absolute} > lim`);
-	if (tests.length === 0) return {free, check: ''};
-	const sp = high > -Infinity ? 'const s = r15 >>> 0; ' : '';
-	return {free, check: `{ ${sp}if (${tests.join(' || ')}) ${handoff} }`};
-}
-
 const CONDITION: Record<number, string> = {
 	[Op.jz]: 'z',
 	[Op.jnz]: '!z',
@@ -208,49 +117,6 @@ const CONDITION: Record<number, string> = {
 const compiled = new Map<number, Array<{key: Int32Array; fn: RegionFunction}>>();
 let sharedCount = 0;
 const MAX_SHARED = 4096;
-const END_CODE = {branch: 0, split: 1, stop: 2} as const;
-
-/** Everything the generated text depends on, as numbers. */
-function regionKey(blocks: readonly Block[], where: Where, memorySize: number): Int32Array {
-	let length = 3;
-	for (const block of blocks) length += 4 + 9 * block.insns.length;
-	const key = new Int32Array(length);
-	key[0] = where.supervisor ? 1 : 0;
-	key[1] = where.base;
-	key[2] = memorySize;
-	let k = 3;
-	for (const block of blocks) {
-		key[k++] = block.entry;
-		key[k++] = END_CODE[block.end];
-		key[k++] = block.next;
-		key[k++] = block.insns.length;
-		for (const ins of block.insns) {
-			key[k++] = ins.pc;
-			key[k++] = ins.op;
-			key[k++] = ins.a;
-			key[k++] = ins.b;
-			key[k++] = ins.c;
-			key[k++] = ins.n;
-			key[k++] = ins.imm;
-			key[k++] = ins.imm2;
-			key[k++] = ins.size;
-		}
-	}
-	return key;
-}
-
-function hashOf(key: Int32Array): number {
-	let h = 0x811c9dc5;
-	for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key[i]!, 0x01000193);
-	return h;
-}
-
-function sameKey(a: Int32Array, b: Int32Array): boolean {
-	if (a.length !== b.length) return false;
-	for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-	return true;
-}
-
 /** The function for a region of blocks (the first is its entry): made once per process. */
 export function compileRegion(blocks: readonly Block[], where: Where, memorySize: number): RegionFunction {
 	const key = regionKey(blocks, where, memorySize);
@@ -298,11 +164,6 @@ export function regionText(blocks: readonly Block[], where: Where, memorySize: n
 	return body.join('\n');
 }
 
-/** Instructions that write register `a`. */
-function writesA(op: number): boolean {
-	return op === Op.mov || (op >= Op.add && op <= Op.rem) || op === Op.ld || op === Op.ldb || op === Op.pop || op === Op.mfcr || op === Op.sidt || op === Op.smsw;
-}
-
 /** Instructions that move sp. */
 function usesStack(op: number): boolean {
 	return op === Op.push || op === Op.pop || op === Op.call || op === Op.ret || op === Op.pushf || op === Op.popf;
@@ -324,37 +185,6 @@ function registersOf(blocks: readonly Block[]): {used: number[]; written: number
 	}
 	const sorted = (set: Set<number>): number[] => [...set].sort((a, b) => a - b);
 	return {used: sorted(used), written: sorted(written)};
-}
-
-/** Where a block goes next when that is known before it runs (a constant target), preferring the way it falls through. */
-function successorsOf(block: Block): number[] {
-	if (block.end === 'split') return [block.next];
-	if (block.end !== 'branch') return [];
-	const last = block.insns[block.insns.length - 1]!;
-	if (last.c !== 16 || last.op === Op.ret) return [];
-	const target = last.imm >>> 0;
-	if (last.op === Op.jmp || last.op === Op.call) return [target];
-	return [block.next, target];
-}
-
-/**
- * The order of the cases in the switch: after each block, if possible, one it goes to, which it then
- * falls into without going through the switch again (a loop's blocks in a row: one dispatch a round).
- */
-function layout(blocks: readonly Block[]): Block[] {
-	const byEntry = new Map(blocks.map((b) => [b.entry, b]));
-	const placed = new Set<number>();
-	const order: Block[] = [];
-	for (const first of blocks) {
-		let block: Block | undefined = first;
-		while (block !== undefined && !placed.has(block.entry)) {
-			placed.add(block.entry);
-			order.push(block);
-			const next: number | undefined = successorsOf(block).find((pc) => byEntry.has(pc) && !placed.has(pc));
-			block = next === undefined ? undefined : byEntry.get(next);
-		}
-	}
-	return order;
 }
 
 /** Go to constant `pc` after `length` instructions: fall into the next case when it is that block. */
