@@ -73,7 +73,8 @@ export class Translation {
 	private readonly slots: Array<Region | null> = [];
 	/**
 	 * Per slot, what `execute` reads on every transition, kept apart from the Region objects (one
-	 * array read each, no object to load): the function, its base (| 0) and the end of its code.
+	 * array read each, no object to load): the function, its base (| 0) and the end of its code
+	 * (at most the memory size: a region's code lies below its fetch limit).
 	 */
 	private fns: RegionFunction[] = [];
 	private slotBase: Int32Array = new Int32Array(64);
