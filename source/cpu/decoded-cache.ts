@@ -40,6 +40,12 @@ export class DecodedCache {
 	translated: Uint16Array | null = null;
 	/** Called with the word index when a slot that translated code was made from changes. */
 	onTranslatedChange: ((w: number) => void) | null = null;
+	/**
+	 * Per word, 1 once any decoded instruction has taken it (its header or an extension word). A store
+	 * to a word still 0 drops no slot and no translation: translated code tests this before it calls
+	 * `invalidate` (stack pushes and data stores, nearly all of its stores).
+	 */
+	readonly covered: Uint8Array;
 
 	constructor(memorySize: number) {
 		this.words = memorySize >>> 2;
@@ -51,6 +57,7 @@ export class DecodedCache {
 		this.imm = new Int32Array(this.words);
 		this.imm2 = new Int32Array(this.words);
 		this.size = new Uint8Array(this.words);
+		this.covered = new Uint8Array(this.words);
 	}
 
 	/** Decode the word at physical address `phys` (4-aligned, in memory) into its slot. */
@@ -58,6 +65,9 @@ export class DecodedCache {
 		const w = phys >>> 2;
 		const words = this.words;
 		const ins = decodeInto(mem32[w]!, (k) => (w + k < words ? mem32[w + k]! : undefined), this.scratch);
+		const covered = this.covered;
+		covered[w] = 1;
+		if (ins !== undefined) for (let k = 1; k < ins.size >>> 2 && w + k < words; k++) covered[w + k] = 1;
 		this.size[w] = 4;
 		this.a[w] = 0;
 		this.b[w] = ZERO;
@@ -94,12 +104,20 @@ export class DecodedCache {
 		return ins.op;
 	}
 
-	/** A store to physical address `p`: drop every slot whose instruction could cover it (up to 12 bytes back). */
+	/**
+	 * A store to physical address `p`: drop every slot whose instruction covers it — its own, and one
+	 * starting 4 or 8 bytes back only if it is that long (a slot's decoding depends on its header and on
+	 * the extension words its size takes, nothing else: encoding.ts `decodeInto`). Data next to code
+	 * (a counter after a routine's `ret`) then leaves the code decoded and translated.
+	 */
 	invalidate(p: number): void {
 		const w = p >>> 2;
-		this.op[w] = UNDECODED;
-		if (w >= 1) this.op[w - 1] = UNDECODED;
-		if (w >= 2) this.op[w - 2] = UNDECODED;
+		const op = this.op;
+		const size = this.size;
+		op[w] = UNDECODED;
+		// An undecoded slot's stale size can only drop it again: harmless.
+		if (w >= 1 && size[w - 1]! > 4) op[w - 1] = UNDECODED;
+		if (w >= 2 && size[w - 2]! > 8) op[w - 2] = UNDECODED;
 		const t = this.translated;
 		if (t !== null && t[w] !== 0) this.onTranslatedChange!(w);
 	}
@@ -110,7 +128,7 @@ export class DecodedCache {
 		this.op.fill(UNDECODED, first, last);
 		const t = this.translated;
 		if (t === null) return;
-		// Every slot cleared is marked on its own word (and the two after it).
+		// Every slot cleared is marked on its own word (and the extension words it takes).
 		for (let w = first; w < last; w++) if (t[w] !== 0) this.onTranslatedChange!(w);
 	}
 

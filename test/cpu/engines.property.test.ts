@@ -49,6 +49,12 @@ const statements: Gen[] = [
 	() => fc.tuple(fc.constantFrom('ld', 'ldb', 'st', 'stb'), reg, address).map(([op, r, a]) => `${op} ${r}, [${a} - BASE]`),
 	() => fc.tuple(fc.constantFrom('ld', 'st'), reg, reg, fc.integer({min: -8, max: 8})).map(([op, r, b, k]) => `${op} ${r}, [${b}${k < 0 ? '' : '+'}${k}]`),
 	() => src.map((x) => `push ${x}`),
+	// The stack anywhere: misaligned, at the segment's or memory's end, about to wrap around 0.
+	() => fc.constantFrom(0x5000, 0x5002, 0x7ffc, 0x8000, 0xfffc, 0x10000, 0, 4, 0xf000).map((v) => `mov sp, ${v}`),
+	() =>
+		fc
+			.tuple(fc.constantFrom('ld', 'st', 'ldb', 'stb'), reg, fc.integer({min: -12, max: 12}))
+			.map(([op, r, k]) => `${op} ${r}, [sp${k < 0 ? '' : '+'}${k}]`),
 	() => reg.map((d) => `pop ${d}`),
 	() => fc.constantFrom('ret', 'pushf', 'popf', 'pushf', 'popf', 'cli', 'sti', 'sti', 'nop', 'brk', 'int 0x40'),
 	() => fc.tuple(reg, fc.constantFrom('epc', 'eflags', 'cause', 'badaddr', 'usp', 'ubase', 'ulimit')).map(([d, c]) => `mfcr ${d}, ${c}`),

@@ -27,6 +27,62 @@ patch:  add r1, r1, 100
 		expect(r.machine.regs[1]).toBe(101);
 	});
 
+	it('a store to data right after code drops no slot of that code (only an instruction that takes the stored word)', () => {
+		// `bump` ends with 4-byte instructions right before `counter`, which every call stores to.
+		const r = rig(`
+        mov sp, 0x8000
+        mov r5, 5
+again:  call bump
+        sub r5, r5, 1
+        jnz again
+        out 0xF0, 0
+bump:   st r5, [counter]
+        nop
+        ret
+counter: .word 0
+`);
+		const decoded = new Map<number, number>();
+		r.machine.decodeHook = (phys) => decoded.set(phys, (decoded.get(phys) ?? 0) + 1);
+		r.run();
+		expect(r.machine.stopped?.code).toBe(0);
+		expect(r.machine.mem32[r.at('counter') >>> 2]).toBe(1);
+		// Each of bump's slots is filled once, though the word after its `ret` was written five times.
+		const bump = r.at('bump');
+		expect([decoded.get(bump), decoded.get(bump + 8), decoded.get(bump + 12)]).toEqual([1, 1, 1]);
+	});
+
+	it('the decoded cache marks the words decoded instructions take (covered), and only those', () => {
+		// `mov r1, 7` takes two words, `out 0x10, 'A'` three; the data word after them none.
+		const r = rig(`
+        mov r1, 7
+        out 0x10, 'A'
+        out 0xF0, 0
+data:   .word 0
+`).run();
+		const covered = [...r.machine.code.covered.subarray(0, (r.at('data') >>> 2) + 1)];
+		expect(covered).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 0]);
+	});
+
+	it('a store into the second or third word of an instruction runs the new instruction', () => {
+		// `mov r1, 7` takes 8 bytes, `out 0x10, 'A'` 12: the stores change only their immediates.
+		const r = rig(`
+        mov r5, 2
+again:
+site:   mov r1, 7
+        add r2, r2, r1
+put:    out 0x10, 'A'
+        mov r3, 100
+        st r3, [site+4]
+        mov r3, 'B'
+        st r3, [put+8]
+        sub r5, r5, 1
+        jnz again
+        out 0xF0, 0
+`).run();
+		expect(r.machine.regs[2]).toBe(107);
+		expect(r.output()).toBe('AB');
+	});
+
 	it('a decode hook sees each slot filled once; a patch turns the slot into a trap to the given vector', () => {
 		const program = assembleOrThrow(
 			`

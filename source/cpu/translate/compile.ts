@@ -16,7 +16,10 @@
  */
 import {Flag, Op} from '../../isa/opcodes.js';
 import type {Machine} from '../machine.js';
+import {precheck, writesA} from './checks.js';
+import {layout} from './layout.js';
 import {type Block, type Insn, type Where, isLocalSystem} from './region.js';
+import {hashOf, regionKey, sameKey} from './region-key.js';
 
 /** How a translated function returned (`Translation.status`). */
 export const LEFT = 0; // control went to an address that is not one of its entries
@@ -78,7 +81,7 @@ function endsSlice(op: number): boolean {
 }
 
 /** Which flags each instruction must compute: a backward liveness pass over the block. */
-function liveFlags(insns: readonly Insn[]): number[] {
+function liveFlags(insns: readonly Insn[], free: readonly boolean[]): number[] {
 	const out = new Array<number>(insns.length);
 	let live = ALL; // whatever follows the block may read them
 	for (let i = insns.length - 1; i >= 0; i--) {
@@ -86,7 +89,8 @@ function liveFlags(insns: readonly Insn[]): number[] {
 		if (mayLeaveAfter(op)) live = ALL;
 		out[i] = writes(op) & live;
 		live = (live & ~writes(op)) | reads(op);
-		if (mayFault(op)) live = ALL;
+		// An access checked at the block's start cannot hand over here.
+		if (mayFault(op) && !free[i]) live = ALL;
 	}
 	return out;
 }
@@ -104,11 +108,35 @@ const CONDITION: Record<number, string> = {
 	[Op.jae]: '!c',
 };
 
-const compiled = new Map<string, RegionFunction>();
+/**
+ * Functions made, per process, by a hash of what their text is generated from (compileRegion's
+ * arguments as numbers), with those numbers to compare: the same code at the same place gives the
+ * same function (and V8's optimized code for it) in every machine — benchmarks, tests, the VMM's
+ * reference runs — without generating its text again.
+ */
+const compiled = new Map<number, Array<{key: Int32Array; fn: RegionFunction}>>();
+let sharedCount = 0;
 const MAX_SHARED = 4096;
-
-/** Generate the function for a region of blocks (the first is its entry). */
+/** The function for a region of blocks (the first is its entry): made once per process. */
 export function compileRegion(blocks: readonly Block[], where: Where, memorySize: number): RegionFunction {
+	const key = regionKey(blocks, where, memorySize);
+	const hash = hashOf(key);
+	const known = compiled.get(hash);
+	if (known !== undefined) for (const entry of known) if (sameKey(entry.key, key)) return entry.fn;
+	const fn = new Function('m', 'count', regionText(blocks, where, memorySize)) as RegionFunction;
+	if (sharedCount >= MAX_SHARED) {
+		compiled.clear();
+		sharedCount = 0;
+	}
+	const list = compiled.get(hash);
+	if (list === undefined) compiled.set(hash, [{key, fn}]);
+	else list.push({key, fn});
+	sharedCount++;
+	return fn;
+}
+
+/** The generated JavaScript body of a region's function. */
+export function regionText(blocks: readonly Block[], where: Where, memorySize: number): string {
 	const body: string[] = [];
 	const user = !where.supervisor;
 	// Registers live in locals (V8 keeps them in machine registers; an Int32Array element is reloaded
@@ -117,10 +145,12 @@ export function compileRegion(blocks: readonly Block[], where: Where, memorySize
 	const load = used.map((i) => `r${i} = r[${i}]`).join(', ');
 	const storeBack = written.map((i) => `r[${i}] = r${i};`).join(' ');
 	body.push(
-		'const r = m.regs, m32 = m.mem32, m8 = m.mem, code = m.code, J = m.jit, g0 = J.gen;',
+		'const r = m.regs, m32 = m.mem32, m8 = m.mem, code = m.code, cov = code.covered, J = m.jit, g0 = J.gen;',
 		...(load === '' ? [] : [`let ${load};`]),
-		// The interpreter's limits: `ul` for loads and stores, `ulr` for pushf/popf (machine.ts).
+		// The interpreter's limits: `ul` for loads and stores, `ulr` for pushf/popf (machine.ts). In user
+		// mode an access faults at or past the limit, or past the end of memory: one bound, the lower.
 		`const ulr = m.ulimit >>> 0, ul = Math.min(ulr, ${memorySize});`,
+		...(user ? [`const lim = Math.min(ul, ${memorySize - where.base}), limr = Math.min(ulr, ${memorySize - where.base});`] : []),
 		'let pc = m.pc >>> 0, c = m.c, z = m.z, n = m.n, v = m.v, done = 0, st = 0;',
 		'const i0 = m.instret;',
 		'loop: for (;;) {',
@@ -128,23 +158,10 @@ export function compileRegion(blocks: readonly Block[], where: Where, memorySize
 		// measured faster than a jump table over block indices (an indirect branch, badly predicted).
 		'switch (pc) {',
 	);
-	for (const block of blocks) body.push(...blockCode(block, user, where.base, memorySize, storeBack));
+	const order = layout(blocks);
+	order.forEach((block, i) => body.push(...blockCode(block, user, where.base, memorySize, storeBack, order[i + 1]?.entry ?? null)));
 	body.push('default: break loop;', '}', '}', `${storeBack} m.pc = pc; m.c = c; m.z = z; m.n = n; m.v = v; m.instret = i0 + done; J.status = st;`, 'return done;');
-	const text = body.join('\n');
-	// The same code at the same place compiles to the same text: share the function (and V8's
-	// optimized code for it) between machines — benchmarks, tests, the VMM's reference runs.
-	let fn = compiled.get(text);
-	if (fn === undefined) {
-		fn = new Function('m', 'count', text) as RegionFunction;
-		if (compiled.size >= MAX_SHARED) compiled.clear();
-		compiled.set(text, fn);
-	}
-	return fn;
-}
-
-/** Instructions that write register `a`. */
-function writesA(op: number): boolean {
-	return op === Op.mov || (op >= Op.add && op <= Op.rem) || op === Op.ld || op === Op.ldb || op === Op.pop || op === Op.mfcr || op === Op.sidt || op === Op.smsw;
+	return body.join('\n');
 }
 
 /** Instructions that move sp. */
@@ -170,11 +187,18 @@ function registersOf(blocks: readonly Block[]): {used: number[]; written: number
 	return {used: sorted(used), written: sorted(written)};
 }
 
-function blockCode(block: Block, user: boolean, base: number, size: number, storeBack: string): string[] {
+/** Go to constant `pc` after `length` instructions: fall into the next case when it is that block. */
+function goto(x: Ctx, pc: number): string {
+	return pc === x.fallTo ? `pc = ${pc}; done += ${x.length};` : `pc = ${pc}; done += ${x.length}; continue loop;`;
+}
+
+function blockCode(block: Block, user: boolean, base: number, size: number, storeBack: string, fallTo: number | null): string[] {
 	const insns = block.insns;
 	const length = insns.length;
-	const live = liveFlags(insns);
+	const {free, check} = precheck(insns, user, size, `{ st = ${HANDOFF}; break loop; }`);
+	const live = liveFlags(insns, free);
 	const out = [`case ${block.entry}: {`, `if (done + ${length} > count) { st = ${BUDGET}; break loop; }`];
+	if (check !== '') out.push(check);
 	insns.forEach((ins, j) => {
 		// After a system instruction the interpreter ends its slice: an exit right after one must too.
 		const afterSystem = j > 0 && endsSlice(insns[j - 1]!.op);
@@ -185,6 +209,8 @@ function blockCode(block: Block, user: boolean, base: number, size: number, stor
 			last: j === length - 1,
 			length,
 			live: live[j]!,
+			free: free[j]!,
+			fallTo,
 			user,
 			base,
 			size,
@@ -194,7 +220,7 @@ function blockCode(block: Block, user: boolean, base: number, size: number, stor
 		out.push(instructionCode(ctx));
 	});
 	const last = insns[length - 1]!;
-	if (block.end === 'split') out.push(`pc = ${block.next}; done += ${length}; continue loop;`);
+	if (block.end === 'split') out.push(block.next === fallTo ? `pc = ${block.next}; done += ${length};` : `pc = ${block.next}; done += ${length}; continue loop;`);
 	else if (block.end === 'stop') {
 		const status = endsSlice(last.op) ? END_SLICE : HANDOFF;
 		out.push(`pc = ${block.next}; done += ${length}; st = ${status}; break loop;`);
@@ -212,6 +238,10 @@ interface Ctx {
 	length: number;
 	/** Flags this instruction must compute. */
 	live: number;
+	/** Its memory access was checked at the block's start. */
+	free: boolean;
+	/** The block whose case comes next in the switch (control may fall into it), if any. */
+	fallTo: number | null;
 	user: boolean;
 	base: number;
 	size: number;
@@ -254,18 +284,26 @@ function leaveAfter(x: Ctx, status: number): string {
 
 /** The user-mode segment check and the physical address, for an access of `bytes` at `a`. */
 function access(x: Ctx, bytes: 1 | 4, rawLimit = false): string {
-	let s = '';
-	const limit = rawLimit ? 'ulr' : 'ul';
+	// In range, base + a is below the memory size: an int32 sum (V8 then adds words, not doubles).
+	if (x.free) return x.user ? `const p = (${x.base} + a) | 0;` : 'const p = a;';
 	// One condition, so each access has one exit: smaller functions reach V8's optimizing tier sooner.
-	const segment = x.user ? `${bytes === 4 ? 'a + 3' : 'a'} >= ${limit} || ` : '';
-	s += x.user ? `const p = ${x.base} + a; ` : 'const p = a; ';
-	s += bytes === 4 ? `if (${segment}(a & 3) !== 0 || p + 4 > ${x.size}) ${x.handoff}` : `if (${segment}p + 1 > ${x.size}) ${x.handoff}`;
-	return s;
+	if (x.user) {
+		// a + bytes > limit, or base + a + bytes > size: a + bytes - 1 >= the lower of limit and size - base.
+		const limit = rawLimit ? 'limr' : 'lim';
+		const fault = bytes === 4 ? `a + 3 >= ${limit} || (a & 3) !== 0` : `a >= ${limit}`;
+		return `const p = (${x.base} + a) | 0; if (${fault}) ${x.handoff}`;
+	}
+	return bytes === 4 ? `const p = a; if ((a & 3) !== 0 || p + 4 > ${x.size}) ${x.handoff}` : `const p = a; if (p + 1 > ${x.size}) ${x.handoff}`;
+}
+
+/** A store's invalidation: only where some decoded instruction has taken the word (decoded-cache.ts `covered`). */
+function invalidate(then = ''): string {
+	return `if (cov[p >>> 2] !== 0) { code.invalidate(p); ${then}}`;
 }
 
 /** After a store: if it hit translated code, that code is gone; leave. */
 function afterStore(x: Ctx): string {
-	return `code.invalidate(p); if (J.gen !== g0) { pc = ${x.next}; ${leaveAfter(x, LEFT)} }`;
+	return invalidate(`if (J.gen !== g0) { pc = ${x.next}; ${leaveAfter(x, LEFT)} } `);
 }
 
 /** After a CPU-local system instruction: an interrupt it made takeable is taken between slices. */
@@ -328,13 +366,14 @@ function instructionCode(x: Ctx): string {
 		case Op.call:
 			// The target is read after sp moves (`call sp` sees the new sp), as the interpreter reads it.
 			return (
-				`{ const a = (r15 - 4) >>> 0; ${access(x, 4)} m32[p >>> 2] = ${x.next}; code.invalidate(p); r15 = a | 0; ` +
-				`pc = ${target(ins)}; done += ${x.length}; if (J.gen !== g0) { st = ${LEFT}; break loop; } continue loop; }`
+				`{ const a = (r15 - 4) >>> 0; ${access(x, 4)} m32[p >>> 2] = ${x.next}; r15 = a | 0; ` +
+				`pc = ${target(ins)}; done += ${x.length}; ${invalidate(`if (J.gen !== g0) { st = ${LEFT}; break loop; } `)}` +
+				`${ins.c === 16 && ins.imm >>> 0 === x.fallTo ? '' : 'continue loop;'} }`
 			);
 		case Op.ret:
 			return `{ const a = r15 >>> 0; ${access(x, 4)} const value = m32[p >>> 2]; r15 = (a + 4) | 0; pc = value >>> 0; ${end} }`;
 		case Op.jmp:
-			return `pc = ${target(ins)}; ${end}`;
+			return ins.c === 16 ? goto(x, ins.imm >>> 0) : `pc = ${target(ins)}; ${end}`;
 		case Op.cli:
 			// Interrupts off: none can become takeable.
 			return 'm.intEnabled = false;';
@@ -354,15 +393,17 @@ function instructionCode(x: Ctx): string {
 			// Console output: the machine's state is what the interpreter's would be when its device is
 			// called (pc past the `out`, the `out` not yet retired), so events are stamped the same.
 			const value = ins.c === 16 ? String(ins.imm2 | 0) : `r${ins.c}`;
+			// Only a listener to `io` or `console` can see that state: with none, the byte is just kept.
 			return (
-				`m.pc = ${x.next}; m.c = c; m.z = z; m.n = n; m.v = v; m.instret = i0 + done + ${x.j}; ` +
-				`${x.storeBack} m.consoleOut(${value}); ${afterSystem(x)}`
+				`{ const bus = m.bus; if (bus !== null && (bus.wanted.io || bus.wanted.console)) { ` +
+				`m.pc = ${x.next}; m.c = c; m.z = z; m.n = n; m.v = v; m.instret = i0 + done + ${x.j}; ${x.storeBack} } ` +
+				`m.consoleOut(${value}); } ${afterSystem(x)}`
 			);
 		}
 		case Op.pushf: {
 			const word = `(c ? ${Flag.C} : 0) | (z ? ${Flag.Z} : 0) | (n ? ${Flag.N} : 0) | (v ? ${Flag.V} : 0) | (m.intEnabled ? ${Flag.IF} : 0) | ${x.user ? 0 : Flag.S}`;
 			return (
-				`{ const a = (r15 - 4) >>> 0; ${access(x, 4, true)} m32[p >>> 2] = ${word}; code.invalidate(p); r15 = a | 0; ` +
+				`{ const a = (r15 - 4) >>> 0; ${access(x, 4, true)} m32[p >>> 2] = ${word}; ${invalidate()} r15 = a | 0; ` +
 				`if (J.gen !== g0 || (m.irqPending !== 0 && m.intEnabled)) { pc = ${x.next}; ${leaveAfter(x, END_SLICE)} } }`
 			);
 		}
@@ -374,7 +415,17 @@ function instructionCode(x: Ctx): string {
 				`${x.user ? '' : `m.intEnabled = (value & ${Flag.IF}) !== 0; `}${afterSystem(x)} }`
 			);
 		default:
-			if (ins.op >= Op.jz && ins.op <= Op.jae) return `pc = ${CONDITION[ins.op]} ? ${target(ins)} : ${x.next}; ${end}`;
+			if (ins.op >= Op.jz && ins.op <= Op.jae) {
+				const condition = CONDITION[ins.op]!;
+				if (ins.c === 16) {
+					const taken = ins.imm >>> 0;
+					// A branch to the next instruction goes there either way.
+					if (taken === x.next) return goto(x, taken);
+					if (x.next === x.fallTo) return `if (${condition}) { ${goto(x, taken)} } ${goto(x, x.next)}`;
+					if (taken === x.fallTo) return `if (!(${condition})) { ${goto(x, x.next)} } ${goto(x, taken)}`;
+				}
+				return `pc = ${condition} ? ${target(ins)} : ${x.next}; ${end}`;
+			}
 			throw new Error(`cannot translate opcode ${ins.op}`);
 	}
 }

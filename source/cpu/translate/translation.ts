@@ -71,6 +71,14 @@ export class Translation {
 	 */
 	private readonly entries: Int32Array;
 	private readonly slots: Array<Region | null> = [];
+	/**
+	 * Per slot, what `execute` reads on every transition, kept apart from the Region objects (one
+	 * array read each, no object to load): the function, its base (| 0) and the end of its code
+	 * (at most the memory size: a region's code lies below its fetch limit).
+	 */
+	private fns: RegionFunction[] = [];
+	private slotBase: Int32Array = new Int32Array(64);
+	private slotEnd: Int32Array = new Int32Array(64);
 	private readonly freeSlots: number[] = [];
 	/** fetchLimit() for the ubase/ulimit it was computed from (they change rarely: mtcr, a world switch). */
 	private limitFor = {ubase: -1, ulimit: -1, limit: 0};
@@ -94,8 +102,10 @@ export class Translation {
 	/** Run up to `count` instructions of one slice (the interpreter's `interpret`, faster). */
 	execute(count: number): void {
 		const m = this.m;
-		const code = m.code;
+		const entries = this.entries;
+		const size = m.memorySize;
 		let left = count;
+		let translated = 0;
 		// After a region hands over (BUDGET, HANDOFF), the interpreter runs next, at the new pc.
 		let handedOver = false;
 		while (left > 0) {
@@ -104,17 +114,16 @@ export class Translation {
 			const base = supervisor ? 0 : m.ubase >>> 0;
 			const phys = base + pc;
 			const w = phys >>> 2;
-			const aligned = (pc & 3) === 0 && phys + 4 <= m.memorySize;
+			const aligned = (pc & 3) === 0 && phys + 4 <= size;
 			if (aligned && !handedOver) {
-				const slot = this.entries[w * 2 + (supervisor ? 1 : 0)]!;
-				const region = slot === 0 ? null : this.slots[slot - 1]!;
-				if (region !== null && region.base === base && (supervisor || region.maxEnd <= this.fetchLimit())) {
-					const ran = region.fn(m, left);
+				const slot = entries[(w << 1) | (supervisor ? 1 : 0)]! - 1;
+				if (slot >= 0 && this.slotBase[slot] === (base | 0) && (supervisor || this.slotEnd[slot]! <= this.fetchLimit())) {
+					const ran = this.fns[slot]!(m, left);
 					left -= ran;
-					this.stats.translated += ran;
+					translated += ran;
 					const status = this.status;
 					if (status === LEFT) continue;
-					if (status === END_SLICE) return;
+					if (status === END_SLICE) break;
 					// BUDGET or HANDOFF: the interpreter takes over, in this slice.
 					handedOver = true;
 					continue;
@@ -126,8 +135,9 @@ export class Translation {
 			handedOver = false;
 			const exit = m.interpret(Math.min(left, aligned ? this.blockLength(w) : 1));
 			left -= m.instret - before;
-			if (exit !== EXIT_COUNT) return;
+			if (exit !== EXIT_COUNT) break;
 		}
+		this.stats.translated += translated;
 	}
 
 	/** Drop every translation (a new profile changes what is privileged). */
@@ -158,8 +168,8 @@ export class Translation {
 		let maxEnd = 0;
 		for (const block of blocks) {
 			for (const ins of block.insns) {
-				// A store to word w, w+1 or w+2 drops slot w (decoded-cache.ts): all three are marked.
-				words.push(ins.w, ins.w + 1, ins.w + 2);
+				// A store to any word the instruction takes drops its slot (decoded-cache.ts): each is marked.
+				for (let k = 0; k < ins.size >>> 2; k++) words.push(ins.w + k);
 				maxEnd = Math.max(maxEnd, ins.pc + ins.size);
 			}
 		}
@@ -176,9 +186,25 @@ export class Translation {
 		for (const x of region.words) this.marks[x]!++;
 		this.regions.set(key, region);
 		this.slots[region.slot] = region;
+		this.setSlot(region.slot, region.fn, base, maxEnd);
 		this.entries[w * 2 + (supervisor ? 1 : 0)] = region.slot + 1;
 		this.stats.compiled++;
 		return true;
+	}
+
+	private setSlot(slot: number, fn: RegionFunction, base: number, end: number): void {
+		if (slot >= this.slotBase.length) {
+			const grow = (a: Int32Array): Int32Array => {
+				const b = new Int32Array(a.length * 2);
+				b.set(a);
+				return b;
+			};
+			this.slotBase = grow(this.slotBase);
+			this.slotEnd = grow(this.slotEnd);
+		}
+		this.fns[slot] = fn;
+		this.slotBase[slot] = base | 0;
+		this.slotEnd[slot] = end;
 	}
 
 	/** The interpreter's fetch limit in user mode (machine.ts `interpret`). */
