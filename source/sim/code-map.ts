@@ -55,7 +55,8 @@ export class CodeNames {
 	physical(phys: number): string | undefined {
 		const at = phys >>> 0;
 		// Events name the same few addresses over and over (flat out, a hundred thousand a second).
-		if (this.named.has(at)) return this.named.get(at);
+		const known = this.named.get(at);
+		if (known !== undefined || this.named.has(at)) return known;
 		const area = this.areas.find((a) => at >= a.start && at < a.start + a.size);
 		const name = area?.names.name(at - area.start);
 		if (this.named.size >= NAMES_KEPT) this.named.clear();
