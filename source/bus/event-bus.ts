@@ -137,8 +137,13 @@ export class EventBus {
 	private deliver(event: VmEvent): void {
 		const list = this.handlers.get(event.kind);
 		if (list === undefined) return;
-		// The array is replaced, never mutated, on (un)subscribe: iterating a snapshot is safe.
-		for (const h of list) h(event);
+		// The array is replaced, never mutated, on (un)subscribe: iterating a snapshot is safe. Most kinds
+		// have one listener (the dashboard's store): called without a loop.
+		if (list.length === 1) {
+			list[0]!(event);
+			return;
+		}
+		for (let i = 0; i < list.length; i++) list[i]!(event);
 	}
 
 	private refresh(kind: EventKind): void {

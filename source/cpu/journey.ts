@@ -44,7 +44,9 @@ interface Frame {
 	virtual: boolean;
 	/** The real exception's journey this virtual one continues (interpretation i of ii). */
 	cause: number | null;
-	start: {cycle: number; instret: number};
+	/** Where it opened (the end's `start`, made when it closes: a frame is reused, the end keeps its own). */
+	startCycle: number;
+	startInstret: number;
 	/** Cycles per part, by PARTS' index (0 until charged). */
 	parts: number[];
 	/** The parts charged so far, in the order first charged (4 bits each, the first highest): the end's `cost` keeps that order. */
@@ -187,7 +189,6 @@ export class JourneyTracker {
 
 	private push(vector: number, type: JourneyType, virtual: boolean, parent: number | null, cause: number | null, phase: Phase): Frame {
 		const m = this.m;
-		const start = {cycle: m.cycles, instret: m.instret};
 		const f = this.free.pop();
 		if (f === undefined) {
 			const made: Frame = {
@@ -198,7 +199,8 @@ export class JourneyTracker {
 				guest: this.world,
 				virtual,
 				cause,
-				start,
+				startCycle: m.cycles,
+				startInstret: m.instret,
 				parts: [0, 0, 0, 0, 0, 0, 0, 0],
 				order: 0,
 				seen: 0,
@@ -221,8 +223,8 @@ export class JourneyTracker {
 		f.guest = this.world;
 		f.virtual = virtual;
 		f.cause = cause;
-		// A new object: the last journey's end still holds the old one.
-		f.start = start;
+		f.startCycle = m.cycles;
+		f.startInstret = m.instret;
 		// A loop, not `fill` (a call into the runtime that cost more than the rest of this function).
 		const parts = f.parts;
 		for (let i = 0; i < parts.length; i++) parts[i] = 0;
@@ -283,7 +285,7 @@ export class JourneyTracker {
 		const parent = this.top();
 		if (parent && parent.id === f.parent) {
 			// Nested journeys count inside their parent, which waited meanwhile.
-			add(parent, NESTED, m.cycles - f.start.cycle);
+			add(parent, NESTED, m.cycles - f.startCycle);
 			this.mark(parent);
 		}
 		const end: JourneyEnd = {
@@ -294,7 +296,7 @@ export class JourneyTracker {
 			type: f.type,
 			virtual: f.virtual,
 			cause: f.cause,
-			start: f.start,
+			start: {cycle: f.startCycle, instret: f.startInstret},
 			cost: costOf(f),
 			cycle: m.cycles,
 			instret: m.instret,
