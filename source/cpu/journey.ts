@@ -189,33 +189,8 @@ export class JourneyTracker {
 
 	private push(vector: number, type: JourneyType, virtual: boolean, parent: number | null, cause: number | null, phase: Phase): Frame {
 		const m = this.m;
-		const f = this.free.pop();
-		if (f === undefined) {
-			const made: Frame = {
-				id: ++this.last,
-				parent,
-				vector,
-				type,
-				guest: this.world,
-				virtual,
-				cause,
-				startCycle: m.cycles,
-				startInstret: m.instret,
-				parts: [0, 0, 0, 0, 0, 0, 0, 0],
-				order: 0,
-				seen: 0,
-				phase,
-				resumePhase: phase,
-				markInstret: m.instret,
-				markExtra: m.extraCycles,
-				markIdle: m.idle,
-				markCycle: m.cycles,
-				reflected: null,
-				returns: 0,
-			};
-			this.stack.push(made);
-			return made;
-		}
+		// A closed frame is reused; a new one starts blank, in the same shape.
+		const f = this.free.pop() ?? blankFrame();
 		f.id = ++this.last;
 		f.parent = parent;
 		f.vector = vector;
@@ -225,7 +200,7 @@ export class JourneyTracker {
 		f.cause = cause;
 		f.startCycle = m.cycles;
 		f.startInstret = m.instret;
-		// A loop, not `fill` (a call into the runtime that cost more than the rest of this function).
+		// Zeroed by a loop, not `fill` (a call into the runtime that cost more than the rest of this function).
 		const parts = f.parts;
 		for (let i = 0; i < parts.length; i++) parts[i] = 0;
 		f.order = 0;
@@ -357,6 +332,31 @@ export class JourneyTracker {
 		// Emptied by pops (inlined), not by setting `length` (a slow call, once per exception).
 		while (list.length > 0) list.pop();
 	}
+}
+
+function blankFrame(): Frame {
+	return {
+		id: 0,
+		parent: null,
+		vector: 0,
+		type: 'trap',
+		guest: -1,
+		virtual: false,
+		cause: null,
+		startCycle: 0,
+		startInstret: 0,
+		parts: [0, 0, 0, 0, 0, 0, 0, 0],
+		order: 0,
+		seen: 0,
+		phase: 'exception',
+		resumePhase: 'exception',
+		markInstret: 0,
+		markExtra: 0,
+		markIdle: 0,
+		markCycle: 0,
+		reflected: null,
+		returns: 0,
+	};
 }
 
 /**
