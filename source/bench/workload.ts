@@ -8,7 +8,9 @@
  * The kernel runs are cut at KERNEL_INSTRUCTIONS (the whole run is 106 M
  * instructions) so the group takes seconds. Each pair of runs must end with the
  * same instruction and cycle counts, or the bench fails: a fast wrong engine
- * is no result.
+ * is no result. These are throughput ratios, both engines warm; a cold start
+ * (regions compiled, V8 tiering up) is what `startup.*` and a whole
+ * `vmtop run` show (docs/architecture.md gives both).
  */
 import {type Engine} from '../cpu/engine.js';
 import {runHeadless} from '../cpu/headless.js';
@@ -43,10 +45,16 @@ function kernel(engine: Engine, vmm: 'none' | 'trap' | 'bt' | 'pv'): Timed {
 	return {ms: elapsedMs, instret: sim.machine.instret, cycles: sim.machine.cycles};
 }
 
-/** interp time ÷ jit time, best of ROUNDS each, measured alternately. */
+/**
+ * interp time ÷ jit time, best of ROUNDS each, measured alternately after one run of each to warm
+ * both up (the jit's first run compiles its regions, V8 its functions: that is startup, which
+ * `startup.*` measures, not throughput).
+ */
 function ratio(what: string, run: (engine: Engine) => Timed): number {
 	let interp = Infinity;
 	let jit = Infinity;
+	run('interp');
+	run('jit');
 	for (let i = 0; i < ROUNDS; i++) {
 		const a = run('interp');
 		const b = run('jit');
