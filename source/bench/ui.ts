@@ -13,7 +13,7 @@
  */
 import {type ChildProcessWithoutNullStreams, spawn} from 'node:child_process';
 import {EventEmitter} from 'node:events';
-import {existsSync, mkdtempSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -162,7 +162,11 @@ function headlessMs(sim: Simulation, instructions: number): {ms: number; instruc
  */
 async function dashboardParts(): Promise<typeof import('./dashboard-parts.js')> {
 	const bundle = new URL('../bench-bundle/dashboard-parts.js', import.meta.url);
-	if (!existsSync(bundle)) throw new Error(`${fileURLToPath(bundle)} is missing: run \`npm run build\` (npm run bench does) first`);
+	// Older than the modules (a `tsc` alone): it would attach yesterday's dashboard to today's core.
+	const built = new URL('./dashboard-parts.js', import.meta.url);
+	if (!existsSync(bundle) || statSync(bundle).mtimeMs < statSync(built).mtimeMs) {
+		throw new Error(`${fileURLToPath(bundle)} is missing or older than the build: run \`npm run build\` (npm run bench does) first`);
+	}
 	return (await import(bundle.href)) as typeof import('./dashboard-parts.js');
 }
 

@@ -14,6 +14,23 @@ function setup(options: {historySize?: number} = {}, description = {}) {
 	return {source, sched, store, notifications: () => notified};
 }
 
+/**
+ * A store at max speed drawing a quarter of the time, whose listener draws as React does: `draw` runs in a
+ * microtask queued by the listener (Ink reports its part, layout effects ask for frames, from there).
+ */
+function drawnFlatOut(draw: (store: DashboardStore, sched: ManualScheduler, frames: number) => void) {
+	const source = new FakeSource();
+	const sched = new ManualScheduler();
+	const store = new DashboardStore(source, {scheduler: sched, renderShare: 0.25});
+	let frames = 0;
+	store.subscribe(() => {
+		frames++;
+		queueMicrotask(() => draw(store, sched, frames));
+	});
+	source.setSpeed('max');
+	return {source, sched, store, frames: () => frames};
+}
+
 describe('DashboardStore', () => {
 	test('a burst of 100k events produces a bounded number of snapshots', () => {
 		const {source, sched, store, notifications} = setup();
@@ -60,29 +77,21 @@ describe('DashboardStore', () => {
 	});
 
 	test('flat out, the whole frame is measured once: what the listeners draw in their microtasks, and a render reported meanwhile is not counted twice', async () => {
-		const source = new FakeSource();
-		const sched = new ManualScheduler();
-		const store = new DashboardStore(source, {scheduler: sched, renderShare: 0.25});
-		let frames = 0;
-		store.subscribe(() => {
-			frames++;
-			// As React does: the render runs in a microtask queued by the listener; Ink reports its part from inside it.
-			queueMicrotask(() => {
-				sched.time += 40;
-				store.reportRender(30);
-			});
+		// As React does: the render runs in a microtask queued by the listener; Ink reports its part from inside it.
+		const {source, sched, store, frames} = drawnFlatOut((drawing, clock) => {
+			clock.time += 40;
+			drawing.reportRender(30);
 		});
-		source.setSpeed('max');
 		sched.advance(0); // the key's frame (urgent)
 		await Promise.resolve();
 		await Promise.resolve();
-		expect(frames).toBe(1);
+		expect(frames()).toBe(1);
 		const drawn = sched.time; // the frame cost 40 ms in all: next one 160 ms after it began, not (40 + 30) / 0.25
 		source.emit(...timerBurst(1, 10));
 		sched.advance(drawn - 40 + 159 - sched.time);
-		expect(frames).toBe(1);
+		expect(frames()).toBe(1);
 		sched.advance(1);
-		expect(frames).toBe(2);
+		expect(frames()).toBe(2);
 		store.dispose();
 	});
 
@@ -107,28 +116,20 @@ describe('DashboardStore', () => {
 	});
 
 	test('a frame asked for while one is drawn waits as long as the one drawn says', async () => {
-		const source = new FakeSource();
-		const sched = new ManualScheduler();
-		const store = new DashboardStore(source, {scheduler: sched, renderShare: 0.25});
-		let frames = 0;
-		store.subscribe(() => {
-			frames++;
-			// React draws in a microtask and runs its layout effects there: a panel grew, a frame is asked for.
-			queueMicrotask(() => {
-				sched.time += 50;
-				setViewport(store, 10 + frames);
-			});
+		// React draws in a microtask and runs its layout effects there: a panel grew, a frame is asked for.
+		const {sched, store, frames} = drawnFlatOut((drawing, clock, drawn) => {
+			clock.time += 50;
+			setViewport(drawing, 10 + drawn);
 		});
-		source.setSpeed('max');
 		sched.flush();
 		await Promise.resolve();
 		await Promise.resolve();
-		expect(frames).toBe(1);
+		expect(frames()).toBe(1);
 		const drawnAt = sched.time - 50; // it began then and cost 50 ms: the next one 200 ms after it began
 		sched.advance(drawnAt + 199 - sched.time);
-		expect(frames).toBe(1);
+		expect(frames()).toBe(1);
 		sched.advance(1);
-		expect(frames).toBe(2);
+		expect(frames()).toBe(2);
 		store.dispose();
 	});
 
