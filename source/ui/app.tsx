@@ -108,9 +108,9 @@ export function App({snapshot: s, layout}: AppProps) {
 	const body = layout.history + layout.bottom;
 	let main;
 	if (s.chooser) main = <ChooserOverlay chooser={s.chooser} width={layout.columns} height={body} />;
-	else if (s.help) main = <HelpOverlay width={layout.columns} height={body} bindings={helpBindings(s.status.canRecord)} />;
-	else if (s.legend) main = <Legend width={layout.columns} height={body} />;
-	else if (s.screen === 'map') main = <MapScreen description={s.status.description} width={layout.columns} height={body} />;
+	else if (s.help) main = <HelpOverlay width={layout.columns} height={body} bindings={helpBindings(s.status.canRecord)} offset={s.overlayOffset} />;
+	else if (s.legend) main = <Legend width={layout.columns} height={body} offset={s.overlayOffset} />;
+	else if (s.screen === 'map') main = <MapScreen description={s.status.description} width={layout.columns} height={body} offset={s.screenOffset} />;
 	else if (s.screen === 'dashboard' && s.journeyWalk) main = <JourneyWalk walk={s.journeyWalk} width={layout.columns} height={body} lecture={s.lecture} />;
 	else if (s.screen !== 'dashboard' && s.screenState) main = <ReportScreen state={s.screenState} width={layout.columns} height={body} offset={s.screenOffset} />;
 	else {

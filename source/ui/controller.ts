@@ -46,14 +46,20 @@ export class Controller {
 		if (ui.gotoDraft !== null) return this.gotoKey(name, input);
 		if (ui.chooser !== null) return this.chooserKey(name);
 		if (ui.help) {
-			if (name === '?' || name === 'escape') act.toggleHelp(this.store, false);
+			const delta = scrollDelta(name);
+			if (delta !== undefined) act.scrollOverlay(this.store, delta);
+			else if (name === '?' || name === 'escape') act.toggleHelp(this.store, false);
 			else if (name === 'l') act.toggleLegend(this.store, true);
 			else if (name === 'q') this.run('quit');
 			return;
 		}
 		if (ui.legend && (name === 'l' || name === 'escape')) return act.toggleLegend(this.store, false);
-		// A report screen taller than the terminal scrolls (the compare screen at 80×24).
-		if (ui.screen !== 'dashboard' && ui.screen !== 'map' && this.screenScrollKey(name)) return;
+		// The legend, the map and a report screen taller than the terminal scroll (at 80×24), as the help does.
+		if (ui.legend) {
+			const delta = scrollDelta(name);
+			if (delta !== undefined) return act.scrollOverlay(this.store, delta);
+		}
+		if (ui.screen !== 'dashboard' && this.screenScrollKey(name)) return;
 		if (ui.focus === 'console' && ui.screen === 'dashboard' && this.consoleKey(name, input)) return;
 		// Journey mode first: its view replaces the history, so its keys (n, N, b…) mean the walk's.
 		if (ui.journeyMode && ui.screen === 'dashboard' && this.journeyKey(name)) return;
@@ -77,10 +83,9 @@ export class Controller {
 	}
 
 	private screenScrollKey(name: string): boolean {
-		const page = 10;
-		const delta: Record<string, number> = {up: -1, k: -1, down: 1, j: 1, pageup: -page, pagedown: page, home: -Infinity, end: Infinity};
-		if (!(name in delta)) return false;
-		act.scrollScreen(this.store, delta[name]!);
+		const delta = scrollDelta(name);
+		if (delta === undefined) return false;
+		act.scrollScreen(this.store, delta);
 		return true;
 	}
 
@@ -335,4 +340,11 @@ function typed(input: string): {text: string; submit: boolean} {
 	const text = input.replace(/[\r\n]+$/, '');
 	if (/[\x00-\x1f\x7f]/.test(text)) return {text: '', submit: false};
 	return {text, submit: text !== input};
+}
+
+/** Lines a scrolling key moves a screen by (↑ ↓ k j PgUp PgDn Home End), undefined for any other key. */
+function scrollDelta(name: string): number | undefined {
+	const page = 10;
+	const delta: Record<string, number> = {up: -1, k: -1, down: 1, j: 1, pageup: -page, pagedown: page, home: -Infinity, end: Infinity};
+	return name in delta ? delta[name] : undefined;
 }

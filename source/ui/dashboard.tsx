@@ -8,15 +8,18 @@ import {useInput} from 'ink';
 import {useEffect, useSyncExternalStore} from 'react';
 import {App} from './app.js';
 import type {Controller} from './controller.js';
-import {keyName} from './keymap.js';
+import {helpBindings, keyName} from './keymap.js';
 import {tailLines} from './components/ConsolePanel.js';
 import {propertyLineCount} from './components/PropertiesPanel.js';
 import {cooperationHeight} from './components/VerticalCooperation.js';
+import {helpOverflow} from './components/HelpOverlay.js';
+import {legendOverflow} from './components/Legend.js';
+import {mapOverflow} from './components/MapScreen.js';
 import {reportOverflow} from './components/ReportScreen.js';
 import {type BottomContent, layoutFor, tableHeights} from './layout.js';
 import type {Snapshot} from './store/snapshot.js';
 import type {DashboardStore} from './store/dashboard-store.js';
-import {setScreenMax, setTableLines, setViewport} from './store/store-actions.js';
+import {setOverlayMax, setScreenMax, setTableLines, setViewport} from './store/store-actions.js';
 import {useTerminalSize} from './use-terminal-size.js';
 
 export interface DashboardProps {
@@ -38,9 +41,13 @@ export function Dashboard({store, controller, interactive = true}: DashboardProp
 	const exitLines = Math.max(0, tables.exits - 2);
 	const guestLines = Math.max(0, tables.guests - 2);
 	useEffect(() => setTableLines(store, {exits: exitLines, guests: guestLines}), [store, exitLines, guestLines]);
-	// How far a report screen taller than the terminal scrolls.
-	const screenMax = layout.kind === 'too-small' || snapshot.screen === 'dashboard' ? 0 : reportOverflow(snapshot.screenState, layout.columns, layout.history + layout.bottom);
+	// How far a screen taller than the terminal scrolls: a report, the map, the legend.
+	const small = layout.kind === 'too-small';
+	const body = layout.kind === 'too-small' ? 0 : layout.history + layout.bottom;
+	const screenMax = small || snapshot.screen === 'dashboard' ? 0 : snapshot.screen === 'map' ? mapOverflow(snapshot.status.description, layout.columns, body) : reportOverflow(snapshot.screenState, layout.columns, body);
 	useEffect(() => setScreenMax(store, screenMax), [store, screenMax]);
+	const overlayMax = small ? 0 : snapshot.help ? helpOverflow(layout.columns, body, helpBindings(snapshot.status.canRecord)) : snapshot.legend ? legendOverflow(layout.columns, body) : 0;
+	useEffect(() => setOverlayMax(store, overlayMax), [store, overlayMax]);
 	return <App snapshot={snapshot} layout={layout} />;
 }
 

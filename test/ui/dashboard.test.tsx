@@ -114,3 +114,35 @@ describe('the dashboard', () => {
 		expect(await frame()).toContain('Guests');
 	});
 });
+
+describe('at 80×24 the help, the legend and the map scroll: nothing on them is cut', () => {
+	const END = '\x1b[F';
+	const DOWN = '\x1b[B';
+
+	test('the keys scroll what is open, and closing it starts the next one at its top', async () => {
+		const {store, press} = mount({vmm: 'trap'}, {columns: 80, rows: 24});
+		let out = await press('?');
+		expect(out).toContain('Help — keys');
+		expect(out).toMatch(/lines 1–\d+ of \d+ · ↓/);
+		out = await press('j', 'j');
+		expect(out).toMatch(/lines 3–/);
+		out = await press(END);
+		expect(out).toContain('Legend (l): S/U real mode');
+		// `l` from the help: the legend, from its top.
+		out = await press('l');
+		expect(out).toContain('Legend — every glyph');
+		expect(out).toMatch(/lines 1–\d+ of \d+ · ↓/);
+		out = await press(END);
+		expect(out).toContain('the selected row (↑/↓ move it');
+		out = await press('\x1b');
+		expect(out).not.toContain('Legend — every glyph');
+		// The map: ↓ scrolls it, not the history's selection behind it.
+		const selected = store.ui.cursor;
+		await press('m');
+		out = await press(DOWN);
+		expect(out).toMatch(/lines 2–/);
+		expect(store.ui.cursor).toBe(selected);
+		out = await press(END);
+		expect(out).toContain('Level 0  digital logic');
+	});
+});

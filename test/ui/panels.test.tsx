@@ -4,7 +4,7 @@ import {ConsolePanel, tailLines} from '../../source/ui/components/ConsolePanel.j
 import {ExitReasonTable} from '../../source/ui/components/ExitReasonTable.js';
 import {FilterBar} from '../../source/ui/components/FilterBar.js';
 import {GuestsTable} from '../../source/ui/components/GuestsTable.js';
-import {HelpOverlay} from '../../source/ui/components/HelpOverlay.js';
+import {HelpOverlay, helpLayout, helpOverflow} from '../../source/ui/components/HelpOverlay.js';
 import {LevelColumns} from '../../source/ui/components/LevelColumns.js';
 import {PropertiesPanel} from '../../source/ui/components/PropertiesPanel.js';
 import {ReportScreen} from '../../source/ui/components/ReportScreen.js';
@@ -12,6 +12,7 @@ import {Sparkline, sparkline} from '../../source/ui/components/Sparkline.js';
 import {StatusLine, statusHeight, statusParts} from '../../source/ui/components/StatusLine.js';
 import {TooSmall} from '../../source/ui/components/TooSmall.js';
 import {VerticalCooperation} from '../../source/ui/components/VerticalCooperation.js';
+import {wrapText} from '../../source/ui/components/text.js';
 import {keymap} from '../../source/ui/keymap.js';
 import {renderAt} from './helpers/render-at.js';
 import {nativeSnapshot, vmmSnapshot} from './helpers/snapshot.js';
@@ -235,16 +236,38 @@ describe('HelpOverlay', () => {
 		expect(out).toContain('Filter (f): level:cpu');
 	});
 
-	test('balanced columns that fit 80×24 with every key on screen', () => {
-		const out = frame(<HelpOverlay width={80} height={20} />);
-		const lines = out.split('\n');
-		expect(lines.length).toBeLessThanOrEqual(20);
-		expect(lines[1]).toMatch(/^Run\s+/);
-		expect(out).toContain('q Ctrl-C');
-		expect(out).toContain('esc');
-		for (const b of keymap) expect(out).toContain(b.label);
-		// Taller, two columns are enough.
-		expect(frame(<HelpOverlay width={80} height={40} />).split('\n')[1]).toMatch(/^Run\s+\S+$/);
+	test('wide enough, balanced columns with every help text whole; at 80×24 one column that scrolls, nothing cut', () => {
+		// 140×42: columns, every help whole (wrapped in its column when long), the notes under them.
+		const wide = renderAt(<HelpOverlay width={140} height={38} />, 140);
+		const columns = wide.lastFrame();
+		wide.instance.unmount();
+		const layout = helpLayout(140, 38);
+		expect(layout).toMatchObject({columns: 2});
+		expect(columns.split('\n')[1]).toMatch(/^Run\s+\S+/);
+		// Each help whole: every piece of it wrapped in its column is on screen, and nothing ends in a cut `…`.
+		const helpWidth = (layout as {colWidth: number}).colWidth - (Math.max(...keymap.map((b) => b.label.length)) + 1);
+		for (const b of keymap) for (const part of wrapText(b.help, helpWidth)) expect(columns, b.command).toContain(part);
+		expect(columns).not.toMatch(/…(\s|$)/m);
+		expect(columns).not.toContain('lines 1–');
+		// 80×24 (a 20-line body): the old overlay cut `execute one in…`; now it scrolls and says how far.
+		expect(helpLayout(80, 20)).toEqual({scroll: true});
+		const max = helpOverflow(80, 20);
+		expect(max).toBeGreaterThan(0);
+		const seen: string[] = [];
+		for (const offset of Array.from({length: Math.ceil(max / 5) + 1}, (_, i) => Math.min(max, i * 5))) {
+			const lines = frame(<HelpOverlay width={80} height={20} offset={offset} />).split('\n');
+			expect(lines.length).toBeLessThanOrEqual(20);
+			expect(lines.at(-1)).toMatch(/^lines \d+–\d+ of \d+/);
+			seen.push(...lines.slice(1, -1));
+		}
+		const last = frame(<HelpOverlay width={80} height={20} offset={max} />);
+		expect(last).toContain('Legend (l)');
+		expect(last).not.toContain('more ·');
+		const text = seen.join(' ').replace(/\s+/g, ' ');
+		for (const b of keymap) {
+			expect(text, b.command).toContain(b.label);
+			expect(text, b.command).toContain(b.help);
+		}
 	});
 });
 

@@ -9,8 +9,8 @@ import {footerKeys} from '../../source/ui/app.js';
 import {ExitReasonTable} from '../../source/ui/components/ExitReasonTable.js';
 import {FilterBar, fitKeys} from '../../source/ui/components/FilterBar.js';
 import {JourneyWalk} from '../../source/ui/components/JourneyWalk.js';
-import {Legend, legendEntries} from '../../source/ui/components/Legend.js';
-import {MapScreen, multilevelMap} from '../../source/ui/components/MapScreen.js';
+import {Legend, legendEntries, legendOverflow} from '../../source/ui/components/Legend.js';
+import {MapScreen, mapOverflow, multilevelMap} from '../../source/ui/components/MapScreen.js';
 import {StatusLine, statusHeight} from '../../source/ui/components/StatusLine.js';
 import type {JourneyWalkView, Snapshot} from '../../source/ui/store/snapshot.js';
 import {renderAt} from './helpers/render-at.js';
@@ -84,6 +84,38 @@ describe('Legend', () => {
 		expect(out).toContain('real mode U, the guest’s virtual mode S');
 		// One line each at this width (the title rule above them).
 		expect(out.split('\n').filter((l) => l.trim() !== '').length - 1).toBe(legendEntries.length);
+	});
+});
+
+describe('the legend and the map at 80×24 (a 20-line body): wrapped under themselves, scrolled, nothing cut', () => {
+	test('the legend: a meaning wraps in its own column, the glyphs’ column stays clear; End shows the last entry', () => {
+		const max = legendOverflow(80, 20);
+		expect(max).toBeGreaterThan(0);
+		const top = wide(<Legend width={80} height={20} />, 80).split('\n');
+		expect(top.at(-1)).toMatch(/^lines 1–18 of \d+ · ↓ \d+ more/);
+		// Ink's own wrapping began continuation lines with the space it broke at (` executed`): one column further in.
+		const indent = Math.max(...legendEntries.map(([g]) => [...g].length)) + 2;
+		const continuations = top.slice(1, -1).filter((l) => l.startsWith(' '));
+		expect(continuations.length).toBeGreaterThan(3);
+		for (const l of continuations) expect(l.slice(0, indent + 1), l).toMatch(new RegExp(`^ {${indent}}\\S`));
+		const end = wide(<Legend width={80} height={20} offset={max} />, 80);
+		expect(end).toContain('the selected row (↑/↓ move it, End follows the newest');
+		expect(end).not.toContain('more ·');
+	});
+
+	test('the map: a part’s text wraps indented under its level; End reaches level 0', () => {
+		const d = vmmSnapshot().status.description;
+		const max = mapOverflow(d, 80, 20);
+		expect(max).toBeGreaterThan(0);
+		const top = wide(<MapScreen description={d} width={80} height={20} />, 80).split('\n');
+		expect(top[1]).toBe('Level 5  problem-oriented language');
+		// Lines that are neither a level, the demarcation nor the closing note are parts: indented four cells.
+		const parts = top.slice(1, -1).filter((l) => !/^(Level \d|━━|interpretation, system)/.test(l));
+		expect(parts.length).toBeGreaterThan(5);
+		for (const l of parts) expect(l, l).toMatch(/^( {4}| {2}▶ )\S/);
+		const end = wide(<MapScreen description={d} width={80} height={20} offset={max} />, 80);
+		expect(end).toContain('Level 0  digital logic');
+		expect(end).toContain('go straight to level 2).');
 	});
 });
 

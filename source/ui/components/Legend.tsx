@@ -1,9 +1,13 @@
 /**
  * The legend (`l`, and listed in `?`): every glyph and column of the
- * dashboard, in the lecture's words. `l` or esc closes it.
+ * dashboard, in the lecture's words. `l` or esc closes it; taller than the
+ * screen, it scrolls.
  */
-import {Box, Text} from 'ink';
+import {Text} from 'ink';
+import type {ReactNode} from 'react';
 import {Panel} from './Panel.js';
+import {ScrolledLines, linesOverflow} from './ScrolledLines.js';
+import {cells, fit, wrapText} from './text.js';
 
 /** [glyph, meaning] pairs; plain data so the help and the docs show the same. */
 export const legendEntries: ReadonlyArray<readonly [string, string]> = [
@@ -27,28 +31,46 @@ export const legendEntries: ReadonlyArray<readonly [string, string]> = [
 	['›', 'the selected row (↑/↓ move it, End follows the newest again)'],
 ];
 
+/** The glyphs' column: the widest glyph and two spaces. */
+const keyWidth = Math.max(...legendEntries.map(([k]) => cells(k))) + 2;
+
+/**
+ * The legend as screen lines (pure): each meaning wrapped under itself, the
+ * glyphs' column kept clear (at 80 columns most take two lines).
+ */
+export function legendLines(width: number): ReactNode[] {
+	const out: ReactNode[] = [];
+	for (const [glyph, meaning] of legendEntries) {
+		wrapText(meaning, Math.max(10, width - keyWidth)).forEach((part, k) =>
+			out.push(
+				<Text key={`${glyph}.${k}`} wrap="truncate">
+					<Text bold color="cyan">
+						{fit(k === 0 ? glyph : '', keyWidth)}
+					</Text>
+					{part}
+				</Text>,
+			),
+		);
+	}
+	return out;
+}
+
+/** How far the legend scrolls at this size (0: it fits). */
+export function legendOverflow(width: number, height: number): number {
+	return linesOverflow(legendLines(width).length, height - 1);
+}
+
 export interface LegendProps {
 	width: number;
 	height: number;
+	/** First line shown (↑ ↓ PgUp PgDn Home End while it is open). */
+	offset?: number;
 }
 
-export function Legend({width, height}: LegendProps) {
-	const key = Math.max(...legendEntries.map(([k]) => k.length)) + 2;
+export function Legend({width, height, offset = 0}: LegendProps) {
 	return (
 		<Panel title="Legend — every glyph and column (l or esc closes)" width={width} height={height} focused>
-			{legendEntries.map(([glyph, meaning]) => (
-				<Box key={glyph} flexDirection="row" flexShrink={0}>
-					<Box width={key} flexShrink={0}>
-						<Text bold color="cyan">
-							{glyph}
-						</Text>
-					</Box>
-					{/* A long meaning wraps under itself, the glyphs' column stays clear. */}
-					<Box width={Math.max(10, width - key)}>
-						<Text wrap="wrap">{meaning}</Text>
-					</Box>
-				</Box>
-			))}
+			<ScrolledLines lines={legendLines(width)} room={height - 1} offset={offset} />
 		</Panel>
 	);
 }

@@ -2,10 +2,14 @@
  * The multilevel map (`m`): the lecture's levels 0–5, the line of
  * demarcation between 3 and 4 (interpretation below, translation above), and
  * where each part of vmtop sits on it; the parts this run uses are marked ▶.
+ * Taller than the screen (80×24), it scrolls.
  */
-import {Box, Text} from 'ink';
+import {Text} from 'ink';
+import type {ReactNode} from 'react';
 import type {RunDescription} from '../../sim/simulation.js';
 import {Panel} from './Panel.js';
+import {ScrolledLines, linesOverflow, wrappedLines} from './ScrolledLines.js';
+import {wrapText} from './text.js';
 
 export interface MapLevel {
 	n: number;
@@ -42,34 +46,52 @@ export function multilevelMap(d: Pick<RunDescription, 'vmm' | 'type'>, bare = fa
 	];
 }
 
+const DEMARCATION = '━━ line of demarcation ━━ above: translation, application (≥ 4) · below: interpretation, system (≤ 3)';
+const NOTE =
+	'▶ the parts this run uses. A program of level 4 or 5 is translated before it runs; levels 2 and 3 are interpreted as they run (the OS partially: most instructions go straight to level 2).';
+
+/** `  ▶ ` before a part the run uses, four spaces before the others and before continuation lines. */
+const PART_INDENT = 4;
+
+/** The map as screen lines (pure): a part's text wraps under itself, indented under its level. */
+export function mapLines(description: Pick<RunDescription, 'vmm' | 'type'>, width: number): ReactNode[] {
+	const out: ReactNode[] = [];
+	for (const level of multilevelMap(description)) {
+		if (level.n === 3) out.push(...wrappedLines([DEMARCATION], width, 'd', {color: 'yellow', bold: true}));
+		out.push(
+			<Text key={`l${level.n}`} bold wrap="truncate">{`Level ${level.n}  ${level.name}`}</Text>,
+		);
+		level.parts.forEach((p, i) =>
+			wrapText(p.text, Math.max(10, width - PART_INDENT)).forEach((part, k) =>
+				out.push(
+					<Text key={`l${level.n}.${i}.${k}`} color={p.used ? 'greenBright' : 'gray'} bold={p.used} wrap="truncate">
+						{`${k === 0 && p.used ? '  ▶ ' : ' '.repeat(PART_INDENT)}${part}`}
+					</Text>,
+				),
+			),
+		);
+	}
+	out.push(...wrappedLines([NOTE], width, 'n'));
+	return out;
+}
+
+/** How far the map scrolls at this size (0: it fits). */
+export function mapOverflow(description: Pick<RunDescription, 'vmm' | 'type'>, width: number, height: number): number {
+	return linesOverflow(mapLines(description, width).length, height - 1);
+}
+
 export interface MapScreenProps {
 	description: RunDescription;
 	width: number;
 	height: number;
+	/** First line shown (↑ ↓ PgUp PgDn Home End). */
+	offset?: number;
 }
 
-export function MapScreen({description, width, height}: MapScreenProps) {
-	const levels = multilevelMap(description);
+export function MapScreen({description, width, height, offset = 0}: MapScreenProps) {
 	return (
 		<Panel title="Multilevel machine — where vmtop sits (m or esc: back)" width={width} height={height} focused>
-			{levels.map((level) => (
-				<Box key={level.n} flexDirection="column" flexShrink={0}>
-					{level.n === 3 ? (
-						<Text color="yellow" bold wrap="wrap">
-							{'━━ line of demarcation ━━ above: translation, application (≥ 4) · below: interpretation, system (≤ 3)'}
-						</Text>
-					) : null}
-					<Text bold>{`Level ${level.n}  ${level.name}`}</Text>
-					{level.parts.map((p) => (
-						<Text key={p.text} wrap="wrap" color={p.used ? 'greenBright' : 'gray'} bold={p.used}>
-							{`  ${p.used ? '▶' : ' '} ${p.text}`}
-						</Text>
-					))}
-				</Box>
-			))}
-			<Text color="gray" wrap="wrap">
-				▶ the parts this run uses. A program of level 4 or 5 is translated before it runs; levels 2 and 3 are interpreted as they run (the OS partially: most instructions go straight to level 2).
-			</Text>
+			<ScrolledLines lines={mapLines(description, width)} room={height - 1} offset={offset} />
 		</Panel>
 	);
 }

@@ -5,10 +5,11 @@
  * End) and says how much more there is — nothing is squeezed out of the
  * middle of a table (the compare screen's five techniques at 80×24).
  */
-import {Box, Text} from 'ink';
+import {Text} from 'ink';
 import type {ReactNode} from 'react';
 import type {ReportTable, ScreenReport, ScreenState} from '../screens/report.js';
 import {Panel} from './Panel.js';
+import {ScrolledLines, linesOverflow, wrappedLines} from './ScrolledLines.js';
 import {cells, fit, wrapText} from './text.js';
 
 export interface ReportScreenProps {
@@ -72,25 +73,14 @@ export function reportLines(report: ScreenReport, width: number): ReactNode[] {
 	(report.lines ?? []).forEach((line, i) => wrapText(line, width).forEach((part, k) => out.push(<Text key={`l${i}.${k}`}>{part}</Text>)));
 	if (report.lines?.length) out.push(<Text key="gap"> </Text>);
 	(report.tables ?? []).forEach((table, i) => out.push(...tableLines(table, width, `t${i}`)));
-	(report.notes ?? []).forEach((line, i) =>
-		wrapText(line, width).forEach((part, k) =>
-			out.push(
-				<Text key={`n${i}.${k}`} color="gray">
-					{part}
-				</Text>,
-			),
-		),
-	);
+	out.push(...wrappedLines(report.notes ?? [], width, 'n'));
 	return out;
 }
 
 /** Lines of the report beyond the room under the title: how far it scrolls (0: it fits). */
 export function reportOverflow(state: ScreenState | undefined, width: number, height: number): number {
 	if (state?.status !== 'ready') return 0;
-	const lines = reportLines(state.report, width).length;
-	const room = height - 1;
-	// Scrolled, one line says where we are.
-	return lines <= room ? 0 : lines - (room - 1);
+	return linesOverflow(reportLines(state.report, width).length, height - 1);
 }
 
 export function ReportScreen({state, width, height, offset = 0}: ReportScreenProps) {
@@ -102,26 +92,9 @@ export function ReportScreen({state, width, height, offset = 0}: ReportScreenPro
 		);
 	}
 	const {report} = state;
-	const lines = reportLines(report, width);
-	const room = height - 1;
-	const scrolls = lines.length > room;
-	const first = scrolls ? Math.max(0, Math.min(offset, lines.length - (room - 1))) : 0;
-	const shownLines = scrolls ? lines.slice(first, first + room - 1) : lines;
-	const below = lines.length - first - shownLines.length;
 	return (
 		<Panel title={`${report.title} (esc: back)`} width={width} height={height} focused>
-			{shownLines.map((line, i) => (
-				<Box key={i} height={1} flexShrink={0}>
-					{line}
-				</Box>
-			))}
-			{scrolls ? (
-				<Box height={1} flexShrink={0}>
-					<Text color="cyan" wrap="truncate">
-						{`lines ${first + 1}–${first + shownLines.length} of ${lines.length}${below > 0 ? ` · ↓ ${below} more` : ''} · ↑ ↓ PgUp PgDn Home End scroll`}
-					</Text>
-				</Box>
-			) : null}
+			<ScrolledLines lines={reportLines(report, width)} room={height - 1} offset={offset} />
 		</Panel>
 	);
 }

@@ -87,6 +87,7 @@ export function buildSnapshot(p: StoreParts, previousCooperation: CooperationVie
 		screen: ui.screen,
 		screenState: ui.screenStates[ui.screen],
 		screenOffset: Math.min(ui.screenScroll.offset, ui.screenScroll.max),
+		overlayOffset: Math.min(ui.overlayScroll.offset, ui.overlayScroll.max),
 		filter: {
 			editing: ui.filterEditing,
 			draft: ui.filterDraft,

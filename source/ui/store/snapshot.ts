@@ -154,6 +154,8 @@ export interface Snapshot {
 	screenState?: ScreenState;
 	/** Its first line shown (a report taller than the screen scrolls). */
 	screenOffset: number;
+	/** The help's or the legend's first line shown (they scroll when taller than the screen). */
+	overlayOffset: number;
 	filter: FilterView;
 	/** The restart chooser (`x`), while it is open. */
 	chooser?: ChooserView;

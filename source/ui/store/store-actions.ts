@@ -25,12 +25,14 @@ function relayout(store: DashboardStore): void {
 
 export function toggleHelp(store: DashboardStore, open?: boolean): void {
 	store.ui.help = open ?? !store.ui.help;
+	store.ui.overlayScroll = {offset: 0, max: store.ui.overlayScroll.max};
 	done(store);
 }
 
 /** `l`: the legend of every glyph and column. */
 export function toggleLegend(store: DashboardStore, open?: boolean): void {
 	store.ui.legend = open ?? !store.ui.legend;
+	store.ui.overlayScroll = {offset: 0, max: store.ui.overlayScroll.max};
 	store.ui.help = false;
 	done(store);
 }
@@ -59,21 +61,31 @@ export function setScreen(store: DashboardStore, screen: ScreenId): void {
 	done(store);
 }
 
-/** A report screen taller than the terminal: its first line shown moves by `delta` (±Infinity: to an end). */
-export function scrollScreen(store: DashboardStore, delta: number): void {
-	const {offset, max} = store.ui.screenScroll;
+/** What scrolls: a report screen or the map (`screenScroll`), the help or the legend (`overlayScroll`). */
+type Scrolling = 'screenScroll' | 'overlayScroll';
+
+/** The first line shown moves by `delta` (±Infinity: to an end), within what the dashboard measured. */
+function scrollBy(store: DashboardStore, which: Scrolling, delta: number): void {
+	const {offset, max} = store.ui[which];
 	const next = Math.max(0, Math.min(max, Math.min(offset, max) + delta));
 	if (next === offset) return;
-	store.ui.screenScroll = {offset: next, max};
+	store.ui[which] = {offset: next, max};
 	done(store);
 }
 
-/** How far the report screen shown can scroll (the dashboard measures it at the terminal's size). */
-export function setScreenMax(store: DashboardStore, max: number): void {
-	if (store.ui.screenScroll.max === max) return;
-	store.ui.screenScroll = {offset: Math.min(store.ui.screenScroll.offset, max), max};
+/** How far it can scroll (the dashboard measures it at the terminal's size). */
+function measured(store: DashboardStore, which: Scrolling, max: number): void {
+	if (store.ui[which].max === max) return;
+	store.ui[which] = {offset: Math.min(store.ui[which].offset, max), max};
 	done(store);
 }
+
+/** A report screen or the map taller than the terminal: its first line shown moves by `delta`. */
+export const scrollScreen = (store: DashboardStore, delta: number): void => scrollBy(store, 'screenScroll', delta);
+/** The open help or legend taller than the terminal: its first line shown moves by `delta`. */
+export const scrollOverlay = (store: DashboardStore, delta: number): void => scrollBy(store, 'overlayScroll', delta);
+export const setScreenMax = (store: DashboardStore, max: number): void => measured(store, 'screenScroll', max);
+export const setOverlayMax = (store: DashboardStore, max: number): void => measured(store, 'overlayScroll', max);
 
 export function resetCounters(store: DashboardStore): void {
 	const guests = new Map(store.source.guests().map((g) => [g.index, g.instructions] as const));

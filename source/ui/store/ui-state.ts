@@ -51,6 +51,8 @@ export interface UiState {
 	lecture: boolean;
 	/** The legend (`l`): every glyph and column explained. */
 	legend: boolean;
+	/** The help's or the legend's first line shown and the most it can be (the dashboard says: they scroll at 80×24). */
+	overlayScroll: {offset: number; max: number};
 	/** Where a recording went (`saved FILE`), or why it could not start: shown where `● REC` was. */
 	recordNotice?: {text: string; ok: boolean; until: number};
 }
@@ -80,6 +82,7 @@ export function initialUiState(): UiState {
 		walkStep: 0,
 		lecture: false,
 		legend: false,
+		overlayScroll: {offset: 0, max: 0},
 	};
 }
 
