@@ -9,7 +9,7 @@ import {fileURLToPath} from 'node:url';
 import {UsageError, parseCommand} from './args.js';
 import {assembleByteCode, formatPvmAsmError} from '../pvm/assembler.js';
 import {formatPvmTable, pvmReport} from '../pvm/report.js';
-import {DEFAULT_MAX_DISPATCHES, PvmRuntimeError} from '../pvm/runtime.js';
+import {PvmRuntimeError} from '../pvm/runtime.js';
 import {TECHNIQUES, type Technique} from '../pvm/techniques.js';
 import {translateToSource} from '../pvm/translated.js';
 

@@ -15,7 +15,7 @@
  * `pc` and calls `raise`, it never throws.
  */
 import type {EventBus} from '../bus/event-bus.js';
-import type {EventOf, StopReason, VmEvent} from '../bus/events.js';
+import type {EventOf, StopReason} from '../bus/events.js';
 import {Cr, Flag, IDT_KERNEL_ONLY, Op, Port, Vector} from '../isa/opcodes.js';
 import {type Profile, classic, privilegeTable} from '../isa/profiles.js';
 import {type CostModel, defaultCosts} from './costs.js';

@@ -46,7 +46,7 @@ export class Symbolizer {
 	private readonly addrs: number[];
 	private readonly names: string[];
 
-	constructor(labels: Map<string, number>, private readonly offset = 0) {
+	constructor(labels: Map<string, number>, offset = 0) {
 		const entries = [...labels.entries()].sort((x, y) => x[1] - y[1] || x[0].localeCompare(y[0]));
 		this.addrs = entries.map((e) => e[1] + offset);
 		this.names = entries.map((e) => e[0]);

@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import {EventBus} from '../bus/event-bus.js';
 import {type CostModel, defaultCosts} from '../cpu/costs.js';
 import {Machine} from '../cpu/machine.js';
-import {type Profile, builtinProfiles} from '../isa/profiles.js';
+import {builtinProfiles} from '../isa/profiles.js';
 import {type Program, Symbolizer} from '../isa/program.js';
 import {type BootImage, LoaderError, REGION_SIZE, buildImage} from '../os/loader.js';
 import {type CodeArea, bootCodeMap} from './code-map.js';

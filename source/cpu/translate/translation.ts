@@ -20,7 +20,7 @@ import {Op} from '../../isa/opcodes.js';
 import type {Machine} from '../machine.js';
 import {UNDECODED} from '../decoded-cache.js';
 import {EXIT_COUNT} from '../engine.js';
-import {BUDGET, END_SLICE, HANDOFF, LEFT, type RegionFunction, compileRegion} from './compile.js';
+import {END_SLICE, LEFT, type RegionFunction, compileRegion} from './compile.js';
 import {type Where, findRegion} from './region.js';
 
 /** Block entries before a region is translated. */
