@@ -69,6 +69,24 @@ describe('JourneyWalk', () => {
 		expect(out).not.toContain('1 CPU fetch-execute');
 	});
 
+	test('a long explanation and a long cell wrap under themselves (no continuation line starts a column off)', () => {
+		const explain = 'The VMM intercepts (exception: int 0x80): it alone runs in real supervisor mode, so every exception of a guest comes to it first, whatever the guest kernel believes about its own mode.';
+		const long = {...walk, steps: walk.steps.map((st, i) => (i === 2 ? {...st, explain} : st))};
+		const lines = wide(<JourneyWalk walk={long} width={80} height={24} />, 80).split('\n');
+		const arrow = lines.findIndex((l) => l.startsWith('  ↳ The VMM intercepts'));
+		expect(arrow).toBeGreaterThan(0);
+		const rest = lines.slice(arrow + 1, lines.findIndex((l) => l.startsWith('next:')));
+		expect(rest.length).toBeGreaterThan(1);
+		for (const l of rest) expect(l, l).toMatch(/^ {4}\S/);
+		expect([lines[arrow]!.slice(4), ...rest.map((l) => l.trim())].join(' ')).toBe(explain);
+		// The VMM cell (`…a long text that has to wrap in its column`): each of its lines starts where the column does.
+		const column = lines[1]!.indexOf('VMM');
+		const cell = lines.slice(lines.findIndex((l) => l.startsWith('▶ 3 VMM intercept')), arrow).map((l) => l.slice(column));
+		expect(cell.length).toBeGreaterThan(1);
+		for (const part of cell) expect(part, part).toMatch(/^\S/);
+		expect(cell.map((part) => part.trim()).join(' ')).toBe(walk.steps[2]!.cell);
+	});
+
 	test('before the first journey it says it is running to one', () => {
 		const out = frame(<JourneyWalk walk={{...walk, journey: null, steps: [], running: true}} width={100} height={6} />);
 		expect(out).toContain('Journey mode — running to the next journey…');

@@ -8,6 +8,7 @@ import {Box, Text} from 'ink';
 import type {Level} from '../../bus/events.js';
 import type {JourneyWalkView} from '../store/snapshot.js';
 import {Panel} from './Panel.js';
+import {wrapText} from './text.js';
 
 export interface JourneyWalkProps {
 	walk: JourneyWalkView;
@@ -50,25 +51,6 @@ export function walkColumns(walk: JourneyWalkView, width: number, gap = 1): Arra
 	return columns;
 }
 
-/** Lines `text` takes wrapped at word boundaries in `width` columns, as Ink wraps it (pure, an estimate from above). */
-export function wrappedLines(text: string, width: number): number {
-	const w = Math.max(1, width);
-	let lines = 1;
-	let used = 0;
-	for (const word of text.split(' ')) {
-		const len = word.length;
-		if (used > 0 && used + 1 + len > w) {
-			lines++;
-			used = 0;
-		}
-		// A word longer than the line is cut into pieces.
-		if (len > w) {
-			lines += Math.ceil(len / w) - 1;
-			used = len % w;
-		} else used += (used > 0 ? 1 : 0) + len;
-	}
-	return lines;
-}
 
 export function walkTitle(walk: JourneyWalkView): string {
 	if (walk.journey === null && walk.steps.length > 0) return `Journey mode — ${walk.title} — step ${walk.step + 1} of ${walk.steps.length}`;
@@ -98,14 +80,17 @@ export function JourneyWalk({walk, width, height, lecture = false}: JourneyWalkP
 	);
 	const next = walk.steps[walk.step + 1];
 	// The current step and its explanation must show: on a short screen the oldest steps give way.
-	const lines = wrappedLines;
-	const stepLines = (i: number): number => {
+	// Wrapped here, as drawn: Ink's own wrapping began a continuation line with the space it broke at.
+	const cellLines = (i: number): string[] => {
 		const st = walk.steps[i]!;
 		const col = columns.find((c) => c.level === st.level);
-		return lines(st.cell, (col?.width ?? width) - gap) + (lecture && i > 0 ? 1 : 0);
+		return wrapText(st.cell, (col?.width ?? width) - gap);
 	};
+	const stepLines = (i: number): number => cellLines(i).length + (lecture && i > 0 ? 1 : 0);
+	// The explanation hangs under its arrow: two cells of margin, `↳ `, then the text.
+	const explainLines = (text: string): string[] => wrapText(text, width - 4).map((part, k) => `${k === 0 ? '↳' : ' '} ${part}`);
 	const current = walk.steps[walk.step];
-	let room = height - 1 - 1 - 1 - (current ? lines(`↳ ${current.explain}`, width - 2) : 0) - (walk.running ? 1 : 0);
+	let room = height - 1 - 1 - 1 - (current ? explainLines(current.explain).length : 0) - (walk.running ? 1 : 0);
 	let first = current ? walk.step : 0;
 	for (room -= current ? stepLines(walk.step) : 0; first > 0 && stepLines(first - 1) <= room - 1; first--) room -= stepLines(first - 1);
 	const shown = walk.steps.slice(first, walk.step + 1);
@@ -128,18 +113,24 @@ export function JourneyWalk({walk, width, height, lecture = false}: JourneyWalkP
 							{columns.map((c) => (
 								<Box key={c.level} width={c.width} paddingRight={gap} flexShrink={0}>
 									{c.level === step.level ? (
-										<Text color={current ? palette[c.level] : 'gray'} bold={current} inverse={current && !lecture} wrap="wrap">
-											{step.cell}
-										</Text>
+										<Box flexDirection="column">
+											{cellLines(i).map((part, n) => (
+												<Text key={n} color={current ? palette[c.level] : 'gray'} bold={current} inverse={current && !lecture} wrap="truncate">
+													{part}
+												</Text>
+											))}
+										</Box>
 									) : null}
 								</Box>
 							))}
 						</Box>
 						{current ? (
-							<Box marginLeft={2} flexShrink={0}>
-								<Text wrap="wrap" bold={lecture} color={lecture ? 'whiteBright' : 'cyan'}>
-									{`↳ ${step.explain}`}
-								</Text>
+							<Box marginLeft={2} flexShrink={0} flexDirection="column">
+								{explainLines(step.explain).map((part, n) => (
+									<Text key={n} bold={lecture} color={lecture ? 'whiteBright' : 'cyan'} wrap="truncate">
+										{part}
+									</Text>
+								))}
 							</Box>
 						) : null}
 					</Box>
