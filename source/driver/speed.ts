@@ -34,10 +34,15 @@ export function slower(speed: Speed, base?: number): Speed {
 	return below.length > 0 ? below[below.length - 1]! : rungs[0]!;
 }
 
-/** `300/s`, `10k/s`, `3M/s`, `max`; relative to a replay's `base`: `¼× (75/s)`. */
-export function formatSpeed(speed: Speed, base?: number): string {
+/**
+ * `300/s`, `10k/s`, `3M/s`, `max`; relative to a replay's `base`: `¼× (75/s)`; an imported KVM
+ * trace's host-time pace: `1× (300 µs of host time/s)`.
+ */
+export function formatSpeed(speed: Speed, base?: number, clock: 'instructions' | 'host-ns' = 'instructions'): string {
 	if (speed === 'max') return 'max';
-	if (base !== undefined) return `${multiple(speed / base)} (${formatSpeed(speed)})`;
+	if (base !== undefined) return `${multiple(speed / base)} (${formatSpeed(speed, undefined, clock)})`;
+	// An imported KVM trace is paced in nanoseconds of host time, not instructions.
+	if (clock === 'host-ns') return `${(speed / 1000).toLocaleString('en-US', {maximumFractionDigits: 1})} µs of host time/s`;
 	if (speed >= 1e6) return `${trim(speed / 1e6)}M/s`;
 	if (speed >= 1e3) return `${trim(speed / 1e3)}k/s`;
 	return `${speed}/s`;

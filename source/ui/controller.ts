@@ -216,7 +216,7 @@ export class Controller {
 				const base = source.speedBase;
 				const speed = command === 'faster' ? faster(state.speed, base) : slower(state.speed, base);
 				source.setSpeed(speed);
-				return act.flash(store, `speed ${formatSpeed(speed, base)}`);
+				return act.flash(store, `speed ${formatSpeed(speed, base, source.clock)}`);
 			}
 			case 'switchVmm':
 			case 'switchIsa':

@@ -12,6 +12,7 @@ import {JourneyWalk} from '../../source/ui/components/JourneyWalk.js';
 import {Legend, legendEntries, legendOverflow} from '../../source/ui/components/Legend.js';
 import {MapScreen, mapOverflow, multilevelMap} from '../../source/ui/components/MapScreen.js';
 import {StatusLine, statusHeight} from '../../source/ui/components/StatusLine.js';
+import {formatSpeed} from '../../source/driver/speed.js';
 import type {JourneyWalkView, Snapshot} from '../../source/ui/store/snapshot.js';
 import {renderAt} from './helpers/render-at.js';
 import {nativeSnapshot, vmmSnapshot} from './helpers/snapshot.js';
@@ -241,5 +242,24 @@ describe('status messages wrap instead of being cut', () => {
 		expect(out.replace(/\s+/g, ' ')).toContain(message);
 		// A short one stays at the end of the line.
 		expect(statusHeight(status, 200, 'speed 1k/s')).toBe(statusHeight(status, 200));
+	});
+
+	test('a long run name at 80 columns: the run state and speed flow onto the next line instead of `▶ running …`', () => {
+		// An imported KVM trace, as `vmtop replay samples/traces/kvm-sample.vmtrace.jsonl.gz` shows it.
+		const base = vmmSnapshot().status;
+		const status = {...base, mode: 'paused' as const, description: {...base.description, name: 'kvm-sample.txt', isa: 'x86 (KVM)', guests: 2}, hostTime: true, length: 600};
+		const height = statusHeight(status, 80);
+		expect(height).toBe(2);
+		const lines = wide(<StatusLine status={status} width={80} />, 80).split('\n');
+		expect(lines.length).toBe(height);
+		expect(lines.join('\n')).not.toContain('…');
+		expect(lines[0]).toBe('vmtop kvm-sample.txt │ isa x86 (KVM) │ vmm trap (type I, 2 guests)');
+		// Paced in host time, and nothing `(sampled)`: an imported trace has no instructions.
+		expect(lines[1]).toMatch(/^❚❚ paused [\d.,]+ µs of host time\/s │ event #[\d,]+ of 600 │ host time /);
+		expect(formatSpeed(600_000, 300_000, 'host-ns')).toBe('2× (600 µs of host time/s)');
+		// Where it fits, the usual two lines: who and how it runs, then the counters.
+		const usual = wide(<StatusLine status={base} width={80} />, 80).split('\n');
+		expect(usual[0]).toMatch(/^vmtop default │ isa classic │ vmm trap \(type I, 2 guests\) │ ▶ running \S+$/);
+		expect(usual[1]).toMatch(/^event #/);
 	});
 });

@@ -1,15 +1,16 @@
 /**
  * The status line: scenario, ISA profile, VMM technique and type, run state
  * and speed, `● REC FILE (N events)` while recording, the current event
- * number, cycle, instructions, MIPS. One line when it fits, else two
- * (`statusHeight`, pure, so the layout knows); the second line starts with
- * the recording, so its file name is the last thing a narrow terminal cuts.
+ * number, cycle, instructions, MIPS. One line when it fits, else two — who
+ * and how it runs, then the recording and the counters — and more where
+ * even those are wider than the screen: nothing is cut (`statusHeight`,
+ * pure, so the layout knows).
  */
 import {Box, Text} from 'ink';
 import {formatSpeed} from '../../driver/speed.js';
 import type {StatusView} from '../store/snapshot.js';
 import {micros} from '../store/kvm-journey.js';
-import {compact, count} from './text.js';
+import {cells, compact, count} from './text.js';
 
 export interface StatusLineProps {
 	status: StatusView;
@@ -64,7 +65,8 @@ export function statusParts(status: StatusView): {who: string; mode: string; spe
 	return {
 		who: `vmtop ${d.name} │ isa ${d.isa} │ ${vmm} │ `,
 		mode: modeText[status.mode],
-		speed: ` ${formatSpeed(status.speed, status.speedBase)}${status.detail ? '' : ' (sampled)'}`,
+		// Sampled: instructions shown only at events (an imported trace has none to sample).
+		speed: ` ${formatSpeed(status.speed, status.speedBase, status.hostTime ? 'host-ns' : 'instructions')}${status.detail || status.hostTime ? '' : ' (sampled)'}`,
 		rec: status.recording
 			? ` │ ● REC ${status.recording.file} (${count(status.recording.events)} events)`
 			: status.recordNotice
@@ -83,95 +85,136 @@ function messageText(status: StatusView, flash?: string): string {
 	return (status.stopped ? ` │ ${status.stopped}` : '') + (note ? ` │ ${note}` : '');
 }
 
-/** The counters' lines: 1 when everything but the message fits in `width`, else 2. */
-function counterLines(status: StatusView, width: number): number {
+/** One piece of the line: what it says, between ` │ ` separators. */
+type Piece = 'vmtop' | 'isa' | 'vmm' | 'mode' | 'rec' | 'counter';
+type Segment = {piece: Piece; text: string};
+
+/** The line's pieces in order: who and how it runs, then the recording and the counters (pure). */
+function segments(status: StatusView): {head: Segment[]; tail: Segment[]} {
 	const p = statusParts(status);
-	return (p.who + p.mode + p.speed + p.rec + p.counters).length <= width ? 1 : 2;
+	const [name, isa, vmm] = p.who.slice(0, -' │ '.length).split(' │ ') as [string, string, string];
+	return {
+		head: [
+			{piece: 'vmtop', text: name},
+			{piece: 'isa', text: isa},
+			{piece: 'vmm', text: vmm},
+			{piece: 'mode', text: p.mode + p.speed},
+		],
+		tail: [
+			...(p.rec ? [{piece: 'rec' as const, text: p.rec.slice(' │ '.length)}] : []),
+			...p.counters
+				.slice(' │ '.length)
+				.split(' │ ')
+				.map((text) => ({piece: 'counter' as const, text})),
+		],
+	};
+}
+
+const rowWidth = (row: Segment[]): number => row.reduce((w, seg, i) => w + (i > 0 ? 3 : 0) + cells(seg.text), 0);
+
+/**
+ * The counters' rows (pure): one when everything fits; else who and how it runs, then the
+ * recording and the counters; and where either is wider than the screen (a long scenario
+ * name at 80 columns), the pieces flow onto as many rows as they need — never cut.
+ */
+export function statusRows(status: StatusView, width: number): Segment[][] {
+	const {head, tail} = segments(status);
+	const all = [...head, ...tail];
+	if (rowWidth(all) <= width) return [all];
+	if (rowWidth(head) <= width && rowWidth(tail) <= width) return [head, tail];
+	const rows: Segment[][] = [[]];
+	for (const seg of all) {
+		const row = rows[rows.length - 1]!;
+		if (row.length > 0 && rowWidth([...row, seg]) > width) rows.push([seg]);
+		else row.push(seg);
+	}
+	return rows;
 }
 
 /**
- * Lines of the status line: the counters' 1 or 2, and — when the message does
+ * Lines of the status line: the counters' rows, and — when the message does
  * not fit after them — as many more as the message needs: it wraps, never cut.
  */
 export function statusHeight(status: StatusView, width: number, flash?: string): number {
-	const lines = counterLines(status, width);
+	const lines = statusRows(status, width).length;
 	const message = messageText(status, flash);
 	if (message === '' || messageFits(status, width, flash)) return lines;
-	return lines + Math.ceil((message.length - 3) / Math.max(1, width));
+	return lines + Math.ceil((cells(message) - 3) / Math.max(1, width));
 }
 
-/** Does the message fit at the end of the last counters' line? */
+/** Does the message fit at the end of the last counters' row? */
 function messageFits(status: StatusView, width: number, flash?: string): boolean {
-	const p = statusParts(status);
-	const last = counterLines(status, width) === 1 ? p.who + p.mode + p.speed + p.rec + p.counters : p.rec + p.counters;
-	return last.length + messageText(status, flash).length <= width;
+	const rows = statusRows(status, width);
+	return rowWidth(rows[rows.length - 1]!) + cells(messageText(status, flash)) <= width;
+}
+
+/** A piece as drawn: the name in bold, the run state in its colour, the recording's mark in red. */
+function SegmentText({seg, status}: {seg: Segment; status: StatusView}) {
+	const mode = modeText[status.mode];
+	switch (seg.piece) {
+		case 'vmtop':
+			return (
+				<Text>
+					<Text bold>vmtop</Text>
+					{seg.text.slice('vmtop'.length)}
+				</Text>
+			);
+		case 'mode':
+			return (
+				<Text>
+					<Text bold color={modeColor[status.mode]}>
+						{mode}
+					</Text>
+					{seg.text.slice(mode.length)}
+				</Text>
+			);
+		case 'rec':
+			return status.recording ? (
+				<Text>
+					<Text bold color="red">
+						● REC
+					</Text>
+					{seg.text.slice('● REC'.length)}
+				</Text>
+			) : (
+				<Text color={status.recordNotice?.ok ? 'green' : 'red'}>{seg.text}</Text>
+			);
+		default:
+			return <Text>{seg.text}</Text>;
+	}
 }
 
 export function StatusLine({status, width, flash}: StatusLineProps) {
-	const p = statusParts(status);
 	const note = flash ?? status.flash ?? status.notice;
 	// Why the run stopped stays; a message (`saved FILE` after the run ended …) still gets through after it.
 	const stop = status.stopped ? ` │ ${status.stopped}` : '';
 	const message = note ? ` │ ${note}` : '';
 	// Too long for the end of the line: the message gets lines of its own, wrapped.
 	const own = message !== '' && !messageFits(status, width, flash);
-	const head = (
-		<Text>
-			<Text bold>vmtop</Text>
-			{p.who.slice('vmtop'.length)}
-			<Text bold color={modeColor[status.mode]}>
-				{p.mode}
-			</Text>
-			{p.speed}
-		</Text>
-	);
-	const end = own ? (
-		<Text color="red">{stop}</Text>
-	) : (
-		<Text>
-			<Text color="red">{stop}</Text>
-			<Text color="cyan">{message}</Text>
-		</Text>
-	);
-	const below = own ? (
-		<Text color="cyan" wrap="wrap">
-			{note}
-		</Text>
-	) : null;
-	// `p.rec` without its leading ` │ ` (a line may start with it).
-	const rec = status.recording ? (
-		<Text>
-			<Text bold color="red">
-				● REC
-			</Text>
-			{p.rec.slice(' │ ● REC'.length)}
-		</Text>
-	) : status.recordNotice ? (
-		<Text color={status.recordNotice.ok ? 'green' : 'red'}>{status.recordNotice.text}</Text>
-	) : null;
-	if (counterLines(status, width) === 1) {
-		return (
-			<Box flexDirection="column">
-				<Text wrap="truncate">
-					{head}
-					{rec ? ' │ ' : ''}
-					{rec}
-					{p.counters}
-					{end}
-				</Text>
-				{below}
-			</Box>
-		);
-	}
+	const rows = statusRows(status, width);
 	return (
 		<Box flexDirection="column">
-			<Text wrap="truncate">{head}</Text>
-			<Text wrap="truncate">
-				{rec}
-				{rec ? p.counters : p.counters.slice(3)}
-				{end}
-			</Text>
-			{below}
+			{rows.map((row, r) => (
+				<Text key={r} wrap="truncate">
+					{row.map((seg, i) => (
+						<Text key={i}>
+							{i > 0 ? ' │ ' : ''}
+							<SegmentText seg={seg} status={status} />
+						</Text>
+					))}
+					{r === rows.length - 1 ? (
+						<Text>
+							<Text color="red">{stop}</Text>
+							{own ? null : <Text color="cyan">{message}</Text>}
+						</Text>
+					) : null}
+				</Text>
+			))}
+			{own ? (
+				<Text color="cyan" wrap="wrap">
+					{note}
+				</Text>
+			) : null}
 		</Box>
 	);
 }
