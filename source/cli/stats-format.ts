@@ -9,6 +9,7 @@ import {formatTransient} from '../stats/stats-transient.js';
 import type {ExitRow} from '../stats/exit-stats.js';
 import type {PgReport} from '../vmm/properties.js';
 import type {StatsRun} from './stats-run.js';
+import {topExit} from '../stats/stats-run.js';
 import {formatFamilyNote} from '../vmm/family.js';
 import {formatNested} from '../stats/nested-stats.js';
 import {describePoint} from '../vmm/causes.js';
@@ -145,7 +146,7 @@ export function btVersusHvm(bt: StatsRun, hvm: StatsRun): string {
 /** none, trap, bt, pv and hvm side by side. */
 export function formatCompare(runs: StatsRun[]): string {
 	const top = (r: StatsRun) => {
-		const x = r.exits.find((e) => e.category !== 'interpret');
+		const x = topExit(r);
 		return x ? `${x.reason} ${pct(x.share)}` : '–';
 	};
 	const rows: Array<[string, string[]]> = [

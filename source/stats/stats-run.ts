@@ -49,6 +49,14 @@ export interface StatsRun {
 	transient?: TransientStatsBlock;
 }
 
+/**
+ * The most frequent real exit of a run (a hybrid VMM's interpreted kernel instructions are not
+ * exits: their row's share is 0 %), or undefined without one.
+ */
+export function topExit(run: Pick<StatsRun, 'exits'>): ExitRow | undefined {
+	return run.exits.find((e) => e.category !== 'interpret');
+}
+
 export const DEFAULT_MAX_INSTRUCTIONS = 50_000_000;
 
 /** `engine` (`--engine`) runs the measured run on that engine; the properties' reference runs use the default. */

@@ -29,40 +29,64 @@ function verdictColor(cell: string): string | undefined {
 /** A number as the rest of vmtop writes it: `4,342,284`. */
 const shown = (value: string | number): string => (typeof value === 'number' ? value.toLocaleString('en-US') : value);
 
-/** Column widths: the widest cell or header, shrunk evenly to fit (pure). */
+/**
+ * Column widths (pure): the widest cell or header and a space; too wide together, the column
+ * with the most room over its longest word gives a cell first — a header or a cell then wraps
+ * at its spaces, not inside a word — and only when no column has such room, the widest.
+ */
 export function tableWidths(table: ReportTable, width: number): number[] {
-	const widths = table.columns.map((c, i) => Math.max(cells(c), ...table.rows.map((r) => cells(shown(r[i] ?? '')))) + 2);
+	const texts = (i: number) => [table.columns[i]!, ...table.rows.map((r) => shown(r[i] ?? ''))];
+	const widths = table.columns.map((_, i) => Math.max(...texts(i).map(cells)) + 2);
+	const words = table.columns.map((_, i) => Math.max(4, ...texts(i).flatMap((t) => t.split(' ').map(cells))) + 1);
 	let total = widths.reduce((s, w) => s + w, 0);
 	while (total > width) {
+		const room = widths.map((w, i) => w - words[i]!);
+		const roomiest = room.indexOf(Math.max(...room));
 		const widest = widths.indexOf(Math.max(...widths));
-		if (widths[widest]! <= 4) break;
-		widths[widest]!--;
+		const pick = room[roomiest]! > 0 ? roomiest : widest;
+		if (widths[pick]! <= 4) break;
+		widths[pick]!--;
 		total--;
 	}
 	return widths;
 }
 
+/**
+ * A table as screen lines: narrower than its cells (80 columns), a cell or a header wraps onto
+ * more lines of its row instead of ending in `…` (`equivalen…`, `top exit r…` said nothing).
+ */
 function tableLines(table: ReportTable, width: number, key: string): ReactNode[] {
 	const widths = tableWidths(table, width);
-	const cell = (value: string | number, i: number) => fit(shown(value), widths[i]! - 1, typeof value === 'number' ? 'right' : 'left') + ' ';
+	const numeric = (value: string | number) => typeof value === 'number';
+	// Each cell's lines, at its column's width less the space between columns.
+	const parts = (row: ReadonlyArray<string | number>) => widths.map((w, i) => wrapText(shown(row[i] ?? ''), w - 1));
+	const cell = (text: string, i: number, right: boolean) => fit(text, widths[i]! - 1, right ? 'right' : 'left') + ' ';
 	const out: ReactNode[] = [];
 	if (table.title) out.push(<Text key={`${key}t`} bold wrap="truncate">{table.title}</Text>);
-	out.push(
-		<Text key={`${key}h`} bold underline wrap="truncate">
-			{table.columns.map((c, i) => cell(c, i)).join('')}
-		</Text>,
-	);
-	table.rows.forEach((row, r) =>
+	const header = parts(table.columns);
+	const headerLines = Math.max(...header.map((p) => p.length));
+	for (let k = 0; k < headerLines; k++) {
 		out.push(
-			<Text key={`${key}r${r}`} wrap="truncate">
-				{row.map((value, i) => (
-					<Text key={i} color={table.verdictColumns?.includes(i) ? verdictColor(String(value)) : undefined}>
-						{cell(value, i)}
-					</Text>
-				))}
+			<Text key={`${key}h${k}`} bold underline={k === headerLines - 1} wrap="truncate">
+				{header.map((p, i) => cell(p[k] ?? '', i, false)).join('')}
 			</Text>,
-		),
-	);
+		);
+	}
+	table.rows.forEach((row, r) => {
+		const cells = parts(row);
+		const lines = Math.max(...cells.map((p) => p.length));
+		for (let k = 0; k < lines; k++) {
+			out.push(
+				<Text key={`${key}r${r}.${k}`} wrap="truncate">
+					{row.map((value, i) => (
+						<Text key={i} color={table.verdictColumns?.includes(i) ? verdictColor(String(value)) : undefined}>
+							{cell(cells[i]![k] ?? '', i, numeric(value))}
+						</Text>
+					))}
+				</Text>,
+			);
+		}
+	});
 	out.push(<Text key={`${key}m`}> </Text>);
 	return out;
 }
@@ -77,10 +101,22 @@ export function reportLines(report: ScreenReport, width: number): ReactNode[] {
 	return out;
 }
 
+/**
+ * The panel's title and the lines under it (pure). A title too long for the rule above the
+ * report (the compare screen's at 80 columns) keeps its first part there and is written whole,
+ * wrapped, as the report's first lines.
+ */
+function titled(report: ScreenReport, width: number): {title: string; lines: ReactNode[]} {
+	const title = `${report.title} (esc: back)`;
+	// `▶ ` and the rule's ends take five cells.
+	if (cells(title) + 5 <= width) return {title, lines: reportLines(report, width)};
+	return {title: `${report.title.split(' — ')[0]} (esc: back)`, lines: [...wrappedLines([report.title], width, 'title', {bold: true}), ...reportLines(report, width)]};
+}
+
 /** Lines of the report beyond the room under the title: how far it scrolls (0: it fits). */
 export function reportOverflow(state: ScreenState | undefined, width: number, height: number): number {
 	if (state?.status !== 'ready') return 0;
-	return linesOverflow(reportLines(state.report, width).length, height - 1);
+	return linesOverflow(titled(state.report, width).lines.length, height - 1);
 }
 
 export function ReportScreen({state, width, height, offset = 0}: ReportScreenProps) {
@@ -92,9 +128,10 @@ export function ReportScreen({state, width, height, offset = 0}: ReportScreenPro
 		);
 	}
 	const {report} = state;
+	const {title, lines} = titled(report, width);
 	return (
-		<Panel title={`${report.title} (esc: back)`} width={width} height={height} focused>
-			<ScrolledLines lines={reportLines(report, width)} room={height - 1} offset={offset} />
+		<Panel title={title} width={width} height={height} focused>
+			<ScrolledLines lines={lines} room={height - 1} offset={offset} />
 		</Panel>
 	);
 }

@@ -6,7 +6,7 @@
  * of the event loop), its progress shown, keys answered meanwhile.
  */
 import type {Scenario} from '../../scenario/scenario.js';
-import {type StatsRun, compareTechniquesFor, cycleShares, statsRunSteps, withVmm} from '../../stats/stats-run.js';
+import {type StatsRun, compareTechniquesFor, cycleShares, statsRunSteps, topExit, withVmm} from '../../stats/stats-run.js';
 import {type ScreenDefinition, type ScreenReport, allSteps} from './report.js';
 
 /** Bar glyphs, told apart without colour. */
@@ -64,7 +64,7 @@ export function compareReport(runs: StatsRun[]): ScreenReport {
 					pct(r.properties.efficiency.directShare),
 					r.properties.effectiveness.comparable ? r.properties.effectiveness.ratio.toFixed(3) : 'not comparable',
 					r.properties.entries,
-					r.exits[0] ? `${r.exits[0].reason} ${pct(r.exits[0].share)}` : '—',
+					topExitText(r),
 				]),
 				verdictColumns: [1, 2],
 			},
@@ -114,4 +114,10 @@ function* compareSteps(scenario: () => Scenario | undefined): Generator<string, 
 		yield `${technique} (${i + 1} of ${techniques.length}): done; measuring the properties`;
 	}
 	return compareReport(runs);
+}
+
+/** `privileged: mtcr 29.0%`, as `vmtop stats --compare` writes it; `—` without an exit. */
+function topExitText(r: StatsRun): string {
+	const x = topExit(r);
+	return x ? `${x.reason} ${pct(x.share)}` : '—';
 }
