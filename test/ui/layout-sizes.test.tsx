@@ -176,6 +176,10 @@ describe('wrapping and column widths', () => {
 		// A wide character takes two cells.
 		expect(wrapText('漢字漢字', 4)).toEqual(['漢字', '漢字']);
 		expect(wrapText('short', 20)).toEqual(['short']);
+		// A word wider than the column breaks after a hyphen or a slash where it can, not one letter short.
+		expect(wrapText('procedure-threaded', 17)).toEqual(['procedure-', 'threaded']);
+		expect(wrapText('x86 instr/dispatch', 12)).toEqual(['x86', 'instr/', 'dispatch']);
+		expect(wrapText('-flag', 3)).toEqual(['-fl', 'ag']);
 	});
 
 	test('a level with nothing to show collapses; a short one takes what it needs', () => {

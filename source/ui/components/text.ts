@@ -80,9 +80,12 @@ export function wrapText(text: string, width: number): string[] {
 		if (line.trim() !== '') lines.push(line.trimEnd());
 		line = '';
 		used = 0;
-		// A word wider than the column: broken where the column ends.
+		// A word wider than the column: broken after its last hyphen or slash that fits (`procedure-` /
+		// `threaded`), else where the column ends.
 		while (cells(rest.trimEnd()) > width) {
-			const head = prefix(rest, width) || [...rest][0]!;
+			let head = prefix(rest, width) || [...rest][0]!;
+			const soft = Math.max(head.lastIndexOf('-'), head.lastIndexOf('/'));
+			if (soft > 0 && soft < head.length - 1) head = head.slice(0, soft + 1);
 			lines.push(head);
 			rest = rest.slice(head.length);
 		}
