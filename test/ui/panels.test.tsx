@@ -310,5 +310,12 @@ describe('TooSmall and ReportScreen', () => {
 		expect(out).toMatch(/Theorem 1\s+yes/);
 		expect(out).toContain('a note');
 		expect(frame(<ReportScreen width={60} height={5} state={{status: 'loading', title: 'Check'}} />)).toContain('computing…');
+
+		// A column of figures with its digits: `120.00` under `117.56`, not `120`.
+		const figures = frame(
+			<ReportScreen width={60} height={10} state={{status: 'ready', report: {title: 'PVM', tables: [{columns: ['technique', 'ns/dispatch'], rows: [['DTC', 120], ['ITC', 117.564]], decimals: {1: 2}}]}}} />,
+		);
+		expect(figures).toMatch(/DTC +120\.00/);
+		expect(figures).toMatch(/ITC +117\.56/);
 	});
 });

@@ -27,7 +27,8 @@ function verdictColor(cell: string): string | undefined {
 }
 
 /** A number as the rest of vmtop writes it: `4,342,284`. */
-const shown = (value: string | number): string => (typeof value === 'number' ? value.toLocaleString('en-US') : value);
+const shown = (value: string | number, digits?: number): string =>
+	typeof value !== 'number' ? value : value.toLocaleString('en-US', digits === undefined ? {} : {minimumFractionDigits: digits, maximumFractionDigits: digits});
 
 /**
  * Column widths (pure): the widest cell or header and a space; too wide together, the column
@@ -35,7 +36,7 @@ const shown = (value: string | number): string => (typeof value === 'number' ? v
  * at its spaces, not inside a word — and only when no column has such room, the widest.
  */
 export function tableWidths(table: ReportTable, width: number): number[] {
-	const texts = (i: number) => [table.columns[i]!, ...table.rows.map((r) => shown(r[i] ?? ''))];
+	const texts = (i: number) => [table.columns[i]!, ...table.rows.map((r) => shown(r[i] ?? '', table.decimals?.[i]))];
 	const widths = table.columns.map((_, i) => Math.max(...texts(i).map(cells)) + 2);
 	const words = table.columns.map((_, i) => Math.max(4, ...texts(i).flatMap((t) => t.split(' ').map(cells))) + 1);
 	let total = widths.reduce((s, w) => s + w, 0);
@@ -59,7 +60,7 @@ function tableLines(table: ReportTable, width: number, key: string): ReactNode[]
 	const widths = tableWidths(table, width);
 	const numeric = (value: string | number) => typeof value === 'number';
 	// Each cell's lines, at its column's width less the space between columns.
-	const parts = (row: ReadonlyArray<string | number>) => widths.map((w, i) => wrapText(shown(row[i] ?? ''), w - 1));
+	const parts = (row: ReadonlyArray<string | number>) => widths.map((w, i) => wrapText(shown(row[i] ?? '', table.decimals?.[i]), w - 1));
 	const cell = (text: string, i: number, right: boolean) => fit(text, widths[i]! - 1, right ? 'right' : 'left') + ' ';
 	const out: ReactNode[] = [];
 	if (table.title) out.push(<Text key={`${key}t`} bold wrap="truncate">{table.title}</Text>);

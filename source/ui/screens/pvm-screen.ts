@@ -36,6 +36,7 @@ export function pvmScreenReport(report: PvmReport, seconds = PVM_SCREEN_SECONDS,
 					r.relativeToStc === null ? '—' : Number(r.relativeToStc.toFixed(2)),
 					r.x86Overhead.text,
 				]),
+				decimals: {4: 2, 5: 2},
 			},
 		],
 		notes: [

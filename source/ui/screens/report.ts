@@ -13,6 +13,8 @@ export interface ReportTable {
 	rows: Array<Array<string | number>>;
 	/** Column indexes to colour: a cell `yes`/`✓` green, `no`/`✗` red. */
 	verdictColumns?: number[];
+	/** Digits after the point of a column's numbers, by column index (a column of figures reads alike: `120.00`, not `120`). */
+	decimals?: Record<number, number>;
 }
 
 export interface ScreenReport {
