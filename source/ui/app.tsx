@@ -92,6 +92,7 @@ function Bottom({s, layout}: {s: Snapshot; layout: Extract<Layout, {kind: 'full'
 /** The footer's keys for what is on the screen: a screen, journey mode, a replay or a live run. */
 export function footerKeys(s: Snapshot): string {
 	const replay = !s.status.canRestart && !s.status.canRecord;
+	if (s.chooser) return '↑ ↓ setting  ← → value  enter restart  esc cancel  q quit';
 	if (s.help) return '? or esc closes  l legend  q quit';
 	if (s.legend) return 'l or esc closes  ? help  q quit';
 	if (s.screen === 'map') return 'm or esc: back  l legend  ? help  q quit';

@@ -94,5 +94,16 @@ describe('x: the restart chooser', () => {
 		expect(frame).toContain('Restart with…');
 		expect(frame).toMatch(/▶ technique\s+ none  \[trap\]  bt   pv/);
 		expect(frame).toMatch(/ VMM type\s+\[I \(bare metal\)\]  II \(hosted\)/);
+		// Its keys under it and in the footer (not the dashboard's `space pause …`), nothing cut at 80 columns either.
+		expect(frame.replace(/\s+/g, ' ')).toContain('↑ ↓ choose a setting, ← → its value, enter restarts, esc cancels.');
+		expect(frame.split('\n').at(-1)).toContain('↑ ↓ setting  ← → value  enter restart  esc cancel');
+		expect(frame).not.toContain('space pause');
+		r.instance.unmount();
+		const narrow = renderAt(<Dashboard store={store} controller={controller} />, 80, 24);
+		sched.advance(40);
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(narrow.lastFrame()).toMatch(/^─ ▶ Restart with… ─+$/m);
+		for (const line of narrow.lastFrame().split('\n').filter((l) => !l.includes('Restart with…'))) expect(line).not.toMatch(/…(\s|$)/);
+		narrow.instance.unmount();
 	});
 });

@@ -5,12 +5,16 @@
 import {Box, Text} from 'ink';
 import type {ChooserView} from '../store/snapshot.js';
 import {Panel} from './Panel.js';
+import {wrappedLines} from './ScrolledLines.js';
 import {wrapText} from './text.js';
 import {vmmTechniques} from '../../sim/simulation.js';
 
 /** `trap, bt, pv or hvm`: from the one list, so a new technique is named here too. */
 const withVmm = vmmTechniques.filter((t) => t !== 'none');
 const techniques = `${withVmm.slice(0, -1).join(', ')} or ${withVmm.at(-1)}`;
+
+/** The chooser's keys, as the footer shows them while it is open (the title held them, cut at 80 columns). */
+export const CHOOSER_KEYS = '↑ ↓ choose a setting, ← → its value, enter restarts, esc cancels';
 
 export interface ChooserOverlayProps {
 	chooser: ChooserView;
@@ -21,7 +25,7 @@ export interface ChooserOverlayProps {
 export function ChooserOverlay({chooser, width, height}: ChooserOverlayProps) {
 	const label = Math.max(...chooser.rows.map((r) => r.label.length)) + 2;
 	return (
-		<Panel title="Restart with… (↑ ↓ choose a setting, ← → its value, enter restarts, esc cancels)" width={width} height={height} focused>
+		<Panel title="Restart with…" width={width} height={height} focused>
 			<Box flexDirection="column">
 				{chooser.rows.map((r, i) => {
 					const line = r.options.map((o, k) => (k === r.selected ? `[${o}]` : ` ${o} `)).join(' ');
@@ -33,7 +37,7 @@ export function ChooserOverlay({chooser, width, height}: ChooserOverlayProps) {
 					));
 				})}
 				<Text> </Text>
-				<Text color="gray">{`Several guests, or Type II, need a VMM (technique ${techniques}). The run restarts from reset; a recording is closed first.`}</Text>
+				{wrappedLines([`${CHOOSER_KEYS}. Several guests, or Type II, need a VMM (technique ${techniques}). The run restarts from reset; a recording is closed first.`], width, 'note')}
 				{chooser.error ? <Text color="red">{chooser.error}</Text> : null}
 			</Box>
 		</Panel>
