@@ -37,6 +37,11 @@ describe('vmtop run', () => {
 		expect(r.stdout).toContain('[kernel] pid 2 killed: #DE');
 	});
 
+	test('the summary counts in words that agree with their number (1 switch, 10 system calls)', () => {
+		const r = vmtop('run', '--headless', '--user', 'samples/user/hanoi.s', '--input', '3');
+		expect(r.stdout).toMatch(/processes: +1 \(1 exited\); \d+ system calls, 1 switch$/m);
+	});
+
 	test('--kernel', () => {
 		const r = vmtop('run', '--headless', '--user', 'samples/user/hello.s', '--kernel', 'samples/os/hostile.s');
 		expect(r.code).toBe(99);

@@ -114,5 +114,6 @@ function formatOs(processes: ProcessInfo[], counts: {syscalls: number; switches:
 	const states = new Map<string, number>();
 	for (const p of processes) states.set(p.state, (states.get(p.state) ?? 0) + 1);
 	const byState = [...states].map(([state, n]) => `${n} ${state}`).join(', ');
-	return `processes:    ${processes.length} (${byState || 'none'}); ${counts.syscalls} system calls, ${counts.switches} switches`;
+	const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+	return `processes:    ${processes.length} (${byState || 'none'}); ${plural(counts.syscalls, 'system call', 'system calls')}, ${plural(counts.switches, 'switch', 'switches')}`;
 }
