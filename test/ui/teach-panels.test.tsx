@@ -11,6 +11,7 @@ import {FilterBar, fitKeys} from '../../source/ui/components/FilterBar.js';
 import {JourneyWalk} from '../../source/ui/components/JourneyWalk.js';
 import {Legend, legendEntries, legendOverflow} from '../../source/ui/components/Legend.js';
 import {MapScreen, mapOverflow, multilevelMap} from '../../source/ui/components/MapScreen.js';
+import {whereLine} from '../../source/ui/components/ScrolledLines.js';
 import {StatusLine, statusHeight} from '../../source/ui/components/StatusLine.js';
 import {formatSpeed} from '../../source/driver/speed.js';
 import type {JourneyWalkView, Snapshot} from '../../source/ui/store/snapshot.js';
@@ -120,6 +121,14 @@ describe('the legend and the map at 80×24 (a 20-line body): wrapped under thems
 		const end = wide(<Legend width={80} height={20} offset={max} />, 80);
 		expect(end).toContain('the selected row (↑/↓ move it, End follows the newest');
 		expect(end).not.toContain('more ·');
+	});
+
+	test('the line saying where we are names fewer keys on a narrow screen instead of ending in `…`', () => {
+		expect(whereLine(28, 9, 62, 80)).toBe('lines 29–37 of 62 · ↓ 25 more · ↑ ↓ PgUp PgDn Home End scroll');
+		expect(whereLine(28, 9, 62, 60)).toBe('lines 29–37 of 62 · ↓ 25 more · ↑ ↓ PgUp PgDn scroll');
+		expect(whereLine(53, 9, 62, 35)).toBe('lines 54–62 of 62 · ↑ ↓ scroll');
+		const narrow = wide(<Legend width={50} height={12} offset={3} />, 50).split('\n');
+		expect(narrow.at(-1)).toMatch(/^lines 4–\d+ of \d+ · ↓ \d+ more · ↑ ↓ scroll$/);
 	});
 
 	test('the map: a part’s text wraps indented under its level; End reaches level 0', () => {

@@ -109,7 +109,7 @@ export function HelpOverlay({width, height, bindings = keymap, offset = 0}: Help
 	if ('scroll' in layout) {
 		return (
 			<Panel title={title} width={width} height={height} focused>
-				<ScrolledLines lines={helpLines(width, bindings)} room={height - 1} offset={offset} />
+				<ScrolledLines lines={helpLines(width, bindings)} room={height - 1} offset={offset} width={width} />
 			</Panel>
 		);
 	}

@@ -70,7 +70,7 @@ export interface LegendProps {
 export function Legend({width, height, offset = 0}: LegendProps) {
 	return (
 		<Panel title="Legend — every glyph and column (l or esc closes)" width={width} height={height} focused>
-			<ScrolledLines lines={legendLines(width)} room={height - 1} offset={offset} />
+			<ScrolledLines lines={legendLines(width)} room={height - 1} offset={offset} width={width} />
 		</Panel>
 	);
 }

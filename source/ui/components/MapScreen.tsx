@@ -91,7 +91,7 @@ export interface MapScreenProps {
 export function MapScreen({description, width, height, offset = 0}: MapScreenProps) {
 	return (
 		<Panel title="Multilevel machine — where vmtop sits (m or esc: back)" width={width} height={height} focused>
-			<ScrolledLines lines={mapLines(description, width)} room={height - 1} offset={offset} />
+			<ScrolledLines lines={mapLines(description, width)} room={height - 1} offset={offset} width={width} />
 		</Panel>
 	);
 }

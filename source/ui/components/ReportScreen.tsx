@@ -132,7 +132,7 @@ export function ReportScreen({state, width, height, offset = 0}: ReportScreenPro
 	const {title, lines} = titled(report, width);
 	return (
 		<Panel title={title} width={width} height={height} focused>
-			<ScrolledLines lines={lines} room={height - 1} offset={offset} />
+			<ScrolledLines lines={lines} room={height - 1} offset={offset} width={width} />
 		</Panel>
 	);
 }

@@ -7,7 +7,7 @@
  */
 import {Box, Text} from 'ink';
 import type {ReactNode} from 'react';
-import {wrapText} from './text.js';
+import {cells, wrapText} from './text.js';
 
 /** Paragraphs as screen lines of at most `width` cells, each wrapped at spaces (a note, a heading). Pure. */
 export function wrappedLines(texts: readonly string[], width: number, key: string, style: {color?: string; bold?: boolean} = {color: 'gray'}): ReactNode[] {
@@ -32,14 +32,23 @@ export interface ScrolledLinesProps {
 	room: number;
 	/** First line shown. */
 	offset: number;
+	/** Cells across: the line saying where we are names fewer keys rather than end in `…`. */
+	width: number;
 }
 
-export function ScrolledLines({lines, room, offset}: ScrolledLinesProps) {
+/** `lines 1–18 of 54 · ↓ 36 more · ↑ ↓ PgUp PgDn Home End scroll`, with fewer keys where that is too wide (pure). */
+export function whereLine(first: number, shown: number, total: number, width: number): string {
+	const below = total - first - shown;
+	const at = `lines ${first + 1}–${first + shown} of ${total}${below > 0 ? ` · ↓ ${below} more` : ''}`;
+	const keys = ['↑ ↓ PgUp PgDn Home End scroll', '↑ ↓ PgUp PgDn scroll', '↑ ↓ scroll'].map((k) => `${at} · ${k}`);
+	return keys.find((line) => cells(line) <= width) ?? at;
+}
+
+export function ScrolledLines({lines, room, offset, width}: ScrolledLinesProps) {
 	const scrolls = lines.length > room;
 	const window = Math.max(1, room - 1);
 	const first = scrolls ? Math.max(0, Math.min(offset, lines.length - window)) : 0;
 	const shown = scrolls ? lines.slice(first, first + window) : lines;
-	const below = lines.length - first - shown.length;
 	return (
 		<>
 			{shown.map((line, i) => (
@@ -50,7 +59,7 @@ export function ScrolledLines({lines, room, offset}: ScrolledLinesProps) {
 			{scrolls ? (
 				<Box height={1} flexShrink={0}>
 					<Text color="cyan" wrap="truncate">
-						{`lines ${first + 1}–${first + shown.length} of ${lines.length}${below > 0 ? ` · ↓ ${below} more` : ''} · ↑ ↓ PgUp PgDn Home End scroll`}
+						{whereLine(first, shown.length, lines.length, width)}
 					</Text>
 				</Box>
 			) : null}
