@@ -25,6 +25,7 @@ export const legendEntries: ReadonlyArray<readonly [string, string]> = [
 	['(trapped)', 'the instruction raised the exception on its row (a fault: it did not complete; a trap: it did) — shown once'],
 	['⚠', 'a sensitive instruction that is not privileged ran directly: the guest saw real state (Robin & Irvine)'],
 	['⇒ int 0x63 (patched)', 'binary translation replaced a sensitive instruction with a trap to the VMM'],
+	['virtual device:', 'under a VMM: the VMM’s `in`/`out` on a guest’s own device — the guest’s instruction never reaches a real port'],
 	['· journey N', 'the exception journey this row opens (the core numbers them; f journey:N filters)'],
 	['✓ ✗ ·', 'Popek–Goldberg panel: the property holds, is violated, or cannot be judged yet'],
 	['colours', 'white CPU, yellow exceptions, green OS, magenta VMM, blue host OS; red: a violation or a stop'],

@@ -151,9 +151,13 @@ export function formatRow(e: VmEvent, phys: number, namer: Namer): RowCells {
 		case 'interrupt.taken':
 			cells.exception = `IRQ${e.irq} taken (${vectorName(e.vector)})`;
 			break;
-		case 'io':
-			cells.cpu = e.direction === 'out' ? `out ${shortHex(e.port)} ← ${shortHex(e.value)}${printable(e.value)}` : `in ${shortHex(e.port)} → ${shortHex(e.value)}`;
+		case 'io': {
+			const access = e.direction === 'out' ? `out ${shortHex(e.port)} ← ${shortHex(e.value)}${printable(e.value)}` : `in ${shortHex(e.port)} → ${shortHex(e.value)}`;
+			// A guest never reaches a real port: the VMM did this on the guest's virtual device (source/vmm/devices.ts),
+			// after a trap, a hypercall or interpretation — the instruction did not run on the real CPU.
+			cells.cpu = e.guest >= 0 ? `virtual device: ${access}` : access;
 			break;
+		}
 		case 'halt':
 			cells.cpu = e.state === 'waiting' ? 'hlt: waiting for an interrupt' : 'woke from hlt';
 			break;
