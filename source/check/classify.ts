@@ -288,7 +288,9 @@ function notes(r: InstructionResult, dep: Dependence): string[] {
 	if (dep.userAddresses && !dep.userDependsOn.has('relocation')) {
 		out.push(
 			'uses addresses, yet the same under every relocation (ubase/ulimit varied): user addresses are virtual, ' +
-				'relative to ubase and checked against ulimit only, so it is not location-sensitive',
+				'relative to ubase and checked against ulimit only, so it is not location-sensitive; ' +
+				'its probes stay within ulimit (hence "never" under traps): beyond it a user-mode access, or the fetch at ' +
+				'a jump\'s target, raises #GP whatever the relocation (docs/v32.md §2.3) — memory protection, not sensitivity',
 		);
 	}
 	if (r.breaksTheorem1) {
