@@ -183,7 +183,7 @@ export const FLAGS = {
 	addresses: bool("add each item's address as a comment"),
 	define: list('NAME[=VALUE]', 'define NAME as VALUE, an integer (NAME alone: 1, for .ifdef); pvm: replaces a .const, VALUE needed; repeatable', define, 'D'),
 	dispatch: value(`all|${TECHNIQUES.join('|')}`, 'the dispatch techniques to run (default all)', choice(['all', ...TECHNIQUES] as const), 'd'),
-	bench: bool('repeat each technique for at least 0.3 s (one run otherwise)'),
+	bench: bool('time each technique for at least 0.3 s (otherwise 0.05 s), after one untimed run'),
 	maxDispatches: value('N', `runaway guard per run (default ${DEFAULT_MAX_DISPATCHES})`, wholeNumber(1)),
 	js: bool('print the JavaScript the program translates to, and exit'),
 } satisfies Record<string, Flag<unknown>>;

@@ -42,6 +42,15 @@ export interface PvmReport {
 	rows: PvmRow[];
 }
 
+/** What the table's columns mean, and why its order need not be the lecture's (the `p` screen and `vmtop pvm` print it). */
+export const PVM_TABLE_NOTES: readonly string[] = [
+	"Rows are in the lecture's order (switch, token, procedure, indirect, direct threading, then translation), not sorted by speed.",
+	"x86 instr/dispatch is the lecture's count for x86 code; ns/dispatch is this JavaScript implementation on this machine, where each technique is a switch, table or closure call — so the measured order need not follow the x86 column.",
+];
+
+/** Seconds each technique is timed for when nobody asks for a longer bench: enough runs of a short program to be more than noise. */
+export const PVM_TIMED_SECONDS = 0.05;
+
 export interface MeasureOptions {
 	/** Keep running until the timed runs take this long; 0 (default) times a single run. */
 	minSeconds?: number;

@@ -5,7 +5,7 @@
  */
 import {readFileSync} from 'node:fs';
 import {assembleByteCodeOrThrow} from '../../pvm/assembler.js';
-import {type Measurement, type PvmReport, measureTechnique, pvmRows} from '../../pvm/report.js';
+import {type Measurement, PVM_TABLE_NOTES, PVM_TIMED_SECONDS, type PvmReport, measureTechnique, pvmRows} from '../../pvm/report.js';
 import {TECHNIQUE_INFO, TECHNIQUES} from '../../pvm/techniques.js';
 import {packageFile} from '../../scenario/scenario.js';
 import {type ScreenDefinition, type ScreenReport, allSteps} from './report.js';
@@ -14,7 +14,7 @@ import {type ScreenDefinition, type ScreenReport, allSteps} from './report.js';
 const LECTURE = packageFile('samples/pvm/lecture.bc');
 
 /** How long each technique runs on the `p` screen: a fixed time (a fast technique is timed over many runs), short enough that a key waits at most one piece. */
-export const PVM_SCREEN_SECONDS = 0.05;
+export const PVM_SCREEN_SECONDS = PVM_TIMED_SECONDS;
 
 export function pvmScreenReport(report: PvmReport, seconds = PVM_SCREEN_SECONDS, runs: number[] = []): ScreenReport {
 	const ms = Math.round(seconds * 1000);
@@ -40,8 +40,7 @@ export function pvmScreenReport(report: PvmReport, seconds = PVM_SCREEN_SECONDS,
 			},
 		],
 		notes: [
-			"Rows are in the lecture's order (switch, token, procedure, indirect, direct threading, then translation), not sorted by speed.",
-			"x86 instr/dispatch is the lecture's count for x86 code; ns/dispatch is this JavaScript implementation on this machine, where each technique is a switch, table or closure call — so the measured order need not follow the x86 column.",
+			...PVM_TABLE_NOTES,
 			'× STC: STC time ÷ this one (2 = twice as fast). Timings vary between runs and machines; `vmtop pvm --bench` times longer.',
 		],
 	};
