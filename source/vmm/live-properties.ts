@@ -75,7 +75,7 @@ export function liveProperties(sim: Simulation): PropertyLine[] | undefined {
 			: {label: 'equivalence', value: 'so far: console output as the native run', ok: true},
 		{
 			label: 'resource control',
-			value: `so far: ${attempts} guest operations on real resources, each virtualized`,
+			value: `so far: ${attempts} guest ${attempts === 1 ? 'operation' : 'operations'} on real resources, each virtualized`,
 			ok: sim.monitor.scheduler.segmentViolations === 0,
 		},
 		instructions < JUDGE_AFTER_INSTRUCTIONS

@@ -19,3 +19,12 @@ test('issue 16 bug 7: with one VMM entry (--vmm bt) efficiency and effectiveness
 	expect(value(later, 'efficiency')).toMatch(/^\d+\.\d\d% of guest instructions ran directly$/);
 	expect(value(later, 'effectiveness')).toMatch(/^≈ \d\.\d{3} /);
 });
+
+test('resource control counts in words that agree with the number: 1 guest operation, 2 guest operations', () => {
+	const sim = buildVmmScenario(sampleScenario('default', {vmm: 'trap'}));
+	const attempts = () => sim.guestList.reduce((s, g) => s + g.resource.attempts().reduce((n, a) => n + a.count, 0), 0);
+	while (attempts() < 1 && !sim.stopped) sim.run(1);
+	expect(value(liveProperties(sim)!, 'resource control')).toBe('so far: 1 guest operation on real resources, each virtualized');
+	while (attempts() < 2 && !sim.stopped) sim.run(1);
+	expect(value(liveProperties(sim)!, 'resource control')).toBe('so far: 2 guest operations on real resources, each virtualized');
+});
