@@ -64,7 +64,7 @@ export function portOut(vm: Monitor, g: Guest, port: number, value: number, at: 
 				detail: `out 0xf0, ${code}`,
 				outcome:
 					others > 0
-						? `this guest stopped (code ${code}); the real machine ran on with ${others} other guest(s)`
+						? `this guest stopped (code ${code}); the real machine ran on with ${others} other ${others === 1 ? 'guest' : 'guests'}`
 						: `this guest stopped (code ${code}); the VMM stopped the real machine only when no guest was left`,
 			});
 			vm.scheduler.stopGuest(g, 'poweroff', code, `powered off with code ${code}`);

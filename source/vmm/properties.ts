@@ -190,7 +190,7 @@ function resourceControl(sim: VmmSimulation): PgReport['resourceControl'] {
 		{
 			name: 'power',
 			ok: m.stopped?.reason !== 'poweroff' || running === 0,
-			detail: `${poweredOff} guest(s) powered off their virtual machine; the real machine ${m.stopped ? 'stopped only when no guest was left' : 'is still running'}`,
+			detail: `${poweredOff === 1 ? '1 guest powered off its virtual machine' : `${poweredOff} guests powered off their virtual machines`}; the real machine ${m.stopped ? 'stopped only when no guest was left' : 'is still running'}`,
 		},
 		{
 			name: 'partitions',

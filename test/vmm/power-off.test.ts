@@ -6,6 +6,8 @@
 import {describe, expect, test} from 'vitest';
 import {eventKinds, type VmEvent} from '../../source/bus/events.js';
 import {buildRun} from '../../source/driver/run-factory.js';
+import {measureProperties} from '../../source/vmm/properties.js';
+import type {VmmSimulation} from '../../source/vmm/vmm-simulation.js';
 
 function tail(vmm: 'trap' | 'bt' | 'pv' | 'hvm', vms = 1): VmEvent[] {
 	const {sim} = buildRun({flags: {vmm, vms}, live: false});
@@ -33,5 +35,17 @@ describe('the end of a run under a VMM', () => {
 		expect(stops.map((s) => s.guest)).toEqual([0, -1]);
 		expect(stops[0]!.message).toBe('powered off with code 0');
 		expect(stops[1]!.message).toBe('the only guest powered off with code 0');
+	});
+});
+
+describe('the power check counts in words that agree with the number', () => {
+	test.each([
+		[1, '1 guest powered off its virtual machine; the real machine stopped only when no guest was left'],
+		[2, '2 guests powered off their virtual machines; the real machine stopped only when no guest was left'],
+	] as const)('%i guest(s)', (vms, detail) => {
+		const {sim} = buildRun({flags: {vmm: 'trap', vms}, live: false});
+		for (let i = 0; i < 10_000 && !sim.stopped; i++) sim.run(1_000_000);
+		const power = measureProperties(sim as VmmSimulation).resourceControl.checks.find((c) => c.name === 'power');
+		expect(power?.detail).toBe(detail);
 	});
 });
