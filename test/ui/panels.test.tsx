@@ -3,7 +3,7 @@ import {describe, expect, test} from 'vitest';
 import {ConsolePanel, tailLines} from '../../source/ui/components/ConsolePanel.js';
 import {ExitReasonTable} from '../../source/ui/components/ExitReasonTable.js';
 import {FilterBar} from '../../source/ui/components/FilterBar.js';
-import {GuestsTable} from '../../source/ui/components/GuestsTable.js';
+import {GuestsTable, shortExit} from '../../source/ui/components/GuestsTable.js';
 import {HelpOverlay, helpLayout, helpOverflow} from '../../source/ui/components/HelpOverlay.js';
 import {LevelColumns} from '../../source/ui/components/LevelColumns.js';
 import {PropertiesPanel} from '../../source/ui/components/PropertiesPanel.js';
@@ -146,6 +146,17 @@ describe('GuestsTable', () => {
 		expect(lines[1]).toMatch(/GUEST\s+STATE\s+CPU%\s+INSTR↓\s+ENTRIES\/S\s+TOP EXIT/);
 		expect(lines[2]).toMatch(/^vm0\s+running\s+75\.0%\s+3000\s+\d+\s+cli/);
 		expect(lines[3]).toMatch(/^vm1\s+halted\s+25\.0%\s+1000\s+\d+\s+out/);
+	});
+
+	test('a top exit too wide for its column drops its category before being cut (`privileged: lidt` → `lidt`)', () => {
+		expect(shortExit('privileged: lidt', 20)).toBe('privileged: lidt');
+		expect(shortExit('privileged: lidt', 10)).toBe('lidt');
+		expect(shortExit('timer', 3)).toBe('timer');
+		const s = vmmSnapshot();
+		const guests = s.guests.map((g) => ({...g, topExit: 'privileged: lidt'}));
+		const out = frame(<GuestsTable guests={guests} width={56} sort="count" />);
+		expect(out).toMatch(/^vm0 .* lidt$/m);
+		expect(out).not.toContain('privileg…');
 	});
 
 	test('whichever column o sorts by, no two headings run together', () => {

@@ -6,7 +6,7 @@ import {Box, Text} from 'ink';
 import type {GuestView, SortKey} from '../store/snapshot.js';
 import {tableWindow, windowNote} from '../table-window.js';
 import {Panel} from './Panel.js';
-import {compact, fit, percent} from './text.js';
+import {cells, compact, fit, percent} from './text.js';
 
 export interface GuestsTableProps {
 	guests: GuestView[];
@@ -22,6 +22,16 @@ export interface GuestsTableProps {
 }
 
 const sortColumn: Record<SortKey, string> = {count: 'INSTR', rate: 'ENTRIES/S', cycles: 'CPU%', name: 'GUEST'};
+
+/**
+ * An exit reason in `width` cells: whole when it fits, else without its category
+ * (`privileged: lidt` → `lidt`: the exit-reason table beside it says the category), cut only if still too long.
+ */
+export function shortExit(reason: string, width: number): string {
+	if (cells(reason) <= width) return reason;
+	const colon = reason.indexOf(': ');
+	return colon < 0 ? reason : reason.slice(colon + 2);
+}
 
 export function GuestsTable({guests, width, height, focused = false, sort, offset = 0, sinceReset = false}: GuestsTableProps) {
 	const w = {state: 12, cpu: 7, instr: 9, rate: 10};
@@ -57,7 +67,7 @@ export function GuestsTable({guests, width, height, focused = false, sort, offse
 						{g.exits ? num(compact(g.exits.count), w.cpu) : num(percent(g.cpuShare), w.cpu)}
 						{g.exits ? num(compact(g.exits.ns / 1000), w.instr) : num(compact(g.instructions), w.instr)}
 						{num(compact(g.entriesPerSecond), w.rate + 1)}
-						{' ' + fit(g.topExit, top - 1)}
+						{' ' + fit(shortExit(g.topExit, top - 1), top - 1)}
 					</Text>
 				))}
 				{view.note ? (
