@@ -226,3 +226,21 @@ test('short of room, the Popek–Goldberg panel keeps a line per property: the l
 	expect(fitProperties(values, 4, 12)).toEqual([['a b c', 'd e'], ['x'], ['p q r s t u']]);
 	expect(fitProperties(values, 3, 8)).toEqual([['a b c d…'], ['x'], ['p q r s…']]);
 });
+
+test('with fewer lines than properties, the panel keeps Popek & Goldberg’s three and drops VMM entries first (equivalence vanished at 120×35)', async () => {
+	const {keptProperties, PropertiesPanel} = await import('../../source/ui/components/PropertiesPanel.js');
+	const line = (label: string) => ({label, value: `${label} value`});
+	const all = ['equivalence', 'resource control', 'efficiency', 'effectiveness', 'VMM entries', 'translation'].map(line);
+	const labels = (budget: number) => keptProperties(all, budget).map((p) => p.label);
+	expect(labels(6)).toEqual(['equivalence', 'resource control', 'efficiency', 'effectiveness', 'VMM entries', 'translation']);
+	expect(labels(5)).toEqual(['equivalence', 'resource control', 'efficiency', 'effectiveness', 'translation']);
+	expect(labels(4)).toEqual(['equivalence', 'resource control', 'efficiency', 'effectiveness']);
+	expect(labels(3)).toEqual(['equivalence', 'resource control', 'efficiency']);
+	// Drawn in a panel of six lines (the title and five): equivalence is its first line.
+	const r = renderAt(<PropertiesPanel properties={all} width={56} height={6} />, 56);
+	const lines = r.lastFrame().split('\n');
+	r.instance.unmount();
+	expect(lines[1]).toContain('equivalence');
+	expect(lines).toHaveLength(6);
+	expect(lines.join('\n')).not.toContain('VMM entries');
+});

@@ -1,8 +1,10 @@
 /**
  * The Popek–Goldberg properties of the run (equivalence, resource control,
  * efficiency) and its effectiveness, as the VMM reports them. A long value
- * (`not equivalent: guest 0: console differs at byte …`) wraps under itself,
- * never cut.
+ * (`not equivalent: guest 0: console differs at byte …`) wraps under itself
+ * while there is room; short of room the longest goes back to one line first
+ * (`fitProperties`), and with fewer lines than properties the least essential
+ * lines give way, never the three properties (`keptProperties`).
  */
 import {Box, Text} from 'ink';
 import type {PropertyLine} from '../../driver/source.js';
@@ -52,7 +54,27 @@ export function fitProperties(values: string[][], budget: number, room: number):
 	return out;
 }
 
-export function PropertiesPanel({properties, width, height}: PropertiesPanelProps) {
+/** Popek & Goldberg's three, then the lecture's effectiveness: what the panel keeps longest. */
+const KEPT_LONGEST: Record<string, number> = {equivalence: 3, 'resource control': 3, efficiency: 3, effectiveness: 2, 'VMM entries': 0};
+
+/**
+ * The properties that get a line when there are more than `budget` lines (pure): first goes
+ * `VMM entries` (the exit-reason table's title says it too), then the technique's own lines
+ * (translation, interpretation, host OS) from the last, then effectiveness — the three
+ * properties stay. Ink would otherwise clip the panel's first line: equivalence vanished at 120×35.
+ */
+export function keptProperties(properties: PropertyLine[], budget: number): PropertyLine[] {
+	const kept = [...properties];
+	while (kept.length > Math.max(1, budget)) {
+		let drop = kept.length - 1;
+		for (let i = kept.length - 1; i >= 0; i--) if ((KEPT_LONGEST[kept[i]!.label] ?? 1) < (KEPT_LONGEST[kept[drop]!.label] ?? 1)) drop = i;
+		kept.splice(drop, 1);
+	}
+	return kept;
+}
+
+export function PropertiesPanel({properties: all, width, height}: PropertiesPanelProps) {
+	const properties = height === undefined ? all : keptProperties(all, height - 1);
 	const label = labelWidth(properties);
 	const room = Math.max(8, width - 2 - label);
 	const wrapped = propertyRows(properties, width);
