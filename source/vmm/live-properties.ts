@@ -72,15 +72,16 @@ export function liveProperties(sim: Simulation): PropertyLine[] | undefined {
 	const lines: PropertyLine[] = [
 		diverged
 			? {label: 'equivalence', value: `not equivalent: ${diverged}`, ok: false}
-			: {label: 'equivalence', value: 'so far: console output as the native run', ok: true},
+			: {label: 'equivalence', value: 'so far: console output as native', ok: true},
 		{
 			label: 'resource control',
-			value: `so far: ${attempts} guest ${attempts === 1 ? 'operation' : 'operations'} on real resources, each virtualized`,
+			// Short enough for the panel at 120×35: the label says what the operations were on.
+			value: `so far: ${attempts} ${attempts === 1 ? 'operation' : 'operations'}, all virtualized`,
 			ok: sim.monitor.scheduler.segmentViolations === 0,
 		},
 		instructions < JUDGE_AFTER_INSTRUCTIONS
 			? {label: 'efficiency', value: tooEarly(instructions)}
-			: {label: 'efficiency', value: `${pct(1 - emulated / instructions)} of guest instructions ran directly`},
+			: {label: 'efficiency', value: `${pct(1 - emulated / instructions)} of guest instr. ran directly`},
 		instructions < JUDGE_AFTER_INSTRUCTIONS
 			? {label: 'effectiveness', value: tooEarly(instructions)}
 			: {label: 'effectiveness', value: `≈ ${(sim.machine.cycles > 0 ? nativeCycles / sim.machine.cycles : 1).toFixed(3)} (native ÷ virtualized cycles)`},
@@ -131,7 +132,7 @@ function finalLines(p: PgReport): PropertyLine[] {
 			value: `${p.resourceControl.verdict}: ${p.resourceControl.checks.filter((c) => c.ok).length}/${p.resourceControl.checks.length} checks hold`,
 			ok: p.resourceControl.verdict === 'contained',
 		},
-		{label: 'efficiency', value: `${pct(p.efficiency.directShare)} of guest instructions ran directly`},
+		{label: 'efficiency', value: `${pct(p.efficiency.directShare)} of guest instr. ran directly`},
 		{
 			label: 'effectiveness',
 			value: p.effectiveness.comparable
