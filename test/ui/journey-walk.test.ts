@@ -151,3 +151,67 @@ describe('a sensitive instruction that does not trap', () => {
 		classic.dispose();
 	});
 });
+
+/** Every top-level journey's walk in a whole run (its raised event's vector and the walk). */
+function allWalks(scenario: Scenario) {
+	const {sim, store, dispose} = attach(scenario);
+	while (!sim.stopped) sim.run(100_000);
+	const d = sim.description;
+	const out: Array<{vector: number; steps: ReturnType<typeof journeyWalk>}> = [];
+	for (let s = store.ring.first; s < store.ring.end; s++) {
+		const e = store.ring.get(s);
+		if (e?.kind === 'exception.raised' && e.parent === undefined && e.journey !== undefined) {
+			out.push({vector: e.vector, steps: journeyWalk(store.ring, store.journeys, s, store.namer, {vmm: d.vmm, isa: d.isa, type: d.type})});
+		}
+	}
+	dispose();
+	return out.filter((w): w is {vector: number; steps: NonNullable<typeof w.steps>} => w.steps !== null);
+}
+
+describe('what each technique really did, in the walk’s words (an audit against the lecture and the papers)', () => {
+	test('pv: the guest OS returns by a hypercall, and a hypercall is a request, not a trapped instruction', () => {
+		const walks = allWalks(sampleScenario('default', {vmm: 'pv'}));
+		const syscall = walks.find((w) => w.vector === 0x80)!;
+		const back = syscall.steps.at(-1)!;
+		expect(back.cell).toMatch(/\(hypercall\)$/);
+		expect(back.explain).toContain('returns with a hypercall');
+		expect(back.explain).not.toContain('is privileged: it trapped');
+		const hypercall = walks.find((w) => w.steps.some((s) => s.title === 'VMM hypercall'))!;
+		const asked = hypercall.steps.find((s) => s.title === 'VMM hypercall')!;
+		expect(asked.explain).toContain('asks the VMM directly');
+		expect(asked.explain).not.toContain('virtual supervisor mode, so');
+		expect(hypercall.steps.at(-1)!.explain).toContain('equivalence at the OS level');
+		expect(walks.flatMap((w) => w.steps).some((s) => s.title === 'VMM emulate' && /virtual supervisor mode, so `out`/.test(s.explain))).toBe(false);
+	});
+
+	test('hvm: the guest kernel’s iret is interpreted, not “the run stopped”', () => {
+		const walks = allWalks(sampleScenario('default', {vmm: 'hvm'}));
+		const syscall = walks.find((w) => w.vector === 0x80)!;
+		expect(syscall.steps.at(-1)!.cell).toMatch(/\(interpreted\)$/);
+		expect(syscall.steps.at(-1)!.explain).toContain('hybrid VMM interprets');
+		// Only the last system call (exit: the kernel powers off) does not return.
+		const calls = walks.filter((w) => w.vector === 0x80);
+		expect(calls.slice(0, -1).filter((w) => w.steps.some((s) => s.cell.includes('the run stopped')))).toEqual([]);
+		expect(syscall.steps.find((s) => s.title === 'guest OS handler')!.explain).toContain('interpreted by the VMM (hvm)');
+	});
+
+	test('Type II: the host OS owns real supervisor mode and the real IDT, not the VMM', () => {
+		const walks = allWalks(sampleScenario('default', {vmm: 'trap', type: 2}));
+		const steps = walks.find((w) => w.vector === 0x80)!.steps;
+		expect(steps.find((s) => s.title === 'VMM intercept')!.explain).toContain('the host OS, which owns real supervisor mode and the real IDT');
+		expect(steps.find((s) => s.title === 'exception raised')!.explain).toContain('the host OS’s');
+	});
+
+	test('a privileged trap does not claim Theorem 1 holds; an emulated iret that lets a pending interrupt in shows both', () => {
+		const walks = allWalks(sampleScenario('default', {vmm: 'trap', isa: 'pentium'}));
+		const privileged = walks.map((w) => w.steps[0]!).find((s) => s.cell.endsWith('(trapped)') && s.explain.includes('is privileged on pentium'))!;
+		expect(privileged.explain).toContain('only when all of them are privileged');
+		expect(privileged.explain).not.toContain('with every sensitive instruction privileged, each one traps');
+		const pending = walks.find((w) => {
+			const titles = w.steps.map((s) => s.title);
+			return titles.includes('VMM emulate') && titles.indexOf('VMM emulate') + 1 === titles.indexOf('VMM reflect');
+		});
+		expect(pending).toBeDefined();
+		expect(pending!.steps.find((s) => s.title === 'VMM reflect')!.explain).toMatch(/^A virtual interrupt \(\w+\) was pending/);
+	});
+});

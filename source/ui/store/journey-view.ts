@@ -23,7 +23,7 @@ export function stepsAt(store: DashboardStore, seq: number): WalkStep[] {
 	const hit = cache.get(store);
 	if (hit && hit.seq === seq && hit.generation === store.source.generation) return hit.steps;
 	const d = store.source.description;
-	const steps = journeyWalk(store.ring, store.journeys, seq, store.namer, {vmm: d.vmm, isa: d.isa}) ?? [];
+	const steps = journeyWalk(store.ring, store.journeys, seq, store.namer, {vmm: d.vmm, isa: d.isa, type: d.type}) ?? [];
 	cache.set(store, {seq, generation: store.source.generation, steps});
 	return steps;
 }

@@ -30,7 +30,17 @@ export interface WalkContext {
 	vmm: string;
 	/** The ISA profile's name. */
 	isa: string;
+	/** Type I (on the real machine) or II (a process of a host OS); default I. */
+	type?: 1 | 2;
 }
+
+/** What a sensitive, unprivileged instruction would do run directly by a deprivileged guest kernel. */
+const wouldEffects: Record<string, string> = {
+	pushf: 'it would push the real FLAGS (real mode U, real IF)',
+	popf: 'its change of IF would be silently lost',
+	sidt: 'it would read the real idt (the VMM’s)',
+	smsw: 'the guest would see the real mode (U)',
+};
 
 type Raised = EventOf<'exception.raised'>;
 
@@ -63,7 +73,8 @@ export function journeyWalk(ring: EventRing, journeys: JourneyIndex, seq: number
 	const mine = events(ring, real);
 	const intercept = find(mine, 'vmm.intercept');
 	const virtual = real.end?.next === undefined ? undefined : journeys.get(real.end.next);
-	const steps: WalkStep[] = [cpuStep(raised, ring.physOf(seq), namer, ctx, intercept), raisedStep(raised, mine, namer, intercept)];
+	const phys = ring.physOf(seq);
+	const steps: WalkStep[] = [cpuStep(raised, phys, namer, ctx, intercept), raisedStep(raised, mine, namer, intercept, ctx)];
 	const host = mine.filter((e) => e.kind === 'host.enter' || e.kind === 'host.exit');
 	if (host.length > 0) {
 		steps.push({
@@ -78,11 +89,14 @@ export function journeyWalk(ring: EventRing, journeys: JourneyIndex, seq: number
 		level: 'vmm',
 		title: 'VMM intercept',
 		cell: formatRow(intercept, Number.NaN, namer).vmm,
-		explain: `The VMM intercepts (${intercept.reason}): it alone runs in real supervisor mode, so every exception of a guest comes to it first.`,
+		explain:
+			ctx.type === 2
+				? `The VMM intercepts (${intercept.reason}): the host OS, which owns real supervisor mode and the real IDT, passed the exception to the VMM, its process — the guest sees none of it.`
+				: `The VMM intercepts (${intercept.reason}): it alone runs in real supervisor mode, so every exception of a guest comes to it first.`,
 	});
 	const reflect = find(mine, 'vmm.reflect');
-	if (reflect && virtual) return [...steps, ...reflectedSteps(raised, mine, reflect, virtual, ring, journeys, namer)];
-	return [...steps, ...emulatedSteps(mine, namer, intercept, real)];
+	if (reflect && virtual) return [...steps, ...reflectedSteps(raised, phys, mine, reflect, virtual, ring, journeys, namer, ctx, intercept)];
+	return [...steps, ...emulatedSteps(raised, phys, mine, namer, intercept, real)];
 }
 
 function cpuStep(raised: Raised, phys: number, namer: Namer, ctx: WalkContext, intercept: EventOf<'vmm.intercept'> | undefined): WalkStep {
@@ -103,7 +117,7 @@ function cpuStep(raised: Raised, phys: number, namer: Namer, ctx: WalkContext, i
 			level: 'cpu',
 			title,
 			cell: `${text} ⇒ int 0x${BT_VECTOR.toString(16)} (patched)`,
-			explain: `${code(mn)} is sensitive but not privileged on ${ctx.isa}: run directly it would show the guest the real state, so the binary translator patched it to ${code(`int 0x${BT_VECTOR.toString(16)}`)}, which traps to the VMM.`,
+			explain: `${code(mn)} is sensitive but not privileged on ${ctx.isa}: run directly, ${wouldEffects[mn] ?? 'the guest would see or change the real state'}, unseen by the VMM — so the binary translator patched it to ${code(`int 0x${BT_VECTOR.toString(16)}`)}, which traps to the VMM.`,
 		};
 	}
 	if (intercept?.category === 'privileged') {
@@ -111,7 +125,7 @@ function cpuStep(raised: Raised, phys: number, namer: Namer, ctx: WalkContext, i
 			level: 'cpu',
 			title,
 			cell: `${text} (trapped)`,
-			explain: `${code(mn)} is privileged on ${ctx.isa} and the guest's kernel runs in real user mode: the CPU refuses it and traps — Popek & Goldberg's Theorem 1: with every sensitive instruction privileged, each one traps to the VMM.`,
+			explain: `${code(mn)} is privileged on ${ctx.isa} and the guest's kernel runs in real user mode: the CPU refuses it and traps to the VMM, which emulates it — trap-and-emulate, which catches every sensitive instruction only when all of them are privileged (Popek & Goldberg's Theorem 1).`,
 		};
 	}
 	if (raised.type === 'trap') {
@@ -130,7 +144,7 @@ function cpuStep(raised: Raised, phys: number, namer: Namer, ctx: WalkContext, i
 	};
 }
 
-function raisedStep(raised: Raised, mine: VmEvent[], namer: Namer, intercept: EventOf<'vmm.intercept'> | undefined): WalkStep {
+function raisedStep(raised: Raised, mine: VmEvent[], namer: Namer, intercept: EventOf<'vmm.intercept'> | undefined, ctx: WalkContext): WalkStep {
 	// The journey's number is in the walk's title.
 	const cell = formatRow(raised, Number.NaN, namer).exception.replace(/ · journey \d+$/, '');
 	if (intercept) {
@@ -138,7 +152,10 @@ function raisedStep(raised: Raised, mine: VmEvent[], namer: Namer, intercept: Ev
 			level: 'exception',
 			title: 'exception raised',
 			cell,
-			explain: 'The real exception goes through the real IDT, which is the VMM’s, not the guest’s: the lecture’s interpretation i, real exception → VMM.',
+			explain:
+				ctx.type === 2
+					? 'The real exception goes through the real IDT, which is the host OS’s (the VMM runs as its process), not the guest’s: the lecture’s interpretation i, real exception → VMM.'
+					: 'The real exception goes through the real IDT, which is the VMM’s, not the guest’s: the lecture’s interpretation i, real exception → VMM.',
 		};
 	}
 	const delivered = find(mine, 'exception.delivered');
@@ -153,15 +170,17 @@ function raisedStep(raised: Raised, mine: VmEvent[], namer: Namer, intercept: Ev
 	};
 }
 
-function osStep(os: VmEvent[], namer: Namer, nested: number, guest: boolean): WalkStep {
+function osStep(os: VmEvent[], namer: Namer, nested: number, guest: boolean, ctx?: WalkContext): WalkStep {
 	const cell = os.map((e) => formatRow(e, Number.NaN, namer).os).join('; ');
 	const call = find(os, 'os.syscall');
 	const who = guest ? 'The guest OS' : 'The OS';
 	const trapped =
 		nested === 0 ? '' : ` Meanwhile ${nested} of its privileged instruction${nested === 1 ? '' : 's'} trapped to the VMM, each a journey of its own.`;
+	// Under the hybrid VMM no guest-kernel instruction runs on the real CPU: the VMM interprets them.
+	const mode = ctx?.vmm === 'hvm' ? 'in its virtual supervisor mode, every instruction interpreted by the VMM (hvm).' : 'in its virtual supervisor mode (U/vS).';
 	const does = call
-		? `${who} handles the system call ${code(call.name)} for pid ${call.pid}${guest ? ' as on a real machine, in its virtual supervisor mode (U/vS).' : ' in supervisor mode: the operating-system machine (level 3) interprets it.'}`
-		: `${who}’s handler runs${guest ? ' in its virtual supervisor mode (U/vS).' : ' in supervisor mode.'}`;
+		? `${who} handles the system call ${code(call.name)} for pid ${call.pid}${guest ? ` as on a real machine, ${mode}` : ' in supervisor mode: the operating-system machine (level 3) interprets it.'}`
+		: `${who}’s handler runs${guest ? ` ${mode}` : ' in supervisor mode.'}`;
 	return {level: 'os', title: guest ? 'guest OS handler' : 'OS handler', cell: cell || '(handler code only)', explain: does + trapped};
 }
 
@@ -182,25 +201,41 @@ function nativeSteps(raised: Raised, mine: VmEvent[], real: JourneyEntry, namer:
 	return steps;
 }
 
-function emulatedSteps(mine: VmEvent[], namer: Namer, intercept: EventOf<'vmm.intercept'>, real: JourneyEntry): WalkStep[] {
+/** The VMM's work on a trapped instruction: emulated for a guest kernel, or for a guest process of another ISA (family). */
+function emulateStep(raised: Raised, phys: number, emulate: EventOf<'vmm.emulate'>, namer: Namer): WalkStep {
+	const cell = formatRow(emulate, Number.NaN, namer).vmm;
+	// A guest process (virtual user mode) gets an instruction emulated only when its own ISA lets it run there.
+	if (namer.virtualSupervisor?.(raised.guest, phys) === false) {
+		return {
+			level: 'vmm',
+			title: 'VMM emulate',
+			cell,
+			explain: `The guest's program ran ${code(emulate.mnemonic)} in user mode, where its own ISA allows it and this machine's does not: the VMM emulates it with the guest ISA's meaning (${emulate.effect}) — family virtualization.`,
+		};
+	}
+	return {
+		level: 'vmm',
+		title: 'VMM emulate',
+		cell,
+		explain: `The guest was in its virtual supervisor mode, so ${code(emulate.mnemonic)} is legal for it: the VMM interprets it on the virtual CPU (${emulate.effect}) — what a real machine would do (equivalence), while the real machine stays the VMM’s (resource control).`,
+	};
+}
+
+function emulatedSteps(raised: Raised, phys: number, mine: VmEvent[], namer: Namer, intercept: EventOf<'vmm.intercept'>, real: JourneyEntry): WalkStep[] {
 	const steps: WalkStep[] = [];
 	const emulate = find(mine, 'vmm.emulate');
 	const hypercall = find(mine, 'vmm.hypercall');
-	if (emulate) {
-		steps.push({
-			level: 'vmm',
-			title: 'VMM emulate',
-			cell: formatRow(emulate, Number.NaN, namer).vmm,
-			explain: `The guest was in its virtual supervisor mode, so ${code(emulate.mnemonic)} is legal for it: the VMM interprets it on the virtual CPU (${emulate.effect}) — what a real machine would do (equivalence), while the real machine stays the VMM’s (resource control).`,
-		});
-	} else if (hypercall) {
+	// A para-virtualized kernel's hypercall: no instruction of its was trapped, whatever the VMM then does for it.
+	const asked = intercept.category === 'hypercall';
+	if (asked) {
 		steps.push({
 			level: 'vmm',
 			title: 'VMM hypercall',
-			cell: formatRow(hypercall, Number.NaN, namer).vmm,
-			explain: `A paravirtualized guest asks the VMM directly (${hypercall.name}) instead of executing a sensitive instruction: nothing to decode or emulate.`,
+			cell: [hypercall, emulate].flatMap((e) => (e ? [formatRow(e, Number.NaN, namer).vmm] : [])).join('; ') || formatRow(intercept, Number.NaN, namer).vmm,
+			explain: `The para-virtualized kernel asks the VMM directly (${hypercall?.name ?? intercept.reason.replace(/^hypercall: /, '')}) instead of executing a sensitive instruction: no instruction to trap and decode — the VMM performs the requested operation${emulate ? ` (${emulate.effect})` : ''}.`,
 		});
-	} else {
+	} else if (emulate) steps.push(emulateStep(raised, phys, emulate, namer));
+	else {
 		const other = mine.filter((e) => e.kind.startsWith('vmm.') && e !== intercept && e.kind !== 'vmm.resume');
 		steps.push({
 			level: 'vmm',
@@ -215,7 +250,9 @@ function emulatedSteps(mine: VmEvent[], namer: Namer, intercept: EventOf<'vmm.in
 			level: 'vmm',
 			title: 'return',
 			cell: formatRow(resume, Number.NaN, namer).vmm,
-			explain: `The VMM resumes the guest at ${shortHex(resume.pc)}: for the guest it is as if the instruction had run on a real machine — ${resume.cost} cycles instead of one instruction’s (the price of interpretation).`,
+			explain: asked
+				? `The VMM resumes the kernel at ${shortHex(resume.pc)}: it goes on as after the native instruction the hypercall replaced (equivalence at the OS level, not the ISA's) — ${resume.cost} cycles.`
+				: `The VMM resumes the guest at ${shortHex(resume.pc)}: for the guest it is as if the instruction had run on a real machine — ${resume.cost} cycles instead of one instruction’s (the price of interpretation).`,
 		});
 	} else steps.push(unfinished(real));
 	return steps;
@@ -223,45 +260,72 @@ function emulatedSteps(mine: VmEvent[], namer: Namer, intercept: EventOf<'vmm.in
 
 function reflectedSteps(
 	raised: Raised,
+	phys: number,
 	mine: VmEvent[],
 	reflect: EventOf<'vmm.reflect'>,
 	virtual: JourneyEntry,
 	ring: EventRing,
 	journeys: JourneyIndex,
 	namer: Namer,
+	ctx: WalkContext,
+	intercept: EventOf<'vmm.intercept'>,
 ): WalkStep[] {
-	const steps: WalkStep[] = [
-		{
-			level: 'vmm',
-			title: 'VMM reflect',
-			cell: formatRow(reflect, Number.NaN, namer).vmm,
-			explain: `The exception is the guest’s to handle: the VMM reflects it — switches the virtual CPU to virtual supervisor mode and enters ${code(reflect.symbol)}, the handler in the guest’s own (virtual) IDT.`,
-		},
-	];
+	const steps: WalkStep[] = [];
+	// The exit was an instruction the VMM emulated (an `iret` turning virtual interrupts on): what it then reflects is
+	// a virtual interrupt that was pending for the guest, not the exit itself.
+	const emulate = find(mine, 'vmm.emulate');
+	if (emulate && intercept.category === 'privileged') steps.push(emulateStep(raised, phys, emulate, namer));
+	steps.push({
+		level: 'vmm',
+		title: 'VMM reflect',
+		cell: formatRow(reflect, Number.NaN, namer).vmm,
+		explain:
+			emulate && intercept.category === 'privileged'
+				? `A virtual interrupt (${vectorName(reflect.vector)}) was pending for the guest and can be taken now: the VMM delivers it — switches the virtual CPU to virtual supervisor mode and enters ${code(reflect.symbol)}, the handler in the guest’s own (virtual) IDT.`
+				: `The exception is the guest’s to handle: the VMM reflects it — switches the virtual CPU to virtual supervisor mode and enters ${code(reflect.symbol)}, the handler in the guest’s own (virtual) IDT.`,
+	});
 	const delivered = find(mine, 'exception.delivered');
 	if (delivered) {
 		steps.push({
 			level: 'exception',
 			title: 'virtual exception',
 			cell: formatRow(delivered, Number.NaN, namer).exception,
-			explain: 'The virtual exception reaches the guest OS as a real one would (the real CPU stays in user mode: U/vS): the lecture’s interpretation ii, virtual exception → guest OS.',
+			explain:
+				ctx.vmm === 'hvm'
+					? 'The virtual exception reaches the guest OS as a real one would; its handler runs in virtual supervisor mode, which the hybrid VMM interprets: the lecture’s interpretation ii, virtual exception → guest OS.'
+					: 'The virtual exception reaches the guest OS as a real one would (the real CPU stays in user mode: U/vS): the lecture’s interpretation ii, virtual exception → guest OS.',
 		});
 	}
 	// The guest OS's work: read off the delivery (in i) and its own journey (ii).
 	const os = [...mine, ...events(ring, virtual)].filter((e) => e.kind.startsWith('os.') && e.kind !== 'os.return');
 	const ii = virtual.end;
 	const closing = ii ? virtual.children.map((c) => journeys.get(c)).find((c) => c?.end !== undefined && c.end.cycle === ii.cycle) : undefined;
-	steps.push(osStep(os, namer, virtual.children.length - (closing ? 1 : 0), true));
-	const iret = closing ? (events(ring, closing).find((e) => e.kind === 'iret') as EventOf<'iret'> | undefined) : undefined;
+	steps.push(osStep(os, namer, virtual.children.length - (closing ? 1 : 0), true, ctx));
+	const closingEvents = closing ? events(ring, closing) : [];
+	const iret = closingEvents.find((e) => e.kind === 'iret') as EventOf<'iret'> | undefined;
 	if (closing && iret) {
+		const byHypercall = (find(closingEvents, 'vmm.intercept')?.category ?? '') === 'hypercall';
+		const to = iret.symbol ?? shortHex(iret.to);
 		steps.push({
 			level: 'vmm',
 			title: 'return',
-			cell: `${formatRow(iret, Number.NaN, namer).exception} (emulated)`,
-			explain: `The guest OS’s ${code('iret')} is privileged: it trapped (journey ${closing.id}), and the VMM emulated it — virtual user mode again — resuming the program at ${iret.symbol ?? shortHex(iret.to)}.`,
+			cell: `${formatRow(iret, Number.NaN, namer).exception} (${byHypercall ? 'hypercall' : 'emulated'})`,
+			explain: byHypercall
+				? `The para-virtualized guest OS returns with a hypercall (journey ${closing.id}) instead of the privileged ${code('iret')}: the VMM performs it — virtual user mode again — resuming the program at ${to}.`
+				: `The guest OS’s ${code('iret')} is privileged: it trapped (journey ${closing.id}), and the VMM emulated it — virtual user mode again — resuming the program at ${to}.`,
+		});
+		return steps;
+	}
+	// No nested journey: the hybrid VMM interpreted the guest kernel's `iret` (an `iret` row of this journey).
+	const interpreted = ii ? ([...events(ring, virtual)].reverse().find((e) => e.kind === 'iret') as EventOf<'iret'> | undefined) : undefined;
+	if (interpreted) {
+		steps.push({
+			level: 'vmm',
+			title: 'return',
+			cell: `${formatRow(interpreted, Number.NaN, namer).exception} (interpreted)`,
+			explain: `The hybrid VMM interprets the guest kernel’s ${code('iret')} as it interprets all of virtual supervisor mode — virtual user mode again — and the program runs directly from ${interpreted.symbol ?? shortHex(interpreted.to)} on (Popek & Goldberg’s hybrid VMM, Theorem 3).`,
 		});
 	} else steps.push(unfinished(virtual));
-	void raised;
 	return steps;
 }
 
