@@ -164,7 +164,7 @@ export function formatReport(report: CheckReport): string {
 		out.push(
 			theorem3.holds
 				? `Theorem 3 holds: every user-sensitive instruction is privileged, so a hybrid VMM can be built (vmtop's --vmm hvm interprets the guest kernel, so its ${offenders.join(', ')} never run directly; in a process they are not sensitive)`
-				: `Theorem 3 fails too: user-sensitive but unprivileged: ${theorem3.offenders.join(', ')} — a guest process runs them directly under any VMM that runs user mode directly, a hybrid one included`,
+				: `Theorem 3’s condition does not hold either: user-sensitive but unprivileged: ${theorem3.offenders.join(', ')} — a guest process runs them directly under any VMM that runs user mode directly, a hybrid one included`,
 		);
 	}
 	return out.join('\n') + '\n';

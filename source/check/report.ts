@@ -83,7 +83,7 @@ export interface Verdict {
 	/** The condition, e.g. `sensitive ⊆ privileged`. */
 	condition: string;
 	holds: boolean;
-	/** E.g. `virtualizable`, `not virtualizable (Theorem 1 fails)`. */
+	/** E.g. `virtualizable`, `not virtualizable by trap-and-emulate (Theorem 1’s condition does not hold)`. */
 	conclusion: string;
 	/** The instructions that make it fail. */
 	offenders: string[];
@@ -119,7 +119,7 @@ export interface CheckReport {
 	};
 	instructions: InstructionResult[];
 	verdicts: {theorem1: Verdict; theorem2: Verdict; theorem3: Verdict};
-	/** One line: `virtualizable` or `not virtualizable (Theorem 1 fails)`. */
+	/** One line: `virtualizable` or `not virtualizable by trap-and-emulate (Theorem 1’s condition does not hold)`. */
 	conclusion: string;
 	robinIrvine: RobinIrvineEntry[];
 }

@@ -55,7 +55,7 @@ const entries: readonly Entry[] = [
 	{
 		pentium: 'POPF',
 		group: '3.b',
-		why: 'at CPL > 0 silently leaves IF (and IOPL) unchanged instead of trapping',
+		why: 'silently leaves IOPL unchanged at CPL > 0, and IF unchanged when CPL > IOPL, instead of trapping',
 		v32: ['popf'],
 		note: 'modelled as `popf`: in user mode loads C Z N V only, IF and S silently unchanged',
 	},

@@ -49,7 +49,7 @@ function theorem1(results: readonly InstructionResult[]): Verdict {
 		title: 'Theorem 1: a virtual machine monitor can be built',
 		condition: 'sensitive ⊆ privileged',
 		holds,
-		conclusion: holds ? 'virtualizable' : 'not virtualizable (Theorem 1 fails)',
+		conclusion: holds ? 'virtualizable' : 'not virtualizable by trap-and-emulate (Theorem 1’s condition does not hold)',
 		offenders: offenders.map((r) => r.mnemonic),
 		reasons,
 	};
@@ -72,7 +72,7 @@ function theorem3(results: readonly InstructionResult[]): Verdict {
 		title: 'Theorem 3: a hybrid virtual machine monitor can be built',
 		condition: 'user-sensitive ⊆ privileged',
 		holds,
-		conclusion: holds ? 'a hybrid VMM can be built' : 'no hybrid VMM either (Theorem 3 fails)',
+		conclusion: holds ? 'a hybrid VMM can be built' : 'no hybrid VMM either (Theorem 3’s condition does not hold)',
 		offenders: offenders.map((r) => r.mnemonic),
 		reasons,
 	};
@@ -98,7 +98,7 @@ function theorem2(results: readonly InstructionResult[], t1: Verdict): Verdict {
 			`instructions that program the timer: ${list(timers.map(named))}. ` +
 			'What a guest reads of time does not decide (b): Popek & Goldberg\'s equivalence excludes timing, and a guest that reads real time does not make the VMM depend on it',
 		holds
-			? 'the theorem then says the VMM can run under a copy of itself; vmtop states the condition but does not run a VMM under a copy of itself here'
+			? 'the theorem then says the VMM can run under a copy of itself; vmtop shows it on classic: samples/scenarios/nested-2.json runs mini-vmm under mini-vmm, the kernel’s output byte for byte as natively (docs/vmm.md, "mini-vmm")'
 			: 'with (a) failing, the theorem says nothing about recursion',
 	];
 	return {

@@ -56,7 +56,7 @@ describe('vmtop check with a custom profile', () => {
 			const {code, stdout} = await run(['--isa', path, '--json']);
 			expect(code).toBe(0);
 			const report = JSON.parse(stdout) as CheckReport;
-			expect(report.conclusion).toBe('not virtualizable (Theorem 1 fails)');
+			expect(report.conclusion).toBe('not virtualizable by trap-and-emulate (Theorem 1’s condition does not hold)');
 			expect(report.verdicts.theorem1.offenders).toEqual(['cli']);
 			// cli is control-sensitive in user mode itself: no hybrid VMM either.
 			expect(report.verdicts.theorem3.offenders).toEqual(['cli']);
@@ -65,7 +65,7 @@ describe('vmtop check with a custom profile', () => {
 			expect(e.observed).toBe('no trap, IF 1→0');
 			const text = formatReport(report);
 			expect(text).toMatch(/^cli +no +control \(IF\) +✗ sensitive, unprivileged/m);
-			expect(text).toContain("Conclusion: 'cli-free' is not virtualizable (Theorem 1 fails) — sensitive but unprivileged: cli");
+			expect(text).toContain("Conclusion: 'cli-free' is not virtualizable by trap-and-emulate (Theorem 1’s condition does not hold) — sensitive but unprivileged: cli");
 		},
 		CHECK_TIMEOUT,
 	);
@@ -108,15 +108,15 @@ describe('vmtop check with a custom profile', () => {
 	});
 
 	it(
-		'samples/isa/hybrid.json: Theorem 1 fails (smsw, popf), Theorem 3 holds — a hybrid VMM can be built',
+		'samples/isa/hybrid.json: Theorem 1’s condition does not hold (smsw, popf), Theorem 3 holds — a hybrid VMM can be built',
 		async () => {
 			const {code, stdout} = await run(['--isa', 'samples/isa/hybrid.json']);
 			expect(code).toBe(0);
-			expect(stdout).toMatch(/^Theorem 1: .*: FAILS → not virtualizable \(Theorem 1 fails\)$/m);
+			expect(stdout).toMatch(/^Theorem 1: .*: FAILS → not virtualizable by trap-and-emulate \(Theorem 1’s condition does not hold\)$/m);
 			expect(stdout).toMatch(/^Theorem 3: a hybrid virtual machine monitor can be built — user-sensitive ⊆ privileged: holds → a hybrid VMM can be built$/m);
-			expect(stdout).toContain("Conclusion: 'hybrid' is not virtualizable (Theorem 1 fails) — sensitive but unprivileged: smsw, popf\n");
+			expect(stdout).toContain("Conclusion: 'hybrid' is not virtualizable by trap-and-emulate (Theorem 1’s condition does not hold) — sensitive but unprivileged: smsw, popf\n");
 			expect(stdout).toContain('Theorem 3 holds: every user-sensitive instruction is privileged, so a hybrid VMM can be built');
-			expect(stdout).not.toContain('Theorem 3 fails');
+			expect(stdout).not.toContain('Theorem 3’s condition does not hold');
 		},
 		CHECK_TIMEOUT,
 	);

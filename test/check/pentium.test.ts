@@ -11,7 +11,7 @@ describe('vmtop check --isa pentium', () => {
 	}, CHECK_TIMEOUT);
 
 	it('is not virtualizable: pushf, popf, sidt, smsw are sensitive and unprivileged', () => {
-		expect(report.conclusion).toBe('not virtualizable (Theorem 1 fails)');
+		expect(report.conclusion).toBe('not virtualizable by trap-and-emulate (Theorem 1’s condition does not hold)');
 		expect(report.verdicts.theorem1.holds).toBe(false);
 		expect([...report.verdicts.theorem1.offenders].sort()).toEqual(['popf', 'pushf', 'sidt', 'smsw']);
 		for (const m of ['pushf', 'popf', 'sidt', 'smsw']) {
@@ -47,7 +47,7 @@ describe('vmtop check --isa pentium', () => {
 		expect(evidence(instruction(report, 'smsw'), 'behaviour-sensitive', 'mode').observed).toBe('r1 0x1234→1 vs 0x1234→0');
 	});
 
-	it('Theorem 3 fails too: pushf and sidt are sensitive between user-mode states; popf and smsw only through supervisor mode', () => {
+	it('Theorem 3’s condition does not hold either: pushf and sidt are sensitive between user-mode states; popf and smsw only through supervisor mode', () => {
 		const t3 = report.verdicts.theorem3;
 		expect(t3.holds).toBe(false);
 		expect([...t3.offenders].sort()).toEqual(['pushf', 'sidt']);
@@ -81,8 +81,8 @@ describe('vmtop check --isa pentium', () => {
 		expect(text).toMatch(/^sidt +no +behaviour \(idt\) +✗/m);
 		expect(text).toMatch(/^smsw +no +behaviour \(mode\) +✗/m);
 		expect(text).toContain('supervisor, IF=1  vs  user, IF=1: [sp-4 = 0x0efc] ←0x1200 vs ←0x0200');
-		expect(text).toContain("Conclusion: 'pentium' is not virtualizable (Theorem 1 fails) — sensitive but unprivileged: sidt, smsw, pushf, popf");
-		expect(text).toContain('Theorem 3 fails too: user-sensitive but unprivileged: sidt, pushf — a guest process runs them directly');
+		expect(text).toContain("Conclusion: 'pentium' is not virtualizable by trap-and-emulate (Theorem 1’s condition does not hold) — sensitive but unprivileged: sidt, smsw, pushf, popf");
+		expect(text).toContain('Theorem 3’s condition does not hold either: user-sensitive but unprivileged: sidt, pushf — a guest process runs them directly');
 		expect(text).toContain('Robin & Irvine (USENIX Security 2000)');
 	});
 });

@@ -160,7 +160,7 @@ describe('the multilevel map', () => {
 		expect(at('V32 CPU')).toBeGreaterThan(at('Level 2'));
 		expect(at('a process VM')).toBeGreaterThan(at('Level 3'));
 		expect(at('a process VM')).toBeLessThan(at('Level 2'));
-		expect(out).toContain('▶ the VMM: a level-2 interpreter of sensitive instructions (trap, bt, pv) — the VMM column (this run: trap)');
+		expect(out.replace(/\s+/g, ' ')).toContain('▶ the VMM: a level-2 interpreter of sensitive instructions (trap, bt; pv: of hypercalls; hvm: of all of virtual supervisor mode) — the VMM column (this run: trap)');
 	});
 
 	test('the parts the run uses are marked: no VMM natively, the host OS only under Type II', () => {

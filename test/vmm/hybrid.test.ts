@@ -3,6 +3,7 @@
  * virtual supervisor mode interpreted, its user mode direct. Its interpreter
  * against the CPU, exact guest time, its exit row, its verdicts per profile.
  */
+import {formatProperties} from '../../source/cli/stats-format.js';
 import {readFileSync} from 'node:fs';
 import process from 'node:process';
 import {describe, expect, test, vi} from 'vitest';
@@ -164,6 +165,12 @@ describe('exit reasons add up', () => {
 		const report = measureProperties(sim);
 		expect(report.efficiency.direct + report.efficiency.emulated).toBe(g.vcpu.instret);
 		expect(report.interpretation).toEqual({instructions: g.interpreted, cycles: interpreter.cycles, userSensitive: []});
+		// `vmtop stats` says which of the others were interpreted and which entered the VMM (they did not all "enter the VMM").
+		const line = formatProperties(report).find((l) => l.trimStart().startsWith('efficiency'))!;
+		const [, notDirect, interpreted, entered] = /; (\d+) did not: (\d+) interpreted in virtual supervisor mode, (\d+) entered the VMM\)$/.exec(line)!.map(Number);
+		expect(notDirect).toBe(report.efficiency.emulated);
+		expect(interpreted).toBe(g.interpreted);
+		expect(interpreted! + entered!).toBe(notDirect);
 	});
 });
 

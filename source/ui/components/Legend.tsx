@@ -23,7 +23,7 @@ export const legendEntries: ReadonlyArray<readonly [string, string]> = [
 	['⋯N', 'N instructions ran unseen before this row (only events are shown at this speed)'],
 	['before', 'an interrupt is taken between instructions: before the one named runs'],
 	['(trapped)', 'the instruction raised the exception on its row (a fault: it did not complete; a trap: it did) — shown once'],
-	['⚠', 'a sensitive instruction that is not privileged ran directly: the guest saw real state (Robin & Irvine)'],
+	['⚠', 'a sensitive, unprivileged instruction ran directly: the guest saw or changed real state, or its change was lost (Robin & Irvine)'],
 	['⇒ int 0x63 (patched)', 'binary translation replaced a sensitive instruction with a trap to the VMM'],
 	['virtual device:', 'under a VMM: the VMM’s `in`/`out` on a guest’s own device — the guest’s instruction never reaches a real port'],
 	['· journey N', 'the exception journey this row opens (the core numbers them; f journey:N filters)'],

@@ -38,7 +38,10 @@ export function multilevelMap(d: Pick<RunDescription, 'vmm' | 'type'>, bare = fa
 			name: 'instruction set architecture (ISA)',
 			parts: [
 				{text: 'the V32 CPU: fetch-execute, exceptions, the ISA profile — the CPU and Exceptions columns', used: true},
-				{text: `the VMM: a level-2 interpreter of sensitive instructions (trap, bt, pv) — the VMM column${vmm ? ` (this run: ${d.vmm})` : ''}`, used: vmm},
+				{
+					text: `the VMM: a level-2 interpreter of sensitive instructions (trap, bt; pv: of hypercalls; hvm: of all of virtual supervisor mode) — the VMM column${vmm ? ` (this run: ${d.vmm}${d.type === 2 ? '; Type II: the VMM itself a process of the host OS, level 3' : ''})` : ''}`,
+					used: vmm,
+				},
 			],
 		},
 		{n: 1, name: 'microarchitecture', parts: [{text: 'not modelled: the CPU is a TypeScript interpreter (or translator) of the ISA', used: false}]},
