@@ -156,10 +156,11 @@ function transientLines(sim: TransientSimulation): PropertyLine[] | undefined {
 	const a = sim.attached;
 	const n = (x: number) => x.toLocaleString('en-US');
 	return [
-		{label: 'transient VMM', value: a ? `attached (${a.technique}) since instruction ${n(a.attachAt)}; A detaches` : `detached; ${t.intervals} interval${t.intervals === 1 ? '' : 's'} so far; A attaches`},
+		// Short enough for the panel at 120×35.
+		{label: 'transient VMM', value: a ? `attached (${a.technique}) at instr ${n(a.attachAt)}` : `detached; ${t.intervals} interval${t.intervals === 1 ? '' : 's'} so far; A attaches`},
 		t.instructions < JUDGE_AFTER_INSTRUCTIONS
 			? {label: 'efficiency', value: tooEarly(t.instructions)}
-			: {label: 'efficiency', value: `${(t.direct * 100).toFixed(2)}% of ${n(t.instructions)} instructions ran directly while attached`},
+			: {label: 'efficiency', value: `${(t.direct * 100).toFixed(2)}% of ${n(t.instructions)} instr. ran directly`},
 		{label: 'VMM entries', value: `${n(t.entries)} while attached`},
 		{label: 'attach/detach', value: `${n(t.overhead)} of ${n(t.cycles)} cycles while attached (state capture, partition setup, restore)`},
 	];

@@ -55,7 +55,7 @@ test('A attaches a VMM under the running kernel and A detaches it; the console o
 	await see(s, '│ vmm trap \\(type I\\) │');
 	const attached = await see(s, 'Exit reasons — [1-9][\\d,]* VMM entries');
 	expect(columnHeader(attached)).toMatch(/\sVMM(\s|$)/);
-	await see(s, 'transient VMM +attached \\(trap\\) since instruction');
+	await see(s, 'transient VMM +attached \\(trap\\) at instr [\\d,]+\\s');
 
 	await s.send('A');
 	await see(s, '│ no VMM │');
