@@ -138,7 +138,13 @@ function summary(reader: TraceReader): number {
 		`scenario ${h.scenario.name}: ISA ${h.isa}, VMM ${h.vmm.technique}${h.vmm.technique === 'none' ? '' : ` (type ${h.vmm.type}, ${h.vmm.guests} guest${h.vmm.guests === 1 ? '' : 's'})`}, ` +
 			`detail ${h.detail}${h.sampleEvery > 0 ? `, a CPU sample every ${h.sampleEvery} instructions` : ''}`,
 	);
-	out.push(`${bytes(reader.bytes)}${reader.compressed ? ' uncompressed' : ''}, ${reader.length.toLocaleString('en-US')} events, to instruction ${(last?.instret ?? 0).toLocaleString('en-US')}, cycle ${(last?.cycle ?? 0).toLocaleString('en-US')}`);
+	// An imported KVM trace has no instructions, and its clock is host time (ns), not cycles.
+	const imported = h.source === 'import';
+	const micros = (ns: number) => `${(ns / 1000).toLocaleString('en-US', {maximumFractionDigits: 1})} µs`;
+	const upTo = imported
+		? `over ${micros(last?.cycle ?? 0)} of host time`
+		: `to instruction ${(last?.instret ?? 0).toLocaleString('en-US')}, cycle ${(last?.cycle ?? 0).toLocaleString('en-US')}`;
+	out.push(`${bytes(reader.bytes)}${reader.compressed ? ' uncompressed' : ''}, ${reader.length.toLocaleString('en-US')} events, ${upTo}`);
 	const kinds = [...counts.entries()].sort((a, b) => b[1] - a[1]);
 	out.push(`events: ${kinds.map(([k, n]) => `${k} ${human(n)}`).join(', ') || 'none'}`);
 	const f = reader.footer;
@@ -147,8 +153,9 @@ function summary(reader: TraceReader): number {
 	if (rows.length > 0) {
 		// hvm's interpreted instructions are not entries: no share.
 		const share = (r: (typeof rows)[number]) => (r.category === 'interpret' ? '–' : `${(r.share * 100).toFixed(1)}%`);
-		const cells = rows.slice(0, 12).map((r) => [r.reason, String(r.count), share(r), Math.round(r.meanCycles).toLocaleString('en-US')]);
-		out.push('', ...textTable(['VMM exits', 'count', 'share', 'mean cycles'], cells, ['left', 'right', 'right', 'right']));
+		const mean = (r: (typeof rows)[number]) => (imported ? micros(r.meanCycles) : Math.round(r.meanCycles).toLocaleString('en-US'));
+		const cells = rows.slice(0, 12).map((r) => [r.reason, String(r.count), share(r), mean(r)]);
+		out.push('', ...textTable(['VMM exits', 'count', 'share', imported ? 'mean host time' : 'mean cycles'], cells, ['left', 'right', 'right', 'right']));
 	}
 	process.stdout.write(out.join('\n') + '\n');
 	for (const p of reader.problems) process.stderr.write(`vmtop: ${formatProblem(reader.file, p)}\n`);

@@ -95,6 +95,11 @@ describe('vmtop replay (not a terminal: a summary)', () => {
 		expect(await replayCommand([file])).toBe(0);
 		const table = out.slice(out.indexOf('VMM exits')).trimEnd().split('\n');
 		expect(table.some((l) => l.startsWith('EXTERNAL_INTERRUPT '))).toBe(true);
+		// An imported trace's clock is host time: no `instruction 0`, no cycles.
+		expect(out).toMatch(/600 events, over [\d,.]+ µs of host time\n/);
+		expect(out).not.toContain('to instruction 0');
+		expect(table[0]).toMatch(/mean host time$/);
+		expect(table[1]).toMatch(/ µs$/);
 		// Right-aligned columns: every line's count, share and mean cycles end where the heading's do.
 		const ends = (line: string) => [...line.matchAll(/\S+(?= {2}|$)/g)].map((m) => m.index + m[0].length).slice(-3);
 		const heading = ends(table[0]!);
