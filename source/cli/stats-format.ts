@@ -69,7 +69,7 @@ export function formatStats(run: StatsRun): string {
 			lines.push(
 				`  why: \`${h.mnemonic}\` at ${h.where}, real instruction ${h.instruction}, ran deprivileged without a trap: on ${run.isa} it is sensitive but not privileged, so the level below never saw it (Robin & Irvine) — ` +
 					(h.level > 0
-						? 'a VMM that uses it cannot run unchanged under a copy of itself (Popek & Goldberg, Theorem 2 needs every sensitive instruction privileged)'
+						? 'a VMM that uses it cannot run unchanged under a copy of itself (Popek & Goldberg: Theorem 2’s condition (a), the machine virtualizable, asks every sensitive instruction to be privileged)'
 						: 'the kernel it hosts is not virtualized equivalently by trap-and-emulate'),
 			);
 		}

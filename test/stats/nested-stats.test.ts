@@ -99,7 +99,7 @@ describe('on the pentium profile depth ≥ 2 is not equivalent, and vmtop says w
 		const run = statsRun(pentium(nested2()));
 		expect(run.nested).toMatchObject({nativeOutput: false, hazard: {mnemonic: 'smsw', level: 2}});
 		expect(run.nested!.hazard!.where).toMatch(/^mini-vmm\.s: vmm_boot\+0x[0-9a-f]+ \(the level-2 VMM's own code\)$/);
-		expect(formatStats(run)).toContain('Theorem 2 needs every sensitive instruction privileged');
+		expect(formatStats(run)).toContain('Theorem 2’s condition (a), the machine virtualizable, asks every sensitive instruction to be privileged');
 	});
 
 	test('depth 2′ in lockstep against depth 1: the first divergence is the inner mini-vmm\'s smsw', () => {
