@@ -170,7 +170,7 @@ export const FLAGS = {
 	journey: bool('journey mode (J): stop at each exception and walk its levels, → or space one step at a time'),
 	lecture: bool('for a lecture hall: journey mode, wide level columns, high-contrast colours, the keys in the footer'),
 	noColor: bool('no colours (the NO_COLOR environment variable does the same)'),
-	compare: bool('run none, trap, bt and pv and print them side by side'),
+	compare: bool('run none, trap, bt, pv and hvm and print them side by side'),
 	// Traces.
 	output: value('FILE', 'the file to write', file('a FILE to write'), 'o'),
 	force: bool('overwrite an existing output file'),
