@@ -217,3 +217,13 @@ test('an exception whose journey still runs says so in words: no `…` a reader 
 	store.dispose();
 	driver.dispose();
 });
+
+test('the OS step names the process switch too (it said "+1 more" after two events and hid it)', () => {
+	const {views, dispose} = dashboardRun(sampleScenario('default', {vmm: 'none'}));
+	const os = views.flatMap((v) => v.steps.filter((s) => s.n === 4).map((s) => s.what));
+	// A timer interrupt that preempts a process: the handler, then the switch to another one.
+	const switched = os.filter((w) => /switch pid \d+ → \d+/.test(w));
+	expect(switched.length).toBeGreaterThan(0);
+	expect(os.filter((w) => /\+\d+ more/.test(w))).toEqual([]);
+	dispose();
+});

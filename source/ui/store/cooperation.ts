@@ -268,8 +268,11 @@ function nestedText(entry: JourneyEntry, except?: number): string {
 	return k === 0 ? '' : `; ${k} nested journe${k === 1 ? 'y' : 'ys'}`;
 }
 
+/** Up to six of a level’s events (a process switch is part of the story), then how many more; the step's line wraps. */
 function summarize(work: string[], none: string): string {
 	if (work.length === 0) return none;
-	const shown = work.slice(0, 2).join('; ');
-	return work.length > 2 ? `${shown}; +${work.length - 2} more` : shown;
+	const shown = work.slice(0, SHOWN).join('; ');
+	return work.length > SHOWN ? `${shown}; +${work.length - SHOWN} more` : shown;
 }
+
+const SHOWN = 6;
