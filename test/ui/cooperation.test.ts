@@ -227,3 +227,14 @@ test('the OS step names the process switch too (it said "+1 more" after two even
 	expect(os.filter((w) => /\+\d+ more/.test(w))).toEqual([]);
 	dispose();
 });
+
+test('an emulated iret that lets a pending virtual interrupt in: step 2 says it emulated it, then delivered the interrupt (not "reflects console" for a #GP)', () => {
+	const {views, dispose} = dashboardRun(sampleScenario('default', {vmm: 'trap', isa: 'pentium'}), 2_000_000);
+	const step2 = views.map((v) => v.steps.find((s) => s.n === 2)!.what);
+	const emulated = step2.filter((w) => /^#GP \(fault\) → VMM intercepts \(privileged: iret\)/.test(w) && w.includes('→ console_interrupt'));
+	expect(emulated.length).toBeGreaterThan(0);
+	for (const w of emulated) expect(w).toMatch(/, emulates it, then delivers the pending console → console_interrupt$/);
+	// A system call is the guest's to handle: reflected as it is.
+	expect(step2.some((w) => /^int 0x80 \(trap\) → VMM intercepts \(exception: int 0x80\), reflects int 0x80 → syscall_entry$/.test(w))).toBe(true);
+	dispose();
+});

@@ -194,7 +194,7 @@ function guestException(
 			n: 2,
 			interpretation: 'i.',
 			title: 'exception → VMM',
-			what: `${raised} → VMM intercepts (${intercept.reason})${reflect ? `, reflects ${vectorName(reflect.vector)} → ${reflect.symbol}` : ''}`,
+			what: `${raised} → VMM intercepts (${intercept.reason})${reflect ? reflectText(real, ring, intercept, reflect) : ''}`,
 			cost: cyc(iCycles),
 			done: true,
 		},
@@ -276,3 +276,14 @@ function summarize(work: string[], none: string): string {
 }
 
 const SHOWN = 6;
+
+/**
+ * How the VMM passes the exit on to the guest: it reflects the exception itself, or — when it emulated the trapped
+ * instruction (an `iret` turning virtual interrupts on) — delivers a virtual interrupt that was pending.
+ */
+function reflectText(real: JourneyEntry, ring: EventRing, intercept: EventOf<'vmm.intercept'>, reflect: EventOf<'vmm.reflect'>): string {
+	const emulated = intercept.category === 'privileged' && real.rows.some((s) => ring.get(s)?.kind === 'vmm.emulate');
+	return emulated
+		? `, emulates it, then delivers the pending ${vectorName(reflect.vector)} → ${reflect.symbol}`
+		: `, reflects ${vectorName(reflect.vector)} → ${reflect.symbol}`;
+}
