@@ -27,6 +27,22 @@ describe('JourneyIndex', () => {
 		expect(index.get(4)!.raisedSeq).toBe(40);
 	});
 
+	test('a journey of more rows than it keeps: the first ones and the newest, so how it ended stays (an iret was lost under hvm)', () => {
+		const index = new JourneyIndex();
+		const start = raised(7);
+		index.note(start, 0);
+		const row = (seq: number): VmEvent => ({...start, kind: 'vmm.interpret', pc: 0, count: 1, cost: 1, cycle: seq, instret: seq, journey: 7} as unknown as VmEvent);
+		for (let seq = 1; seq <= 500; seq++) index.note(row(seq), seq);
+		index.note({...start, kind: 'iret', pc: 0, to: 0xc, toSupervisor: false, journey: 7} as unknown as VmEvent, 501);
+		const rows = index.get(7)!.rows;
+		expect(rows).toHaveLength(200);
+		expect(rows.slice(0, 5)).toEqual([0, 1, 2, 3, 4]);
+		expect(rows.at(-1)).toBe(501);
+		expect(rows.slice(-8)).toEqual([494, 495, 496, 497, 498, 499, 500, 501]);
+		// In order throughout.
+		expect([...rows].sort((a, b) => a - b)).toEqual(rows);
+	});
+
 	test('after clear it starts over with its whole capacity', () => {
 		const index = new JourneyIndex(2);
 		for (let id = 1; id <= 5; id++) index.note(raised(id), id);

@@ -11,6 +11,8 @@ import {LiveDriver} from '../../source/driver/live-driver.js';
 import {DashboardStore} from '../../source/ui/store/dashboard-store.js';
 import {journeyMatches, parseJourneyFilter} from '../../source/ui/store/journey-catch.js';
 import {journeyWalk} from '../../source/ui/store/journey-walk.js';
+import {stepsAt} from '../../source/ui/store/journey-view.js';
+import {buildRun} from '../../source/driver/run-factory.js';
 import {sampleScenario} from '../vmm/helpers.js';
 import {ManualScheduler} from './helpers/manual-scheduler.js';
 
@@ -214,4 +216,23 @@ describe('what each technique really did, in the walk’s words (an audit agains
 		expect(pending).toBeDefined();
 		expect(pending!.steps.find((s) => s.title === 'VMM reflect')!.explain).toMatch(/^A virtual interrupt \(\w+\) was pending/);
 	});
+});
+
+test('hvm, live as the dashboard runs it: a system call whose handler writes a line (over 200 rows) still ends in its interpreted iret', () => {
+	const {sim} = buildRun({flags: {vmm: 'hvm'}, live: true});
+	const sched = new ManualScheduler();
+	const driver = new LiveDriver(sim, {paused: true, scheduler: sched});
+	const store = new DashboardStore(driver, {scheduler: sched});
+	store.catcher.filter = parseJourneyFilter('vector:0x80').filter;
+	const lasts: string[] = [];
+	for (let k = 0; k < 3; k++) {
+		store.catcher.arm();
+		let ran = 0;
+		while (!store.catcher.done() && !sim.stopped && ran < 1_000_000) ran += sim.run(1);
+		lasts.push(stepsAt(store, store.catcher.caught!).at(-1)!.cell);
+	}
+	expect(lasts).toHaveLength(3);
+	for (const cell of lasts) expect(cell).toMatch(/^iret → U \S+ \(interpreted\)$/);
+	store.dispose();
+	driver.dispose();
 });

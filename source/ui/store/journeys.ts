@@ -11,7 +11,10 @@ export interface JourneyEntry {
 	id: number;
 	/** Ring sequence number of the `exception.raised` that opened it (-1: a virtual journey, or not seen). */
 	raisedSeq: number;
-	/** Ring sequence numbers of its rows other than `instruction`s, in order (the first `MAX_ROWS`). */
+	/**
+	 * Ring sequence numbers of its rows other than `instruction`s, in order: all of them up to `MAX_ROWS`; past that
+	 * the first ones and the newest `TAIL_ROWS` — how the journey ended (its `iret`, the VMM's resume) always stays.
+	 */
 	rows: number[];
 	/** Its `instruction` rows (the handler's own instructions, when the dashboard shows them). */
 	instructions: number;
@@ -22,6 +25,8 @@ export interface JourneyEntry {
 }
 
 const MAX_ROWS = 200;
+/** Past `MAX_ROWS`, the newest rows kept (a long handler: 17 characters written under hvm took over 200 rows, and its `iret` was lost). */
+const TAIL_ROWS = 8;
 
 export class JourneyIndex {
 	private readonly map = new Map<number, JourneyEntry>();
@@ -57,7 +62,10 @@ export class JourneyIndex {
 		}
 		if (e.kind === 'exception.raised' && entry.raisedSeq < 0) entry.raisedSeq = seq;
 		if (e.kind === 'instruction') entry.instructions++;
-		else if (seq >= 0 && entry.rows.length < MAX_ROWS) entry.rows.push(seq);
+		else if (seq >= 0) {
+			if (entry.rows.length === MAX_ROWS) entry.rows.splice(MAX_ROWS - TAIL_ROWS, 1);
+			entry.rows.push(seq);
+		}
 	}
 
 	clear(): void {
