@@ -90,6 +90,9 @@ describe('the walk of a journey', () => {
 		expect(steps[0]!.explain).toContain('sensitive but not privileged on pentium');
 		expect(steps[3]!.explain).toContain('virtual supervisor mode');
 		expect(steps[4]!.cell).toMatch(/^resume @ 0x[0-9a-f]+ \([\d,]+ cycles\)$/);
+		// The explanation writes the cost as the cell does (`1,100`, not `1100`).
+		const cost = /\(([\d,]+) cycles\)$/.exec(steps[4]!.cell)![1]!;
+		expect(steps[4]!.explain).toContain(`— ${cost} cycles instead`);
 	});
 });
 

@@ -251,8 +251,8 @@ function emulatedSteps(raised: Raised, phys: number, mine: VmEvent[], namer: Nam
 			title: 'return',
 			cell: formatRow(resume, Number.NaN, namer).vmm,
 			explain: asked
-				? `The VMM resumes the kernel at ${shortHex(resume.pc)}: it goes on as after the native instruction the hypercall replaced (equivalence at the OS level, not the ISA's) — ${resume.cost} cycles.`
-				: `The VMM resumes the guest at ${shortHex(resume.pc)}: for the guest it is as if the instruction had run on a real machine — ${resume.cost} cycles instead of one instruction’s (the price of interpretation).`,
+				? `The VMM resumes the kernel at ${shortHex(resume.pc)}: it goes on as after the native instruction the hypercall replaced (equivalence at the OS level, not the ISA's) — ${resume.cost.toLocaleString('en-US')} cycles.`
+				: `The VMM resumes the guest at ${shortHex(resume.pc)}: for the guest it is as if the instruction had run on a real machine — ${resume.cost.toLocaleString('en-US')} cycles instead of one instruction’s (the price of interpretation).`,
 		});
 	} else steps.push(unfinished(real));
 	return steps;
