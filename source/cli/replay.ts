@@ -10,6 +10,7 @@ import {ExitStats} from '../stats/exit-stats.js';
 import {formatProblem} from '../trace/errors.js';
 import type {TraceEvent, TraceHeader} from '../trace/format.js';
 import type {Speed} from '../driver/pacing.js';
+import {micros} from '../driver/speed.js';
 import {ReplayDriver} from '../driver/replay-driver.js';
 import {bytes, human} from '../trace/progress.js';
 import {TraceReader} from '../trace/reader.js';
@@ -140,7 +141,6 @@ function summary(reader: TraceReader): number {
 	);
 	// An imported KVM trace has no instructions, and its clock is host time (ns), not cycles.
 	const imported = h.source === 'import';
-	const micros = (ns: number) => `${(ns / 1000).toLocaleString('en-US', {maximumFractionDigits: 1})} µs`;
 	const upTo = imported
 		? `over ${micros(last?.cycle ?? 0)} of host time`
 		: `to instruction ${(last?.instret ?? 0).toLocaleString('en-US')}, cycle ${(last?.cycle ?? 0).toLocaleString('en-US')}`;

@@ -34,6 +34,11 @@ export function slower(speed: Speed, base?: number): Speed {
 	return below.length > 0 ? below[below.length - 1]! : rungs[0]!;
 }
 
+/** `12.3 µs` from ns: an imported KVM trace's host time (its clock and its pace). */
+export function micros(ns: number): string {
+	return `${(ns / 1000).toLocaleString('en-US', {maximumFractionDigits: 1})} µs`;
+}
+
 /**
  * `300/s`, `10k/s`, `3M/s`, `max`; relative to a replay's `base`: `¼× (75/s)`; an imported KVM
  * trace's host-time pace: `1× (300 µs of host time/s)`.
@@ -42,7 +47,7 @@ export function formatSpeed(speed: Speed, base?: number, clock: 'instructions' |
 	if (speed === 'max') return 'max';
 	if (base !== undefined) return `${multiple(speed / base)} (${formatSpeed(speed, undefined, clock)})`;
 	// An imported KVM trace is paced in nanoseconds of host time, not instructions.
-	if (clock === 'host-ns') return `${(speed / 1000).toLocaleString('en-US', {maximumFractionDigits: 1})} µs of host time/s`;
+	if (clock === 'host-ns') return `${micros(speed)} of host time/s`;
 	if (speed >= 1e6) return `${trim(speed / 1e6)}M/s`;
 	if (speed >= 1e3) return `${trim(speed / 1e3)}k/s`;
 	return `${speed}/s`;

@@ -48,7 +48,10 @@ export const PVM_TABLE_NOTES: readonly string[] = [
 	"x86 instr/dispatch is the lecture's count for x86 code; ns/dispatch is this JavaScript implementation on this machine, where each technique is a switch, table or closure call — so the measured order need not follow the x86 column.",
 ];
 
-/** Seconds each technique is timed for when nobody asks for a longer bench: enough runs of a short program to be more than noise. */
+/**
+ * Seconds each technique is timed for when nobody asks for a longer bench (`vmtop pvm`, the `p` screen): enough runs
+ * of a short program to be more than noise, short enough that a key on the `p` screen waits at most one technique.
+ */
 export const PVM_TIMED_SECONDS = 0.05;
 
 export interface MeasureOptions {

@@ -63,11 +63,12 @@ export function helpLayout(width: number, height: number, bindings: readonly Bin
 	const label = labelWidth(bindings);
 	const room = height - 1;
 	const most = Math.max(1, Math.min(4, Math.floor((width + 2) / 26)));
+	// The notes run the whole width under the columns, however many there are.
+	const noteLines = notes.reduce((n, note) => n + wrapText(note, width).length, 0);
 	for (let columns = 1; columns <= most; columns++) {
 		const colWidth = Math.floor((width - (columns - 1) * 2) / columns);
 		const rows = (g: Group) => 1 + groupRows(g, colWidth - label).length;
 		const tallest = Math.max(...balance(groups, columns, rows).map((col) => col.reduce((n, g) => n + rows(g), 0)));
-		const noteLines = notes.reduce((n, note) => n + wrapText(note, width).length, 0);
 		if (tallest + noteLines <= room) return {columns, colWidth};
 	}
 	return {scroll: true};

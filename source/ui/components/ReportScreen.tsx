@@ -95,7 +95,7 @@ function tableLines(table: ReportTable, width: number, key: string): ReactNode[]
 /** The report as screen lines, one element per line (paragraphs and notes wrapped to `width`). Pure. */
 export function reportLines(report: ScreenReport, width: number): ReactNode[] {
 	const out: ReactNode[] = [];
-	(report.lines ?? []).forEach((line, i) => wrapText(line, width).forEach((part, k) => out.push(<Text key={`l${i}.${k}`}>{part}</Text>)));
+	out.push(...wrappedLines(report.lines ?? [], width, 'l', {}));
 	if (report.lines?.length) out.push(<Text key="gap"> </Text>);
 	(report.tables ?? []).forEach((table, i) => out.push(...tableLines(table, width, `t${i}`)));
 	out.push(...wrappedLines(report.notes ?? [], width, 'n'));

@@ -7,9 +7,8 @@
  * pure, so the layout knows).
  */
 import {Box, Text} from 'ink';
-import {formatSpeed} from '../../driver/speed.js';
+import {formatSpeed, micros} from '../../driver/speed.js';
 import type {StatusView} from '../store/snapshot.js';
-import {micros} from '../store/kvm-journey.js';
 import {cells, compact, count} from './text.js';
 
 export interface StatusLineProps {
@@ -44,39 +43,40 @@ function rate(mips: number): string {
 }
 
 /**
- * Under a VMM the real CPU retires the guests' direct instructions only; the
- * ones the VMM emulated count for the guests too: say both, so each number
- * matches the one it is compared with (the Guests table's INSTR sums to it).
+ * The line's pieces, each said once (pure): who runs (name, ISA, VMM), how (mode, speed), the recording, the
+ * counters. Under a VMM the real CPU retires the guests' direct instructions only; the ones the VMM emulated count
+ * for the guests too: both are said, so each number matches the one it is compared with (the Guests table's INSTR
+ * sums to it). The engine stands next to the rate it explains (`--engine`: `jit` translates hot code, `interp`
+ * interprets all of it).
  */
-function guestCount(status: StatusView): string {
-	return status.guestInstructions === undefined ? '' : ` │ guest instr ${big(status.guestInstructions)}`;
-}
-
-/** The engine next to the rate it explains (`--engine`): `jit` translates hot code, `interp` interprets all of it. */
-function engineText(status: StatusView): string {
-	return status.engine === undefined ? '' : ` │ ${status.engine}`;
-}
-
-/** The line's pieces as plain text (pure, for the layout and tests). */
-export function statusParts(status: StatusView): {who: string; mode: string; speed: string; rec: string; counters: string} {
+function pieces(status: StatusView): {who: string[]; mode: string; speed: string; rec: string; counters: string[]} {
 	const d = status.description;
 	const vmm = d.vmm === 'none' ? 'no VMM' : `vmm ${d.vmm} (type ${d.type === 1 ? 'I' : 'II'}${d.guests > 1 ? `, ${d.guests} guests` : ''})`;
 	const event = `event #${count(status.event)}${status.length === undefined ? '' : ` of ${count(status.length)}`}`;
 	return {
-		who: `vmtop ${d.name} │ isa ${d.isa} │ ${vmm} │ `,
+		who: [`vmtop ${d.name}`, `isa ${d.isa}`, vmm],
 		mode: modeText[status.mode],
 		// Sampled: instructions shown only at events (an imported trace has none to sample).
 		speed: ` ${formatSpeed(status.speed, status.speedBase, status.hostTime ? 'host-ns' : 'instructions')}${status.detail || status.hostTime ? '' : ' (sampled)'}`,
-		rec: status.recording
-			? ` │ ● REC ${status.recording.file} (${count(status.recording.events)} events)`
-			: status.recordNotice
-				? ` │ ${status.recordNotice.text}`
-				: '',
+		rec: status.recording ? `● REC ${status.recording.file} (${count(status.recording.events)} events)` : (status.recordNotice?.text ?? ''),
 		// An imported KVM trace counts host time, not instructions.
 		counters: status.hostTime
-			? ` │ ${event} │ host time ${micros(status.cycle)}`
-			: ` │ ${event} │ cycle ${big(status.cycle)} │ instr ${big(status.instret)}${guestCount(status)} │ ${rate(status.mips)}${engineText(status)}`,
+			? [event, `host time ${micros(status.cycle)}`]
+			: [
+					event,
+					`cycle ${big(status.cycle)}`,
+					`instr ${big(status.instret)}`,
+					...(status.guestInstructions === undefined ? [] : [`guest instr ${big(status.guestInstructions)}`]),
+					rate(status.mips),
+					...(status.engine === undefined ? [] : [status.engine]),
+				],
 	};
+}
+
+/** The line's pieces as plain text (pure, for the layout and tests). */
+export function statusParts(status: StatusView): {who: string; mode: string; speed: string; rec: string; counters: string} {
+	const p = pieces(status);
+	return {who: `${p.who.join(' │ ')} │ `, mode: p.mode, speed: p.speed, rec: p.rec ? ` │ ${p.rec}` : '', counters: ` │ ${p.counters.join(' │ ')}`};
 }
 
 /** The message and why the run stopped, as the end of the line shows them (pure). */
@@ -91,8 +91,8 @@ type Segment = {piece: Piece; text: string};
 
 /** The line's pieces in order: who and how it runs, then the recording and the counters (pure). */
 function segments(status: StatusView): {head: Segment[]; tail: Segment[]} {
-	const p = statusParts(status);
-	const [name, isa, vmm] = p.who.slice(0, -' │ '.length).split(' │ ') as [string, string, string];
+	const p = pieces(status);
+	const [name, isa, vmm] = p.who as [string, string, string];
 	return {
 		head: [
 			{piece: 'vmtop', text: name},
@@ -100,13 +100,7 @@ function segments(status: StatusView): {head: Segment[]; tail: Segment[]} {
 			{piece: 'vmm', text: vmm},
 			{piece: 'mode', text: p.mode + p.speed},
 		],
-		tail: [
-			...(p.rec ? [{piece: 'rec' as const, text: p.rec.slice(' │ '.length)}] : []),
-			...p.counters
-				.slice(' │ '.length)
-				.split(' │ ')
-				.map((text) => ({piece: 'counter' as const, text})),
-		],
+		tail: [...(p.rec ? [{piece: 'rec' as const, text: p.rec}] : []), ...p.counters.map((text) => ({piece: 'counter' as const, text}))],
 	};
 }
 
@@ -136,16 +130,15 @@ export function statusRows(status: StatusView, width: number): Segment[][] {
  * not fit after them — as many more as the message needs: it wraps, never cut.
  */
 export function statusHeight(status: StatusView, width: number, flash?: string): number {
-	const lines = statusRows(status, width).length;
+	const rows = statusRows(status, width);
 	const message = messageText(status, flash);
-	if (message === '' || messageFits(status, width, flash)) return lines;
-	return lines + Math.ceil((cells(message) - 3) / Math.max(1, width));
+	if (message === '' || messageFits(rows, message, width)) return rows.length;
+	return rows.length + Math.ceil((cells(message) - 3) / Math.max(1, width));
 }
 
 /** Does the message fit at the end of the last counters' row? */
-function messageFits(status: StatusView, width: number, flash?: string): boolean {
-	const rows = statusRows(status, width);
-	return rowWidth(rows[rows.length - 1]!) + cells(messageText(status, flash)) <= width;
+function messageFits(rows: Segment[][], message: string, width: number): boolean {
+	return rowWidth(rows[rows.length - 1]!) + cells(message) <= width;
 }
 
 /** A piece as drawn: the name in bold, the run state in its colour, the recording's mark in red. */
@@ -190,8 +183,8 @@ export function StatusLine({status, width, flash}: StatusLineProps) {
 	const stop = status.stopped ? ` │ ${status.stopped}` : '';
 	const message = note ? ` │ ${note}` : '';
 	// Too long for the end of the line: the message gets lines of its own, wrapped.
-	const own = message !== '' && !messageFits(status, width, flash);
 	const rows = statusRows(status, width);
+	const own = message !== '' && !messageFits(rows, messageText(status, flash), width);
 	return (
 		<Box flexDirection="column">
 			{rows.map((row, r) => (

@@ -13,10 +13,7 @@ import {type ScreenDefinition, type ScreenReport, allSteps} from './report.js';
 // By the package's root, not this file's place: the bundled build (dist/bundle/) has no ui/screens/ folder.
 const LECTURE = packageFile('samples/pvm/lecture.bc');
 
-/** How long each technique runs on the `p` screen: a fixed time (a fast technique is timed over many runs), short enough that a key waits at most one piece. */
-export const PVM_SCREEN_SECONDS = PVM_TIMED_SECONDS;
-
-export function pvmScreenReport(report: PvmReport, seconds = PVM_SCREEN_SECONDS, runs: number[] = []): ScreenReport {
+export function pvmScreenReport(report: PvmReport, seconds = PVM_TIMED_SECONDS, runs: number[] = []): ScreenReport {
 	const ms = Math.round(seconds * 1000);
 	return {
 		title: `Process VM — ${report.file} under six dispatch techniques`,
@@ -47,7 +44,7 @@ export function pvmScreenReport(report: PvmReport, seconds = PVM_SCREEN_SECONDS,
 }
 
 export interface PvmScreenOptions {
-	/** Seconds each technique is timed (default PVM_SCREEN_SECONDS). */
+	/** Seconds each technique is timed (default PVM_TIMED_SECONDS). */
 	seconds?: number;
 	/** Milliseconds, monotonic (tests inject one). */
 	clock?: () => number;
@@ -66,7 +63,7 @@ export function pvmScreen(file = LECTURE, options: PvmScreenOptions = {}): Scree
 
 function* pvmScreenSteps(file: string, options: PvmScreenOptions): Generator<string, ScreenReport, void> {
 	const program = assembleByteCodeOrThrow(readFileSync(file, 'utf8'), {file: 'samples/pvm/lecture.bc'});
-	const seconds = options.seconds ?? PVM_SCREEN_SECONDS;
+	const seconds = options.seconds ?? PVM_TIMED_SECONDS;
 	const measured: Measurement[] = [];
 	for (const t of TECHNIQUES) {
 		yield `timing ${TECHNIQUE_INFO[t].label} for ${Math.round(seconds * 1000)} ms (${measured.length + 1} of ${TECHNIQUES.length})`;

@@ -11,7 +11,7 @@
 import type {EventOf, JourneyCost} from '../../bus/events.js';
 import {vectorName} from '../../isa/opcodes.js';
 import {type Namer, formatRow, instructionText} from './format-row.js';
-import type {JourneyEntry, JourneyIndex} from './journeys.js';
+import {type JourneyEntry, type JourneyIndex, deliversPending} from './journeys.js';
 import type {EventRing} from './ring.js';
 
 export interface CooperationStep {
@@ -95,7 +95,7 @@ export function cooperation(ring: EventRing, journeys: JourneyIndex, seq: number
 	const delivered = j.rows.map((s) => ring.get(s)).find((e) => e?.kind === 'exception.delivered') as EventOf<'exception.delivered'> | undefined;
 	const next = end?.next === undefined ? undefined : journeys.get(end.next);
 
-	if (intercept && end?.next !== undefined) return guestException(ring, journeys, namer, base, step1, j, intercept, next, trapInstr, costsInstruction);
+	if (intercept && end?.next !== undefined) return guestException(ring, journeys, namer, base, step1, j, intercept, next, costsInstruction);
 
 	const instr = (e: EventOf<'journey.end'> | undefined): number => (e ? part(e.cost, 'cpu') / costsInstruction - trapInstr : 0);
 	const handlerAt = delivered ? namer.symbolize(start.guest, true, delivered.handler) : undefined;
@@ -173,7 +173,6 @@ function guestException(
 	real: JourneyEntry,
 	intercept: EventOf<'vmm.intercept'>,
 	virtual: JourneyEntry | undefined,
-	trapInstr: number,
 	costsInstruction: number,
 ): CooperationView {
 	const i = real.end!;
@@ -224,7 +223,6 @@ function guestException(
 			done: ii !== undefined,
 		},
 	];
-	void trapInstr;
 	const total = ii
 		? `i. real exception → VMM: ${cyc(iCycles)} · ii. virtual exception → guest OS: ${n(iiInstr)} instr, ${cyc(span(ii))} · total ${cyc(ii.cycle - i.start.cycle)} = cycle ${n(i.start.cycle)} → ${n(ii.cycle)}`
 		: `i. real exception → VMM: ${cyc(iCycles)} · ii. virtual exception → guest OS: running`;
@@ -279,11 +277,10 @@ const SHOWN = 6;
 
 /**
  * How the VMM passes the exit on to the guest: it reflects the exception itself, or — when it emulated the trapped
- * instruction (an `iret` turning virtual interrupts on) — delivers a virtual interrupt that was pending.
+ * instruction — delivers a virtual interrupt that was pending.
  */
 function reflectText(real: JourneyEntry, ring: EventRing, intercept: EventOf<'vmm.intercept'>, reflect: EventOf<'vmm.reflect'>): string {
-	const emulated = intercept.category === 'privileged' && real.rows.some((s) => ring.get(s)?.kind === 'vmm.emulate');
-	return emulated
+	return deliversPending(intercept, real.rows.map((s) => ring.get(s)))
 		? `, emulates it, then delivers the pending ${vectorName(reflect.vector)} → ${reflect.symbol}`
 		: `, reflects ${vectorName(reflect.vector)} → ${reflect.symbol}`;
 }

@@ -57,6 +57,14 @@ export const sensitiveEffects: Record<string, string> = {
 	smsw: 'the guest saw the real mode (U)',
 };
 
+/** The same, had it run directly: why binary translation patches it (journey mode). */
+export const wouldEffects: Record<string, string> = {
+	pushf: 'it would push the real FLAGS (real mode U, real IF)',
+	popf: 'its change of IF would be silently lost',
+	sidt: 'it would read the real idt (the VMM’s)',
+	smsw: 'the guest would see the real mode (U)',
+};
+
 export function shortHex(value: number): string {
 	return '0x' + (value >>> 0).toString(16);
 }

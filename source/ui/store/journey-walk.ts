@@ -11,8 +11,8 @@
 import type {EventOf, Level, VmEvent} from '../../bus/events.js';
 import {vectorName} from '../../isa/opcodes.js';
 import {BT_VECTOR} from '../../vmm/translator.js';
-import {type Namer, formatRow, instructionText, sensitiveEffects, shortHex} from './format-row.js';
-import type {JourneyEntry, JourneyIndex} from './journeys.js';
+import {type Namer, formatRow, instructionText, sensitiveEffects, shortHex, wouldEffects} from './format-row.js';
+import {type JourneyEntry, type JourneyIndex, deliversPending} from './journeys.js';
 import type {EventRing} from './ring.js';
 
 export interface WalkStep {
@@ -33,14 +33,6 @@ export interface WalkContext {
 	/** Type I (on the real machine) or II (a process of a host OS); default I. */
 	type?: 1 | 2;
 }
-
-/** What a sensitive, unprivileged instruction would do run directly by a deprivileged guest kernel. */
-const wouldEffects: Record<string, string> = {
-	pushf: 'it would push the real FLAGS (real mode U, real IF)',
-	popf: 'its change of IF would be silently lost',
-	sidt: 'it would read the real idt (the VMM’s)',
-	smsw: 'the guest would see the real mode (U)',
-};
 
 type Raised = EventOf<'exception.raised'>;
 
@@ -271,18 +263,15 @@ function reflectedSteps(
 	intercept: EventOf<'vmm.intercept'>,
 ): WalkStep[] {
 	const steps: WalkStep[] = [];
-	// The exit was an instruction the VMM emulated (an `iret` turning virtual interrupts on): what it then reflects is
-	// a virtual interrupt that was pending for the guest, not the exit itself.
-	const emulate = find(mine, 'vmm.emulate');
-	if (emulate && intercept.category === 'privileged') steps.push(emulateStep(raised, phys, emulate, namer));
+	const pending = deliversPending(intercept, mine);
+	if (pending) steps.push(emulateStep(raised, phys, find(mine, 'vmm.emulate')!, namer));
 	steps.push({
 		level: 'vmm',
 		title: 'VMM reflect',
 		cell: formatRow(reflect, Number.NaN, namer).vmm,
-		explain:
-			emulate && intercept.category === 'privileged'
-				? `A virtual interrupt (${vectorName(reflect.vector)}) was pending for the guest and can be taken now: the VMM delivers it — switches the virtual CPU to virtual supervisor mode and enters ${code(reflect.symbol)}, the handler in the guest’s own (virtual) IDT.`
-				: `The exception is the guest’s to handle: the VMM reflects it — switches the virtual CPU to virtual supervisor mode and enters ${code(reflect.symbol)}, the handler in the guest’s own (virtual) IDT.`,
+		explain: pending
+			? `A virtual interrupt (${vectorName(reflect.vector)}) was pending for the guest and can be taken now: the VMM delivers it — switches the virtual CPU to virtual supervisor mode and enters ${code(reflect.symbol)}, the handler in the guest’s own (virtual) IDT.`
+			: `The exception is the guest’s to handle: the VMM reflects it — switches the virtual CPU to virtual supervisor mode and enters ${code(reflect.symbol)}, the handler in the guest’s own (virtual) IDT.`,
 	});
 	const delivered = find(mine, 'exception.delivered');
 	if (delivered) {

@@ -24,6 +24,14 @@ export interface JourneyEntry {
 	end?: EventOf<'journey.end'>;
 }
 
+/**
+ * The VMM emulated the instruction this exit trapped on (an `iret` turning virtual interrupts on): what it then
+ * reflects is a virtual interrupt that was pending for the guest, not the exit itself (journey mode, cooperation).
+ */
+export function deliversPending(intercept: EventOf<'vmm.intercept'>, events: ReadonlyArray<VmEvent | undefined>): boolean {
+	return intercept.category === 'privileged' && events.some((e) => e?.kind === 'vmm.emulate');
+}
+
 const MAX_ROWS = 200;
 /** Past `MAX_ROWS`, the newest rows kept (a long handler: 17 characters written under hvm took over 200 rows, and its `iret` was lost). */
 const TAIL_ROWS = 8;

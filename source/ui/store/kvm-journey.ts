@@ -4,14 +4,10 @@
  * has host time (ns, as `cycle`) and no instruction counts, so the costs are
  * times: the time outside the guest is the entry's time minus the exit's.
  */
+import {micros} from '../../driver/speed.js';
 import type {CooperationStep, CooperationView} from './cooperation.js';
 import {shortHex} from './format-row.js';
 import type {EventRing} from './ring.js';
-
-/** `12.3 µs` from ns. */
-export function micros(ns: number): string {
-	return `${(ns / 1000).toLocaleString('en-US', {maximumFractionDigits: 1})} µs`;
-}
 
 /** The newest `vmm.intercept` at or before `from` (within the last 10,000 events), or -1. */
 export function exitAtOrBefore(ring: EventRing, from: number): number {
